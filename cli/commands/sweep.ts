@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { CpdiagError } from '../../src/exit-codes.js';
+import { runAction } from '../../src/cli/run-action.js';
+
+// Placeholder until this verb's issue lands; replaced by its real implementation.
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('(not built yet)')
+    .action(runAction(() => {
+      throw new CpdiagError('cpdiag sweep is not built yet');
+    }));
+}

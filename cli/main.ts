@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// The subcommand table and nothing else: each verb lives in cli/commands/<verb>.ts.
+import { Command, CommanderError } from 'commander';
+import { CPDIAG_VERSION } from '../src/version.js';
+import { EXIT } from '../src/exit-codes.js';
+import { registerServe } from './commands/serve.js';
+import { registerRun } from './commands/run.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerDiagnose } from './commands/diagnose.js';
+import { registerCauses } from './commands/causes.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerGate } from './commands/gate.js';
+import { registerBaseline } from './commands/baseline.js';
+
+const program = new Command('cpdiag')
+  .description('Measure, tune and diagnose thread-pool HTTP servers (CherryPy/cheroot and alike).')
+  .version(CPDIAG_VERSION, '-V, --version')
+  .showSuggestionAfterError(true)
+  .exitOverride();
+
+for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe]) {
+  register(program);
+}
+// Every subcommand refuses unknown flags and bad values the same way (exitOverride: exit 2).
+for (const sub of program.commands) sub.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    const benign = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+    process.exitCode = benign ? EXIT.OK : EXIT.USAGE;
+  } else {
+    throw e;
+  }
+}

@@ -1,0 +1,382 @@
+// Shared records. Everything that crosses a module boundary is typed here, so that the
+// load engine, the probes, the analysis, the diagnosis and the reporters agree on one shape.
+// Field names that end up in JSON documents use snake_case (the documented JSON interface,
+// see README "JSON interface"); in-memory-only helpers use camelCase. Units are in the names.
+
+import type { ServerSettings } from './config/settings.js';
+
+export const RUN_SCHEMA = 'cpdiag.run/1';
+export const SWEEP_SCHEMA = 'cpdiag.sweep/1';
+export const INSPECT_SCHEMA = 'cpdiag.inspect/1';
+export const GATE_SCHEMA = 'cpdiag.gate/1';
+export const BASELINE_SCHEMA = 'cpdiag.baseline/1';
+export const DIAGNOSIS_SCHEMA = 'cpdiag.diagnosis/1';
+
+/** Machine facts recorded with every document, so that numbers are read in their context. */
+export interface Environment {
+  hostname: string;
+  platform: string;
+  kernel: string;
+  cpu_model: string;
+  cores: number;
+  memory_bytes: number;
+  node_version: string;
+  load_average: [number, number, number];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+// ---------------------------------------------------------------------------------------------
+
+/** How a slow client behaves: for socket_timeout experiments. */
+export interface SlowClientSpec {
+  /** Send the request body at this many bytes per second (slow upload). */
+  upload_bytes_per_s?: number;
+  /** Read the response at this many bytes per second (slow reader). */
+  read_bytes_per_s?: number;
+  /** Open a keep-alive connection, send one request, then hold it idle this long. */
+  idle_hold_s?: number;
+}
+
+/** One entry of a weighted request mix. */
+export interface RequestSpec {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Request body, sent as is. */
+  body?: string;
+  /** Alternatively a synthetic body of this many bytes (for uploads). */
+  body_bytes?: number;
+  /** Relative weight; the mix is normalised. Default 1. */
+  weight?: number;
+  /** Label used in reports, default METHOD path. */
+  name?: string;
+}
+
+export type LoadMode = 'closed' | 'open';
+export type ArrivalProcess = 'constant' | 'poisson';
+
+/** One load phase: what the load engine is asked to do. */
+export interface LoadPlan {
+  mode: LoadMode;
+  /** Base URL of the target, e.g. http://127.0.0.1:8080 (loopback only). */
+  url: string;
+  /** Closed loop: concurrent connections, each with one request outstanding. */
+  connections?: number;
+  /** Open loop: offered arrival rate. */
+  rate_rps?: number;
+  arrival?: ArrivalProcess;
+  /** Open loop: upper bound of the connection pool. */
+  max_connections?: number;
+  duration_s: number;
+  /** Warm-up before recording starts (not in the histograms). */
+  warmup_s: number;
+  mix: RequestSpec[];
+  /** Slow clients that run beside the main load. */
+  slow_clients?: { count: number; spec: SlowClientSpec; request: RequestSpec }[];
+  /** A request that takes longer than this counts as a client timeout error. */
+  timeout_ms: number;
+  /** Width of one time-series window. */
+  window_ms: number;
+  seed: number;
+}
+
+/** Error kinds. Non-2xx responses are counted as `http_<status>`. */
+export type ErrorKind =
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'closed'
+  | 'other'
+  | `http_${number}`;
+
+export interface LatencySummaryMs {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** One time window of a load phase. */
+export interface SeriesWindow {
+  /** Seconds since the start of recording (window start). */
+  t_s: number;
+  duration_s: number;
+  requests: number;
+  throughput_rps: number;
+  /** Open loop: the offered rate in this window. */
+  offered_rps?: number;
+  latency_ms: LatencySummaryMs;
+  errors: Partial<Record<ErrorKind, number>>;
+  /** Requests the open-loop generator had to delay because no connection was free. */
+  delayed_sends?: number;
+}
+
+/** What a finished (or interrupted) load phase produced. */
+export interface LoadResult {
+  plan: LoadPlan;
+  started_at: string;
+  duration_s: number;
+  requests: number;
+  /** Completed responses (any status) per second over the recording. */
+  throughput_rps: number;
+  /** Successful (2xx/3xx) responses per second. */
+  goodput_rps: number;
+  /** Open loop: from the intended send time. Closed loop: from the actual send. */
+  latency_ms: LatencySummaryMs;
+  /** Open loop only: from the actual send time (service time as the client sees it). */
+  service_latency_ms?: LatencySummaryMs;
+  /** Compressed base64 HDR histograms in microseconds. */
+  histograms: { latency_us: string; service_us?: string };
+  errors: { total: number; rate: number; by_kind: Partial<Record<ErrorKind, number>> };
+  series: SeriesWindow[];
+  /** Open loop: sends delayed because the pool was exhausted, and the send lag p99. */
+  generator?: { delayed_sends: number; send_lag_p99_ms: number; achieved_rate_rps: number };
+  /** Per mix entry. */
+  by_request?: Record<string, { requests: number; latency_ms: LatencySummaryMs; errors: number }>;
+  /** Slow-client outcomes (timeout sweep). */
+  slow_clients?: { attempted: number; completed: number; failed: number; by_kind: Partial<Record<ErrorKind, number>> };
+  interrupted: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes
+// ---------------------------------------------------------------------------------------------
+
+export type FdType = 'socket' | 'file' | 'pipe' | 'anon_inode' | 'other';
+export type TcpState =
+  | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'TIME_WAIT'
+  | 'CLOSE' | 'CLOSE_WAIT' | 'LAST_ACK' | 'LISTEN' | 'CLOSING' | 'NEW_SYN_RECV';
+
+/** The reference server's (or cheroot's) own view of its pool. */
+export interface ServerStatsSample {
+  threads: number;
+  busy: number;
+  idle: number;
+  queue: number;
+  requests: number;
+  errors: number;
+}
+
+/** One sample of the target process tree. */
+export interface ProbeSample {
+  /** Seconds since the run started. */
+  t_s: number;
+  pid: number;
+  /** Percent of one core (100 = one core busy), summed over the process tree. */
+  cpu_percent: number;
+  rss_bytes: number;
+  rss_anon_bytes?: number;
+  rss_file_bytes?: number;
+  threads: number;
+  /** Thread counts by /proc state letter (R, S, D, Z, T, I). */
+  threads_by_state: Record<string, number>;
+  fds: number;
+  fds_by_type: Record<FdType, number>;
+  fd_limit: number;
+  ctx_voluntary: number;
+  ctx_involuntary: number;
+  tcp_by_state: Partial<Record<TcpState, number>>;
+  /** Accept-queue length of the listening socket(s), from rx_queue in /proc/net/tcp. */
+  listen_queue?: number;
+  server?: ServerStatsSample;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run record: the unit every higher feature is built from
+// ---------------------------------------------------------------------------------------------
+
+export type TargetKind = 'bundled' | 'command' | 'attached';
+
+export interface TargetInfo {
+  kind: TargetKind;
+  url: string;
+  pid: number;
+  command?: string[];
+  proxy?: { kind: 'nginx'; url: string; read_timeout_s: number; error_log_excerpt?: string[]; upstream_timeouts?: number; premature_closes?: number };
+}
+
+/** Something notable that happened during a run (target exited, step failed, ...). */
+export interface RunEvent {
+  t_s: number;
+  kind: 'target_exited' | 'target_not_ready' | 'interrupted' | 'generator_saturated' | 'note' | 'error';
+  message: string;
+}
+
+export interface RunSummary {
+  duration_s: number;
+  requests: number;
+  throughput_rps: number;
+  goodput_rps: number;
+  offered_rps?: number;
+  latency_ms: LatencySummaryMs;
+  service_latency_ms?: LatencySummaryMs;
+  errors: { total: number; rate: number; by_kind: Partial<Record<ErrorKind, number>> };
+}
+
+export interface RunRecord {
+  schema: typeof RUN_SCHEMA;
+  cpdiag_version: string;
+  started_at: string;
+  finished_at?: string;
+  /** False while running, and for a run cut short (Ctrl-C, crashed target). */
+  complete: boolean;
+  environment: Environment;
+  scenario: string;
+  settings: ServerSettings;
+  target: TargetInfo;
+  load: LoadPlan;
+  summary?: RunSummary;
+  series: SeriesWindow[];
+  probes: ProbeSample[];
+  histograms?: LoadResult['histograms'];
+  by_request?: LoadResult['by_request'];
+  slow_clients?: LoadResult['slow_clients'];
+  generator?: LoadResult['generator'];
+  events: RunEvent[];
+  diagnosis?: Diagnosis;
+  slo?: Slo;
+}
+
+export interface Slo {
+  p99_ms?: number;
+  p95_ms?: number;
+  error_rate?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis results
+// ---------------------------------------------------------------------------------------------
+
+/** A slope with its confidence interval, per second. */
+export interface DriftEstimate {
+  metric: 'rss_bytes' | 'fds' | 'threads';
+  slope_per_s: number;
+  ci_low: number;
+  ci_high: number;
+  /** Change over the observed window according to the slope. */
+  growth: number;
+  /** Growth per completed request, where requests are known. */
+  per_request?: number;
+  samples: number;
+  /** True only when the interval excludes zero and the growth is material. */
+  drifting: boolean;
+}
+
+export interface SaturationSummary {
+  workers: number;
+  /** Share of samples in which every worker was busy. */
+  all_busy_share: number;
+  busy_mean: number;
+  queue_p50: number;
+  queue_p99: number;
+  queue_max: number;
+  listen_queue_max?: number;
+  samples: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnosis
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The measured facts a diagnosis reasons over, gathered from a run, a sweep or an inspection.
+ * Every field is optional: a detector whose inputs are missing answers insufficient-data.
+ */
+export interface Findings {
+  source: 'run' | 'sweep' | 'inspect';
+  duration_s?: number;
+  settings?: Partial<ServerSettings>;
+  /** Load */
+  offered_rps?: number;
+  throughput_rps?: number;
+  requests?: number;
+  latency_ms?: LatencySummaryMs;
+  /** Latency when the load was light (the floor), for comparing the tail under load. */
+  latency_floor_ms?: number;
+  errors?: { total: number; rate: number; by_kind: Partial<Record<ErrorKind, number>> };
+  /** Slow clients' outcomes when the run had them. */
+  slow_clients?: { attempted: number; failed: number; by_kind: Partial<Record<ErrorKind, number>> };
+  /** Request mix facts that detectors use (e.g. body sizes against the limit). */
+  max_request_body_bytes?: number;
+  mean_response_bytes?: number;
+  /** Process */
+  cpu_percent_mean?: number;
+  cores?: number;
+  ctx_involuntary_per_s?: number;
+  ctx_voluntary_per_s?: number;
+  /** Context switches per request. */
+  ctx_per_request?: number;
+  saturation?: SaturationSummary;
+  drift?: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
+  fds?: { count: number; limit: number; close_wait: number };
+  /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
+  threads_by_activity?: Record<string, number>;
+  worker_threads?: { total: number; blocked_io: number; waiting_lock: number; running: number; idle: number };
+  /** Sweep: how capacity reacts to the pool size. */
+  pool_scaling?: { values: number[]; capacity_rps: number[]; p99_ms: number[]; ctx_per_request?: number[] };
+  /** Service time of one request as measured (mean, ms) and its CPU part if known. */
+  service_time_ms?: number;
+  cpu_time_per_request_ms?: number;
+  /** Proxy in front */
+  proxy?: {
+    kind: 'nginx';
+    read_timeout_s: number;
+    keepalive: boolean;
+    upstream_timeouts: number;
+    premature_closes: number;
+    upstream_resets: number;
+    status_502: number;
+    status_504: number;
+  };
+  /** Request-line errors (400) the server counted, e.g. raw spaces. */
+  bad_request_count?: number;
+  /** Events such as target exited. */
+  events?: RunEvent[];
+}
+
+export type DetectorStatus = 'issue' | 'none' | 'insufficient';
+
+/** One measured fact, as a number with its meaning. */
+export interface Evidence {
+  signal: string;
+  value: number;
+  unit: string;
+  /** The sentence a person reads, with the numbers in it. */
+  text: string;
+}
+
+export interface DetectorResult {
+  detector: string;
+  status: DetectorStatus;
+  /** 0..1: how strongly the evidence shows the signal (only meaningful for 'issue'). */
+  strength: number;
+  evidence: Evidence[];
+  /** For 'insufficient': what was missing. */
+  missing?: string[];
+}
+
+export type Detector = (findings: Findings) => DetectorResult;
+
+export interface RankedCause {
+  id: string;
+  symptom: string;
+  title: string;
+  confidence: number;
+  confidence_label: 'high' | 'medium' | 'low';
+  evidence: Evidence[];
+  against: Evidence[];
+  fix: string;
+}
+
+export interface Diagnosis {
+  schema: typeof DIAGNOSIS_SCHEMA;
+  causes: RankedCause[];
+  /** Detectors that could not answer, and what they lacked. */
+  insufficient: { detector: string; missing: string[] }[];
+  detectors: DetectorResult[];
+}
