@@ -300,7 +300,13 @@ export interface Findings {
   latency_floor_ms?: number;
   errors?: { total: number; rate: number; by_kind: Partial<Record<ErrorKind, number>> };
   /** Slow clients' outcomes when the run had them. */
-  slow_clients?: { attempted: number; failed: number; by_kind: Partial<Record<ErrorKind, number>> };
+  slow_clients?: {
+    attempted: number;
+    failed: number;
+    by_kind: Partial<Record<ErrorKind, number>>;
+    /** Longest pause a slow client makes between bytes (or its idle hold), seconds, when known. */
+    pause_s?: number;
+  };
   /** Request mix facts that detectors use (e.g. body sizes against the limit). */
   max_request_body_bytes?: number;
   mean_response_bytes?: number;
@@ -337,6 +343,12 @@ export interface Findings {
   bad_request_count?: number;
   /** Events such as target exited. */
   events?: RunEvent[];
+  /** OS threads of the process now (inspect or the last probe), to compare with thread_pool. */
+  threads?: number;
+  /** Logging on the request path, when known (cpdiag cannot see it from outside). */
+  logging?: { synchronous: boolean; share_of_service_time?: number };
+  /** Response compression, when known: gzip on and how much of the output was already compressed. */
+  compression?: { gzip_on: boolean; precompressed_share?: number };
 }
 
 export type DetectorStatus = 'issue' | 'none' | 'insufficient';
@@ -371,6 +383,8 @@ export interface RankedCause {
   evidence: Evidence[];
   against: Evidence[];
   fix: string;
+  /** Where the knowledge behind this cause comes from. */
+  source?: string;
 }
 
 export interface Diagnosis {
@@ -379,4 +393,6 @@ export interface Diagnosis {
   /** Detectors that could not answer, and what they lacked. */
   insufficient: { detector: string; missing: string[] }[];
   detectors: DetectorResult[];
+  /** Causes that could be neither shown nor ruled out: every detector they hinge on lacked data. */
+  insufficient_causes?: { id: string; symptom: string; title: string; missing: string[]; would_show: string }[];
 }
