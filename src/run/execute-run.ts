@@ -1,0 +1,143 @@
+// One measured run: start the target (and a proxy in front when asked), drive the load, sample
+// the process, and keep a run record on disk as it grows. Every exit path stops what it started.
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { captureEnvironment } from '../environment.js';
+import { resolveSettings, type ServerSettings } from '../config/settings.js';
+import { CPDIAG_VERSION } from '../version.js';
+import { startTarget } from '../target/start-target.js';
+import type { RunningTarget, TargetSpec } from '../target/target.js';
+import { startNginxProxy } from '../proxy/nginx.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import { findingsFromRun } from '../diagnose/findings-from-run.js';
+import { renderRunMarkdown } from '../report/run-markdown.js';
+import type { Scenario } from '../scenario/schema.js';
+import { RUN_SCHEMA, type ProbeSample, type RunRecord, type SeriesWindow, type TargetInfo } from '../types.js';
+import { createReportDir, DocumentWriter } from './record-writer.js';
+import { measurePhase } from './measure-phase.js';
+import { planFromScenario } from './plan-from-scenario.js';
+
+export interface ExecuteRunOptions {
+  scenario: Scenario;
+  /** Settings that override the scenario's (sweeps, flags). */
+  settingsOverride?: Partial<ServerSettings>;
+  /** Where report folders go; null writes nothing. */
+  reportsRoot?: string | null;
+  signal?: AbortSignal;
+  onWindow?: (w: SeriesWindow, record: RunRecord) => void;
+  onSample?: (s: ProbeSample) => void;
+  /** Skip the diagnosis (gate runs do not need it). */
+  diagnose?: boolean;
+}
+
+export interface RunOutcome {
+  record: RunRecord;
+  dir?: string;
+  targetDied: boolean;
+}
+
+export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
+  const { scenario } = opts;
+  const settings = resolveSettings(scenario.settings, opts.settingsOverride ?? {});
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const target = await startTarget(scenario.target as TargetSpec, settings, opts.signal);
+    cleanups.unshift(() => target.stop());
+    const targetInfo: TargetInfo = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
+
+    let loadUrl = target.url;
+    let proxy: Awaited<ReturnType<typeof startNginxProxy>> | undefined;
+    if (scenario.proxy) {
+      proxy = await startNginxProxy({
+        upstreamUrl: target.url,
+        readTimeoutS: scenario.proxy.read_timeout_s,
+        sendTimeoutS: scenario.proxy.send_timeout_s,
+        connectTimeoutS: scenario.proxy.connect_timeout_s,
+        keepalive: scenario.proxy.keepalive,
+        buffering: scenario.proxy.buffering,
+        clientMaxBodySize: scenario.proxy.client_max_body_size,
+      });
+      cleanups.unshift(() => proxy!.stop());
+      loadUrl = proxy.url;
+      targetInfo.proxy = { kind: 'nginx', url: proxy.url, read_timeout_s: scenario.proxy.read_timeout_s };
+    }
+
+    const plan = planFromScenario(scenario, loadUrl);
+    const record: RunRecord = {
+      schema: RUN_SCHEMA,
+      cpdiag_version: CPDIAG_VERSION,
+      started_at: new Date().toISOString(),
+      complete: false,
+      environment: captureEnvironment(),
+      scenario: scenario.name ?? 'scenario',
+      settings: target.settings,
+      target: targetInfo,
+      load: plan,
+      series: [],
+      probes: [],
+      events: [],
+      slo: scenario.slo,
+    };
+    const dir = opts.reportsRoot === null ? undefined : createReportDir(opts.reportsRoot ?? 'reports', record.scenario);
+    const writer = dir ? new DocumentWriter<RunRecord>(join(dir, 'run.json')) : undefined;
+    writer?.update(record, true);
+
+    const phase = await measurePhase(target, plan, {
+      probeIntervalMs: scenario.probes.interval_ms,
+      stats: scenario.probes.stats && target.kind === 'bundled',
+      signal: opts.signal,
+      onWindow: (w) => {
+        record.series.push(w);
+        writer?.update(record);
+        opts.onWindow?.(w, record);
+      },
+      onSample: (s) => {
+        record.probes.push({ ...s, t_s: s.t_s - plan.warmup_s });
+        opts.onSample?.(s);
+      },
+    });
+    if (proxy) {
+      const log = await proxy.readErrorLog();
+      Object.assign(targetInfo.proxy!, {
+        upstream_timeouts: log.upstream_timeouts,
+        premature_closes: log.premature_closes,
+        error_log_excerpt: log.lines.slice(-20),
+      });
+    }
+    fillRecord(record, phase);
+    if (opts.diagnose !== false) record.diagnosis = diagnose(findingsFromRun(record));
+    record.complete = !phase.load.interrupted || phase.targetDied;
+    if (phase.targetDied) record.complete = true;
+    if (opts.signal?.aborted && !phase.targetDied) record.complete = false;
+    record.finished_at = new Date().toISOString();
+    writer?.update(record, true);
+    if (dir) writeFileSync(join(dir, 'summary.md'), renderRunMarkdown(record));
+    return { record, dir, targetDied: phase.targetDied };
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+}
+
+function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measurePhase>>): void {
+  const load = phase.load;
+  record.series = load.series;
+  record.probes = phase.probes;
+  record.histograms = load.histograms;
+  record.by_request = load.by_request;
+  record.slow_clients = load.slow_clients;
+  record.generator = load.generator;
+  record.events.push(...phase.events);
+  record.summary = {
+    duration_s: load.duration_s,
+    requests: load.requests,
+    throughput_rps: load.throughput_rps,
+    goodput_rps: load.goodput_rps,
+    offered_rps: load.plan.mode === 'open' ? load.plan.rate_rps : undefined,
+    latency_ms: load.latency_ms,
+    service_latency_ms: load.service_latency_ms,
+    errors: load.errors,
+  };
+}
+
+/** Convenience for callers that already hold a running target (sweeps keep their own lifecycle). */
+export type { RunningTarget };

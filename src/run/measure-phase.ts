@@ -1,0 +1,69 @@
+// One measured load phase against a running target: offered load and, beside it, samples of the
+// target process from outside. If the target dies mid-phase, the load stops and the death is
+// recorded as an event: a finding, not a crash.
+import { runLoad } from '../load/run-load.js';
+import { startSampler } from '../probe/sampler.js';
+import type { LoadPlan, LoadResult, ProbeSample, RunEvent, SeriesWindow } from '../types.js';
+import type { RunningTarget } from '../target/target.js';
+
+export interface PhaseOptions {
+  probeIntervalMs: number;
+  /** Read the bundled server's stats endpoint with every probe. */
+  stats: boolean;
+  signal?: AbortSignal;
+  onWindow?: (w: SeriesWindow) => void;
+  onSample?: (s: ProbeSample) => void;
+}
+
+export interface PhaseResult {
+  load: LoadResult;
+  /** t_s relative to the start of recording (negative during warm-up). */
+  probes: ProbeSample[];
+  events: RunEvent[];
+  targetDied: boolean;
+}
+
+export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: PhaseOptions): Promise<PhaseResult> {
+  const events: RunEvent[] = [];
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  opts.signal?.addEventListener('abort', abort, { once: true });
+  if (opts.signal?.aborted) controller.abort();
+
+  const startedMs = Date.now();
+  const elapsedS = () => (Date.now() - startedMs) / 1000 - plan.warmup_s;
+  let targetDied = false;
+  void target.exited.then((exit) => {
+    if (controller.signal.aborted && !targetDied && opts.signal?.aborted) return;
+    targetDied = true;
+    const how = exit.signal ? `killed by ${exit.signal}` : exit.code === null ? 'gone' : `exit code ${exit.code}`;
+    const lastLine = exit.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
+    events.push({ t_s: round(elapsedS()), kind: 'target_exited', message: `target exited mid-run (${how})${lastLine ? `: ${lastLine}` : ''}` });
+    controller.abort();
+  });
+
+  const sampler = startSampler({
+    pid: target.pid,
+    intervalMs: opts.probeIntervalMs,
+    statsUrl: opts.stats ? target.statsUrl : undefined,
+    includeChildren: true,
+    onSample: opts.onSample,
+  });
+  let load: LoadResult;
+  try {
+    load = await runLoad(plan, { signal: controller.signal, onWindow: opts.onWindow });
+  } finally {
+    opts.signal?.removeEventListener('abort', abort);
+  }
+  const raw = await sampler.stop();
+  const probes = raw.map((s) => ({ ...s, t_s: round(s.t_s - plan.warmup_s) }));
+  if (opts.signal?.aborted && !targetDied) events.push({ t_s: round(elapsedS()), kind: 'interrupted', message: 'interrupted: the results cover the time before Ctrl-C' });
+  if (load.generator && load.generator.delayed_sends > 0) {
+    events.push({ t_s: round(elapsedS()), kind: 'generator_saturated', message: `${load.generator.delayed_sends} sends waited for a free connection: the offered rate was not fully held` });
+  }
+  return { load, probes, events, targetDied };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,132 @@
+// The scenario file format (YAML), validated with zod so that a bad file gets the path of the
+// bad field and what was expected, and nothing runs. Documented in scenarios/README.md.
+import { z } from 'zod';
+
+const requestSpec = z
+  .object({
+    name: z.string().optional(),
+    method: z.string().regex(/^[A-Z]+$/, 'an HTTP method in capitals, e.g. GET').default('GET'),
+    path: z.string().startsWith('/', 'a path starting with /'),
+    headers: z.record(z.string()).optional(),
+    body: z.string().optional(),
+    body_bytes: z.number().int().nonnegative().optional(),
+    weight: z.number().positive().default(1),
+  })
+  .strict();
+
+const slowClient = z
+  .object({
+    count: z.number().int().positive().max(1000),
+    upload_bytes_per_s: z.number().positive().optional(),
+    read_bytes_per_s: z.number().positive().optional(),
+    idle_hold_s: z.number().positive().optional(),
+    request: requestSpec.optional(),
+  })
+  .strict()
+  .refine((s) => s.upload_bytes_per_s !== undefined || s.read_bytes_per_s !== undefined || s.idle_hold_s !== undefined, {
+    message: 'a slow client needs upload_bytes_per_s, read_bytes_per_s or idle_hold_s',
+  });
+
+const target = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('bundled') }).strict(),
+  z
+    .object({
+      kind: z.literal('command'),
+      command: z.string().min(1),
+      ready_path: z.string().startsWith('/').optional(),
+      ready_timeout_s: z.number().positive().optional(),
+      cwd: z.string().optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive() }).strict(),
+]);
+
+const load = z
+  .object({
+    mode: z.enum(['closed', 'open']).default('closed'),
+    connections: z.number().int().positive().max(10000).optional(),
+    rate_rps: z.number().positive().max(200000).optional(),
+    arrival: z.enum(['constant', 'poisson']).default('constant'),
+    max_connections: z.number().int().positive().max(10000).optional(),
+    duration_s: z.number().positive().max(3600).default(10),
+    warmup_s: z.number().nonnegative().max(600).default(1),
+    timeout_ms: z.number().positive().default(30000),
+    window_ms: z.number().int().min(100).max(60000).default(1000),
+    seed: z.number().int().default(1),
+  })
+  .strict();
+
+const proxy = z
+  .object({
+    kind: z.literal('nginx'),
+    read_timeout_s: z.number().positive().default(60),
+    send_timeout_s: z.number().positive().optional(),
+    connect_timeout_s: z.number().positive().optional(),
+    keepalive: z.boolean().default(true),
+    buffering: z.boolean().default(true),
+    client_max_body_size: z.string().optional(),
+  })
+  .strict();
+
+const slo = z
+  .object({
+    p99_ms: z.number().positive().optional(),
+    p95_ms: z.number().positive().optional(),
+    error_rate: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+/** Sweep section: which setting(s) to vary and how to ramp the load at each value. */
+const sweep = z
+  .object({
+    setting: z.string(),
+    values: z.array(z.number()).min(1).optional(),
+    range: z.string().optional(),
+    setting2: z.string().optional(),
+    values2: z.array(z.number()).min(1).optional(),
+    refine: z.boolean().default(true),
+    ramp: z
+      .object({
+        mode: z.enum(['open', 'closed']).default('open'),
+        levels: z.array(z.number().positive()).optional(),
+        start_rps: z.number().positive().optional(),
+        factor: z.number().gt(1).optional(),
+        max_rps: z.number().positive().optional(),
+        step_s: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    budget_s: z.number().positive().optional(),
+  })
+  .strict();
+
+/** Gate section: metrics and the change each tolerates, and how many runs. */
+const gate = z
+  .object({
+    runs: z.number().int().min(2).max(100).optional(),
+    alpha: z.number().gt(0).lt(0.5).optional(),
+    metrics: z.record(z.string()).optional(),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, . _ -').optional(),
+    description: z.string().optional(),
+    /** For fault scenarios: the cause id this scenario injects (ground truth). */
+    injects: z.string().optional(),
+    target: target.default({ kind: 'bundled' }),
+    settings: z.record(z.union([z.number(), z.string(), z.boolean()])).default({}),
+    load: load.default({}),
+    mix: z.array(requestSpec).min(1).default([{ method: 'GET', path: '/work?io_ms=20&cpu_ms=1', weight: 1 }]),
+    slow_clients: z.array(slowClient).optional(),
+    probes: z.object({ interval_ms: z.number().int().min(50).max(10000).default(250), stats: z.boolean().default(true) }).strict().default({}),
+    slo: slo.optional(),
+    proxy: proxy.optional(),
+    sweep: sweep.optional(),
+    gate: gate.optional(),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
