@@ -41,7 +41,7 @@ export function addRunOptions(cmd: Command): Command {
 
 /** Applies flags on top of a scenario (or the default scenario when none was given). */
 export function applyRunFlags(base: Scenario | undefined, opts: Record<string, unknown>, fallbackName = 'default'): Scenario {
-  const s: Record<string, any> = structuredClone(base ?? parseScenario({ name: fallbackName }, fallbackName));
+  const s: Record<string, any> = structuredClone(base ?? parseScenario({ name: fallbackName, load: { duration_s: 5 } }, fallbackName));
   if (opts.cmd !== undefined && opts.url !== undefined) throw new CpdiagError('--cmd and --url are two kinds of target: give one', EXIT.USAGE);
   if (opts.cmd !== undefined) {
     s.target = { kind: 'command', command: opts.cmd, ready_path: opts.readyPath ?? '/', ready_timeout_s: opts.readyTimeout };
