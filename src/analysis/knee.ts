@@ -1,0 +1,193 @@
+// Where does latency leave its floor? A ramp of offered load produces a convex, increasing
+// latency curve (flat while the pool has idle workers, then steep as queueing starts); the knee
+// is the load beyond which adding load mostly adds latency. We find it with Kneedle
+// (Satopaa, Albrecht, Irwin, Raghavan: "Finding a 'Kneedle' in a Haystack: Detecting Knee Points
+// in System Behavior", ICDCS workshops 2011), which is parameter-light and does not assume a
+// curve family, plus explicit guards for the cases Kneedle handles badly (few points, flat).
+
+import { median } from './percentiles.js';
+
+export interface RampPoint {
+  offered_rps: number;
+  throughput_rps: number;
+  p99_ms: number;
+  p50_ms?: number;
+  error_rate?: number;
+}
+
+export interface KneeOptions {
+  /** Kneedle's S. Lower finds an earlier knee, higher is more conservative (needs a sharper bend). */
+  sensitivity?: number;
+  /** p99 SLO for capacity_at_slo_rps; without it only the error and keep-up conditions apply. */
+  sloP99Ms?: number;
+  /** Highest error rate (0..1) a point may have and still count as within the SLO. */
+  maxErrorRate?: number;
+}
+
+export interface KneeResult {
+  knee_index: number | null;
+  knee_rps: number | null;
+  /** Typical p99 at light load: the median p99 of the (up to) three lowest-load points. */
+  floor_p99_ms: number;
+  capacity_at_slo_rps: number | null;
+  method: string;
+  reason: string;
+}
+
+/** Kneedle's published default. */
+export const DEFAULT_SENSITIVITY = 1;
+/** A request error rate above 1% is not "serving" the load; also the ramp stop rule below. */
+export const DEFAULT_MAX_ERROR_RATE = 0.01;
+/** A point "kept up" when it achieved at least 95% of the offered rate (5% absorbs pacing jitter). */
+export const KEEP_UP_RATIO = 0.95;
+/**
+ * The curve is called flat when its highest p99 is within 50% of the floor: a p99 that varies
+ * by less than that across a ramp is within the run-to-run noise of tail latency on a shared
+ * machine, and Kneedle would otherwise normalise noise into a fake knee.
+ */
+export const FLAT_RATIO = 1.5;
+/** Points used for the floor: the lowest loads, where queueing is negligible. */
+const FLOOR_POINTS = 3;
+
+/** Ramp stop: p99 beyond 10× the floor means queueing dominates; measuring further only hurts. */
+export const STOP_P99_FACTOR = 10;
+/** Ramp stop: achieved below 90% of offered means server or generator cannot hold the rate. */
+export const STOP_KEEP_UP_RATIO = 0.9;
+
+function sortedByLoad(points: readonly RampPoint[]): RampPoint[] {
+  return [...points].sort((a, b) => a.offered_rps - b.offered_rps);
+}
+
+function floorOf(sorted: readonly RampPoint[]): number {
+  if (sorted.length === 0) return NaN;
+  return median(sorted.slice(0, FLOOR_POINTS).map((p) => p.p99_ms));
+}
+
+function capacityAtSlo(sorted: readonly RampPoint[], opts: KneeOptions): number | null {
+  const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
+  let best: number | null = null;
+  for (const p of sorted) {
+    if (opts.sloP99Ms !== undefined && !(p.p99_ms <= opts.sloP99Ms)) continue;
+    if ((p.error_rate ?? 0) > maxErrorRate) continue;
+    if (p.throughput_rps < KEEP_UP_RATIO * p.offered_rps) continue;
+    best = best === null ? p.offered_rps : Math.max(best, p.offered_rps);
+  }
+  return best;
+}
+
+/**
+ * Kneedle on a convex increasing curve. After normalising both axes to [0, 1] such a curve lies
+ * below the diagonal, so the difference curve is d = x − y (for concave curves it would be
+ * y − x); the knee is the local maximum of d after which d falls below
+ * T = d_max_local − S · mean(Δx) before another local maximum appears.
+ * Returns the index into xs, or null.
+ */
+export function kneedleConvexIncreasing(xs: readonly number[], ys: readonly number[], sensitivity: number): number | null {
+  const n = xs.length;
+  if (n < 3) return null;
+  const xMin = xs[0];
+  const xMax = xs[n - 1];
+  const yMin = Math.min(...ys);
+  const yMax = Math.max(...ys);
+  if (!(xMax > xMin) || !(yMax > yMin)) return null;
+  const xn = xs.map((x) => (x - xMin) / (xMax - xMin));
+  const yn = ys.map((y) => (y - yMin) / (yMax - yMin));
+  const d = xn.map((x, i) => x - yn[i]);
+  let meanDx = 0;
+  for (let i = 1; i < n; i++) meanDx += xn[i] - xn[i - 1];
+  meanDx /= n - 1;
+
+  let candidate: number | null = null;
+  let threshold = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const isLocalMax = i < n - 1 && d[i] >= d[i - 1] && d[i] > d[i + 1];
+    if (isLocalMax) {
+      // A new local maximum replaces the candidate (and its threshold) if not confirmed yet.
+      candidate = i;
+      threshold = d[i] - sensitivity * meanDx;
+      continue;
+    }
+    if (candidate !== null && d[i] < threshold) return candidate;
+  }
+  return null;
+}
+
+/** Finds the latency knee of a load ramp, plus the floor latency and the capacity within the SLO. */
+export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions = {}): KneeResult {
+  const sensitivity = opts.sensitivity ?? DEFAULT_SENSITIVITY;
+  const sorted = sortedByLoad(points).filter((p) => Number.isFinite(p.offered_rps) && Number.isFinite(p.p99_ms));
+  const floor = floorOf(sorted);
+  const capacity = capacityAtSlo(sorted, opts);
+  const base = { floor_p99_ms: floor, capacity_at_slo_rps: capacity };
+  if (sorted.length < 3) {
+    return { ...base, knee_index: null, knee_rps: null, method: 'none', reason: `need at least 3 load levels to find a knee, got ${sorted.length}` };
+  }
+  const topLoad = sorted[sorted.length - 1].offered_rps;
+  const maxP99 = Math.max(...sorted.map((p) => p.p99_ms));
+  if (!(maxP99 > FLAT_RATIO * floor)) {
+    return {
+      ...base,
+      knee_index: null,
+      knee_rps: null,
+      method: 'flat',
+      reason: `latency stayed at its floor up to ${round(topLoad)} rps (p99 at most ${round(maxP99)} ms against a floor of ${round(floor)} ms)`,
+    };
+  }
+  const sortedIndex = kneedleConvexIncreasing(sorted.map((p) => p.offered_rps), sorted.map((p) => p.p99_ms), sensitivity);
+  if (sortedIndex === null) {
+    return {
+      ...base,
+      knee_index: null,
+      knee_rps: null,
+      method: 'kneedle',
+      reason: `latency rose without a distinct bend up to ${round(topLoad)} rps (Kneedle, S=${sensitivity}, found no knee)`,
+    };
+  }
+  const kneePoint = sorted[sortedIndex];
+  // Report the index into the caller's array, not our sorted copy.
+  const originalIndex = points.indexOf(kneePoint);
+  return {
+    ...base,
+    knee_index: originalIndex,
+    knee_rps: kneePoint.offered_rps,
+    method: 'kneedle',
+    reason: `p99 leaves its floor of ${round(floor)} ms at about ${round(kneePoint.offered_rps)} rps (p99 there ${round(kneePoint.p99_ms)} ms; Kneedle, S=${sensitivity})`,
+  };
+}
+
+export interface StopRampOptions {
+  p99Factor?: number;
+  maxErrorRate?: number;
+  minKeepUpRatio?: number;
+}
+
+/** Why the ramp should stop after its latest point, or null to continue. */
+export function rampStopReason(points: readonly RampPoint[], floorP99Ms: number, opts: StopRampOptions = {}): string | null {
+  if (points.length === 0) return null;
+  const last = sortedByLoad(points)[points.length - 1];
+  const factor = opts.p99Factor ?? STOP_P99_FACTOR;
+  const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
+  const keepUp = opts.minKeepUpRatio ?? STOP_KEEP_UP_RATIO;
+  if (Number.isFinite(floorP99Ms) && floorP99Ms > 0 && last.p99_ms > factor * floorP99Ms) {
+    return `p99 ${round(last.p99_ms)} ms is over ${factor}× the floor of ${round(floorP99Ms)} ms at ${round(last.offered_rps)} rps`;
+  }
+  if ((last.error_rate ?? 0) > maxErrorRate) {
+    return `error rate ${round((last.error_rate ?? 0) * 100)}% exceeds ${round(maxErrorRate * 100)}% at ${round(last.offered_rps)} rps`;
+  }
+  if (last.throughput_rps < keepUp * last.offered_rps) {
+    return `achieved ${round(last.throughput_rps)} rps of ${round(last.offered_rps)} offered (below ${round(keepUp * 100)}%): the rate cannot be held`;
+  }
+  return null;
+}
+
+/** True once the ramp is clearly past the knee (see rampStopReason for which rule fired). */
+export function shouldStopRamp(points: readonly RampPoint[], floorP99Ms: number, opts: StopRampOptions = {}): boolean {
+  return rampStopReason(points, floorP99Ms, opts) !== null;
+}
+
+function round(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  const magnitude = Math.abs(v);
+  const digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+  return Number(v.toFixed(digits));
+}

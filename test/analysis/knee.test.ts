@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findLatencyKnee, shouldStopRamp, rampStopReason, type RampPoint } from '../../src/analysis/knee.js';
+import { mulberry32, normalDraw } from '../../src/analysis/random.js';
+
+function ramp(loads: number[], p99: (x: number) => number, throughput: (x: number) => number = (x) => x): RampPoint[] {
+  return loads.map((x) => ({ offered_rps: x, throughput_rps: throughput(x), p99_ms: p99(x) }));
+}
+const range = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+test('M/M/1-like curve: the knee sits where queueing takes over, below capacity', () => {
+  const capacity = 1000; // μ, rps
+  const serviceMs = 2;
+  const points = ramp(range(50, 950, 50), (x) => serviceMs / (1 - x / capacity));
+  const knee = findLatencyKnee(points);
+  assert.equal(knee.method, 'kneedle');
+  assert.ok(knee.knee_rps !== null);
+  // For 1/(1−ρ) sampled to ρ=0.95 the bend lies between ρ≈0.6 and ρ≈0.9.
+  assert.ok(knee.knee_rps >= 600 && knee.knee_rps <= 900, `knee at ${knee.knee_rps}`);
+  assert.ok(Math.abs(knee.floor_p99_ms - serviceMs / (1 - 100 / capacity)) < 1e-9, 'floor = median of the 3 lowest loads');
+  assert.equal(points[knee.knee_index!].offered_rps, knee.knee_rps);
+});
+
+test('hockey stick: the knee is the corner', () => {
+  const points = ramp(range(100, 1500, 100), (x) => (x <= 800 ? 10 : 10 + (x - 800) * 0.5));
+  const knee = findLatencyKnee(points);
+  assert.equal(knee.knee_rps, 800);
+  assert.equal(knee.floor_p99_ms, 10);
+  assert.match(knee.reason, /800 rps/);
+});
+
+test('noisy hockey stick: the knee is within one step of the corner in every seeded trial', () => {
+  for (let seed = 1; seed <= 50; seed++) {
+    const rng = mulberry32(seed);
+    const points = ramp(range(100, 1500, 100), (x) => (x <= 800 ? 10 : 10 + (x - 800) * 0.5) * (1 + 0.05 * normalDraw(rng)));
+    const knee = findLatencyKnee(points);
+    assert.ok(knee.knee_rps !== null && Math.abs(knee.knee_rps - 800) <= 100, `seed ${seed}: knee at ${knee.knee_rps}`);
+  }
+});
+
+test('flat curve: no knee, with the load it held', () => {
+  const rng = mulberry32(3);
+  const points = ramp(range(100, 1500, 100), () => 10 * (1 + 0.05 * normalDraw(rng)));
+  const knee = findLatencyKnee(points);
+  assert.equal(knee.knee_index, null);
+  assert.equal(knee.knee_rps, null);
+  assert.equal(knee.method, 'flat');
+  assert.match(knee.reason, /latency stayed at its floor up to 1500 rps/);
+});
+
+test('a straight line rising from the start has no knee', () => {
+  const points = ramp(range(100, 1000, 100), (x) => x / 10);
+  const knee = findLatencyKnee(points);
+  assert.equal(knee.knee_rps, null);
+  assert.match(knee.reason, /without a distinct bend/);
+});
+
+test('too few points', () => {
+  const knee = findLatencyKnee(ramp([100, 200], (x) => x));
+  assert.equal(knee.knee_index, null);
+  assert.match(knee.reason, /at least 3 load levels/);
+  assert.equal(findLatencyKnee([]).knee_rps, null);
+});
+
+test('unsorted input: knee_index refers to the caller array', () => {
+  const points = ramp(range(100, 1500, 100), (x) => (x <= 800 ? 10 : 10 + (x - 800) * 0.5)).reverse();
+  const knee = findLatencyKnee(points);
+  assert.equal(knee.knee_rps, 800);
+  assert.equal(points[knee.knee_index!].offered_rps, 800);
+});
+
+test('sensitivity: a high S refuses a mild bend that S=1 accepts', () => {
+  const points = ramp(range(100, 1000, 100), (x) => 10 + ((x / 1000) ** 2) * 10);
+  assert.notEqual(findLatencyKnee(points, { sensitivity: 1 }).knee_rps, null);
+  assert.equal(findLatencyKnee(points, { sensitivity: 5 }).knee_rps, null);
+});
+
+test('capacity at the SLO: latency, errors and keeping up all count', () => {
+  // p99 crosses 20 ms just above 800 rps; the server tops out at 1200 rps.
+  const points = ramp(range(100, 1500, 100), (x) => (x <= 800 ? 10 : 10 + (x - 800) * 0.5), (x) => Math.min(x, 1200));
+  assert.equal(findLatencyKnee(points, { sloP99Ms: 20 }).capacity_at_slo_rps, 800);
+  // Without an SLO only errors and keeping up apply: 1200 kept up, 1300 did not (1200/1300 < 0.95).
+  assert.equal(findLatencyKnee(points).capacity_at_slo_rps, 1200);
+  const withErrors = points.map((p) => ({ ...p, error_rate: p.offered_rps >= 700 ? 0.02 : 0 }));
+  assert.equal(findLatencyKnee(withErrors, { sloP99Ms: 20 }).capacity_at_slo_rps, 600);
+  assert.equal(findLatencyKnee(withErrors, { sloP99Ms: 20, maxErrorRate: 0.05 }).capacity_at_slo_rps, 800);
+  assert.equal(findLatencyKnee(points, { sloP99Ms: 5 }).capacity_at_slo_rps, null);
+});
+
+test('shouldStopRamp: past 10× floor, >1% errors, or not keeping up', () => {
+  const ok = [{ offered_rps: 100, throughput_rps: 100, p99_ms: 10 }, { offered_rps: 200, throughput_rps: 199, p99_ms: 40 }];
+  assert.equal(shouldStopRamp(ok, 10), false);
+  assert.equal(rampStopReason(ok, 10), null);
+  assert.equal(shouldStopRamp([...ok, { offered_rps: 300, throughput_rps: 300, p99_ms: 101 }], 10), true);
+  assert.match(rampStopReason([...ok, { offered_rps: 300, throughput_rps: 300, p99_ms: 101 }], 10)!, /over 10× the floor/);
+  assert.equal(shouldStopRamp([...ok, { offered_rps: 300, throughput_rps: 300, p99_ms: 20, error_rate: 0.011 }], 10), true);
+  assert.equal(shouldStopRamp([...ok, { offered_rps: 300, throughput_rps: 260, p99_ms: 20 }], 10), true);
+  assert.equal(shouldStopRamp([...ok, { offered_rps: 300, throughput_rps: 275, p99_ms: 20 }], 10), false);
+  assert.equal(shouldStopRamp([], 10), false);
+});
