@@ -1,0 +1,223 @@
+// Open loop on undici: requests arrive on a schedule (constant or seeded Poisson) whatever the
+// server does, and latency is measured from each request's INTENDED send time (as wrk2 does),
+// so a stall is charged to every request that should have been sent during it — the
+// coordinated-omission trap a closed loop falls into. The latency from the actual send is kept
+// beside it (service latency), and the generator's own lateness (send lag, delayed sends) is
+// reported so that a slow generator is never mistaken for a slow server.
+import { Pool } from 'undici';
+import { CpdiagError, EXIT } from '../exit-codes.js';
+import type { EngineContext, EngineOutcome } from './engine-context.js';
+import { MAX_REQUESTS_PER_PHASE } from './engine-context.js';
+import { classifyError } from './error-kind.js';
+import { createLatencyHistogram, recordLatencyUs } from './histogram.js';
+import { createRandom, createWeightedPicker, sampleExponential } from './prng.js';
+
+/**
+ * When the next send is closer than this, the scheduler re-checks on setImmediate instead of a
+ * timer: Node timers fire no sooner than ~1 ms, which alone would make the send lag p99 ≈ 1 ms.
+ */
+export const SPIN_BELOW_MS = 2;
+/** Default pool size: large enough that a server below capacity never makes a send wait. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+/** How often in-flight requests are checked against the client timeout, at most. */
+const TIMEOUT_SWEEP_MAX_MS = 50;
+
+interface Pending {
+  intendedMs: number;
+  mixIndex: number;
+}
+
+interface InFlight extends Pending {
+  sentMs: number;
+  controller: AbortController;
+  timedOut: boolean;
+}
+
+export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
+  const { plan, url, mix, recorder, now, signal } = ctx;
+  const rate = plan.rate_rps ?? 0;
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new CpdiagError(`open loop needs rate_rps > 0, got ${plan.rate_rps}`, EXIT.USAGE);
+  }
+  const maxConnections = plan.max_connections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new CpdiagError(`max_connections must be a positive integer, got ${plan.max_connections}`, EXIT.USAGE);
+  }
+  const intervalMs = 1000 / rate;
+  const poisson = plan.arrival === 'poisson';
+  // Separate streams, so that changing the mix does not change the arrival times.
+  const arrivalRandom = createRandom(plan.seed);
+  const pick = createWeightedPicker(mix.map((m) => m.weight), createRandom(plan.seed + 1));
+
+  const pool = new Pool(url.origin, {
+    connections: maxConnections,
+    pipelining: 1,
+    // Backstops only: the client timeout is enforced below, from the actual send.
+    headersTimeout: plan.timeout_ms + 1000,
+    bodyTimeout: plan.timeout_ms + 1000,
+  });
+
+  const lagUs = createLatencyHistogram();
+  const inFlight = new Set<InFlight>();
+  // FIFO of sends waiting for a connection; head index instead of shift() keeps it O(1).
+  const waiting: Pending[] = [];
+  let waitingHead = 0;
+  let issued = 0;
+  let aborted = false;
+  let scheduleDone = false;
+
+  const startMs = now();
+  let nextIntendedMs = startMs;
+  let tickTimer: NodeJS.Timeout | undefined;
+  let tickImmediate: NodeJS.Immediate | undefined;
+  let resolveDrained: (() => void) | undefined;
+  const drained = new Promise<void>((r) => (resolveDrained = r));
+
+  const checkDrained = (): void => {
+    if ((scheduleDone || aborted) && inFlight.size === 0 && waitingHead >= waiting.length) resolveDrained?.();
+  };
+
+  const send = (p: Pending): void => {
+    const sentMs = now();
+    const recorded = recorder.isRecorded(p.intendedMs);
+    if (recorded) {
+      recordLatencyUs(lagUs, (sentMs - p.intendedMs) * 1000);
+      recorder.noteActualSend();
+    }
+    const entry: InFlight = { ...p, sentMs, controller: new AbortController(), timedOut: false };
+    inFlight.add(entry);
+    const m = mix[p.mixIndex]!;
+    pool
+      .request({
+        path: m.path,
+        method: m.method as 'GET',
+        headers: m.headers,
+        body: m.body,
+        signal: entry.controller.signal,
+      })
+      .then(async ({ statusCode, body }) => {
+        // undici keeps the connection busy until the body is consumed: read it all.
+        for await (const _chunk of body) {
+          // discard
+        }
+        const doneMs = now();
+        if (recorded && !aborted) {
+          recorder.recordResponse(doneMs, statusCode, (doneMs - p.intendedMs) * 1000, p.mixIndex, (doneMs - sentMs) * 1000);
+        }
+      })
+      .catch((err: unknown) => {
+        if (aborted || !recorded) return;
+        recorder.recordError(now(), entry.timedOut ? 'timeout' : classifyError(err), p.mixIndex);
+      })
+      .finally(() => {
+        inFlight.delete(entry);
+        if (!aborted && waitingHead < waiting.length) {
+          const next = waiting[waitingHead]!;
+          waiting[waitingHead++] = undefined as unknown as Pending;
+          send(next);
+        }
+        if (waitingHead > 1024 && waitingHead * 2 > waiting.length) {
+          waiting.splice(0, waitingHead);
+          waitingHead = 0;
+        }
+        checkDrained();
+      });
+  };
+
+  const issue = (intendedMs: number): void => {
+    const p: Pending = { intendedMs, mixIndex: pick() };
+    if (recorder.isRecorded(intendedMs)) recorder.noteIntendedSend(intendedMs);
+    if (inFlight.size < maxConnections && waitingHead >= waiting.length) {
+      send(p);
+    } else {
+      // Like k6's dropped iterations: the generator, not the server, held this one back.
+      if (recorder.isRecorded(intendedMs)) recorder.noteDelayedSend(now());
+      waiting.push(p);
+    }
+  };
+
+  const tick = (): void => {
+    tickTimer = undefined;
+    tickImmediate = undefined;
+    if (aborted) return;
+    const t = now();
+    // Catch up: every request whose intended time has passed goes now, each keeping its own
+    // intended time, so a late tick costs latency (measured) instead of fewer requests.
+    while (nextIntendedMs <= t && nextIntendedMs < ctx.recordEndMs && issued < MAX_REQUESTS_PER_PHASE) {
+      issue(nextIntendedMs);
+      issued++;
+      nextIntendedMs += poisson ? sampleExponential(arrivalRandom, intervalMs) : intervalMs;
+    }
+    if (nextIntendedMs >= ctx.recordEndMs || issued >= MAX_REQUESTS_PER_PHASE) {
+      scheduleDone = true;
+      checkDrained();
+      return;
+    }
+    const delay = nextIntendedMs - now();
+    if (delay > SPIN_BELOW_MS) tickTimer = setTimeout(tick, delay - SPIN_BELOW_MS / 2);
+    else tickImmediate = setImmediate(tick);
+  };
+
+  const timeoutSweep = setInterval(() => {
+    const t = now();
+    for (const entry of inFlight) {
+      if (!entry.timedOut && t - entry.sentMs >= plan.timeout_ms) {
+        entry.timedOut = true;
+        entry.controller.abort();
+      }
+    }
+  }, Math.max(1, Math.min(TIMEOUT_SWEEP_MAX_MS, plan.timeout_ms / 10)));
+
+  let abortedAtMs: number | undefined;
+  const onAbort = (): void => {
+    if (aborted) return;
+    aborted = true;
+    abortedAtMs = now();
+    if (tickTimer) clearTimeout(tickTimer);
+    if (tickImmediate) clearImmediate(tickImmediate);
+    waiting.length = 0;
+    waitingHead = 0;
+    for (const entry of inFlight) entry.controller.abort();
+    checkDrained();
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+
+  // Sends still waiting for a connection when the drain deadline passes were offered but
+  // never served within the client timeout: they are timeouts from the user's side.
+  const drainDeadline = setTimeout(
+    () => {
+      const t = now();
+      for (let i = waitingHead; i < waiting.length; i++) {
+        const p = waiting[i]!;
+        if (recorder.isRecorded(p.intendedMs)) recorder.recordError(t, 'timeout', p.mixIndex);
+      }
+      waiting.length = 0;
+      waitingHead = 0;
+      for (const entry of inFlight) {
+        entry.timedOut = true;
+        entry.controller.abort();
+      }
+      checkDrained();
+    },
+    Math.max(0, ctx.recordEndMs - startMs) + plan.timeout_ms + 100,
+  );
+
+  tick();
+  try {
+    await drained;
+  } finally {
+    clearTimeout(drainDeadline);
+    clearInterval(timeoutSweep);
+    if (tickTimer) clearTimeout(tickTimer);
+    if (tickImmediate) clearImmediate(tickImmediate);
+    signal?.removeEventListener('abort', onAbort);
+    await pool.destroy().catch(() => undefined);
+  }
+  const endMs = aborted ? Math.min(abortedAtMs ?? now(), ctx.recordEndMs) : ctx.recordEndMs;
+  return {
+    recordedS: Math.max(0, (endMs - recorder.recordStartMs) / 1000),
+    interrupted: aborted,
+    sendLagP99Ms: lagUs.totalCount > 0 ? Math.round(lagUs.getValueAtPercentile(99)) / 1000 : 0,
+  };
+}

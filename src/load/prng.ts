@@ -1,0 +1,39 @@
+// Seeded pseudo-random numbers, so that a mix, a Poisson schedule and a run are repeatable.
+// mulberry32: tiny, fast, good enough for picking requests and inter-arrival times (not crypto).
+
+export type Random = () => number;
+
+/** Returns a generator of floats in [0, 1) determined by the seed. */
+export function createRandom(seed: number): Random {
+  let state = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An exponential variate with the given mean (inverse transform; never returns Infinity). */
+export function sampleExponential(random: Random, mean: number): number {
+  return -mean * Math.log(1 - random());
+}
+
+/** Picks an index by weight: cumulative weights normalised to 1, searched linearly (mixes are short). */
+export function createWeightedPicker(weights: number[], random: Random): () => number {
+  const total = weights.reduce((s, w) => s + w, 0);
+  const cumulative: number[] = [];
+  let acc = 0;
+  for (const w of weights) {
+    acc += w / total;
+    cumulative.push(acc);
+  }
+  const last = weights.length - 1;
+  if (last === 0) return () => 0;
+  return () => {
+    const r = random();
+    for (let i = 0; i < last; i++) if (r < cumulative[i]!) return i;
+    return last;
+  };
+}

@@ -1,0 +1,134 @@
+// Test targets for the load engine: small node:http servers, in-process or in a child process
+// (when the target must not share the generator's event loop, e.g. to stall it), and the
+// bundled reference server through the CLI when it is built.
+import http from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(
+  handler: http.RequestListener,
+  tune?: (s: http.Server) => void,
+): Promise<TestServer & { server: http.Server }> {
+  const server = http.createServer(handler);
+  tune?.(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Answers after at least delayMs by the high-resolution clock (setTimeout may fire early). */
+export function delayedHandler(delayMs: number): http.RequestListener {
+  return (req, res) => {
+    const t0 = process.hrtime.bigint();
+    const due = BigInt(Math.round(delayMs * 1e6));
+    const finish = (): void => {
+      if (process.hrtime.bigint() - t0 < due) {
+        setImmediate(finish);
+        return;
+      }
+      res.end('ok');
+    };
+    req.resume();
+    req.on('end', () => setTimeout(finish, delayMs));
+  };
+}
+
+/** A port nobody listens on (bound, then released). */
+export async function freePort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Starts `node -e source` in a child; the child prints its URL as its first stdout line. */
+export async function startChildServer(source: string, timeoutMs = 10_000): Promise<TestServer & { child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await readUrlLine(child, timeoutMs);
+  return { child, url, close: () => stopChild(child) };
+}
+
+function readUrlLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('child server did not print its URL in time'));
+    }, timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /(http:\/\/\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!.replace(/\/$/, ''));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`child server exited early (code ${code}) before printing its URL`));
+    });
+  });
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/cli/main.js, seen from dist/test/load/. */
+export const CLI_MAIN = path.resolve(here, '../../cli/main.js');
+
+/**
+ * The bundled reference server via `cpdiag serve`, or undefined when it is not built yet (the
+ * engineer writing it works in parallel): tests then skip instead of failing.
+ */
+export async function startBundledServer(args: string[]): Promise<(TestServer & { child: ChildProcess }) | undefined> {
+  if (!existsSync(CLI_MAIN) || !existsSync(path.resolve(here, '../../src/server'))) return undefined;
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--socket-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.resume();
+  try {
+    const url = await readUrlLine(child, 15_000);
+    return { child, url, close: () => stopChild(child) };
+  } catch {
+    await stopChild(child);
+    return undefined;
+  }
+}
+
+/** A plan with test defaults; override what the test is about. */
+export function basePlan(url: string) {
+  return {
+    url,
+    duration_s: 2,
+    warmup_s: 0.3,
+    mix: [],
+    timeout_ms: 2000,
+    window_ms: 500,
+    seed: 7,
+  };
+}
