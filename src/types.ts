@@ -494,6 +494,9 @@ export interface SweepStep {
 export interface SweepRecommendation {
   setting: string;
   value: number | null;
+  /** Grid sweeps: the second setting and its recommended value. */
+  setting2?: string;
+  value2?: number | null;
   /** One sentence with the numbers. */
   reason: string;
   /** Queueing-theory cross-check in one sentence. */
@@ -540,6 +543,8 @@ export interface SweepDocument {
     erlang_c_pool: number | null;
   };
   recommendation: SweepRecommendation | null;
+  /** How resources scale with the setting across steps (median of each step's samples). */
+  resources?: { rss_bytes_per_unit?: number; threads_per_unit?: number; fds_per_unit?: number };
   diagnosis?: Diagnosis;
   events: RunEvent[];
   budget: { planned_s?: number; wall_s: number };

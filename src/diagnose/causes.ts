@@ -1,0 +1,576 @@
+// The symptom→cause table, as data. Each cause says which detector answers support it, which argue
+// against it, and how to fix it. diagnose.ts reads this table; no rule depends on its order.
+//
+// Knowledge from the project's source material (written here in our own words):
+//   SEED_OPS  = /work/shared/seeds/000_2e0e04709db47017.txt, "Troubleshooting CherryPy in production"
+//               (symptom→cause mapping, pitfalls, case studies 1-3, checklist)
+//   SEED_REWRITE = seeds/003_124a6219dc63a5c5.txt, CherryPy behind Apache mod_rewrite (raw-space bug)
+//   SEED_FLUP = seeds/004_eda68a0c1c248735.txt, nginx + flup FastCGI multiplexing leaking threads
+//   cheroot   = cheroot.server / cheroot.workers.threadpool behaviour (see docs/diagnosis.md)
+
+export type SymptomId =
+  | 'proxy-502-504'
+  | 'rising-memory'
+  | 'resets-disconnects'
+  | 'tail-latency-spikes'
+  | 'rising-threads'
+  | 'rising-fds'
+  | 'bad-requests-400'
+  | 'request-path-overhead';
+
+export const SYMPTOMS: Record<SymptomId, string> = {
+  'proxy-502-504': '502/504 at the proxy',
+  'rising-memory': 'slowly rising memory',
+  'resets-disconnects': 'sudden resets / "client disconnected"',
+  'tail-latency-spikes': 'high tail latency under spikes',
+  'rising-threads': 'rising thread count',
+  'rising-fds': 'rising open file descriptors',
+  'bad-requests-400': '400 Bad Request on some paths',
+  'request-path-overhead': 'work on the request path that need not be there',
+};
+
+/** A detector answer that bears on a cause. */
+export interface CauseSignal {
+  detector: string;
+  /** The answer that counts: 'issue' (the detector saw its signal) or 'none' (it saw the signal absent). */
+  status: 'issue' | 'none';
+  /** Relative weight among this cause's supports; for rules_out, the share of confidence taken away. */
+  weight: number;
+  /** A required support must hold for the cause to be reported at all. */
+  required?: boolean;
+  /** Why this answer bears on the cause, for `cpdiag causes ID`. */
+  why: string;
+}
+
+export interface CauseFix {
+  summary: string;
+  /** CherryPy config (Python dict or ini) to paste. */
+  cherrypy?: string;
+  /** nginx directives, where a proxy is involved. */
+  nginx?: string;
+}
+
+export interface CauseDefinition {
+  /** Stable kebab-case id: appears in JSON. */
+  id: string;
+  /** The first is the primary symptom. */
+  symptoms: SymptomId[];
+  title: string;
+  /** What goes wrong, in a paragraph. */
+  cause: string;
+  supports: CauseSignal[];
+  rules_out: CauseSignal[];
+  /** The evidence that would show this cause, for when cpdiag could not measure it. */
+  would_show: string;
+  fix: CauseFix;
+  source: string;
+}
+
+const SEED_OPS = 'seeds/000_2e0e04709db47017.txt (Troubleshooting CherryPy in production)';
+const SEED_REWRITE = 'seeds/003_124a6219dc63a5c5.txt (CherryPy behind Apache mod_rewrite)';
+const SEED_FLUP = 'seeds/004_eda68a0c1c248735.txt (nginx and flup FastCGI)';
+const CHEROOT = 'cheroot.server / cheroot.workers.threadpool (CherryPy 18)';
+
+export const CAUSES: readonly CauseDefinition[] = [
+  // ---------------------------------------------------------------- 502/504 at the proxy
+  {
+    id: 'pool-exhausted',
+    symptoms: ['proxy-502-504', 'tail-latency-spikes'],
+    title: 'Worker pool exhausted behind the proxy',
+    cause:
+      'Every worker is busy, so new requests wait in the accepted queue (and then the listen backlog) while nginx waits for ' +
+      'a response header. The wait plus the service time exceeds proxy_read_timeout and nginx answers 504, or the backlog ' +
+      'overflows and the connect fails with 502. The server is healthy but too narrow for the offered load.',
+    supports: [
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 2, required: true, why: 'the proxy answered 502/504' },
+      { detector: 'pool-saturated', status: 'issue', weight: 3, required: true, why: 'all workers were busy and requests queued' },
+      { detector: 'queueing', status: 'issue', weight: 2, why: 'latency is mostly waiting for a worker' },
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 1, why: 'nginx logged upstream timeouts while requests waited' },
+    ],
+    rules_out: [
+      { detector: 'cpu-saturated', status: 'issue', weight: 0.3, why: 'with the CPU full, more workers would not help: the CPU is the limit' },
+    ],
+    would_show: 'nginx 502/504 counts together with the server\'s busy/queue statistics (server.statistics or cpdiag probes).',
+    fix: {
+      summary: 'Widen the pool to cover the offered load (Little: workers ≥ rate × service time, with headroom), bound the queue so overload is refused fast, and find the size with `cpdiag sweep thread_pool`.',
+      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,          # measured with cpdiag sweep\n    'server.socket_queue_size': 100,\n    'server.accepted_queue_size': 64,  # refuse with 503 rather than queue without bound\n})",
+      nginx: 'proxy_next_upstream error timeout;   # with several upstreams, retry elsewhere\nproxy_read_timeout 35s;',
+    },
+    source: `${SEED_OPS}: symptom→cause mapping, pitfall 1; ${CHEROOT}`,
+  },
+  {
+    id: 'slow-upstream-responses',
+    symptoms: ['proxy-502-504', 'tail-latency-spikes'],
+    title: 'Handlers wait on a slow dependency',
+    cause:
+      'Handlers call a database or a third-party API synchronously and wait for it without a deadline. When the dependency ' +
+      'slows down, requests hold their workers for its full delay; the proxy times out (504) and retries can amplify the load.',
+    supports: [
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 2, required: true, why: 'the proxy answered 502/504' },
+      { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests spend most of their time waiting, not computing' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'the slow dependency shows in the tail' },
+    ],
+    rules_out: [
+      { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'handlers are CPU-bound, not waiting' },
+    ],
+    would_show: 'service time far above CPU time per request, workers blocked in recvfrom/poll (cpdiag inspect), proxy 504s.',
+    fix: {
+      summary: 'Give every outbound call a connect and read deadline shorter than the proxy timeout, cap concurrent calls with a semaphore or circuit breaker, and retry at the caller, not inside the handler.',
+      cherrypy: "SESSION.get(url, timeout=(2, 5))   # connect, read deadlines\nGUARD = threading.BoundedSemaphore(8)  # shed load when the dependency is slow",
+    },
+    source: `${SEED_OPS}: harden timeouts, backpressure, case study 3`,
+  },
+  {
+    id: 'proxy-read-timeout-shorter-than-handler',
+    symptoms: ['proxy-502-504', 'resets-disconnects'],
+    title: 'proxy_read_timeout is shorter than the handler time',
+    cause:
+      'Some requests legitimately take longer than nginx is willing to wait for a response header. nginx gives up, answers ' +
+      '504 and closes the upstream connection; the server finishes the work anyway and then finds the client gone.',
+    supports: [
+      { detector: 'handler-exceeds-proxy-timeout', status: 'issue', weight: 3, required: true, why: 'the slowest requests take as long as proxy_read_timeout' },
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 3, required: true, why: 'nginx logged "upstream timed out"' },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 1, why: 'clients saw 504' },
+      { detector: 'pool-saturated', status: 'none', weight: 1, why: 'workers were free: the time is the handler\'s own, not queueing' },
+    ],
+    rules_out: [
+      { detector: 'queueing', status: 'issue', weight: 0.3, why: 'the time is spent queueing, so the pool is the first thing to fix' },
+    ],
+    would_show: 'nginx "upstream timed out ... while reading response header" lines and request times near proxy_read_timeout.',
+    fix: {
+      summary: 'Raise proxy_read_timeout above the slowest legitimate request (and above server.socket_timeout), and bound the handler with its own deadline so it fails clearly before the proxy does.',
+      nginx: 'proxy_connect_timeout 3s;\nproxy_read_timeout 35s;\nproxy_send_timeout 35s;',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+    },
+    source: `${SEED_OPS}: pitfall 2 (proxy timeout mismatch), case study 1`,
+  },
+  {
+    id: 'keepalive-mismatch',
+    symptoms: ['proxy-502-504', 'resets-disconnects'],
+    title: 'Keep-alive mismatch between nginx and the server',
+    cause:
+      'nginx keeps idle upstream connections for its keepalive_timeout (60 s by default) while cheroot closes an idle ' +
+      'connection after server.socket_timeout (10 s). nginx then sends a request on a connection the server has just closed ' +
+      'and gets a reset or an early close: a 502 that no load explains.',
+    supports: [
+      { detector: 'keepalive-mismatch', status: 'issue', weight: 3, required: true, why: 'upstream keep-alive on, server idle timeout shorter, closes logged' },
+      { detector: 'proxy-premature-close', status: 'issue', weight: 2, why: 'nginx logged upstream closes/resets' },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 1, why: 'clients saw 502' },
+      { detector: 'pool-saturated', status: 'none', weight: 1, why: 'the server had free workers: not an overload' },
+    ],
+    rules_out: [],
+    would_show: 'sporadic 502 with "upstream prematurely closed" or "recv() failed (104)" at low load, nginx upstream keepalive on.',
+    fix: {
+      summary: 'Make nginx drop idle upstream connections before the server does: upstream keepalive_timeout below server.socket_timeout, with HTTP/1.1 and an empty Connection header towards the upstream.',
+      nginx: 'upstream app {\n    server 127.0.0.1:8080;\n    keepalive 16;\n    keepalive_timeout 5s;   # below server.socket_timeout\n}\nproxy_http_version 1.1;\nproxy_set_header Connection "";',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("mismatched keep-alive semantics"), align proxy and server settings`,
+  },
+  // ---------------------------------------------------------------- resets / disconnects
+  {
+    id: 'socket-timeout-too-low',
+    symptoms: ['resets-disconnects', 'proxy-502-504'],
+    title: 'server.socket_timeout cuts slow clients off',
+    cause:
+      'cheroot applies socket_timeout to every read and write on a connection. A client (or a proxy relaying one) that ' +
+      'uploads slowly, reads slowly or pauses longer than that loses the connection mid-request; behind nginx this shows ' +
+      'as "upstream prematurely closed connection" and a 502.',
+    supports: [
+      { detector: 'slow-client-cutoffs', status: 'issue', weight: 3, required: true, why: 'slow clients failed, pausing longer than socket_timeout' },
+      { detector: 'client-resets', status: 'issue', weight: 1, why: 'clients saw resets/closed connections' },
+      { detector: 'proxy-premature-close', status: 'issue', weight: 1, why: 'nginx saw the server close early' },
+    ],
+    rules_out: [],
+    would_show: 'slow clients (slow upload/download, idle pauses) failing once their pause exceeds server.socket_timeout (cpdiag run with slow_clients).',
+    fix: {
+      summary: 'Raise server.socket_timeout above the longest pause a legitimate client makes, and let nginx buffer slow clients so that workers are not held by them.',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+      nginx: 'proxy_request_buffering on;\nproxy_buffering on;',
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("low server.socket_timeout"), connection reuse; ${CHEROOT}`,
+  },
+  {
+    id: 'proxy-timeout-shorter-than-server',
+    symptoms: ['resets-disconnects', 'proxy-502-504'],
+    title: 'The proxy gives up before the server does',
+    cause:
+      'nginx\'s proxy_read_timeout is shorter than server.socket_timeout, so when a request is slow the proxy abandons it ' +
+      'first: the client gets a 504, the server logs a client disconnect and keeps a worker busy on a request nobody waits for.',
+    supports: [
+      { detector: 'proxy-timeout-below-server', status: 'issue', weight: 3, required: true, why: 'proxy_read_timeout < server.socket_timeout' },
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 2, why: 'nginx logged upstream timeouts' },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 1, why: 'clients saw 504' },
+    ],
+    rules_out: [],
+    would_show: 'nginx proxy_read_timeout and server.socket_timeout side by side; upstream timeout lines.',
+    fix: {
+      summary: 'Order the timeouts: client deadline > proxy_read_timeout > server.socket_timeout > handler deadlines.',
+      nginx: 'proxy_read_timeout 35s;\nproxy_send_timeout 35s;',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping (resets), case study 1 (socket_timeout 10 s vs proxy_read_timeout 8 s)`,
+  },
+  {
+    id: 'body-too-large',
+    symptoms: ['resets-disconnects'],
+    title: 'Request bodies over server.max_request_body_size',
+    cause:
+      'Uploads larger than max_request_body_size are answered 413 and the connection closed; a client still sending its ' +
+      'body sees a reset or broken pipe instead of a clean error. Limits that differ between nginx (client_max_body_size) ' +
+      'and the server make it worse.',
+    supports: [
+      { detector: 'body-too-large', status: 'issue', weight: 3, required: true, why: '413 responses, or bodies over the limit' },
+      { detector: 'client-resets', status: 'issue', weight: 1, why: 'clients saw resets while uploading' },
+      { detector: 'large-request-bodies', status: 'issue', weight: 1, why: 'the traffic carries large bodies' },
+    ],
+    rules_out: [],
+    would_show: '413 responses (or resets) on uploads, bodies larger than server.max_request_body_size.',
+    fix: {
+      summary: 'Set the limit deliberately per endpoint, the same in nginx and the server; stream large uploads to disk in chunks instead of reading them whole; have clients send Expect: 100-continue.',
+      cherrypy: "cherrypy.config.update({'server.max_request_body_size': 64 * 1024 * 1024})",
+      nginx: 'client_max_body_size 64m;',
+    },
+    source: `${SEED_OPS}: pitfall 3 (oversized request bodies), FAQ 5; ${CHEROOT}`,
+  },
+  // ---------------------------------------------------------------- tail latency under spikes
+  {
+    id: 'pool-too-small',
+    symptoms: ['tail-latency-spikes'],
+    title: 'server.thread_pool too small for the load',
+    cause:
+      'The pool is fixed; when a spike arrives every worker is busy and requests queue behind them, so the tail grows with ' +
+      'the queue while the CPU still has room. Capacity is at most thread_pool / service time.',
+    supports: [
+      { detector: 'pool-saturated', status: 'issue', weight: 3, required: true, why: 'all workers busy, requests queued' },
+      { detector: 'queueing', status: 'issue', weight: 2, why: 'latency is mostly waiting for a worker' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+      { detector: 'cpu-saturated', status: 'none', weight: 1, why: 'the CPU has room for more workers' },
+      { detector: 'capacity-flat-across-pool', status: 'none', weight: 2, why: 'in a sweep, capacity grew with the pool' },
+    ],
+    rules_out: [
+      { detector: 'cpu-saturated', status: 'issue', weight: 0.3, why: 'the CPU is full; more workers only add contention' },
+      { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'CPU-bound under the GIL: more workers cannot run at once' },
+      { detector: 'capacity-flat-across-pool', status: 'issue', weight: 0.5, why: 'a sweep showed more workers bring no capacity' },
+      { detector: 'downstream-pool-wait', status: 'issue', weight: 0.3, why: 'workers queue on a downstream pool; more workers queue longer' },
+    ],
+    would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
+    fix: {
+      summary: 'Raise server.thread_pool to cover peak rate × p95 service time with headroom (start at cores × 2–4 for I/O-bound handlers) and confirm the knee with `cpdiag sweep thread_pool`.',
+      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,\n    'server.socket_queue_size': 100,\n})",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping, pitfall 1, right-size the thread pool, FAQ 1`,
+  },
+  {
+    id: 'pool-too-large',
+    symptoms: ['tail-latency-spikes'],
+    title: 'server.thread_pool too large (context switching, GIL convoy)',
+    cause:
+      'Beyond the useful size, extra workers only contend: for the CPU, for the GIL (each switch hands it to another thread ' +
+      'every 5 ms), for locks. Context switches per request rise, capacity stays flat or falls, memory grows by a stack per thread.',
+    supports: [
+      { detector: 'context-switch-overhead', status: 'issue', weight: 3, required: true, why: 'switches per request rose with the pool, capacity did not' },
+      { detector: 'capacity-flat-across-pool', status: 'issue', weight: 1, why: 'capacity flat across pool sizes' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+    ],
+    rules_out: [],
+    would_show: 'a pool-size sweep with context switches per request (cpdiag sweep thread_pool).',
+    fix: {
+      summary: 'Shrink server.thread_pool to the knee found by `cpdiag sweep thread_pool` (the USL peak N*), and move CPU-heavy work off the request threads.',
+      cherrypy: "cherrypy.config.update({'server.thread_pool': 16})   # the knee of the sweep",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("large thread pool causing context-switch overhead"), pitfall 1`,
+  },
+  {
+    id: 'blocking-io-in-handlers',
+    symptoms: ['tail-latency-spikes'],
+    title: 'Blocking I/O inside handlers',
+    cause:
+      'Handlers block on large file I/O, slow SQL or synchronous HTTP. Each such call holds a worker while it waits, so the ' +
+      'effective parallelism drops and a spike exhausts the pool although the CPU idles.',
+    supports: [
+      { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests are mostly waiting (service time ≫ CPU time, workers blocked in I/O)' },
+      { detector: 'pool-saturated', status: 'issue', weight: 2, why: 'the waiting workers fill the pool' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+    ],
+    rules_out: [
+      { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'handlers compute rather than wait' },
+    ],
+    would_show: 'workers blocked in recvfrom/read/poll (cpdiag inspect), service time far above CPU time per request.',
+    fix: {
+      summary: 'Put deadlines on blocking calls, stream files instead of reading them whole, move slow work to a background queue, and size the pool for the waiting (or add backpressure with a semaphore).',
+      cherrypy: "POOL = threading.BoundedSemaphore(8)\nif not POOL.acquire(blocking=False):\n    raise cherrypy.HTTPError(503)",
+    },
+    source: `${SEED_OPS}: pitfall 4 (blocking I/O inside handlers), case study 3`,
+  },
+  {
+    id: 'downstream-pool-starvation',
+    symptoms: ['tail-latency-spikes'],
+    title: 'Downstream connection-pool starvation',
+    cause:
+      'Many workers share a small database (or HTTP) connection pool. Most of them wait on the pool\'s lock for a connection, ' +
+      'so the server looks busy while doing little; adding workers makes the wait longer.',
+    supports: [
+      { detector: 'downstream-pool-wait', status: 'issue', weight: 3, required: true, why: 'most workers wait on a lock' },
+      { detector: 'pool-saturated', status: 'issue', weight: 1, why: 'the waiting workers fill the pool' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+    ],
+    rules_out: [],
+    would_show: 'workers blocked in futex (a lock or condition) rather than in I/O, with few connections to the database (cpdiag inspect).',
+    fix: {
+      summary: 'Size the downstream pool to the worker count (or cap workers to the pool), give pool checkout a timeout, and reuse clients instead of creating them per request.',
+      cherrypy: "engine = create_engine(url, pool_size=16, max_overflow=0, pool_timeout=2)\ncherrypy.config.update({'server.thread_pool': 16})",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("DB connection pool starvation"), database and cache coupling`,
+  },
+  {
+    id: 'cpu-bound-under-gil',
+    symptoms: ['tail-latency-spikes'],
+    title: 'CPU-bound handlers serialised by the GIL',
+    cause:
+      'Handlers spend most of their time computing in Python. Only one thread holds the GIL at a time, so the process uses ' +
+      'about one core however many workers and cores there are; more workers add only queueing and switching.',
+    supports: [
+      { detector: 'gil-bound', status: 'issue', weight: 3, required: true, why: 'CPU pinned at one core, or CPU time ≈ service time' },
+      { detector: 'capacity-flat-across-pool', status: 'issue', weight: 2, why: 'more workers brought no capacity' },
+      { detector: 'pool-saturated', status: 'issue', weight: 1, why: 'workers queue for the GIL' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+    ],
+    rules_out: [
+      { detector: 'io-bound-handlers', status: 'issue', weight: 0.4, why: 'handlers mostly wait, not compute' },
+    ],
+    would_show: 'CPU at about 100% of one core with idle cores, CPU time per request close to its service time, capacity flat in a pool sweep.',
+    fix: {
+      summary: 'Move CPU-heavy work out of the request threads (a process pool, a separate service), run several server processes behind the balancer, and keep the pool small.',
+      cherrypy: "from concurrent.futures import ProcessPoolExecutor\nWORK = ProcessPoolExecutor(max_workers=os.cpu_count())\nresult = WORK.submit(heavy, data).result(timeout=5)",
+      nginx: 'upstream app {\n    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;   # one process per core\n}',
+    },
+    source: `${SEED_OPS}: request lifecycle ("CPU-bound work shares the GIL"), throughput vs latency; seeds/002 (process per port behind a balancer)`,
+  },
+  // ---------------------------------------------------------------- rising memory
+  {
+    id: 'per-request-cache',
+    symptoms: ['rising-memory'],
+    title: 'A per-request cache that never evicts',
+    cause:
+      'Something keyed by request (a dict memoising results, sessions, a module-level list) grows with every request and is ' +
+      'never trimmed. Memory rises in proportion to requests served, without more open files or threads.',
+    supports: [
+      { detector: 'rss-drift', status: 'issue', weight: 3, required: true, why: 'RSS grows steadily under steady load' },
+      { detector: 'fd-drift', status: 'none', weight: 1, why: 'fds are flat: nothing is left open, memory alone grows' },
+      { detector: 'large-request-bodies', status: 'none', weight: 1, why: 'bodies are small: not buffered uploads' },
+      { detector: 'large-responses', status: 'none', weight: 1, why: 'responses are small: not retained downloads' },
+    ],
+    rules_out: [],
+    would_show: 'RSS growing per request (drift per request) with fds and threads flat; a heap snapshot (tracemalloc) showing one growing dict.',
+    fix: {
+      summary: 'Bound every cache (functools.lru_cache(maxsize=...), a TTL cache), keep nothing per request at module level, and track RSS per request in a soak run (`cpdiag run --duration 10m`).',
+      cherrypy: "@functools.lru_cache(maxsize=1024)\ndef lookup(key): ...",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("per-request caches"), memory forensics`,
+  },
+  {
+    id: 'streamed-responses-not-closed',
+    symptoms: ['rising-memory', 'rising-fds'],
+    title: 'Streamed responses not closed',
+    cause:
+      'Generator (streamed) responses or file handles are not closed when the client goes away mid-download, so each ' +
+      'abandoned response keeps its buffers, its file and sometimes its socket.',
+    supports: [
+      { detector: 'rss-drift', status: 'issue', weight: 3, required: true, why: 'RSS grows steadily' },
+      { detector: 'large-responses', status: 'issue', weight: 2, why: 'responses are large' },
+      { detector: 'fd-drift', status: 'issue', weight: 2, why: 'open fds grow with memory' },
+      { detector: 'close-wait-accumulation', status: 'issue', weight: 1, why: 'sockets stuck in CLOSE_WAIT' },
+    ],
+    rules_out: [],
+    would_show: 'RSS and fds rising together under downloads with client disconnects; CLOSE_WAIT sockets.',
+    fix: {
+      summary: 'Stream with cherrypy.lib.file_generator or a generator wrapped in try/finally that closes its file, set response.stream only where needed, and let nginx buffer the download.',
+      cherrypy: "[/download]\nresponse.stream = True\n# in the handler: return cherrypy.lib.file_generator(open(path, 'rb'))",
+      nginx: 'proxy_buffering on;',
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("response streaming not closed"), case study 2, FAQ 3`,
+  },
+  {
+    id: 'large-bodies-buffered',
+    symptoms: ['rising-memory'],
+    title: 'Large request bodies buffered in memory',
+    cause:
+      'Handlers read whole uploads into memory (request.body.read()) and keep or copy them; with many concurrent uploads ' +
+      'memory grows with body size times concurrency, and the allocator rarely gives it back.',
+    supports: [
+      { detector: 'rss-drift', status: 'issue', weight: 3, required: true, why: 'RSS grows steadily' },
+      { detector: 'large-request-bodies', status: 'issue', weight: 2, why: 'the traffic carries large bodies' },
+    ],
+    rules_out: [
+      { detector: 'large-request-bodies', status: 'none', weight: 0.5, why: 'the bodies are small' },
+    ],
+    would_show: 'RSS growth tracking upload volume, large max request bodies in the mix.',
+    fix: {
+      summary: 'Read uploads in chunks to a file, set an explicit body limit, and let nginx buffer request bodies to disk.',
+      cherrypy: "cherrypy.config.update({'server.max_request_body_size': 64 * 1024 * 1024})\nwhile chunk := cherrypy.request.body.read(1024 * 1024):\n    f.write(chunk)",
+      nginx: 'client_max_body_size 64m;\nproxy_request_buffering on;',
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("large request bodies buffered"), bound request bodies and stream safely`,
+  },
+  {
+    id: 'log-buffers-accumulating',
+    symptoms: ['rising-memory', 'request-path-overhead'],
+    title: 'Log handlers accumulating buffers',
+    cause:
+      'A log handler buffers records in memory (a MemoryHandler with a high capacity, a queue to a slow network sink) faster ' +
+      'than it flushes them, so memory grows with traffic.',
+    supports: [
+      { detector: 'rss-drift', status: 'issue', weight: 3, required: true, why: 'RSS grows steadily' },
+      { detector: 'synchronous-logging', status: 'issue', weight: 2, why: 'logging is heavy on the request path' },
+    ],
+    rules_out: [
+      { detector: 'synchronous-logging', status: 'none', weight: 0.3, why: 'logging is light or asynchronous' },
+    ],
+    would_show: 'RSS growth that follows log volume; a heap snapshot with LogRecord objects piling up.',
+    fix: {
+      summary: 'Log structured lines to stdout and let the platform ship them; bound any in-memory log queue; rotate files by size.',
+      cherrypy: "[global]\nlog.screen = True\nlog.access_file = ''\nlog.error_file = ''",
+    },
+    source: `${SEED_OPS}: symptom→cause mapping ("log handlers accumulating buffers"), pitfall 5, stabilize logging`,
+  },
+  // ---------------------------------------------------------------- threads and fds
+  {
+    id: 'thread-leak',
+    symptoms: ['rising-threads'],
+    title: 'Threads created per connection or request and never reaped',
+    cause:
+      'Something outside the fixed pool starts a thread per connection or per request (FastCGI multiplexing in flup, ' +
+      'fire-and-forget threads in handlers) and the thread never ends, typically when the peer disconnects early. The ' +
+      'count climbs until the process can no longer start threads.',
+    supports: [
+      { detector: 'thread-drift', status: 'issue', weight: 3, required: true, why: 'the thread count grows steadily' },
+      { detector: 'threads-over-pool', status: 'issue', weight: 2, why: 'far more threads than the pool accounts for' },
+      { detector: 'client-resets', status: 'issue', weight: 1, why: 'peers hanging up early is when the threads get stranded' },
+    ],
+    rules_out: [],
+    would_show: 'a thread count rising over a soak run (cpdiag inspect --watch, or probes) while the pool is fixed.',
+    fix: {
+      summary: 'Find who starts the threads (name them; cpdiag inspect lists them by activity), use a bounded executor instead of threading.Thread per request, and turn off FastCGI multiplexing (flup multiplexed=False).',
+      cherrypy: "EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=4)\n# flup: WSGIServer(app, multiplexed=False, bindAddress=addr)",
+    },
+    source: `${SEED_FLUP}; ${CHEROOT} (the pool itself never grows)`,
+  },
+  {
+    id: 'fd-leak',
+    symptoms: ['rising-fds'],
+    title: 'Files or sockets left open on some path',
+    cause:
+      'A code path opens a file or socket and does not close it: an early return, an exception, a client disconnect during ' +
+      'streaming. Open fds climb until accept() fails with EMFILE ("Too many open files").',
+    supports: [
+      { detector: 'fd-drift', status: 'issue', weight: 3, required: true, why: 'open fds grow steadily' },
+      { detector: 'close-wait-accumulation', status: 'issue', weight: 1, why: 'sockets stuck in CLOSE_WAIT' },
+      { detector: 'fd-limit-near', status: 'issue', weight: 1, why: 'close to the fd limit' },
+      { detector: 'client-resets', status: 'issue', weight: 1, why: 'disconnects are a common leaking path' },
+    ],
+    rules_out: [],
+    would_show: 'fd count rising over a run, by type (socket vs file) from /proc/PID/fd.',
+    fix: {
+      summary: 'Open files and sockets with `with` (or try/finally), close streamed responses on disconnect, and watch the fd count in a soak run.',
+      cherrypy: "with open(path, 'rb') as f:\n    ...",
+    },
+    source: `${SEED_OPS}: memory and file descriptor forensics`,
+  },
+  {
+    id: 'sockets-not-closed-on-disconnect',
+    symptoms: ['rising-fds', 'resets-disconnects'],
+    title: 'Sockets not closed after the peer hangs up (CLOSE_WAIT)',
+    cause:
+      'The client or proxy closed its side, but the process never closed the socket, so it stays in CLOSE_WAIT and keeps its ' +
+      'fd. Usually a handler that holds an outbound connection or a streamed response past the client\'s disconnect.',
+    supports: [
+      { detector: 'close-wait-accumulation', status: 'issue', weight: 3, required: true, why: 'sockets stuck in CLOSE_WAIT' },
+      { detector: 'fd-drift', status: 'issue', weight: 2, why: 'open fds grow' },
+    ],
+    rules_out: [],
+    would_show: 'CLOSE_WAIT sockets owned by the process (ss -tanp state close-wait, or cpdiag inspect).',
+    fix: {
+      summary: 'Close outbound connections and streams in finally blocks; reuse a session with a bounded pool instead of ad-hoc connections.',
+      cherrypy: "try:\n    ...\nfinally:\n    conn.close()",
+    },
+    source: `${SEED_OPS}: memory and file descriptor forensics ("client disconnect handling")`,
+  },
+  // ---------------------------------------------------------------- 400s
+  {
+    id: 'raw-space-request-line',
+    symptoms: ['bad-requests-400'],
+    title: 'A rewriting proxy forwards unescaped paths (raw spaces → 400)',
+    cause:
+      'Apache mod_rewrite (and other rewriting proxies) decode %20 before forwarding, so a path with a space reaches the ' +
+      'server as "GET /a b HTTP/1.1": three spaces in the request line, which cheroot rejects with 400 Malformed Request-Line.',
+    supports: [
+      { detector: 'bad-request-400s', status: 'issue', weight: 3, required: true, why: 'requests answered 400' },
+    ],
+    rules_out: [],
+    would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy.',
+    fix: {
+      summary: 'Have the proxy re-escape the path when rewriting (Apache: RewriteMap escape int:escape and ${escape:$1}); with nginx, proxy_pass without a URI part passes the original escaped request line.',
+      nginx: 'location / {\n    proxy_pass http://127.0.0.1:8080;   # no URI part: the escaped path is passed as received\n}',
+    },
+    source: `${SEED_REWRITE}; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
+  },
+  // ---------------------------------------------------------------- request-path overhead
+  {
+    id: 'synchronous-logging',
+    symptoms: ['request-path-overhead', 'tail-latency-spikes'],
+    title: 'Synchronous logging on the request path',
+    cause:
+      'Every request waits for its log write to a file (worse on a network filesystem) or a network sink. Under load the ' +
+      'writes serialise on the handler\'s lock and show as latency with idle CPU.',
+    supports: [
+      { detector: 'synchronous-logging', status: 'issue', weight: 3, required: true, why: 'logging is synchronous on the request thread' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+      { detector: 'downstream-pool-wait', status: 'issue', weight: 1, why: 'workers wait on a lock (the log handler\'s)' },
+    ],
+    rules_out: [],
+    would_show: 'time per request spent in log writes (profile or timing tool), workers waiting on the logging lock.',
+    fix: {
+      summary: 'Log to stdout (structured) or through a QueueHandler/QueueListener so the request thread never waits for I/O; rotate by size.',
+      cherrypy: "import logging.handlers, queue\nq = queue.SimpleQueue()\nlogging.getLogger('app').addHandler(logging.handlers.QueueHandler(q))\nlogging.handlers.QueueListener(q, logging.StreamHandler()).start()",
+    },
+    source: `${SEED_OPS}: pitfall 5 (unbounded logging), stabilize logging`,
+  },
+  {
+    id: 'gzip-incompressible',
+    symptoms: ['request-path-overhead', 'rising-memory'],
+    title: 'gzip on already-compressed or large binary bodies',
+    cause:
+      'The gzip tool compresses whole bodies in process, including images, archives and other compressed data that do not ' +
+      'shrink: CPU (under the GIL) and memory spent for nothing, and streaming defeated.',
+    supports: [
+      { detector: 'gzip-incompressible', status: 'issue', weight: 3, required: true, why: 'gzip on for already-compressed output' },
+      { detector: 'cpu-saturated', status: 'issue', weight: 1, why: 'CPU is short' },
+      { detector: 'large-responses', status: 'issue', weight: 1, why: 'responses are large' },
+    ],
+    rules_out: [],
+    would_show: 'gzip enabled for binary MIME types; CPU per request rising with response size.',
+    fix: {
+      summary: 'Restrict gzip to text types, run it late in the tool chain, and let nginx compress instead.',
+      cherrypy: "[/]\ntools.gzip.on = True\ntools.gzip.mime_types = ['text/html', 'text/plain', 'application/json']\ntools.gzip.priority = 80",
+      nginx: 'gzip on;\ngzip_types text/plain application/json;',
+    },
+    source: `${SEED_OPS}: compression and caching, tool priorities, case study 2`,
+  },
+];
+
+export function findCause(id: string): CauseDefinition | undefined {
+  return CAUSES.find((c) => c.id === id);
+}
+
+/** The fix as one text: summary, then the snippets labelled. */
+export function formatFix(fix: CauseFix): string {
+  const parts = [fix.summary];
+  if (fix.cherrypy) parts.push(`CherryPy:\n${indent(fix.cherrypy)}`);
+  if (fix.nginx) parts.push(`nginx:\n${indent(fix.nginx)}`);
+  return parts.join('\n');
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `    ${l}`).join('\n');
+}

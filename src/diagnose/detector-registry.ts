@@ -1,0 +1,73 @@
+// The one list of detectors. diagnose() runs exactly these, in this order (the order affects only
+// the order of the report's detector list, never a conclusion).
+import type { Detector } from '../types.js';
+import * as badRequest400s from './detectors/bad-request-400s.js';
+import * as bodyTooLarge from './detectors/body-too-large.js';
+import * as capacityFlatAcrossPool from './detectors/capacity-flat-across-pool.js';
+import * as clientResets from './detectors/client-resets.js';
+import * as closeWaitAccumulation from './detectors/close-wait-accumulation.js';
+import * as contextSwitchOverhead from './detectors/context-switch-overhead.js';
+import * as cpuSaturated from './detectors/cpu-saturated.js';
+import * as downstreamPoolWait from './detectors/downstream-pool-wait.js';
+import * as fdDrift from './detectors/fd-drift.js';
+import * as fdLimitNear from './detectors/fd-limit-near.js';
+import * as gilBound from './detectors/gil-bound.js';
+import * as gzipIncompressible from './detectors/gzip-incompressible.js';
+import * as handlerExceedsProxyTimeout from './detectors/handler-exceeds-proxy-timeout.js';
+import * as ioBoundHandlers from './detectors/io-bound-handlers.js';
+import * as keepaliveMismatch from './detectors/keepalive-mismatch.js';
+import * as largeRequestBodies from './detectors/large-request-bodies.js';
+import * as largeResponses from './detectors/large-responses.js';
+import * as poolSaturated from './detectors/pool-saturated.js';
+import * as proxyGatewayErrors from './detectors/proxy-gateway-errors.js';
+import * as proxyPrematureClose from './detectors/proxy-premature-close.js';
+import * as proxyTimeoutBelowServer from './detectors/proxy-timeout-below-server.js';
+import * as proxyUpstreamTimeouts from './detectors/proxy-upstream-timeouts.js';
+import * as queueing from './detectors/queueing.js';
+import * as rssDrift from './detectors/rss-drift.js';
+import * as slowClientCutoffs from './detectors/slow-client-cutoffs.js';
+import * as synchronousLogging from './detectors/synchronous-logging.js';
+import * as tailLatency from './detectors/tail-latency.js';
+import * as threadDrift from './detectors/thread-drift.js';
+import * as threadsOverPool from './detectors/threads-over-pool.js';
+
+export interface RegisteredDetector {
+  id: string;
+  detect: Detector;
+}
+
+export const DETECTORS: readonly RegisteredDetector[] = [
+  badRequest400s,
+  bodyTooLarge,
+  capacityFlatAcrossPool,
+  clientResets,
+  closeWaitAccumulation,
+  contextSwitchOverhead,
+  cpuSaturated,
+  downstreamPoolWait,
+  fdDrift,
+  fdLimitNear,
+  gilBound,
+  gzipIncompressible,
+  handlerExceedsProxyTimeout,
+  ioBoundHandlers,
+  keepaliveMismatch,
+  largeRequestBodies,
+  largeResponses,
+  poolSaturated,
+  proxyGatewayErrors,
+  proxyPrematureClose,
+  proxyTimeoutBelowServer,
+  proxyUpstreamTimeouts,
+  queueing,
+  rssDrift,
+  slowClientCutoffs,
+  synchronousLogging,
+  tailLatency,
+  threadDrift,
+  threadsOverPool,
+];
+
+export function findDetector(id: string): RegisteredDetector | undefined {
+  return DETECTORS.find((d) => d.id === id);
+}

@@ -1,0 +1,45 @@
+// Small constructors for detector answers, so that every detector words its result the same way
+// and "insufficient data" is as ordinary an answer as "issue" or "none".
+import type { DetectorResult, Evidence } from '../types.js';
+
+export function clamp01(x: number): number {
+  if (!Number.isFinite(x)) return x > 0 ? 1 : 0;
+  return Math.min(1, Math.max(0, x));
+}
+
+/** Rounds for people: 3 significant digits at most, no trailing noise. */
+export function fmt(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 10 ** digits) return String(Math.round(value));
+  return String(Number(value.toPrecision(digits)));
+}
+
+export function pct(share: number): string {
+  return `${fmt(share * 100, 3)}%`;
+}
+
+export function evidence(signal: string, value: number, unit: string, text: string): Evidence {
+  return { signal, value, unit, text };
+}
+
+export function issue(detector: string, strength: number, ev: Evidence[]): DetectorResult {
+  return { detector, status: 'issue', strength: Math.round(clamp01(strength) * 1000) / 1000, evidence: ev };
+}
+
+export function none(detector: string, ev: Evidence[]): DetectorResult {
+  return { detector, status: 'none', strength: 0, evidence: ev };
+}
+
+export function insufficient(detector: string, missing: string[], ev: Evidence[] = []): DetectorResult {
+  return { detector, status: 'insufficient', strength: 0, evidence: ev, missing };
+}
+
+/** Sum of error counts whose kind matches, e.g. http_502. */
+export function errorCount(byKind: Partial<Record<string, number>> | undefined, ...kinds: string[]): number {
+  if (!byKind) return 0;
+  let n = 0;
+  for (const k of kinds) n += byKind[k] ?? 0;
+  return n;
+}

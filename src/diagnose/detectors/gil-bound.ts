@@ -1,0 +1,57 @@
+// Is Python's GIL the ceiling? CPU work in handlers runs one thread at a time, so a CPU-heavy
+// process sits at about one core while other cores idle, and adding workers adds no capacity.
+import type { Detector, Evidence } from '../../types.js';
+import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+import { scalingEfficiency } from '../scaling-efficiency.js';
+
+export const id = 'gil-bound';
+
+/** "About one core": the GIL lets one thread run Python at a time; some C code runs beside it. */
+const ONE_CORE_LOW_PERCENT = 80;
+const ONE_CORE_HIGH_PERCENT = 120;
+/** When half of a request's service time is CPU, the GIL serialises half of all work. */
+const CPU_SHARE_OF_SERVICE_ISSUE = 0.5;
+/** Busy enough that a one-core ceiling is a ceiling, not just the current load. */
+const BUSY_SHARE_LOADED = 0.5;
+/** Capacity grew less than this share of linear scaling across the pool sizes tried. */
+const FLAT_SCALING_EFFICIENCY = 0.15;
+
+export const detect: Detector = (f) => {
+  const ev: Evidence[] = [];
+  let available = 0;
+  let strength = 0;
+  let positive = false;
+
+  if (f.cpu_percent_mean !== undefined && f.cores !== undefined && f.cores >= 2) {
+    available++;
+    const cpu = f.cpu_percent_mean;
+    const pinned = cpu >= ONE_CORE_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
+    const s = f.saturation;
+    const loaded = !s || s.all_busy_share >= BUSY_SHARE_LOADED || s.queue_p99 >= 1;
+    ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${fmt(cpu)}% of one core while ${f.cores} cores exist${pinned && loaded ? ' (pinned at one core under load)' : ''}`));
+    if (pinned && loaded) {
+      positive = true;
+      strength = Math.max(strength, 0.7);
+    }
+  }
+  if (f.cpu_time_per_request_ms !== undefined && f.service_time_ms !== undefined && f.service_time_ms > 0) {
+    available++;
+    const share = f.cpu_time_per_request_ms / f.service_time_ms;
+    ev.push(evidence('cpu_share_of_service_time', share, 'share', `CPU ${fmt(f.cpu_time_per_request_ms)} ms of a ${fmt(f.service_time_ms)} ms service time (${pct(share)})`));
+    if (share >= CPU_SHARE_OF_SERVICE_ISSUE) {
+      positive = true;
+      strength = Math.max(strength, clamp01(share));
+    }
+  }
+  if (available === 0) return insufficient(id, ['cpu_percent_mean', 'cores', 'cpu_time_per_request_ms', 'service_time_ms']);
+
+  const p = f.pool_scaling;
+  if (p && p.values.length >= 2) {
+    const eff = scalingEfficiency(p.values, p.capacity_rps);
+    if (eff !== undefined) {
+      ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${pct(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p.values)} to ${Math.max(...p.values)}`));
+      if (positive && eff <= FLAT_SCALING_EFFICIENCY) strength += 0.3;
+    }
+  }
+  return positive ? issue(id, strength, ev) : none(id, ev);
+};

@@ -1,0 +1,32 @@
+// Do handlers mostly wait (database, HTTP calls, sleep) rather than compute? Such handlers hold a
+// worker while idle, so the pool, not the CPU, limits throughput.
+import type { Detector, Evidence } from '../../types.js';
+import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+
+export const id = 'io-bound-handlers';
+
+/** Service time four times the CPU time: three quarters of a request is spent waiting. */
+const WAIT_RATIO_ISSUE = 4;
+/** Half the workers blocked in I/O at the snapshot. */
+const BLOCKED_SHARE_ISSUE = 0.5;
+
+export const detect: Detector = (f) => {
+  const ev: Evidence[] = [];
+  let available = false;
+  let strength = 0;
+  if (f.service_time_ms !== undefined && f.cpu_time_per_request_ms !== undefined && f.cpu_time_per_request_ms >= 0) {
+    available = true;
+    const ratio = f.service_time_ms / Math.max(f.cpu_time_per_request_ms, 0.001);
+    ev.push(evidence('service_to_cpu_ratio', ratio, 'ratio', `service time ${fmt(f.service_time_ms)} ms vs CPU ${fmt(f.cpu_time_per_request_ms)} ms per request: ${pct(clamp01(1 - 1 / ratio))} of it waiting`));
+    if (ratio >= WAIT_RATIO_ISSUE) strength = Math.max(strength, clamp01(1 - 1 / ratio));
+  }
+  const w = f.worker_threads;
+  if (w && w.total > 0) {
+    available = true;
+    const share = w.blocked_io / w.total;
+    ev.push(evidence('workers_blocked_io_share', share, 'share', `${w.blocked_io} of ${w.total} workers blocked in I/O (sleeping, reading a socket)`));
+    if (share >= BLOCKED_SHARE_ISSUE) strength = Math.max(strength, clamp01(share));
+  }
+  if (!available) return insufficient(id, ['service_time_ms', 'cpu_time_per_request_ms', 'worker_threads']);
+  return strength > 0 ? issue(id, strength, ev) : none(id, ev);
+};

@@ -1,0 +1,24 @@
+// Does nginx reuse upstream connections the server has already closed? cheroot drops an idle
+// keep-alive connection after socket_timeout; nginx keeps idle upstream connections for its
+// keepalive_timeout (60 s by default). A request sent on a connection the server just closed
+// fails as "upstream prematurely closed" or "connection reset by peer": a 502.
+import type { Detector } from '../../types.js';
+import { evidence, insufficient, issue, none } from '../detector-result.js';
+
+export const id = 'keepalive-mismatch';
+
+/** nginx's default keepalive_timeout for cached upstream connections (ngx_http_upstream_keepalive). */
+const NGINX_UPSTREAM_KEEPALIVE_TIMEOUT_S = 60;
+
+export const detect: Detector = (f) => {
+  if (!f.proxy) return insufficient(id, ['proxy']);
+  if (!f.proxy.keepalive) return none(id, [evidence('proxy_keepalive', 0, 'bool', 'nginx opens a new upstream connection per request (no upstream keepalive): nothing to mismatch')]);
+  if (f.settings?.socket_timeout === undefined) return insufficient(id, ['settings.socket_timeout']);
+  const serverS = f.settings.socket_timeout;
+  const closes = f.proxy.premature_closes + f.proxy.upstream_resets;
+  const ev = [
+    evidence('server_idle_timeout_s', serverS, 's', `server closes idle keep-alive connections after ${serverS} s; nginx keeps them up to ${NGINX_UPSTREAM_KEEPALIVE_TIMEOUT_S} s`),
+    evidence('upstream_closes', closes, 'log lines', `${closes} upstream closes/resets in the nginx error log`),
+  ];
+  return serverS < NGINX_UPSTREAM_KEEPALIVE_TIMEOUT_S && closes >= 1 ? issue(id, 0.6, ev) : none(id, ev);
+};

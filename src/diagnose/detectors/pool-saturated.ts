@@ -1,0 +1,45 @@
+// Is the worker pool the bottleneck? cheroot's pool never grows, so when every worker is busy
+// new requests wait in the accepted queue (in-process) or, past that, in the kernel's backlog.
+import type { Detector } from '../../types.js';
+import { evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+
+export const id = 'pool-saturated';
+
+/** Every worker busy in half the samples: a burst finds no free worker half of the time. */
+const ALL_BUSY_SHARE_ISSUE = 0.5;
+/** One waiting request at p99 means arrivals regularly found the whole pool busy. */
+const QUEUE_P99_ISSUE = 1;
+/** Connections left in the kernel accept queue: the acceptor itself could not keep up. */
+const LISTEN_QUEUE_ISSUE = 1;
+/** An inspect snapshot is one instant, so "all busy now" is weaker than a share over a run. */
+const SNAPSHOT_STRENGTH = 0.6;
+
+export const detect: Detector = (f) => {
+  const s = f.saturation;
+  if (s && s.samples > 0 && s.workers > 0) {
+    const ev = [
+      evidence('all_busy_share', s.all_busy_share, 'share', `all ${s.workers} workers busy ${pct(s.all_busy_share)} of the time (${s.samples} samples; mean busy ${fmt(s.busy_mean)})`),
+      evidence('queue_p99', s.queue_p99, 'requests', `requests waiting for a worker: p50 ${fmt(s.queue_p50)}, p99 ${fmt(s.queue_p99)}, max ${fmt(s.queue_max)}`),
+    ];
+    if (s.listen_queue_max !== undefined) {
+      ev.push(evidence('listen_queue_max', s.listen_queue_max, 'connections', `kernel accept queue reached ${fmt(s.listen_queue_max)}`));
+    }
+    const busy = s.all_busy_share >= ALL_BUSY_SHARE_ISSUE;
+    const queued = s.queue_p99 >= QUEUE_P99_ISSUE;
+    const backlog = (s.listen_queue_max ?? 0) >= LISTEN_QUEUE_ISSUE;
+    if (!busy && !queued && !backlog) return none(id, ev);
+    const strength = Math.max(
+      s.all_busy_share,
+      queued ? 0.5 + 0.5 * Math.min(1, s.queue_p99 / s.workers) : 0,
+      backlog ? 0.6 : 0,
+    );
+    return issue(id, strength, ev);
+  }
+  const w = f.worker_threads;
+  if (w && w.total > 0) {
+    const busyShare = (w.total - w.idle) / w.total;
+    const ev = [evidence('busy_workers_share', busyShare, 'share', `${w.total - w.idle} of ${w.total} workers busy at the snapshot (${w.idle} idle)`)];
+    return w.idle === 0 ? issue(id, SNAPSHOT_STRENGTH, ev) : none(id, ev);
+  }
+  return insufficient(id, ['saturation', 'worker_threads']);
+};

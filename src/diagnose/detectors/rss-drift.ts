@@ -1,0 +1,7 @@
+// Does resident memory keep growing under steady load? Steady load should reach a steady heap.
+import type { Detector } from '../../types.js';
+import { detectDrift } from '../drift-detector.js';
+
+export const id = 'rss-drift';
+
+export const detect: Detector = (f) => detectDrift(f, 'rss_bytes', id);

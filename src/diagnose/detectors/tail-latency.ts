@@ -1,0 +1,21 @@
+// Is the tail far above what a request costs when the server is quiet?
+import type { Detector } from '../../types.js';
+import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
+
+export const id = 'tail-latency';
+
+/** p99 five times the floor: requests spend most of their time waiting, not being served. */
+const TAIL_RATIO_ISSUE = 5;
+/** Below 20 ms a large ratio is still fast enough for people and most SLOs. */
+const TAIL_MIN_MS = 20;
+
+export const detect: Detector = (f) => {
+  if (!f.latency_ms) return insufficient(id, ['latency_ms']);
+  const p99 = f.latency_ms.p99;
+  const floor = f.latency_floor_ms ?? f.latency_ms.p50;
+  const floorName = f.latency_floor_ms !== undefined ? 'the light-load floor' : 'the median';
+  const ratio = p99 / Math.max(floor, 0.001);
+  const ev = [evidence('p99_to_floor_ratio', ratio, 'ratio', `p99 ${fmt(p99)} ms is ${fmt(ratio)}x ${floorName} (${fmt(floor)} ms); max ${fmt(f.latency_ms.max)} ms`)];
+  if (ratio >= TAIL_RATIO_ISSUE && p99 >= TAIL_MIN_MS) return issue(id, clamp01(Math.log10(ratio) / 2), ev);
+  return none(id, ev);
+};

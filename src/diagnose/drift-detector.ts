@@ -1,0 +1,36 @@
+// One shape for the three leak detectors: a resource whose slope's confidence interval excludes
+// zero and whose growth is material (the analysis decides `drifting`), and only upward growth.
+import type { DetectorResult, DriftEstimate, Findings } from '../types.js';
+import { MIN_DRIFT_SAMPLES } from '../analysis/drift.js';
+import { clamp01, evidence, fmt, insufficient, issue, none } from './detector-result.js';
+
+const LABELS: Record<DriftEstimate['metric'], { name: string; unit: string; scale: (v: number) => string }> = {
+  rss_bytes: { name: 'RSS', unit: 'bytes', scale: formatBytes },
+  fds: { name: 'open fds', unit: 'fds', scale: (v) => fmt(v) },
+  threads: { name: 'threads', unit: 'threads', scale: (v) => fmt(v) },
+};
+
+export function detectDrift(f: Findings, metric: DriftEstimate['metric'], id: string): DetectorResult {
+  const d = f.drift?.[metric];
+  if (!d) return insufficient(id, [`drift.${metric}`]);
+  if (d.samples < MIN_DRIFT_SAMPLES) return insufficient(id, [`drift.${metric} (at least ${MIN_DRIFT_SAMPLES} samples, got ${d.samples})`]);
+  const l = LABELS[metric];
+  const perReq = d.per_request !== undefined ? `, ${l.scale(d.per_request)} per request` : '';
+  const ci = Number.isFinite(d.ci_low) && Number.isFinite(d.ci_high) ? `, 95% CI ${l.scale(d.ci_low)} to ${l.scale(d.ci_high)}/s` : '';
+  const why = d.reason ? `: ${d.reason}` : '';
+  const ev = [evidence(`${metric}_slope_per_s`, d.slope_per_s, `${l.unit}/s`,
+    `${l.name} ${d.growth >= 0 ? 'grew' : 'changed'} ${l.scale(d.growth)} over the run (${l.scale(d.slope_per_s)}/s${ci}, ${d.samples} samples${perReq})${d.drifting ? '' : why}`)];
+  if (d.drifting && d.slope_per_s > 0 && d.ci_low > 0) {
+    // The tighter the interval around the slope, the surer the trend.
+    return issue(id, clamp01(0.5 + 0.5 * (d.ci_low / d.slope_per_s)), ev);
+  }
+  return none(id, ev);
+}
+
+function formatBytes(v: number): string {
+  const abs = Math.abs(v);
+  if (abs >= 1024 * 1024 * 1024) return `${fmt(v / 1024 ** 3)} GiB`;
+  if (abs >= 1024 * 1024) return `${fmt(v / 1024 ** 2)} MiB`;
+  if (abs >= 1024) return `${fmt(v / 1024)} KiB`;
+  return `${fmt(v)} B`;
+}

@@ -1,0 +1,45 @@
+// `cpdiag diagnose FILE`: a saved document back to findings. A run record is re-derived from its
+// samples (so a newer cpdiag diagnoses an old run with its newer table); sweep and inspect
+// documents are diagnosed from the findings they carry.
+import { CpdiagError, EXIT } from '../exit-codes.js';
+import { INSPECT_SCHEMA, RUN_SCHEMA, SWEEP_SCHEMA, type Findings, type RunRecord } from '../types.js';
+import { findingsFromRun } from './findings-from-run.js';
+
+const FINDINGS_SOURCES = ['run', 'sweep', 'inspect'];
+
+export function findingsFromDocument(doc: unknown, fileName: string): Findings {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CpdiagError(`${fileName}: not a cpdiag document (expected a JSON object)`, EXIT.USAGE);
+  }
+  const d = doc as Record<string, unknown>;
+  const schema = d.schema;
+  if (schema === RUN_SCHEMA) return findingsFromRunDocument(d, fileName);
+  if (schema === SWEEP_SCHEMA || schema === INSPECT_SCHEMA) {
+    const f = d.findings;
+    if (typeof f !== 'object' || f === null || !FINDINGS_SOURCES.includes(String((f as Findings).source))) {
+      throw new CpdiagError(`${fileName}: this ${String(schema)} document carries no findings to diagnose`, EXIT.USAGE, 'rerun it with this cpdiag version, which stores them');
+    }
+    return f as Findings;
+  }
+  const known = [RUN_SCHEMA, SWEEP_SCHEMA, INSPECT_SCHEMA].join(', ');
+  throw new CpdiagError(
+    `${fileName}: ${schema === undefined ? 'no "schema" field' : `unsupported schema "${String(schema)}"`} (expected one of ${known})`,
+    EXIT.USAGE,
+  );
+}
+
+function findingsFromRunDocument(d: Record<string, unknown>, fileName: string): Findings {
+  const problems: string[] = [];
+  if (!Array.isArray(d.probes)) problems.push('probes is not a list');
+  if (!Array.isArray(d.events)) problems.push('events is not a list');
+  if (typeof d.settings !== 'object' || d.settings === null) problems.push('settings missing');
+  if (typeof d.target !== 'object' || d.target === null) problems.push('target missing');
+  if (d.summary !== undefined && (typeof d.summary !== 'object' || d.summary === null)) problems.push('summary is not an object');
+  if (problems.length) throw new CpdiagError(`${fileName}: malformed run document: ${problems.join('; ')}`, EXIT.USAGE);
+  try {
+    return findingsFromRun(d as unknown as RunRecord);
+  } catch (e) {
+    if (e instanceof CpdiagError) throw new CpdiagError(`${fileName}: ${e.message}`, EXIT.USAGE);
+    throw new CpdiagError(`${fileName}: malformed run document (${e instanceof Error ? e.message : String(e)})`, EXIT.USAGE);
+  }
+}

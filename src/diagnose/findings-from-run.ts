@@ -1,0 +1,121 @@
+// A run record reduced to the facts the detectors reason over. Pure: the record comes in, the
+// findings go out; anything the run did not measure stays undefined (and its detectors answer
+// "insufficient data" rather than guess).
+import { estimateDrift, MIN_DRIFT_SAMPLES, type DriftMetric } from '../analysis/drift.js';
+import { summarizeSaturation } from '../analysis/saturation.js';
+import type { DriftEstimate, Findings, ProbeSample, RequestSpec, RunRecord } from '../types.js';
+
+export function findingsFromRun(run: RunRecord): Findings {
+  const f: Findings = { source: 'run', settings: run.settings, events: run.events };
+  const summary = run.summary;
+  if (summary) {
+    f.duration_s = summary.duration_s;
+    f.requests = summary.requests;
+    f.throughput_rps = summary.throughput_rps;
+    f.offered_rps = summary.offered_rps;
+    f.latency_ms = summary.latency_ms;
+    f.errors = summary.errors;
+    const n400 = summary.errors.by_kind.http_400;
+    if (n400 !== undefined) f.bad_request_count = n400;
+  }
+  if (run.environment?.cores) f.cores = run.environment.cores;
+
+  // Only samples taken while load was recorded (warm-up has t_s < 0): the means are of the load.
+  const probes = measuredProbes(run.probes ?? []);
+  if (probes.length > 0) {
+    f.cpu_percent_mean = probes.reduce((s, p) => s + p.cpu_percent, 0) / probes.length;
+    const last = probes[probes.length - 1];
+    f.threads = last.threads;
+    f.fds = { count: last.fds, limit: last.fd_limit, close_wait: last.tcp_by_state?.CLOSE_WAIT ?? 0 };
+    Object.assign(f, contextSwitchRates(probes, f.throughput_rps));
+    if (f.throughput_rps && f.throughput_rps > 0) {
+      // CPU seconds per second over requests per second = CPU time per request.
+      f.cpu_time_per_request_ms = (f.cpu_percent_mean / 100 / f.throughput_rps) * 1000;
+    }
+    const drift = driftFromProbes(probes, f.requests);
+    if (Object.keys(drift).length > 0) f.drift = drift;
+
+    const withStats = probes.filter((p) => p.server);
+    const workers = run.settings?.thread_pool ?? withStats[0]?.server?.threads;
+    if (withStats.length > 0 && workers && workers > 0) {
+      f.saturation = summarizeSaturation(
+        withStats.map((p) => ({ busy: p.server!.busy, queue: p.server!.queue, threads: p.server!.threads, listen_queue: p.listen_queue })),
+        workers,
+      );
+      if (f.saturation.samples > 0 && f.throughput_rps && f.throughput_rps > 0) {
+        // Little's law at the server: busy workers = throughput × service time.
+        f.service_time_ms = (f.saturation.busy_mean / f.throughput_rps) * 1000;
+      }
+    }
+  }
+  // The floor a request costs without waiting: the server's own service time when known,
+  // otherwise the fastest request seen.
+  if (f.service_time_ms !== undefined) f.latency_floor_ms = f.service_time_ms;
+  else if (f.latency_ms) f.latency_floor_ms = f.latency_ms.min;
+
+  const bodies = requestBodies(run);
+  if (bodies.length > 0) f.max_request_body_bytes = Math.max(...bodies);
+
+  if (run.slow_clients) {
+    const holds = (run.load?.slow_clients ?? []).map((s) => s.spec.idle_hold_s).filter((x): x is number => x !== undefined);
+    f.slow_clients = { attempted: run.slow_clients.attempted, failed: run.slow_clients.failed, by_kind: run.slow_clients.by_kind };
+    if (holds.length > 0) f.slow_clients.pause_s = Math.max(...holds);
+  }
+
+  const proxy = run.target?.proxy;
+  if (proxy) {
+    const byKind = summary?.errors.by_kind ?? {};
+    f.proxy = {
+      kind: 'nginx',
+      read_timeout_s: proxy.read_timeout_s,
+      keepalive: proxy.keepalive ?? false,
+      upstream_timeouts: proxy.upstream_timeouts ?? 0,
+      premature_closes: proxy.premature_closes ?? 0,
+      upstream_resets: proxy.upstream_resets ?? 0,
+      status_502: byKind.http_502 ?? 0,
+      status_504: byKind.http_504 ?? 0,
+    };
+  }
+  return f;
+}
+
+function measuredProbes(probes: ProbeSample[]): ProbeSample[] {
+  const during = probes.filter((p) => p.t_s >= 0);
+  return (during.length > 0 ? during : probes).slice().sort((a, b) => a.t_s - b.t_s);
+}
+
+/** Context switches are cumulative counters: rates come from the first and last sample. */
+function contextSwitchRates(probes: ProbeSample[], throughputRps: number | undefined): Partial<Findings> {
+  if (probes.length < 2) return {};
+  const first = probes[0];
+  const last = probes[probes.length - 1];
+  const dt = last.t_s - first.t_s;
+  if (!(dt > 0)) return {};
+  const dVol = last.ctx_voluntary - first.ctx_voluntary;
+  const dInv = last.ctx_involuntary - first.ctx_involuntary;
+  // A restarted target resets its counters; a negative delta is meaningless.
+  if (dVol < 0 || dInv < 0) return {};
+  const out: Partial<Findings> = { ctx_voluntary_per_s: dVol / dt, ctx_involuntary_per_s: dInv / dt };
+  if (throughputRps && throughputRps > 0) out.ctx_per_request = (dVol + dInv) / (throughputRps * dt);
+  return out;
+}
+
+function driftFromProbes(probes: ProbeSample[], requests: number | undefined): Partial<Record<DriftMetric, DriftEstimate>> {
+  const out: Partial<Record<DriftMetric, DriftEstimate>> = {};
+  if (probes.length < MIN_DRIFT_SAMPLES) return out;
+  const times = probes.map((p) => p.t_s);
+  const metrics: [DriftMetric, (p: ProbeSample) => number][] = [
+    ['rss_bytes', (p) => p.rss_bytes],
+    ['fds', (p) => p.fds],
+    ['threads', (p) => p.threads],
+  ];
+  for (const [metric, pick] of metrics) {
+    out[metric] = estimateDrift(metric, times, probes.map(pick), { requests });
+  }
+  return out;
+}
+
+function requestBodies(run: RunRecord): number[] {
+  const specs: RequestSpec[] = [...(run.load?.mix ?? []), ...(run.load?.slow_clients ?? []).map((s) => s.request)];
+  return specs.map((r) => r.body_bytes ?? (r.body !== undefined ? Buffer.byteLength(r.body) : 0));
+}

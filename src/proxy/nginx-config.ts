@@ -1,0 +1,64 @@
+// The nginx.conf cpdiag runs: one loopback server proxying to one upstream, every path (pid,
+// logs, temp files) inside the run's own directory so nothing touches /etc, /var or /run.
+// Pure: options in, text out.
+
+export interface NginxConfigOptions {
+  dir: string;
+  listenPort: number;
+  upstreamHost: string;
+  upstreamPort: number;
+  readTimeoutS: number;
+  sendTimeoutS: number;
+  connectTimeoutS: number;
+  keepalive: boolean;
+  buffering: boolean;
+  clientMaxBodySize: string;
+  /** Worker user; set when running as root, so that workers can use the private temp dir. */
+  user?: string;
+}
+
+/** Upstream connections nginx keeps idle per worker when keepalive is on. */
+const UPSTREAM_KEEPALIVE_CONNECTIONS = 16;
+
+export function renderNginxConfig(o: NginxConfigOptions): string {
+  const ms = (s: number) => `${Math.max(1, Math.round(s * 1000))}ms`;
+  const host = o.upstreamHost.includes(':') ? `[${o.upstreamHost}]` : o.upstreamHost;
+  const d = o.dir;
+  return [
+    '# Written by cpdiag; lives and dies with one run.',
+    o.user ? `user ${o.user};` : '',
+    'worker_processes 1;',
+    `pid ${d}/nginx.pid;`,
+    `error_log ${d}/error.log warn;`,
+    'events { worker_connections 1024; }',
+    'http {',
+    `  access_log ${d}/access.log;`,
+    `  client_body_temp_path ${d}/tmp/client_body;`,
+    `  proxy_temp_path ${d}/tmp/proxy;`,
+    `  fastcgi_temp_path ${d}/tmp/fastcgi;`,
+    `  uwsgi_temp_path ${d}/tmp/uwsgi;`,
+    `  scgi_temp_path ${d}/tmp/scgi;`,
+    '  upstream cpdiag_upstream {',
+    `    server ${host}:${o.upstreamPort};`,
+    o.keepalive ? `    keepalive ${UPSTREAM_KEEPALIVE_CONNECTIONS};` : '',
+    '  }',
+    '  server {',
+    `    listen 127.0.0.1:${o.listenPort};`,
+    `    client_max_body_size ${o.clientMaxBodySize};`,
+    '    location / {',
+    '      proxy_pass http://cpdiag_upstream;',
+    `      proxy_connect_timeout ${ms(o.connectTimeoutS)};`,
+    `      proxy_read_timeout ${ms(o.readTimeoutS)};`,
+    `      proxy_send_timeout ${ms(o.sendTimeoutS)};`,
+    `      proxy_buffering ${o.buffering ? 'on' : 'off'};`,
+    `      proxy_request_buffering ${o.buffering ? 'on' : 'off'};`,
+    o.keepalive ? '      proxy_http_version 1.1;\n      proxy_set_header Connection "";' : '',
+    '      proxy_set_header Host $http_host;',
+    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '      proxy_set_header X-Forwarded-Proto $scheme;',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].filter((l) => l !== '').join('\n');
+}

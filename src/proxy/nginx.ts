@@ -1,0 +1,234 @@
+// A real nginx in front of the target, for the 502/504 and timeout experiments. nginx runs in the
+// foreground (daemon off) as our child, with its config, pid file, logs and temp files in a
+// private directory; stop() (or, failing that, our process exiting) shuts it down and removes the
+// directory, so no nginx outlives the run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { CpdiagError, EXIT } from '../exit-codes.js';
+import { renderNginxConfig } from './nginx-config.js';
+import { parseNginxErrorLog, type NginxErrorLogSummary } from './parse-nginx-error-log.js';
+
+export interface NginxProxyOptions {
+  /** The upstream, on loopback: http://127.0.0.1:PORT. */
+  upstreamUrl: string;
+  readTimeoutS?: number;
+  sendTimeoutS?: number;
+  connectTimeoutS?: number;
+  /** Upstream keepalive + proxy_http_version 1.1 + Connection "". Default true. */
+  keepalive?: boolean;
+  /** proxy_buffering and proxy_request_buffering. Default true (nginx's default). */
+  buffering?: boolean;
+  /** nginx's client_max_body_size, e.g. "100m". Default "1m" (nginx's own default). */
+  clientMaxBodySize?: string;
+  /** Override of the nginx binary (else /usr/sbin/nginx or nginx on PATH). */
+  nginxPath?: string;
+}
+
+export interface NginxProxy {
+  url: string;
+  pid: number;
+  /** The private directory (config, logs); gone after stop(). */
+  dir: string;
+  stop(): Promise<void>;
+  /** Counts from the error log so far (after stop(): as it was at stop). */
+  readErrorLog(): Promise<NginxErrorLogSummary>;
+}
+
+/** nginx's own defaults for the three proxy timeouts. */
+const NGINX_DEFAULT_TIMEOUT_S = 60;
+/** How long nginx may take to listen before we call the start failed. */
+const READY_TIMEOUT_MS = 5000;
+const READY_POLL_MS = 25;
+/** Fast shutdown (SIGTERM) normally takes milliseconds; past this we SIGKILL. */
+const STOP_TIMEOUT_MS = 3000;
+/** A free port picked by the kernel can be taken before nginx binds it: retry a few times. */
+const START_ATTEMPTS = 3;
+const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
+
+export function findNginx(pathEnv = process.env.PATH ?? ''): string | undefined {
+  const dirs = pathEnv.split(delimiter).filter(Boolean).map((d) => join(d, 'nginx'));
+  for (const candidate of [...NGINX_CANDIDATES, ...dirs]) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export async function startNginxProxy(opts: NginxProxyOptions): Promise<NginxProxy> {
+  const nginx = opts.nginxPath ?? findNginx();
+  if (!nginx) {
+    throw new CpdiagError('nginx is not installed (looked in /usr/sbin and on PATH)', EXIT.MISSING_DEPENDENCY, 'apt-get install nginx-light');
+  }
+  const upstream = parseLoopbackUrl(opts.upstreamUrl);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(nginx, upstream, opts, await pickFreePort());
+    } catch (e) {
+      lastError = e;
+      if (!(e instanceof PortTakenError)) throw e;
+    }
+  }
+  throw lastError instanceof Error ? new CpdiagError(`nginx could not bind a port: ${lastError.message}`, EXIT.TARGET_FAILED) : lastError;
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(nginx: string, upstream: { host: string; port: number }, opts: NginxProxyOptions, port: number): Promise<NginxProxy> {
+  const dir = mkdtempSync(join(tmpdir(), 'cpdiag-nginx-'));
+  mkdirSync(join(dir, 'tmp'));
+  const errorLog = join(dir, 'error.log');
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, renderNginxConfig({
+    dir,
+    listenPort: port,
+    upstreamHost: upstream.host,
+    upstreamPort: upstream.port,
+    readTimeoutS: opts.readTimeoutS ?? NGINX_DEFAULT_TIMEOUT_S,
+    sendTimeoutS: opts.sendTimeoutS ?? NGINX_DEFAULT_TIMEOUT_S,
+    connectTimeoutS: opts.connectTimeoutS ?? NGINX_DEFAULT_TIMEOUT_S,
+    keepalive: opts.keepalive ?? true,
+    buffering: opts.buffering ?? true,
+    clientMaxBodySize: opts.clientMaxBodySize ?? '1m',
+    // As root the master would switch workers to "nobody", who cannot enter our 0700 directory.
+    user: process.getuid?.() === 0 ? `${userInfo().username}` : undefined,
+  }));
+
+  // stdout/stderr to a file rather than a pipe: nothing ties our event loop to the child.
+  const stderrFd = openSync(join(dir, 'stderr.log'), 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn(nginx, ['-p', dir, '-c', conf, '-e', errorLog, '-g', 'daemon off; master_process on;'], {
+      stdio: ['ignore', stderrFd, stderrFd],
+    });
+  } finally {
+    closeSync(stderrFd);
+  }
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(-1));
+  });
+  let exitCode: number | null | undefined;
+  void exited.then((c) => { exitCode = c; });
+  const pid = child.pid ?? -1;
+
+  const killOnExit = () => {
+    try { if (pid > 0) process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  };
+  process.on('exit', killOnExit);
+  child.unref();
+
+  let stoppedLog: NginxErrorLogSummary | undefined;
+  const stop = async (): Promise<void> => {
+    if (stoppedLog) return;
+    process.off('exit', killOnExit);
+    const workers = childPids(pid);
+    if (exitCode === undefined) {
+      try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS));
+      if ((await Promise.race([exited, timer])) === 'timeout') {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+        await exited;
+      }
+    }
+    for (const w of workers) {
+      try { process.kill(w, 'SIGKILL'); } catch { /* already exited with the master */ }
+    }
+    stoppedLog = parseNginxErrorLog(readText(errorLog));
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitUntilListening(port, join(dir, 'nginx.pid'), pid, () => exitCode !== undefined);
+  } catch (e) {
+    const why = `${readText(join(dir, 'stderr.log'))}\n${readText(errorLog)}`.trim();
+    await stop();
+    if (/Address already in use/.test(why)) throw new PortTakenError(why.split('\n').pop() ?? 'address in use');
+    const detail = why.split('\n').filter(Boolean).pop() ?? (e instanceof Error ? e.message : String(e));
+    throw new CpdiagError(`nginx did not start: ${detail}`, EXIT.TARGET_FAILED);
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid,
+    dir,
+    stop,
+    readErrorLog: async () => stoppedLog ?? parseNginxErrorLog(await readFile(errorLog, 'utf8').catch(() => '')),
+  };
+}
+
+function parseLoopbackUrl(url: string): { host: string; port: number } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new CpdiagError(`proxy upstream "${url}" is not a URL`, EXIT.USAGE);
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+  if (u.protocol !== 'http:' || !loopback) {
+    throw new CpdiagError(`proxy upstream must be http:// on loopback (127.0.0.0/8 or ::1), got ${url}`, EXIT.USAGE);
+  }
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port: Number(u.port || 80) };
+}
+
+function pickFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilListening(port: number, pidFile: string, pid: number, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('nginx exited during start');
+    // nginx writes its pid file after binding: a connect alone could reach someone else's socket.
+    if (readText(pidFile).trim() === String(pid) && (await canConnect(port))) {
+      // The master listens before its worker is up; a request now would just wait, which is fine.
+      return;
+    }
+    await new Promise((r) => setTimeout(r, READY_POLL_MS));
+  }
+  throw new Error(`nginx did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => { s.destroy(); resolve(false); });
+  });
+}
+
+/** The master's children (its workers), so that a SIGKILLed master leaves none behind. */
+function childPids(pid: number): number[] {
+  if (!(pid > 0)) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
