@@ -1,0 +1,156 @@
+// A thin, synchronous reader over a procfs tree. It takes the root as an argument ('/proc' by
+// default) so that tests can point it at captured fixtures. It never writes, never signals and
+// never attaches: only open/read/readlink/readdir.
+//
+// Synchronous on purpose: procfs reads are served from kernel memory without blocking on disk,
+// and one snapshot issues thousands of tiny reads where a promise per read would cost more than
+// the read itself (see bench/inspect.bench.ts).
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Why a read failed: the process (or thread, or fd) is gone, or we may not read it. */
+export type ProcFailure = 'gone' | 'denied' | 'other';
+
+export class ProcReadError extends Error {
+  constructor(readonly path: string, readonly failure: ProcFailure, readonly code?: string) {
+    super(`${path}: ${failure}${code ? ` (${code})` : ''}`);
+    this.name = 'ProcReadError';
+  }
+}
+
+export function classifyErrno(code: string | undefined): ProcFailure {
+  // ESRCH: the task died between the directory lookup and the read.
+  if (code === 'ENOENT' || code === 'ESRCH' || code === 'ENOTDIR') return 'gone';
+  if (code === 'EACCES' || code === 'EPERM') return 'denied';
+  return 'other';
+}
+
+function wrap<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProcReadError(path, classifyErrno(code), code);
+  }
+}
+
+export interface FdEntry {
+  fd: number;
+  link: string;
+}
+
+export class ProcReader {
+  constructor(readonly root: string = '/proc') {}
+
+  path(...parts: (string | number)[]): string {
+    return join(this.root, ...parts.map(String));
+  }
+
+  read(...parts: (string | number)[]): string {
+    const p = this.path(...parts);
+    return wrap(p, () => readFileSync(p, 'latin1'));
+  }
+
+  /** Like read, but undefined when the file is gone or unreadable (the caller notes which). */
+  tryRead(...parts: (string | number)[]): { text?: string; failure?: ProcFailure } {
+    try {
+      return { text: this.read(...parts) };
+    } catch (e) {
+      return { failure: e instanceof ProcReadError ? e.failure : 'other' };
+    }
+  }
+
+  /** True when the root looks like a procfs (has a self link or numeric entries). */
+  available(): boolean {
+    try {
+      return readdirSync(this.root).some((n) => n === 'self' || /^\d+$/.test(n));
+    } catch {
+      return false;
+    }
+  }
+
+  pids(): number[] {
+    const p = this.root;
+    return wrap(p, () => readdirSync(p)).filter((n) => /^\d+$/.test(n)).map(Number);
+  }
+
+  stat(pid: number): string {
+    return this.read(pid, 'stat');
+  }
+
+  status(pid: number): string {
+    return this.read(pid, 'status');
+  }
+
+  limits(pid: number): string {
+    return this.read(pid, 'limits');
+  }
+
+  /** argv, split at NUL. Empty for kernel threads and zombies. */
+  cmdline(pid: number): string[] {
+    return this.read(pid, 'cmdline').split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+  }
+
+  tasks(pid: number): number[] {
+    const p = this.path(pid, 'task');
+    return wrap(p, () => readdirSync(p)).filter((n) => /^\d+$/.test(n)).map(Number);
+  }
+
+  taskStat(pid: number, tid: number): string {
+    return this.read(pid, 'task', tid, 'stat');
+  }
+
+  taskComm(pid: number, tid: number): string {
+    return this.read(pid, 'task', tid, 'comm').replace(/\n$/, '');
+  }
+
+  taskSyscall(pid: number, tid: number): string {
+    return this.read(pid, 'task', tid, 'syscall');
+  }
+
+  taskWchan(pid: number, tid: number): string {
+    return this.read(pid, 'task', tid, 'wchan');
+  }
+
+  /** Every open fd with its link target. An fd closed while we list is skipped, not an error. */
+  fds(pid: number): FdEntry[] {
+    const dir = this.path(pid, 'fd');
+    const names = wrap(dir, () => readdirSync(dir));
+    const out: FdEntry[] = [];
+    for (const name of names) {
+      try {
+        out.push({ fd: Number(name), link: readlinkSync(join(dir, name)) });
+      } catch (e) {
+        const failure = classifyErrno((e as NodeJS.ErrnoException).code);
+        if (failure !== 'gone') throw new ProcReadError(join(dir, name), failure, (e as NodeJS.ErrnoException).code);
+      }
+    }
+    return out;
+  }
+
+  /** Just the number of open fds (readdir only), for when the types are not needed. */
+  fdCount(pid: number): number {
+    const dir = this.path(pid, 'fd');
+    return wrap(dir, () => readdirSync(dir)).length;
+  }
+
+  /**
+   * /proc/PID/net/tcp and tcp6: the TCP table of the process's own network namespace (which
+   * /proc/net/ would not be if cpdiag runs in another namespace). Missing tcp6 (no IPv6) is ''.
+   */
+  netTcp(pid: number): { tcp: string; tcp6: string } {
+    const tcp = this.tryRead(pid, 'net', 'tcp');
+    const tcp6 = this.tryRead(pid, 'net', 'tcp6');
+    if (tcp.text === undefined && tcp.failure !== 'gone') {
+      // Fall back to the reader's own namespace.
+      return { tcp: this.tryRead('net', 'tcp').text ?? '', tcp6: this.tryRead('net', 'tcp6').text ?? '' };
+    }
+    if (tcp.text === undefined) throw new ProcReadError(this.path(pid, 'net', 'tcp'), 'gone');
+    return { tcp: tcp.text, tcp6: tcp6.text ?? '' };
+  }
+
+  /** Seconds since boot, from /proc/uptime. */
+  uptimeS(): number {
+    return Number(this.read('uptime').split(/\s+/)[0]);
+  }
+}

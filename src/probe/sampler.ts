@@ -1,0 +1,185 @@
+// Samples a process (and, by default, its descendants) every intervalMs: CPU% and RSS from
+// pidusage, threads/fds/TCP/context switches from /proc, and optionally the server's own stats.
+// The timer chain is aligned to the start so samples do not drift, a tick that overruns skips the
+// next slot rather than piling up, and a target that exits ends the sampling (onExit), not a crash.
+import type { ProbeSample } from '../types.js';
+import { SERVER_STATS_TIMEOUT_MS } from './server-stats.js';
+import { readPidUsage } from './pidusage-client.js';
+import { readProcessSnapshot, sumSnapshots, type ProcessSnapshot } from './process-snapshot.js';
+import { findDescendants } from './process-tree.js';
+import { ProcReader, ProcReadError } from './proc-reader.js';
+import { createStatsPoller } from './stats-poller.js';
+
+export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
+/** Rescanning /proc/* for descendants reads one stat per process on the machine; once a second is enough. */
+export const CHILDREN_RESCAN_MS = 1000;
+
+export interface SamplerOptions {
+  pid: number;
+  intervalMs?: number;
+  /** A server stats URL (bundled /_cpdiag/stats, cheroot stats JSON, CherryPy /cpstats/data). */
+  statsUrl?: string;
+  /** Sum the descendants too (default true). */
+  includeChildren?: boolean;
+  /** Milliseconds, monotonic; default performance.now. */
+  now?: () => number;
+  onSample?: (s: ProbeSample) => void;
+  /** Called once when the target is found gone (sampling has stopped). */
+  onExit?: () => void;
+  /** procfs root, for tests. */
+  reader?: ProcReader;
+}
+
+export interface Sampler {
+  stop(): Promise<ProbeSample[]>;
+  samples: ProbeSample[];
+  /** True once the target was seen to exit. */
+  readonly exited: boolean;
+}
+
+/** Reads the tree once. Returns undefined when the root process is gone (or a zombie). */
+export function readTree(reader: ProcReader, pid: number, children: number[]): ProcessSnapshot[] | undefined {
+  let root: ProcessSnapshot;
+  try {
+    root = readProcessSnapshot(reader, pid);
+  } catch (e) {
+    if (e instanceof ProcReadError && e.failure === 'gone') return undefined;
+    throw e;
+  }
+  if (root.stat.state === 'Z' || root.stat.state === 'X') return undefined;
+  const snaps = [root];
+  for (const child of children) {
+    try {
+      const s = readProcessSnapshot(reader, child);
+      if (s.stat.state !== 'Z') snaps.push(s);
+    } catch {
+      // a child that exits between the scan and the read simply drops out
+    }
+  }
+  return snaps;
+}
+
+export function startSampler(opts: SamplerOptions): Sampler {
+  const reader = opts.reader ?? new ProcReader();
+  const intervalMs = opts.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
+  if (!(intervalMs > 0)) throw new Error(`intervalMs must be positive, got ${intervalMs}`);
+  const now = opts.now ?? (() => performance.now());
+  const includeChildren = opts.includeChildren ?? true;
+  const samples: ProbeSample[] = [];
+  const startMs = now();
+  const stats = opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
+
+  let stopped = false;
+  let exited = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let children: number[] = [];
+  let lastRescanMs = -Infinity;
+  let tick = 0;
+  let primed = false;
+
+  const finishExit = () => {
+    if (exited) return;
+    exited = true;
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    opts.onExit?.();
+  };
+
+  const takeSample = async (): Promise<void> => {
+    const tMs = now();
+    if (!primed) {
+      // pidusage's first call for a pid answers cpu 0; prime so that the first sample is real.
+      await Promise.all([opts.pid, ...children].map(readPidUsage));
+      primed = true;
+    }
+    if (includeChildren && tMs - lastRescanMs >= CHILDREN_RESCAN_MS) {
+      try {
+        children = findDescendants(reader, opts.pid);
+      } catch {
+        children = [];
+      }
+      lastRescanMs = tMs;
+    }
+    const pids = [opts.pid, ...children];
+    const usagePromise = Promise.all(pids.map(readPidUsage));
+    const snaps = readTree(reader, opts.pid, children);
+    const usages = await usagePromise;
+    if (!snaps) {
+      finishExit();
+      return;
+    }
+    const totals = sumSnapshots(snaps);
+    const alive = new Set(snaps.map((s) => s.pid));
+    let cpu = 0;
+    let rssFromUsage = 0;
+    usages.forEach((u, i) => {
+      if (!u || !alive.has(pids[i])) return;
+      cpu += u.cpu;
+      rssFromUsage += u.memory;
+    });
+    const sample: ProbeSample = {
+      t_s: (tMs - startMs) / 1000,
+      pid: opts.pid,
+      cpu_percent: round(cpu, 1),
+      // pidusage and /proc status agree on RSS; status is read in the same instant as the rest.
+      rss_bytes: totals.rssBytes || rssFromUsage,
+      rss_anon_bytes: totals.rssAnonBytes,
+      rss_file_bytes: totals.rssFileBytes,
+      threads: totals.threads,
+      threads_by_state: totals.threadsByState,
+      fds: totals.fds,
+      fds_by_type: totals.fdsByType,
+      fd_limit: totals.fdLimit ?? 0,
+      ctx_voluntary: totals.ctxVoluntary,
+      ctx_involuntary: totals.ctxInvoluntary,
+      tcp_by_state: totals.tcpByState,
+      listen_queue: totals.listen.length > 0 ? totals.listen.reduce((a, l) => a + l.acceptQueue, 0) : undefined,
+    };
+    if (stopped && exited) return;
+    stats?.poll((s) => {
+      sample.server = s;
+    });
+    samples.push(sample);
+    opts.onSample?.(sample);
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    tick++;
+    // Aligned to the start: the k-th sample is due at start + k*interval. If a sample overran,
+    // skip to the next slot in the future rather than firing back to back.
+    const elapsed = now() - startMs;
+    if (tick * intervalMs < elapsed) tick = Math.ceil(elapsed / intervalMs);
+    const delay = Math.max(0, startMs + tick * intervalMs - now());
+    timer = setTimeout(run, delay);
+  };
+
+  const run = () => {
+    inFlight = takeSample().catch(() => {
+      // An unexpected read failure (e.g. permission) ends sampling quietly; the samples so far stand.
+      stopped = true;
+    }).finally(schedule);
+  };
+
+  run();
+
+  return {
+    samples,
+    get exited() {
+      return exited;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+      await stats?.drain();
+      return samples;
+    },
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

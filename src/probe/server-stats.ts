@@ -1,0 +1,103 @@
+// The server's own view of its pool, from three JSON shapes:
+//   - the bundled server's GET /_cpdiag/stats: threads.{total,busy,idle}, queue.{depth}, requests.{...}
+//   - cheroot's statistics dict: "Threads", "Threads Idle", "Queue", "Requests", "Socket Errors"
+//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key
+// A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
+// keep running when the server is too busy to answer its stats page (which is when it matters).
+import type { ServerStatsSample } from '../types.js';
+
+export const SERVER_STATS_TIMEOUT_MS = 1000;
+
+type Json = Record<string, unknown>;
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function obj(v: unknown): Json | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+function fromBundled(j: Json): ServerStatsSample | undefined {
+  const threads = obj(j.threads);
+  if (!threads || num(threads.total) === undefined) return undefined;
+  const total = num(threads.total)!;
+  const busy = num(threads.busy) ?? (num(threads.idle) !== undefined ? total - num(threads.idle)! : 0);
+  const queue = obj(j.queue);
+  const requests = obj(j.requests);
+  const errorsObj = obj(j.errors);
+  return {
+    threads: total,
+    busy,
+    idle: num(threads.idle) ?? total - busy,
+    queue: num(queue?.depth) ?? num(j.queue) ?? 0,
+    requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests) ?? 0,
+    errors: num(requests?.errors) ?? num(errorsObj?.total) ?? num(j.errors) ?? 0,
+  };
+}
+
+function fromCheroot(j: Json): ServerStatsSample | undefined {
+  const threads = num(j['Threads']);
+  if (threads === undefined) return undefined;
+  const idle = num(j['Threads Idle']) ?? 0;
+  return {
+    threads,
+    busy: Math.max(0, threads - idle),
+    idle,
+    queue: num(j['Queue']) ?? 0,
+    requests: num(j['Requests']) ?? 0,
+    errors: num(j['Socket Errors']) ?? 0,
+  };
+}
+
+/** Pure: turns any of the supported JSON documents into a ServerStatsSample, or undefined. */
+export function normalizeServerStats(doc: unknown): ServerStatsSample | undefined {
+  const j = obj(doc);
+  if (!j) return undefined;
+  const bundled = fromBundled(j);
+  if (bundled) return bundled;
+  const direct = fromCheroot(j);
+  if (direct) return direct;
+  // The bundled server also mirrors cheroot's keys under "cheroot".
+  const mirrored = obj(j.cheroot);
+  if (mirrored) {
+    const m = fromCheroot(mirrored);
+    if (m) return m;
+  }
+  // CherryPy cpstats: one entry per cheroot server; sum them (usually one).
+  const servers = Object.entries(j).filter(([k]) => k.startsWith('Cheroot HTTPServer')).map(([, v]) => obj(v)).filter((v): v is Json => !!v);
+  const samples = servers.map(fromCheroot).filter((s): s is ServerStatsSample => !!s);
+  if (samples.length === 0) return undefined;
+  return samples.reduce((a, b) => ({
+    threads: a.threads + b.threads, busy: a.busy + b.busy, idle: a.idle + b.idle,
+    queue: a.queue + b.queue, requests: a.requests + b.requests, errors: a.errors + b.errors,
+  }));
+}
+
+/** Fetches and normalises a stats URL (loopback only, like all of cpdiag's traffic). */
+export async function fetchServerStats(url: string, timeoutMs = SERVER_STATS_TIMEOUT_MS): Promise<ServerStatsSample | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    return normalizeServerStats(await res.json());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuses a stats URL that does not point at loopback. Returns an error message or undefined. */
+export function checkLoopbackUrl(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `not a URL: "${url}"`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `expected an http(s) URL, got "${url}"`;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return loopback ? undefined : `cpdiag only talks to loopback (127.0.0.0/8, ::1); "${u.hostname}" is not`;
+}
