@@ -401,7 +401,8 @@ function num(v: number): string {
  * Compares baseline runs (a) with candidate runs (b) for one metric:
  * - regression: p < alpha AND the estimated change is beyond the tolerance in the bad direction;
  * - improvement: the same in the good direction;
- * - no_change: the confidence interval excludes a bad change as large as the tolerance;
+ * - no_change: the confidence interval excludes a bad change as large as the tolerance (and the
+ *   samples are large enough for an interval at the requested confidence at all);
  * - inconclusive: none of these — more runs are needed (see runs_needed).
  * For a relative tolerance on positive data the ratio and its interval come from the
  * Hodges–Lehmann estimate on log values (exp of the shift of logs: a ratio estimate that is
@@ -470,6 +471,10 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   } else if (significant && -worse > tolerance) {
     verdict = 'improvement';
     reason = `${spec.name} improved by ${describe}; ${pText}`;
+  } else if (hl.confidence < confidence - 1e-9) {
+    // Too few runs for an interval at the requested confidence: nothing can be excluded.
+    verdict = 'inconclusive';
+    reason = `${spec.name}: ${a.length} and ${b.length} runs cannot give a ${Math.round(confidence * 100)}% interval (at most ${Math.round(hl.confidence * 100)}%); ${describe}; ${pText}`;
   } else if (worseCi[1] <= tolerance) {
     verdict = 'no_change';
     const detail = significant ? 'a significant change within the tolerance' : 'no significant change';

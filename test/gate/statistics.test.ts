@@ -209,8 +209,13 @@ test('noisy and few runs: inconclusive, with the runs a decision would need', ()
   const r = compareMetric(draw(rng, 5, 50, 0.3), draw(rng, 5, 55, 0.3), latency);
   assert.equal(r.verdict, 'inconclusive', r.reason);
   assert.ok(r.runs_needed !== null && r.runs_needed > 10, `runs_needed ${r.runs_needed}`);
-  // Three runs a side can never reach p < 0.01, whatever the shift.
-  assert.notEqual(compareMetric([10, 11, 12], [100, 110, 120], latency).verdict, 'regression');
+  // Three runs a side can never reach p < 0.01, whatever the shift, nor give a 95% interval.
+  assert.equal(compareMetric([10, 11, 12], [100, 110, 120], latency).verdict, 'inconclusive');
+  assert.equal(compareMetric([10, 10.1, 10.2], [10, 10.1, 10.2], latency).verdict, 'inconclusive');
+  assert.equal(compareMetric([10], [10], latency).verdict, 'inconclusive');
+  // Identical constant runs: tied-exact test, p = 1, no change.
+  assert.equal(compareMetric([10, 10, 10, 10, 10], [10, 10, 10, 10, 10], latency).verdict, 'no_change');
+  assert.equal(compareMetric([10, 10, 10, 10, 10], [20, 20, 20, 20, 20], latency).verdict, 'regression');
 });
 
 test('absolute tolerance for slopes (bytes/s), including values around zero', () => {
