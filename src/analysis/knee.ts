@@ -112,9 +112,23 @@ export function kneedleConvexIncreasing(xs: readonly number[], ys: readonly numb
   return null;
 }
 
-/** Finds the latency knee of a load ramp, plus the floor latency and the capacity within the SLO. */
+/** Why a point no longer counts as served: errors above the limit, or the rate not held. */
+function brokenReason(p: RampPoint, maxErrorRate: number): string | null {
+  if ((p.error_rate ?? 0) > maxErrorRate) return `errors reached ${round((p.error_rate ?? 0) * 100)}%`;
+  if (p.throughput_rps < STOP_KEEP_UP_RATIO * p.offered_rps) return `it achieved only ${round(p.throughput_rps)} rps`;
+  return null;
+}
+
+/**
+ * Finds the latency knee of a load ramp, plus the floor latency and the capacity within the SLO.
+ * Points past the first "broken" one (errors above maxErrorRate, or throughput below 90% of
+ * offered) are not looked at for the knee: there the latency of the requests that did succeed says
+ * little (a server shedding load with fast 503s can even get faster). When latency shows no knee
+ * before the ramp broke, the knee is the last load that was served (method 'first-failure').
+ */
 export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions = {}): KneeResult {
   const sensitivity = opts.sensitivity ?? DEFAULT_SENSITIVITY;
+  const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
   const sorted = sortedByLoad(points).filter((p) => Number.isFinite(p.offered_rps) && Number.isFinite(p.p99_ms));
   const floor = floorOf(sorted);
   const capacity = capacityAtSlo(sorted, opts);
@@ -122,37 +136,48 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
   if (sorted.length < 3) {
     return { ...base, knee_index: null, knee_rps: null, method: 'none', reason: `need at least 3 load levels to find a knee, got ${sorted.length}` };
   }
-  const topLoad = sorted[sorted.length - 1].offered_rps;
-  const maxP99 = Math.max(...sorted.map((p) => p.p99_ms));
-  if (!(maxP99 > FLAT_RATIO * floor)) {
-    return {
-      ...base,
-      knee_index: null,
-      knee_rps: null,
-      method: 'flat',
-      reason: `latency stayed at its floor up to ${round(topLoad)} rps (p99 at most ${round(maxP99)} ms against a floor of ${round(floor)} ms)`,
-    };
-  }
-  const sortedIndex = kneedleConvexIncreasing(sorted.map((p) => p.offered_rps), sorted.map((p) => p.p99_ms), sensitivity);
-  if (sortedIndex === null) {
-    return {
-      ...base,
-      knee_index: null,
-      knee_rps: null,
-      method: 'kneedle',
-      reason: `latency rose without a distinct bend up to ${round(topLoad)} rps (Kneedle, S=${sensitivity}, found no knee)`,
-    };
-  }
-  const kneePoint = sorted[sortedIndex];
-  // Report the index into the caller's array, not our sorted copy.
-  const originalIndex = points.indexOf(kneePoint);
-  return {
+  const firstBroken = sorted.findIndex((p) => brokenReason(p, maxErrorRate) !== null);
+  // The ramp as far as it was served, plus the point where it broke (its natural end).
+  const curve = firstBroken >= 0 ? sorted.slice(0, firstBroken + 1) : sorted;
+  const atIndex = (i: number, method: string, reason: string): KneeResult => ({
     ...base,
-    knee_index: originalIndex,
-    knee_rps: kneePoint.offered_rps,
-    method: 'kneedle',
-    reason: `p99 leaves its floor of ${round(floor)} ms at about ${round(kneePoint.offered_rps)} rps (p99 there ${round(kneePoint.p99_ms)} ms; Kneedle, S=${sensitivity})`,
+    // Report the index into the caller's array, not our sorted copy.
+    knee_index: points.indexOf(sorted[i]),
+    knee_rps: sorted[i].offered_rps,
+    method,
+    reason,
+  });
+  const failureFallback = (why: string): KneeResult => {
+    const broken = sorted[firstBroken];
+    const what = brokenReason(broken, maxErrorRate);
+    if (firstBroken === 0) {
+      return { ...base, knee_index: null, knee_rps: null, method: 'first-failure', reason: `the server failed already at the lowest load, ${round(broken.offered_rps)} rps (${what})` };
+    }
+    const last = sorted[firstBroken - 1];
+    return atIndex(firstBroken - 1, 'first-failure', `${why}; the server stopped keeping up at ${round(broken.offered_rps)} rps (${what}), so the knee is the last load it served, ${round(last.offered_rps)} rps`);
   };
+
+  const topLoad = curve[curve.length - 1].offered_rps;
+  const maxP99 = Math.max(...curve.map((p) => p.p99_ms));
+  if (!(maxP99 > FLAT_RATIO * floor)) {
+    const why = `latency stayed at its floor up to ${round(topLoad)} rps (p99 at most ${round(maxP99)} ms against a floor of ${round(floor)} ms)`;
+    if (firstBroken >= 0) return failureFallback(why);
+    return { ...base, knee_index: null, knee_rps: null, method: 'flat', reason: why };
+  }
+  const curveIndex = curve.length >= 3
+    ? kneedleConvexIncreasing(curve.map((p) => p.offered_rps), curve.map((p) => p.p99_ms), sensitivity)
+    : null;
+  if (curveIndex === null) {
+    const why = `latency rose without a distinct bend up to ${round(topLoad)} rps (Kneedle, S=${sensitivity}, found no knee)`;
+    if (firstBroken >= 0) return failureFallback(why);
+    return { ...base, knee_index: null, knee_rps: null, method: 'kneedle', reason: why };
+  }
+  const kneePoint = curve[curveIndex];
+  return atIndex(
+    curveIndex,
+    'kneedle',
+    `p99 leaves its floor of ${round(floor)} ms at about ${round(kneePoint.offered_rps)} rps (p99 there ${round(kneePoint.p99_ms)} ms; Kneedle, S=${sensitivity})`,
+  );
 }
 
 export interface StopRampOptions {

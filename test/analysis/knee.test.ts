@@ -87,6 +87,28 @@ test('capacity at the SLO: latency, errors and keeping up all count', () => {
   assert.equal(findLatencyKnee(points, { sloP99Ms: 5 }).capacity_at_slo_rps, null);
 });
 
+test('a ramp that breaks before latency bends: the knee is the last load served', () => {
+  // Load shedding with fast 503s from 900 rps on: p99 never rises, errors do.
+  const shedding = ramp(range(100, 1500, 100), () => 10).map((p) => ({ ...p, error_rate: p.offered_rps >= 900 ? 0.3 : 0 }));
+  const k1 = findLatencyKnee(shedding);
+  assert.equal(k1.knee_rps, 800);
+  assert.equal(k1.method, 'first-failure');
+  assert.match(k1.reason, /errors reached 30%/);
+  // The server cannot hold the rate above 1,000 rps while latency creeps up gently.
+  const capped = ramp(range(100, 1500, 100), (x) => 10 + x / 1000, (x) => Math.min(x, 1000));
+  const k2 = findLatencyKnee(capped);
+  assert.equal(k2.knee_rps, 1100, k2.reason); // 1000/1100 = 0.91 still held; 1000/1200 < 0.9 broke
+  assert.match(k2.reason, /achieved only 1000 rps/);
+  // Broken from the start: no knee.
+  const dead = ramp(range(100, 500, 100), () => 10).map((p) => ({ ...p, error_rate: 1 }));
+  assert.equal(findLatencyKnee(dead).knee_rps, null);
+  // Latency that bends before the ramp breaks keeps its Kneedle knee.
+  const bends = ramp(range(100, 1500, 100), (x) => (x <= 800 ? 10 : 10 + (x - 800) * 0.5)).map((p) => ({ ...p, error_rate: p.offered_rps >= 1200 ? 0.05 : 0 }));
+  const k3 = findLatencyKnee(bends);
+  assert.equal(k3.knee_rps, 800);
+  assert.equal(k3.method, 'kneedle');
+});
+
 test('shouldStopRamp: past 10× floor, >1% errors, or not keeping up', () => {
   const ok = [{ offered_rps: 100, throughput_rps: 100, p99_ms: 10 }, { offered_rps: 200, throughput_rps: 199, p99_ms: 40 }];
   assert.equal(shouldStopRamp(ok, 10), false);
