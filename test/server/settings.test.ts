@@ -1,0 +1,87 @@
+// cpdiag serve's settings: defaults < config file < flags, and every refusal before anything
+// starts (exit 2, a message naming the key, the value and, for a file, file:line).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnBundledServer } from '../helpers/bundled-server.js';
+import { CLI_MAIN_PATH } from '../../src/server/spawn-bundled.js';
+import { getStats } from './http-util.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cpdiag-serve-settings-'));
+
+function writeConfig(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function runServe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_MAIN_PATH, 'serve', '--socket-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    // A refused setting must exit at once; a server that starts is killed and fails the test.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('config file over defaults, flags over the config file', async () => {
+  const file = writeConfig('ok.conf', [
+    '[global]',
+    'server.thread_pool = 3',
+    'server.socket_timeout = 7',
+    'server.max_request_body_size = 10 * 1024',
+    "tools.sessions.on = True",
+    '[/static]',
+    'tools.staticdir.on = True',
+  ].join('\n'));
+  const server = await spawnBundledServer({ thread_pool: 5 }, { extraArgs: ['--config', file] });
+  try {
+    const stats = await getStats(server.url);
+    assert.equal(stats.settings.thread_pool, 5, 'flag wins over file');
+    assert.equal(stats.settings.socket_timeout, 7, 'file wins over default');
+    assert.equal(stats.settings.max_request_body_size, 10240);
+    assert.equal(stats.settings.socket_queue_size, 5, 'default kept');
+    assert.equal(stats.threads.total, 5);
+    assert.equal(stats.workers.length, 5);
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('bad settings are refused before anything starts, exit 2, naming key, value and place', async () => {
+  const unknown = writeConfig('unknown.conf', '[global]\nserver.thread_poool = 4\n');
+  const nonNumeric = writeConfig('nonnum.conf', '[global]\n\nserver.thread_pool = lots\n');
+  const outOfRange = writeConfig('range.conf', '[global]\nserver.socket_port = 70000\n');
+  const cases: { args: string[]; expect: RegExp[] }[] = [
+    { args: ['--config', unknown], expect: [/unknown\.conf:2/, /server\.thread_poool/] },
+    { args: ['--config', nonNumeric], expect: [/nonnum\.conf:3/, /server\.thread_pool = lots/, /expected a number/] },
+    { args: ['--config', outOfRange], expect: [/range\.conf:2/, /server\.socket_port = 70000/, /at most 65535/] },
+    { args: ['--config', join(dir, 'missing.conf')], expect: [/cannot read config file .*missing\.conf/] },
+    { args: ['--thread-pool', 'abc'], expect: [/--thread-pool/, /abc/, /expected a number/] },
+    { args: ['--thread-pool', '0'], expect: [/--thread-pool/, /at least 1/] },
+    { args: ['--socket-timeout', '-1'], expect: [/--socket-timeout/, /at least 0/] },
+    { args: ['--gil', 'maybe'], expect: [/--gil/, /maybe/, /True or False/] },
+    { args: ['--accepted-queue-size', '-2'], expect: [/--accepted-queue-size/, /at least -1/] },
+    { args: ['--thread-pol', '4'], expect: [/unknown option/] },
+    { args: ['--drain-timeout', 'soon'], expect: [/--drain-timeout/, /soon/] },
+  ];
+  const results = await Promise.all(cases.map((c) => runServe(c.args)));
+  results.forEach((r, i) => {
+    const label = cases[i].args.join(' ');
+    assert.equal(r.code, 2, `${label}: exit ${r.code}, stderr ${r.stderr}`);
+    assert.equal(r.stdout, '', `${label}: nothing on stdout`);
+    for (const re of cases[i].expect) assert.match(r.stderr, re, `${label}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`);
+  });
+});
