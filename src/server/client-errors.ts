@@ -50,7 +50,11 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket, re
     socket.destroy();
     return 'disconnect';
   }
-  const answer = ANSWERS[code] ?? DEFAULT_ANSWER;
+  // llhttp reports both orders of Content-Length + Transfer-Encoding under the codes of either
+  // header; only its reason text tells a conflict from a bad value or an unknown coding.
+  const reason = String((err as { reason?: unknown }).reason ?? err.message ?? '');
+  const conflict = /Content-Length/.test(reason) && /Transfer-Encoding/.test(reason);
+  const answer = conflict ? ANSWERS.HPE_UNEXPECTED_CONTENT_LENGTH : ANSWERS[code] ?? DEFAULT_ANSWER;
   if (responseStarted) {
     // Too late for a status line: the error came in the middle of a body we are answering.
     socket.destroy();
