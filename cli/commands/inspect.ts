@@ -1,13 +1,78 @@
 import type { Command } from 'commander';
-import { CpdiagError } from '../../src/exit-codes.js';
 import { runAction } from '../../src/cli/run-action.js';
+import { out } from '../../src/cli/output.js';
+import { parseDurationSeconds, parseInteger } from '../../src/cli/options.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { DEFAULT_INSPECT_DURATION_S, DEFAULT_INSPECT_INTERVAL_MS, inspectProcess } from '../../src/inspect/run-inspect.js';
+import { renderInspect, renderWatchLine } from '../../src/inspect/render-inspect.js';
+import { recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
 
-// Placeholder until this verb's issue lands; replaced by its real implementation.
+interface InspectFlags {
+  duration: number;
+  interval: number;
+  watch?: boolean;
+  stats?: string;
+  json?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ cpdiag inspect 4242                       3-second look at pid 4242: threads, fds, sockets, memory, causes
+  $ cpdiag inspect $(pgrep -f app.py) --duration 10s --json > inspect.json
+  $ cpdiag inspect 4242 --stats http://127.0.0.1:8080/cpstats/data   add CherryPy's own pool view
+  $ cpdiag inspect 4242 --watch --interval 500ms                       a line per sample until Ctrl-C
+
+Reads only /proc (and \`ss -ltn\` for the listen backlog): it never stops, signals or attaches to
+the process. Exit codes: 0 ok (also when the process exits during the window), 2 bad flags,
+5 no such process / zombie / kernel thread, 6 not Linux, 130 interrupted (--watch ends this way).
+`;
+
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('(not built yet)')
-    .action(runAction(() => {
-      throw new CpdiagError('cpdiag inspect is not built yet');
+    .description('Read a live process from /proc: threads and what they block in, fds vs limit, sockets, listen queue, memory, drift, probable causes.')
+    .argument('<pid>', 'process id', parseInteger(1))
+    .option('--duration <time>', `observation window, e.g. 3s, 500ms, 1m (default ${DEFAULT_INSPECT_DURATION_S}s)`, parseDurationSeconds, DEFAULT_INSPECT_DURATION_S)
+    .option('--interval <time>', `time between samples (default ${DEFAULT_INSPECT_INTERVAL_MS}ms)`, (t: string) => parseDurationSeconds(t) * 1000, DEFAULT_INSPECT_INTERVAL_MS)
+    .option('--watch', 'print a line per sample until Ctrl-C, then a summary (exit 130)')
+    .option('--stats <url>', "the server's own stats JSON on loopback: bundled /_cpdiag/stats, cheroot statistics or CherryPy /cpstats/data")
+    .option('--json', `print the ${'cpdiag.inspect/1'} JSON document instead of text`)
+    .addHelpText('after', EXAMPLES)
+    .action(runAction(async (pid: number, flags: InspectFlags) => {
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const recent: ClassifiedThread[][] = [];
+      try {
+        const { report } = await inspectProcess({
+          pid,
+          durationS: flags.duration,
+          intervalMs: flags.interval,
+          statsUrl: flags.stats,
+          watch: flags.watch,
+          signal: controller.signal,
+          onSample: flags.watch && !flags.json
+            ? (s) => {
+              recent.push(s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity })));
+              if (recent.length > 40) recent.shift();
+              const workers = recognizeWorkers(recent, pid).tids;
+              process.stdout.write(`${renderWatchLine(s, workers, out)}\n`);
+            }
+            : undefined,
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${flags.watch ? '\n' : ''}${renderInspect(report, out)}`);
+        return controller.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      }
     }));
+}
+
+/** NaN/Infinity (e.g. a drift interval with too few samples) become null, as JSON has no NaN. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
 }

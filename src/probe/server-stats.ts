@@ -32,7 +32,7 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
     idle: num(threads.idle) ?? total - busy,
     queue: num(queue?.depth) ?? num(j.queue) ?? 0,
     requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests) ?? 0,
-    errors: num(requests?.errors) ?? num(errorsObj?.total) ?? num(j.errors) ?? 0,
+    errors: num(requests?.errors) ?? num(requests?.errored) ?? num(errorsObj?.total) ?? num(j.errors) ?? 0,
   };
 }
 

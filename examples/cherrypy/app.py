@@ -1,0 +1,105 @@
+"""A small CherryPy 18 application for cpdiag to measure, sweep and inspect.
+
+Run with the system Python that has CherryPy installed:
+
+    /usr/bin/python3 examples/cherrypy/app.py --port 8080 --thread-pool 10
+
+It prints "READY http://127.0.0.1:PORT" on stdout once the server listens (with --port 0
+the kernel picks the port). Endpoints:
+    /                 a short "ok"
+    /work?io_ms=&cpu_ms=   sleeps io_ms (blocking I/O stand-in, releases the GIL), then spins
+                      cpu_ms (holds the GIL), then answers
+    /upload           POST: reads the body and answers its length
+    /healthz          "ok" without touching anything else
+    /cpstats/data     CherryPy's statistics as JSON (cherrypy.lib.cpstats), when available
+"""
+import argparse
+import json
+import sys
+import time
+
+import cherrypy
+
+
+class App:
+    @cherrypy.expose
+    def index(self):
+        return 'ok\n'
+
+    @cherrypy.expose
+    def healthz(self):
+        return 'ok\n'
+
+    @cherrypy.expose
+    def work(self, io_ms='0', cpu_ms='0'):
+        io_s = max(0.0, float(io_ms)) / 1000.0
+        cpu_s = max(0.0, float(cpu_ms)) / 1000.0
+        if io_s:
+            time.sleep(io_s)
+        if cpu_s:
+            end = time.perf_counter() + cpu_s
+            while time.perf_counter() < end:
+                pass
+        return 'done\n'
+
+    @cherrypy.expose
+    def upload(self):
+        # Read the whole body so that slow uploads hold the worker, as a real handler would.
+        body = cherrypy.request.body.read()
+        return '%d\n' % len(body)
+
+
+def mount_stats():
+    """Mounts /cpstats with JSON output when cherrypy.lib.cpstats is importable."""
+    try:
+        from cherrypy.lib import cpstats
+    except ImportError:
+        return False
+
+    class Stats(cpstats.StatsPage):
+        @cherrypy.expose
+        def data(self):
+            s = cpstats.extrapolate_statistics(cherrypy.lib.cpstats.logging.statistics)
+            cherrypy.response.headers['Content-Type'] = 'application/json'
+            return json.dumps(s, default=str).encode('utf-8')
+
+    cherrypy.tree.mount(Stats(), '/cpstats')
+    return True
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--host', default='127.0.0.1')
+    p.add_argument('--port', type=int, default=8080)
+    p.add_argument('--thread-pool', type=int, default=10)
+    p.add_argument('--socket-timeout', type=float, default=10)
+    p.add_argument('--socket-queue-size', type=int, default=5)
+    a = p.parse_args()
+    cherrypy.config.update({
+        'server.socket_host': a.host,
+        'server.socket_port': a.port,
+        'server.thread_pool': a.thread_pool,
+        'server.socket_timeout': a.socket_timeout,
+        'server.socket_queue_size': a.socket_queue_size,
+        'server.statistics': True,
+        'engine.autoreload.on': False,
+        'checker.on': False,
+        'log.screen': False,
+        'environment': 'production',
+    })
+    stats = mount_stats()
+    cherrypy.tree.mount(App(), '/')
+
+    def announce():
+        host, port = cherrypy.server.bound_addr[:2]
+        sys.stdout.write('READY http://%s:%d%s\n' % (host, port, ' stats=/cpstats/data' if stats else ''))
+        sys.stdout.flush()
+
+    cherrypy.engine.subscribe('start', announce, priority=90)
+    cherrypy.engine.signals.subscribe()
+    cherrypy.engine.start()
+    cherrypy.engine.block()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,291 @@
+// The inspection report: the `cpdiag inspect --json` document (schema cpdiag.inspect/1) and the
+// pure function that builds it from the collected samples. Field names are snake_case because
+// scripts read them; the documented ones (process, threads.{total,by_activity},
+// fds.{count,limit,by_type}, sockets.by_state, listen[], memory, drift, diagnosis) keep their meaning.
+import { estimateDrift } from '../analysis/drift.js';
+import { CLOCK_TICKS_PER_S } from '../probe/parse-stat.js';
+import { topPeers } from '../probe/tcp-sockets.js';
+import {
+  INSPECT_SCHEMA, type Diagnosis, type DriftEstimate, type Environment, type FdType, type ServerStatsSample, type TcpState,
+} from '../types.js';
+import type { Collection } from './collect-samples.js';
+import type { InspectSample } from './inspect-sample.js';
+import { listenKey } from './listen-backlog.js';
+import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from './thread-activity.js';
+import {
+  countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
+} from './worker-threads.js';
+
+export interface ThreadDetail {
+  tid: number;
+  name: string;
+  state: string;
+  activity: string;
+  kind: ActivityKind;
+  worker: boolean;
+  /** For worker threads: idle, blocked_io, waiting_lock, running or other. */
+  worker_state?: WorkerState;
+  /** CPU over the window, percent of one core. */
+  cpu_percent: number;
+  cpu_s: number;
+}
+
+export interface InspectReport {
+  schema: typeof INSPECT_SCHEMA;
+  cpdiag_version: string;
+  started_at: string;
+  environment: Environment;
+  process: {
+    pid: number;
+    ppid: number;
+    name: string;
+    cmdline: string[];
+    state: string;
+    uptime_s: number;
+  };
+  window: {
+    duration_s: number;
+    interval_ms: number;
+    samples: number;
+    exited: boolean;
+    exited_at_s?: number;
+    interrupted: boolean;
+  };
+  threads: {
+    total: number;
+    by_state: Record<string, number>;
+    /** The last sample's threads grouped by activity, largest group first. */
+    by_activity: { activity: string; kind: ActivityKind; count: number; names: string[]; tids: number[] }[];
+    /** Mean number of threads per coarse activity key over the window. */
+    activity_mean: Record<string, number>;
+    summary: string;
+    workers: (WorkerCounts & {
+      method: WorkerMethod;
+      /** Share of samples in which every worker was busy (none idle). */
+      all_busy_share: number;
+      /** Share of samples in which every worker was blocked (in I/O or on a lock). */
+      all_blocked_share: number;
+      busy_mean: number;
+    }) | null;
+    detail: ThreadDetail[];
+    /** Threads whose syscall could not be read (activity from wchan instead). */
+    syscall_unreadable: number;
+  };
+  fds: {
+    count: number;
+    limit: number | null;
+    /** count / limit */
+    usage: number | null;
+    by_type: Record<FdType, number>;
+  };
+  sockets: {
+    by_state: Partial<Record<TcpState, number>>;
+    close_wait: number;
+    top_peers: { peer: string; connections: number }[];
+  };
+  listen: {
+    local: string;
+    port: number;
+    accept_queue: number;
+    accept_queue_max: number;
+    /** From `ss -ltn` Send-Q; null when unknown (no ss). */
+    backlog: number | null;
+  }[];
+  memory: {
+    rss_bytes: number;
+    rss_anon_bytes: number | null;
+    rss_file_bytes: number | null;
+    cpu_percent: number | null;
+    ctx_voluntary_per_s: number | null;
+    ctx_involuntary_per_s: number | null;
+  };
+  drift: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
+  server: {
+    url: string;
+    samples: number;
+    last: ServerStatsSample | null;
+    busy_mean: number | null;
+    queue_max: number | null;
+    requests_per_s: number | null;
+  } | null;
+  /** Files that could not be read, so the reader knows which figures are missing. */
+  unreadable: string[];
+  notes: string[];
+  diagnosis: Diagnosis | null;
+}
+
+export interface ReportContext {
+  pid: number;
+  cmdline: string[];
+  uptimeS: number;
+  startedAt: string;
+  environment: Environment;
+  cpdiagVersion: string;
+  intervalMs: number;
+  /** Backlog by listenKey, from ss; undefined when ss is not available. */
+  backlogs?: Map<string, number>;
+  statsUrl?: string;
+}
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+function rate(first: number, last: number, dtS: number): number | null {
+  return dtS > 0 ? round((last - first) / dtS, 1) : null;
+}
+
+export function buildInspectReport(c: Collection, ctx: ReportContext): InspectReport {
+  const samples = c.samples;
+  if (samples.length === 0) throw new Error('no samples');
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  const dtS = last.t_s - first.t_s;
+  const notes: string[] = [];
+  if (c.exited) notes.push(`the process exited ${c.exitedAtS?.toFixed(1)} s into the window; these figures are what was collected before`);
+  if (c.dropped > 0) notes.push(`the first ${c.dropped} samples were dropped (watch keeps the last ${samples.length})`);
+
+  // Workers, recognised over the whole window.
+  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity })));
+  const recognition = recognizeWorkers(perSample, ctx.pid);
+  let workers: InspectReport['threads']['workers'] = null;
+  if (recognition.tids.size > 0) {
+    const counts = perSample.map((s) => countWorkerStates(s, recognition.tids));
+    const med = (key: keyof WorkerCounts) => {
+      const v = counts.map((x) => x[key]).sort((a, b) => a - b);
+      return v[Math.floor((v.length - 1) / 2)];
+    };
+    const valid = counts.filter((x) => x.total > 0);
+    workers = {
+      method: recognition.method,
+      total: med('total'),
+      idle: med('idle'),
+      blocked_io: med('blocked_io'),
+      waiting_lock: med('waiting_lock'),
+      running: med('running'),
+      other: med('other'),
+      all_busy_share: valid.length ? round(valid.filter((x) => x.idle === 0).length / valid.length, 3) : 0,
+      all_blocked_share: valid.length ? round(valid.filter((x) => x.blocked_io + x.waiting_lock === x.total).length / valid.length, 3) : 0,
+      busy_mean: valid.length ? round(valid.reduce((a, x) => a + x.total - x.idle, 0) / valid.length) : 0,
+    };
+    if (recognition.method !== 'name') notes.push(`worker threads recognised by their pattern (${recognition.method}); the OS shows no names for them`);
+  }
+
+  // Per-thread CPU over the window.
+  const firstTicks = new Map(first.threads.map((t) => [t.tid, t.cpuTicks]));
+  const lastShared = sharedFutexAddrs(last.threads);
+  const detail: ThreadDetail[] = last.threads.map((t) => {
+    const d = t.cpuTicks - (firstTicks.get(t.tid) ?? t.cpuTicks);
+    const cpuS = d / CLOCK_TICKS_PER_S;
+    const worker = recognition.tids.has(t.tid);
+    return {
+      tid: t.tid, name: t.name, state: t.state, activity: t.activity.label, kind: t.activity.kind,
+      worker, ...(worker ? { worker_state: workerState(t, lastShared) } : {}), cpu_percent: dtS > 0 ? round((cpuS / dtS) * 100, 1) : 0, cpu_s: round(cpuS, 2),
+    };
+  });
+
+  const groups = groupActivities(last.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity })));
+  const activitySum: Record<string, number> = {};
+  for (const s of samples) for (const t of s.threads) {
+    const k = activityKey(t.activity);
+    activitySum[k] = (activitySum[k] ?? 0) + 1;
+  }
+  const activityMean = Object.fromEntries(Object.entries(activitySum).map(([k, v]) => [k, round(v / samples.length)]));
+
+  const lp = last.process;
+  const fp = first.process;
+  const listen = lp.sockets.listen.map((l) => ({
+    local: l.local,
+    port: l.port,
+    accept_queue: l.acceptQueue,
+    accept_queue_max: Math.max(...samples.map((s) => s.process.sockets.listen.find((x) => x.inode === l.inode)?.acceptQueue ?? 0)),
+    backlog: ctx.backlogs?.get(listenKey(l.local)) ?? null,
+  }));
+
+  const times = samples.map((s) => s.t_s);
+  const drift: InspectReport['drift'] = {};
+  drift.rss_bytes = estimateDrift('rss_bytes', times, samples.map((s) => s.process.status.vmRssBytes));
+  drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds));
+  drift.threads = estimateDrift('threads', times, samples.map((s) => s.threads.length));
+
+  const server = buildServerSummary(samples, ctx.statsUrl);
+  const cpuTicksDelta = lp.stat.utimeTicks + lp.stat.stimeTicks - (fp.stat.utimeTicks + fp.stat.stimeTicks);
+  const unreadable = [...new Set(samples.flatMap((s) => s.process.unreadable))];
+  const syscallUnreadable = last.syscallDenied;
+  if (syscallUnreadable > 0) {
+    notes.push(`${syscallUnreadable} threads' /proc/${ctx.pid}/task/*/syscall could not be read (needs ptrace-read permission); their activity comes from wchan`);
+  }
+  if (!ctx.backlogs && listen.length > 0) notes.push('listen backlog unknown: `ss` (iproute2) is not installed');
+
+  return {
+    schema: INSPECT_SCHEMA,
+    cpdiag_version: ctx.cpdiagVersion,
+    started_at: ctx.startedAt,
+    environment: ctx.environment,
+    process: {
+      pid: ctx.pid,
+      ppid: lp.stat.ppid,
+      name: lp.status.name,
+      cmdline: ctx.cmdline,
+      state: lp.stat.state,
+      uptime_s: round(Math.max(0, ctx.uptimeS - lp.stat.starttimeTicks / CLOCK_TICKS_PER_S), 1),
+    },
+    window: {
+      duration_s: round(dtS, 3),
+      interval_ms: ctx.intervalMs,
+      samples: samples.length,
+      exited: c.exited,
+      ...(c.exitedAtS !== undefined ? { exited_at_s: round(c.exitedAtS, 3) } : {}),
+      interrupted: c.interrupted,
+    },
+    threads: {
+      total: last.threads.length,
+      by_state: last.threadsByState,
+      by_activity: groups.map((g) => ({ activity: g.label, kind: g.kind, count: g.count, names: g.names, tids: g.tids })),
+      activity_mean: activityMean,
+      summary: summarizeActivities(groups),
+      workers,
+      detail,
+      syscall_unreadable: syscallUnreadable,
+    },
+    fds: {
+      count: lp.fds,
+      limit: lp.fdLimit,
+      usage: lp.fdLimit ? round(lp.fds / lp.fdLimit, 4) : null,
+      by_type: lp.fdsByType,
+    },
+    sockets: {
+      by_state: lp.sockets.byState,
+      close_wait: lp.sockets.byState.CLOSE_WAIT ?? 0,
+      top_peers: topPeers(lp.sockets.rows),
+    },
+    listen,
+    memory: {
+      rss_bytes: lp.status.vmRssBytes,
+      rss_anon_bytes: lp.status.rssAnonBytes ?? null,
+      rss_file_bytes: lp.status.rssFileBytes ?? null,
+      cpu_percent: dtS > 0 ? round((cpuTicksDelta / CLOCK_TICKS_PER_S / dtS) * 100, 1) : null,
+      ctx_voluntary_per_s: rate(fp.status.ctxVoluntary, lp.status.ctxVoluntary, dtS),
+      ctx_involuntary_per_s: rate(fp.status.ctxInvoluntary, lp.status.ctxInvoluntary, dtS),
+    },
+    drift,
+    server,
+    unreadable,
+    notes,
+    diagnosis: null,
+  };
+}
+
+function buildServerSummary(samples: InspectSample[], url?: string): InspectReport['server'] {
+  if (!url) return null;
+  const got = samples.filter((s) => s.server).map((s) => ({ t: s.t_s, v: s.server! }));
+  if (got.length === 0) return { url, samples: 0, last: null, busy_mean: null, queue_max: null, requests_per_s: null };
+  const a = got[0];
+  const b = got[got.length - 1];
+  return {
+    url,
+    samples: got.length,
+    last: b.v,
+    busy_mean: round(got.reduce((s, x) => s + x.v.busy, 0) / got.length),
+    queue_max: Math.max(...got.map((x) => x.v.queue)),
+    requests_per_s: b.t > a.t ? round((b.v.requests - a.v.requests) / (b.t - a.t), 1) : null,
+  };
+}

@@ -1,0 +1,125 @@
+// The terminal view of an inspection: a summary readable in ten seconds (process, threads by
+// activity, workers, fds vs limit, sockets, listen queue, memory and drift), the probable causes,
+// then the detail tables. Returns text; the caller writes it.
+import type { ChalkInstance } from 'chalk';
+import type { DriftEstimate } from '../types.js';
+import type { InspectSample } from './inspect-sample.js';
+import type { InspectReport } from './inspect-report.js';
+
+const MIB = 1024 * 1024;
+
+export function formatBytes(b: number): string {
+  if (b >= 1024 * MIB) return `${(b / 1024 / MIB).toFixed(2)} GiB`;
+  if (b >= MIB) return `${(b / MIB).toFixed(1)} MiB`;
+  return `${(b / 1024).toFixed(0)} KiB`;
+}
+
+export function formatDuration(s: number): string {
+  if (s < 60) return `${s.toFixed(0)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${Math.floor(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}
+
+function driftText(d: DriftEstimate | undefined, c: ChalkInstance): string {
+  if (!d) return 'n/a';
+  const unit = d.metric === 'rss_bytes' ? MIB : 1;
+  const u = d.metric === 'rss_bytes' ? ' MiB' : '';
+  const f = (x: number) => (Number.isFinite(x) ? (x / unit).toFixed(d.metric === 'rss_bytes' ? 2 : 2) : '?');
+  if (!Number.isFinite(d.ci_low)) return c.dim(`not enough samples (${d.samples})`);
+  const text = `${d.slope_per_s >= 0 ? '+' : ''}${f(d.slope_per_s)}${u}/s [${f(d.ci_low)}, ${f(d.ci_high)}]`;
+  return d.drifting ? c.red.bold(`${text} GROWING`) : `${text} ${c.dim('steady')}`;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function renderInspect(r: InspectReport, c: ChalkInstance): string {
+  const L: string[] = [];
+  const head = (label: string) => c.bold(pad(label, 9));
+  const p = r.process;
+  const cmd = p.cmdline.length > 0 ? p.cmdline.join(' ') : `[${p.name}]`;
+  L.push(c.bold(`pid ${p.pid}`) + ` ${cmd.length > 100 ? `${cmd.slice(0, 97)}...` : cmd}  ${c.dim(`(up ${formatDuration(p.uptime_s)}, state ${p.state}, ppid ${p.ppid})`)}`);
+  L.push(c.dim(`window ${r.window.duration_s.toFixed(1)} s, ${r.window.samples} samples every ${r.window.interval_ms} ms`));
+
+  const states = Object.entries(r.threads.by_state).map(([k, v]) => `${k} ${v}`).join(', ');
+  L.push(`${head('threads')}${r.threads.total} (${states}): ${r.threads.summary}`);
+  const w = r.threads.workers;
+  if (w) {
+    const busy = w.total - w.idle;
+    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${(w.all_busy_share * 100).toFixed(0)}% of samples`;
+    L.push(`${head('workers')}${w.idle === 0 && w.total > 0 ? c.yellow(line) : line} ${c.dim(`[by ${w.method}]`)}`);
+  } else {
+    L.push(`${head('workers')}${c.dim('no thread pool recognised')}`);
+  }
+  const fd = r.fds;
+  const types = Object.entries(fd.by_type).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
+  const usage = fd.usage !== null ? ` (${(fd.usage * 100).toFixed(1)}%)` : '';
+  const fdLine = `${fd.count} of ${fd.limit ?? 'unlimited'}${usage}: ${types || 'none'}`;
+  L.push(`${head('fds')}${fd.usage !== null && fd.usage > 0.8 ? c.red(fdLine) : fdLine}`);
+  const socks = Object.entries(r.sockets.by_state).map(([k, v]) => `${k} ${v}`).join(', ') || 'no TCP sockets';
+  const peers = r.sockets.top_peers.slice(0, 3).map((x) => `${x.peer} ×${x.connections}`).join(', ');
+  const cw = r.sockets.close_wait > 0 ? c.yellow(` — ${r.sockets.close_wait} in CLOSE_WAIT (peer closed, we did not)`) : '';
+  L.push(`${head('sockets')}${socks}${peers ? `; peers ${peers}` : ''}${cw}`);
+  if (r.listen.length === 0) L.push(`${head('listen')}${c.dim('no listening TCP socket')}`);
+  for (const l of r.listen) {
+    const q = `accept queue ${l.accept_queue} now, max ${l.accept_queue_max}`;
+    L.push(`${head('listen')}${l.local}: ${l.accept_queue_max > 0 ? c.yellow(q) : q}, backlog ${l.backlog ?? 'unknown'}`);
+  }
+  const m = r.memory;
+  const split = m.rss_anon_bytes !== null ? ` (anon ${formatBytes(m.rss_anon_bytes)}, file ${formatBytes(m.rss_file_bytes ?? 0)})` : '';
+  L.push(`${head('memory')}RSS ${formatBytes(m.rss_bytes)}${split}; CPU ${m.cpu_percent ?? '?'}% of a core; context switches ${m.ctx_voluntary_per_s ?? '?'}/s voluntary, ${m.ctx_involuntary_per_s ?? '?'}/s involuntary`);
+  L.push(`${head('drift')}RSS ${driftText(r.drift.rss_bytes, c)}; fds ${driftText(r.drift.fds, c)}; threads ${driftText(r.drift.threads, c)}`);
+  if (r.server) {
+    const s = r.server.last;
+    L.push(`${head('server')}${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${r.server.requests_per_s !== null ? `, ${r.server.requests_per_s} req/s` : ''}` : c.dim(`no answer from ${r.server.url}`)}`);
+  }
+
+  L.push('');
+  if (r.diagnosis) {
+    const causes = r.diagnosis.causes.slice(0, 3);
+    if (causes.length === 0) L.push(`${c.bold('Probable causes:')} none found in this window`);
+    else {
+      L.push(c.bold('Probable causes:'));
+      causes.forEach((cause, i) => {
+        L.push(`  ${i + 1}. ${c.bold(cause.title)} ${c.dim(`(${cause.id}, ${cause.confidence_label} ${cause.confidence.toFixed(2)})`)}`);
+        for (const e of cause.evidence.slice(0, 3)) L.push(`     - ${e.text}`);
+        L.push(`     fix: ${cause.fix}`);
+      });
+    }
+  } else {
+    L.push(c.dim('Probable causes: diagnosis not available'));
+  }
+  for (const n of r.notes) L.push(c.dim(`note: ${n}`));
+  for (const u of r.unreadable) L.push(c.yellow(`could not read ${u} (permission); the figures from it are missing`));
+
+  L.push('');
+  L.push(c.bold('Threads by activity'));
+  for (const g of r.threads.by_activity) {
+    const names = g.names.slice(0, 4).join(', ') + (g.names.length > 4 ? ', ...' : '');
+    L.push(`  ${String(g.count).padStart(5)}  ${pad(g.activity, 48)} ${c.dim(names)}`);
+  }
+  L.push('');
+  L.push(c.bold('Threads by CPU over the window') + c.dim(' (top 15)'));
+  L.push(c.dim(`  ${pad('tid', 8)}${pad('name', 17)}${pad('st', 3)}${pad('cpu%', 7)}${pad('worker', 13)}activity`));
+  const top = [...r.threads.detail].sort((a, b) => b.cpu_percent - a.cpu_percent || a.tid - b.tid).slice(0, 15);
+  for (const t of top) {
+    L.push(`  ${pad(String(t.tid), 8)}${pad(t.name + (t.worker ? '*' : ''), 17)}${pad(t.state, 3)}${pad(t.cpu_percent.toFixed(1), 7)}${pad(t.worker_state ?? '', 13)}${t.activity}`);
+  }
+  if (r.threads.detail.some((t) => t.worker)) L.push(c.dim('  * worker thread'));
+  return `${L.join('\n')}\n`;
+}
+
+/** One line per sample for --watch. */
+export function renderWatchLine(s: InspectSample, workers: Set<number> | undefined, c: ChalkInstance): string {
+  const states = Object.entries(s.threadsByState).map(([k, v]) => `${k}${v}`).join(' ');
+  const lq = s.process.sockets.listen.reduce((a, l) => a + l.acceptQueue, 0);
+  const srv = s.server ? ` | server busy ${s.server.busy}/${s.server.threads} queue ${s.server.queue}` : '';
+  let wk = '';
+  if (workers && workers.size > 0) {
+    const busy = s.threads.filter((t) => workers.has(t.tid) && !(t.activity.kind === 'lock' && t.activity.futexTimed === false)).length;
+    wk = ` | workers busy ${busy}/${workers.size}`;
+  }
+  return `${c.dim(`t=${s.t_s.toFixed(2).padStart(7)}s`)} threads ${s.threads.length} (${states})${wk} | fds ${s.process.fds} | rss ${formatBytes(s.process.status.vmRssBytes)} | tcp ${Object.entries(s.process.sockets.byState).map(([k, v]) => `${k} ${v}`).join(' ') || '-'} | listen q ${lq}${srv}`;
+}

@@ -1,0 +1,77 @@
+// inspect, end to end: check the pid, sample it over the window, build the report, the findings
+// and the diagnosis. Reads /proc (and runs `ss -ltnH` for the backlog) — never signals, attaches
+// to or writes anything of the target.
+import { captureEnvironment } from '../environment.js';
+import { ProcReader } from '../probe/proc-reader.js';
+import { checkLoopbackUrl } from '../probe/server-stats.js';
+import { CpdiagError, EXIT } from '../exit-codes.js';
+import type { Findings } from '../types.js';
+import { CPDIAG_VERSION } from '../version.js';
+import { checkInspectable } from './check-target.js';
+import { collectSamples, type Collection } from './collect-samples.js';
+import { diagnoseInspection } from './diagnosis-hook.js';
+import { buildInspectFindings } from './inspect-findings.js';
+import { buildInspectReport, type InspectReport } from './inspect-report.js';
+import type { InspectSample } from './inspect-sample.js';
+import { readListenBacklogs, runProgram, type RunProgram } from './listen-backlog.js';
+
+export const DEFAULT_INSPECT_DURATION_S = 3;
+export const DEFAULT_INSPECT_INTERVAL_MS = 250;
+
+export interface InspectOptions {
+  pid: number;
+  durationS?: number;
+  intervalMs?: number;
+  statsUrl?: string;
+  /** Sample until `signal` aborts (the window is then unbounded). */
+  watch?: boolean;
+  signal?: AbortSignal;
+  onSample?: (s: InspectSample) => void;
+  reader?: ProcReader;
+  platform?: string;
+  run?: RunProgram;
+  /** Skip the diagnosis (bench). */
+  diagnose?: boolean;
+}
+
+export interface InspectResult {
+  report: InspectReport;
+  findings: Findings;
+  collection: Collection;
+}
+
+export async function inspectProcess(o: InspectOptions): Promise<InspectResult> {
+  const reader = o.reader ?? new ProcReader();
+  const intervalMs = o.intervalMs ?? DEFAULT_INSPECT_INTERVAL_MS;
+  const durationS = o.watch ? Infinity : o.durationS ?? DEFAULT_INSPECT_DURATION_S;
+  if (!(intervalMs >= 10)) throw new CpdiagError(`--interval must be at least 10ms, got ${intervalMs}ms`, EXIT.USAGE);
+  if (!(durationS >= 0)) throw new CpdiagError(`--duration must not be negative`, EXIT.USAGE);
+  if (o.statsUrl) {
+    const bad = checkLoopbackUrl(o.statsUrl);
+    if (bad) throw new CpdiagError(`--stats: ${bad}`, EXIT.USAGE);
+  }
+  checkInspectable(reader, o.pid, o.platform);
+  const startedAt = new Date().toISOString();
+  const cmdline = reader.tryRead(o.pid, 'cmdline').text?.split('\0').filter((s) => s !== '') ?? [];
+  const uptimeS = reader.uptimeS();
+  const backlogs = readListenBacklogs(o.run ?? runProgram);
+
+  const collection = await collectSamples({
+    reader, pid: o.pid, intervalMs, durationS, statsUrl: o.statsUrl, signal: o.signal, onSample: o.onSample,
+  });
+  if (collection.samples.length === 0) {
+    throw new CpdiagError(`pid ${o.pid} exited before its first sample could be read`, EXIT.NO_PROCESS);
+  }
+  const report = buildInspectReport(collection, {
+    pid: o.pid, cmdline, uptimeS, startedAt, environment: captureEnvironment(), cpdiagVersion: CPDIAG_VERSION, intervalMs,
+    backlogs, statsUrl: o.statsUrl,
+  });
+  if (o.statsUrl && report.server?.samples === 0) report.notes.push(`no answer from --stats ${o.statsUrl} (a missing figure, not an error)`);
+  const findings = buildInspectFindings(report, collection.samples);
+  if (o.diagnose !== false) {
+    const outcome = await diagnoseInspection(findings);
+    report.diagnosis = outcome.diagnosis;
+    if (outcome.note) report.notes.push(outcome.note);
+  }
+  return { report, findings, collection };
+}

@@ -1,0 +1,130 @@
+// Which threads are the request workers of a thread pool, and what is each one doing?
+//
+// Recognition, in order of trust:
+//  1. by name, where the OS shows one: the bundled server's "cpdiag-wk-N", and "CP Server Thread"
+//     (CherryPy's Python name, visible in comm only when something copied it there);
+//  2. parked together: idle pool threads block in an untimed futex wait from the same code.
+//     Pools built on one condition variable park on the same futex word (arg0); CPython's
+//     threading.Condition gives every waiter its own lock, so cheroot's idle workers park on
+//     different words but at the same user-space return address (pc) — both are matched;
+//  3. busy together: when no worker is ever idle in the window (the exhausted pool), the largest
+//     set of threads (not the main thread) blocked in the same call at the same pc.
+// Recognition accumulates over the samples of the window: a thread seen parked once is a worker.
+import type { ActivityKind, ThreadActivity } from './thread-activity.js';
+
+export const WORKER_NAME_PATTERNS: RegExp[] = [/^cpdiag-wk-\d+$/, /^CP Server Thr/];
+/** A pool has at least this many threads; a lone parked thread is just a thread. */
+export const MIN_POOL_THREADS = 2;
+
+export type WorkerMethod = 'name' | 'parked-together' | 'busy-together' | 'none';
+export type WorkerState = 'idle' | 'blocked_io' | 'waiting_lock' | 'running' | 'other';
+
+export interface ClassifiedThread {
+  tid: number;
+  name: string;
+  activity: ThreadActivity;
+}
+
+function largestGroup<K>(items: ClassifiedThread[], key: (t: ClassifiedThread) => K | undefined): ClassifiedThread[] {
+  const groups = new Map<K, ClassifiedThread[]>();
+  for (const t of items) {
+    const k = key(t);
+    if (k === undefined) continue;
+    const g = groups.get(k);
+    if (g) g.push(t);
+    else groups.set(k, [t]);
+  }
+  let best: ClassifiedThread[] = [];
+  for (const g of groups.values()) if (g.length > best.length) best = g;
+  return best.length >= MIN_POOL_THREADS ? best : [];
+}
+
+function isParked(a: ThreadActivity): boolean {
+  return a.kind === 'lock' && a.futexTimed === false;
+}
+
+/** Threads of one sample parked together (idle pool members), excluding the main thread. */
+export function findParkedThreads(threads: ClassifiedThread[], mainTid: number): ClassifiedThread[] {
+  const candidates = threads.filter((t) => t.tid !== mainTid && isParked(t.activity));
+  const byAddr = largestGroup(candidates, (t) => t.activity.futexAddr);
+  const byPc = largestGroup(candidates, (t) => t.activity.pc);
+  return byPc.length >= byAddr.length ? byPc : byAddr;
+}
+
+const BUSY_KINDS: ActivityKind[] = ['io', 'sleep', 'lock', 'other', 'disk'];
+
+/** The largest set of non-main threads blocked in the same call at the same pc (busy pool members). */
+export function findBusyTogether(threads: ClassifiedThread[], mainTid: number): ClassifiedThread[] {
+  const candidates = threads.filter((t) => t.tid !== mainTid && BUSY_KINDS.includes(t.activity.kind) && !isParked(t.activity) && t.activity.pc !== undefined);
+  return largestGroup(candidates, (t) => `${t.activity.call}@${t.activity.pc}`);
+}
+
+export interface WorkerRecognition {
+  tids: Set<number>;
+  method: WorkerMethod;
+}
+
+export function recognizeWorkers(samples: ClassifiedThread[][], mainTid: number): WorkerRecognition {
+  const named = new Set<number>();
+  for (const s of samples) for (const t of s) if (WORKER_NAME_PATTERNS.some((re) => re.test(t.name))) named.add(t.tid);
+  if (named.size > 0) return { tids: named, method: 'name' };
+  const parked = new Set<number>();
+  for (const s of samples) for (const t of findParkedThreads(s, mainTid)) parked.add(t.tid);
+  const busy = new Set<number>();
+  for (const s of samples) for (const t of findBusyTogether(s, mainTid)) busy.add(t.tid);
+  if (parked.size > 0) {
+    // Busy workers not seen parked in this window share their call and pc with workers that were.
+    for (const tid of busy) parked.add(tid);
+    return { tids: parked, method: 'parked-together' };
+  }
+  if (busy.size > 0) return { tids: busy, method: 'busy-together' };
+  return { tids: new Set(), method: 'none' };
+}
+
+/**
+ * What one worker is doing. A timed futex wait is a lock wait (CPython's GIL, a connection-pool
+ * checkout with timeout) when another thread waits on the same word; the bundled server's
+ * workers emulate handler I/O with a timed wait on a private word, which counts as blocked I/O.
+ */
+export function workerState(t: ClassifiedThread, sharedFutexAddrs: Set<bigint>): WorkerState {
+  const a = t.activity;
+  switch (a.kind) {
+    case 'running': return 'running';
+    case 'io': case 'sleep': case 'disk': return 'blocked_io';
+    case 'poll': return 'blocked_io';
+    case 'lock': {
+      if (!a.futexTimed) return 'idle';
+      const shared = a.futexAddr !== undefined && sharedFutexAddrs.has(a.futexAddr);
+      if (!shared && /^cpdiag-wk-/.test(t.name)) return 'blocked_io';
+      return 'waiting_lock';
+    }
+    default: return 'other';
+  }
+}
+
+/** futex words that two or more threads of the sample wait on. */
+export function sharedFutexAddrs(threads: ClassifiedThread[]): Set<bigint> {
+  const counts = new Map<bigint, number>();
+  for (const t of threads) if (t.activity.futexAddr !== undefined) counts.set(t.activity.futexAddr, (counts.get(t.activity.futexAddr) ?? 0) + 1);
+  return new Set([...counts].filter(([, n]) => n >= 2).map(([a]) => a));
+}
+
+export interface WorkerCounts {
+  total: number;
+  idle: number;
+  blocked_io: number;
+  waiting_lock: number;
+  running: number;
+  other: number;
+}
+
+export function countWorkerStates(threads: ClassifiedThread[], workers: Set<number>): WorkerCounts {
+  const shared = sharedFutexAddrs(threads);
+  const c: WorkerCounts = { total: 0, idle: 0, blocked_io: 0, waiting_lock: 0, running: 0, other: 0 };
+  for (const t of threads) {
+    if (!workers.has(t.tid)) continue;
+    c.total++;
+    c[workerState(t, shared)]++;
+  }
+  return c;
+}

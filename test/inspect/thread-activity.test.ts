@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseNetTcp } from '../../src/probe/parse-net-tcp.js';
+import { parseSyscall } from '../../src/probe/parse-syscall.js';
+import { activityKey, classifyThread, groupActivities, summarizeActivities, type FdContext, type ThreadReading } from '../../src/inspect/thread-activity.js';
+import { countWorkerStates, recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
+import { listenKey, parseSsListen, readListenBacklogs } from '../../src/inspect/listen-backlog.js';
+import { fixture } from '../probe/fixtures-path.js';
+
+// Sockets of the captured fixture: fd 5 → inode 10828 (ESTABLISHED to 127.0.0.1:41617), fd 3 → the listener.
+const rows = parseNetTcp(fixture('net-tcp.txt'));
+const ctx: FdContext = {
+  links: new Map([[0, 'pipe:[10822]'], [3, 'socket:[10826]'], [5, 'socket:[10828]'], [13, '/etc/hostname']]),
+  tcpByInode: new Map(rows.filter((r) => r.inode).map((r) => [r.inode, r])),
+};
+
+function reading(tid: number, syscall: string, state = 'S', name = 'python3'): ThreadReading {
+  return { tid, name, state, cpuTicks: 0, syscall: parseSyscall(syscall) };
+}
+
+const sc = (nr: number, a0: string, a3 = '0x0', pc = '0x7f0000001000') => `${nr} ${a0} 0x189 0x0 ${a3} 0x0 0x0 0x7ffc00000000 ${pc}`;
+
+test('classify: socket I/O names the peer, accept names the listener, futex/poll/sleep/running', () => {
+  assert.equal(classifyThread(reading(1, sc(45, '0x5')), ctx).label, 'blocked in recvfrom on 127.0.0.1:41617');
+  assert.equal(classifyThread(reading(1, sc(288, '0x3')), ctx).label, 'blocked in accept4 on listening 127.0.0.1:41617');
+  assert.equal(classifyThread(reading(1, sc(0, '0x0')), ctx).label, 'blocked in read on a pipe');
+  assert.equal(classifyThread(reading(1, sc(0, '0xd')), ctx).label, 'blocked in read on /etc/hostname');
+  const futex = classifyThread(reading(1, sc(202, '0x7f6990000ba0')), ctx);
+  assert.equal(futex.kind, 'lock');
+  assert.equal(futex.futexAddr, 0x7f6990000ba0n);
+  assert.equal(futex.futexTimed, false);
+  assert.equal(classifyThread(reading(1, sc(202, '0x10', '0x7ffc1234')), ctx).futexTimed, true);
+  assert.equal(classifyThread(reading(1, sc(232, '0x4')), ctx).label, 'in epoll_wait');
+  assert.equal(classifyThread(reading(1, sc(230, '0x1')), ctx).label, 'sleeping in clock_nanosleep');
+  assert.equal(classifyThread(reading(1, 'running', 'R'), ctx).kind, 'running');
+  assert.equal(activityKey(classifyThread(reading(1, sc(45, '0x5')), ctx)), 'blocked:recvfrom');
+});
+
+test('classify from wchan when syscall is unreadable', () => {
+  const base = { tid: 1, name: 't', state: 'S', cpuTicks: 0 };
+  assert.equal(classifyThread({ ...base, wchan: 'futex_do_wait' }, ctx).kind, 'lock');
+  assert.equal(classifyThread({ ...base, wchan: 'do_epoll_wait' }, ctx).label, 'in epoll_wait');
+  assert.equal(classifyThread({ ...base, wchan: 'hrtimer_nanosleep' }, ctx).kind, 'sleep');
+  assert.equal(classifyThread({ ...base, wchan: 'something_else' }, ctx).label, 'waiting in something_else');
+  assert.equal(classifyThread({ ...base, state: 'Z' }, ctx).kind, 'zombie');
+});
+
+test('grouping and the one-line summary', () => {
+  const items = [
+    ...Array.from({ length: 12 }, (_, i) => reading(100 + i, sc(45, '0x5'))),
+    reading(200, sc(202, '0x1')), reading(201, sc(202, '0x2')),
+    reading(300, sc(232, '0x4')),
+    reading(400, 'running', 'R'),
+  ].map((r) => ({ tid: r.tid, name: r.name, activity: classifyThread(r, ctx) }));
+  const groups = groupActivities(items);
+  assert.equal(summarizeActivities(groups), '12 threads blocked in recvfrom on 127.0.0.1:41617, 2 waiting in futex, 1 in epoll_wait, 1 running');
+  assert.deepEqual(groups[1].tids, [200, 201]);
+});
+
+function classified(tid: number, syscall: string, name = 'python3', state = 'S'): ClassifiedThread {
+  return { tid, name, activity: classifyThread(reading(tid, syscall, state, name), ctx) };
+}
+
+test('workers: cheroot idle pool parks at one pc on different futex words (CPython Condition)', () => {
+  const pc = '0x7f69a1890f16';
+  const idle = [
+    classified(10, sc(230, '0x1', '0x0', '0x7f69a18da545')), // main thread: engine.block sleeps
+    classified(11, sc(232, '0x4')), // acceptor
+    ...[0, 1, 2, 3].map((i) => classified(12 + i, sc(202, `0x7f69${i}0000ba0`, '0x0', pc))),
+  ];
+  const r = recognizeWorkers([idle], 10);
+  assert.equal(r.method, 'parked-together');
+  assert.deepEqual([...r.tids].sort(), [12, 13, 14, 15]);
+  assert.deepEqual(countWorkerStates(idle, r.tids), { total: 4, idle: 4, blocked_io: 0, waiting_lock: 0, running: 0, other: 0 });
+  // Two busy in the next sample (sleeping in the handler), still recognised from the first.
+  const mixed = [...idle.slice(0, 4), classified(14, sc(230, '0x1', '0x0', '0x7f69a18da545')), classified(15, sc(45, '0x5'))];
+  const r2 = recognizeWorkers([idle, mixed], 10);
+  assert.deepEqual(countWorkerStates(mixed, r2.tids), { total: 4, idle: 2, blocked_io: 2, waiting_lock: 0, running: 0, other: 0 });
+});
+
+test('workers: an exhausted pool (never idle) is recognised as busy together; GIL waits count as lock', () => {
+  const sleeping = (tid: number) => classified(tid, sc(230, '0x1', '0x0', '0x7f69a18da545'));
+  const sample = [sleeping(10), classified(11, sc(232, '0x4')), sleeping(12), sleeping(13), sleeping(14), sleeping(15)];
+  const r = recognizeWorkers([sample], 10);
+  assert.equal(r.method, 'busy-together');
+  assert.deepEqual([...r.tids].sort(), [12, 13, 14, 15], 'the main thread is never a worker');
+  const gil = [classified(12, sc(202, '0xabc', '0x7ffc1')), classified(13, sc(202, '0xabc', '0x7ffc1')), classified(14, 'running', 'python3', 'R'), sleeping(15)];
+  assert.deepEqual(countWorkerStates(gil, r.tids), { total: 4, idle: 0, blocked_io: 1, waiting_lock: 2, running: 1, other: 0 });
+});
+
+test('workers: by name first; the bundled server emulates I/O with a timed wait on a private word', () => {
+  const sample = [
+    classified(10, sc(281, '0x4'), 'node'),
+    classified(11, sc(202, '0x100'), 'cpdiag-wk-0'),
+    classified(12, sc(202, '0x200', '0x7ffc'), 'cpdiag-wk-1'),
+    classified(13, sc(202, '0x300'), 'node'),
+    classified(14, sc(202, '0x300'), 'node'),
+  ];
+  const r = recognizeWorkers([sample], 10);
+  assert.equal(r.method, 'name');
+  assert.deepEqual(countWorkerStates(sample, r.tids), { total: 2, idle: 1, blocked_io: 1, waiting_lock: 0, running: 0, other: 0 });
+  assert.equal(recognizeWorkers([[classified(10, sc(232, '0x4'))]], 10).method, 'none');
+});
+
+test('ss -ltn: backlog is Send-Q of the LISTEN row; missing ss is unknown', () => {
+  const text = 'LISTEN 0      5          127.0.0.1:44975      0.0.0.0:*\nLISTEN 3      128             [::1]:8080          [::]:*\nLISTEN 0 511 *:80 *:*\n';
+  assert.deepEqual(parseSsListen(text), [
+    { local: '127.0.0.1:44975', recvQ: 0, sendQ: 5 },
+    { local: '::1:8080', recvQ: 3, sendQ: 128 },
+    { local: '0.0.0.0:80', recvQ: 0, sendQ: 511 },
+  ]);
+  assert.equal(listenKey('[::1]:8080'), '::1:8080');
+  assert.equal(readListenBacklogs(() => undefined), undefined);
+  assert.equal(readListenBacklogs(() => text)?.get('127.0.0.1:44975'), 5);
+});

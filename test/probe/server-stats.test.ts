@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkLoopbackUrl, fetchServerStats, normalizeServerStats } from '../../src/probe/server-stats.js';
+
+test('normalise the bundled, cheroot and CherryPy cpstats shapes', () => {
+  assert.deepEqual(normalizeServerStats({ threads: { total: 4, busy: 3, idle: 1 }, queue: { depth: 2, max: 5 }, requests: { completed: 40, errored: 1, accepted: 42 } }),
+    { threads: 4, busy: 3, idle: 1, queue: 2, requests: 40, errors: 1 });
+  assert.deepEqual(normalizeServerStats({ Threads: 10, 'Threads Idle': 7, Queue: 0, Requests: 5, 'Socket Errors': 1 }),
+    { threads: 10, busy: 3, idle: 7, queue: 0, requests: 5, errors: 1 });
+  const cpstats = {
+    'CherryPy Applications': { 'Total Requests': 3 },
+    'Cheroot HTTPServer 140205738990864': { Threads: 4, 'Threads Idle': 3, Queue: 1, Requests: 5, 'Socket Errors': 0, 'Worker Threads': {} },
+  };
+  assert.deepEqual(normalizeServerStats(cpstats), { threads: 4, busy: 1, idle: 3, queue: 1, requests: 5, errors: 0 });
+  assert.equal(normalizeServerStats({ hello: 1 }), undefined);
+  assert.equal(normalizeServerStats('nope'), undefined);
+});
+
+test('fetch: an answer, a non-JSON page, and a server too busy to answer are each handled without throwing', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/ok') return res.end(JSON.stringify({ Threads: 2, 'Threads Idle': 2, Queue: 0, Requests: 1 }));
+    if (req.url === '/html') return res.end('<html>');
+    // /stall: never answers, like cheroot's stats page when every worker is busy.
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    assert.equal((await fetchServerStats(`${base}/ok`))?.threads, 2);
+    assert.equal(await fetchServerStats(`${base}/html`), undefined);
+    const t0 = Date.now();
+    assert.equal(await fetchServerStats(`${base}/stall`, 200), undefined);
+    assert.ok(Date.now() - t0 < 1500);
+    assert.equal(await fetchServerStats('http://127.0.0.1:1/none', 200), undefined);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('stats URLs must be loopback', () => {
+  assert.equal(checkLoopbackUrl('http://127.0.0.1:8080/x'), undefined);
+  assert.equal(checkLoopbackUrl('http://[::1]:8080/x'), undefined);
+  assert.equal(checkLoopbackUrl('http://localhost/x'), undefined);
+  assert.match(checkLoopbackUrl('http://10.0.0.1/x')!, /loopback/);
+  assert.match(checkLoopbackUrl('not a url')!, /not a URL/);
+});
