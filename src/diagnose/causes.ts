@@ -108,6 +108,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     supports: [
       { detector: 'proxy-gateway-errors', status: 'issue', weight: 2, required: true, why: 'the proxy answered 502/504' },
       { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests spend most of their time waiting, not computing' },
+      { detector: 'slow-service-time', status: 'issue', weight: 2, why: 'each request holds its worker a long time' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'the slow dependency shows in the tail' },
     ],
     rules_out: [
@@ -246,6 +247,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'queueing', status: 'issue', weight: 2, why: 'latency is mostly waiting for a worker' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
       { detector: 'cpu-saturated', status: 'none', weight: 1, why: 'the CPU has room for more workers' },
+      { detector: 'io-bound-handlers', status: 'issue', weight: 1, why: 'workers mostly wait, so more of them overlap more waiting' },
       { detector: 'capacity-flat-across-pool', status: 'none', weight: 2, why: 'in a sweep, capacity grew with the pool' },
     ],
     rules_out: [
@@ -290,7 +292,8 @@ export const CAUSES: readonly CauseDefinition[] = [
       'effective parallelism drops and a spike exhausts the pool although the CPU idles.',
     supports: [
       { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests are mostly waiting (service time ≫ CPU time, workers blocked in I/O)' },
-      { detector: 'pool-saturated', status: 'issue', weight: 2, why: 'the waiting workers fill the pool' },
+      { detector: 'pool-saturated', status: 'issue', weight: 2, required: true, why: 'the waiting workers fill the pool (waiting alone is harmless while workers are free)' },
+      { detector: 'slow-service-time', status: 'issue', weight: 3, why: 'each request holds its worker a long time' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
     ],
     rules_out: [
@@ -403,7 +406,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'large-request-bodies', status: 'issue', weight: 2, why: 'the traffic carries large bodies' },
     ],
     rules_out: [
-      { detector: 'large-request-bodies', status: 'none', weight: 0.5, why: 'the bodies are small' },
+      { detector: 'large-request-bodies', status: 'none', weight: 0.3, why: 'the bodies are small' },
     ],
     would_show: 'RSS growth tracking upload volume, large max request bodies in the mix.',
     fix: {

@@ -26,6 +26,7 @@ import * as proxyUpstreamTimeouts from './detectors/proxy-upstream-timeouts.js';
 import * as queueing from './detectors/queueing.js';
 import * as rssDrift from './detectors/rss-drift.js';
 import * as slowClientCutoffs from './detectors/slow-client-cutoffs.js';
+import * as slowServiceTime from './detectors/slow-service-time.js';
 import * as synchronousLogging from './detectors/synchronous-logging.js';
 import * as tailLatency from './detectors/tail-latency.js';
 import * as threadDrift from './detectors/thread-drift.js';
@@ -62,6 +63,7 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   queueing,
   rssDrift,
   slowClientCutoffs,
+  slowServiceTime,
   synchronousLogging,
   tailLatency,
   threadDrift,

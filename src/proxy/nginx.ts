@@ -49,23 +49,25 @@ const STOP_TIMEOUT_MS = 3000;
 const START_ATTEMPTS = 3;
 const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
 
-export function findNginx(pathEnv = process.env.PATH ?? ''): string | undefined {
+export function findNginx(pathEnv = process.env.PATH ?? '', candidates: readonly string[] = NGINX_CANDIDATES): string | undefined {
   const dirs = pathEnv.split(delimiter).filter(Boolean).map((d) => join(d, 'nginx'));
-  for (const candidate of [...NGINX_CANDIDATES, ...dirs]) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+  return [...candidates, ...dirs].find(isExecutable);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 export async function startNginxProxy(opts: NginxProxyOptions): Promise<NginxProxy> {
-  const nginx = opts.nginxPath ?? findNginx();
+  const nginx = opts.nginxPath !== undefined ? (isExecutable(opts.nginxPath) ? opts.nginxPath : undefined) : findNginx();
   if (!nginx) {
-    throw new CpdiagError('nginx is not installed (looked in /usr/sbin and on PATH)', EXIT.MISSING_DEPENDENCY, 'apt-get install nginx-light');
+    const where = opts.nginxPath !== undefined ? opts.nginxPath : 'in /usr/sbin and on PATH';
+    throw new CpdiagError(`nginx is not installed (looked ${opts.nginxPath !== undefined ? 'at ' : ''}${where})`, EXIT.MISSING_DEPENDENCY, 'apt-get install nginx-light');
   }
   const upstream = parseLoopbackUrl(opts.upstreamUrl);
   let lastError: unknown;
@@ -134,8 +136,11 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
     const workers = childPids(pid);
     if (exitCode === undefined) {
       try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS));
-      if ((await Promise.race([exited, timer])) === 'timeout') {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS); });
+      const outcome = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
         try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
         await exited;
       }

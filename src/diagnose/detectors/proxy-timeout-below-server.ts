@@ -13,5 +13,5 @@ export const detect: Detector = (f) => {
   const proxyS = f.proxy!.read_timeout_s;
   const serverS = f.settings!.socket_timeout!;
   const ev = [evidence('proxy_read_timeout_s', proxyS, 's', `nginx proxy_read_timeout ${proxyS} s vs server.socket_timeout ${serverS} s`)];
-  return serverS > 0 && proxyS < serverS ? issue(id, clamp01(0.5 + 0.5 * (1 - proxyS / serverS)), ev) : none(id, ev);
+  return serverS > 0 && proxyS < serverS ? issue(id, clamp01(0.3 + 0.5 * (1 - proxyS / serverS)), ev) : none(id, ev);
 };

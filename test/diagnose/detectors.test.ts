@@ -1,0 +1,111 @@
+// Every detector alone, on seeded synthetic findings: one that shows its signal (issue), the
+// healthy service (none), and empty findings (insufficient, naming what was missing).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DETECTORS } from '../../src/diagnose/detector-registry.js';
+import type { Findings } from '../../src/types.js';
+import { healthyFindings, risingDrift } from './fixtures.js';
+
+type Change = (f: Findings) => void;
+
+/** For each detector, a change to the healthy findings that must make it answer "issue". */
+const ISSUE: Record<string, Change> = {
+  'pool-saturated': (f) => { f.saturation = { ...f.saturation!, all_busy_share: 0.93, queue_p99: 140 }; },
+  'cpu-saturated': (f) => { f.cpu_percent_mean = 190; },
+  'gil-bound': (f) => { f.cpu_percent_mean = 100; f.saturation = { ...f.saturation!, all_busy_share: 0.9 }; },
+  'io-bound-handlers': (f) => { f.cpu_time_per_request_ms = 1; f.service_time_ms = 50; },
+  'tail-latency': (f) => { f.latency_ms = { ...f.latency_ms!, p99: 300 }; },
+  queueing: (f) => { f.latency_ms = { ...f.latency_ms!, mean: 120 }; f.saturation = { ...f.saturation!, all_busy_share: 0.8, queue_p99: 30 }; },
+  'capacity-flat-across-pool': (f) => { f.pool_scaling = { values: [1, 4, 16, 64], capacity_rps: [170, 174, 175, 172], p99_ms: [1, 2, 3, 4] }; },
+  'context-switch-overhead': (f) => { f.pool_scaling = { values: [4, 16, 64, 256], capacity_rps: [700, 760, 770, 600], p99_ms: [1, 2, 3, 4], ctx_per_request: [4, 6, 12, 30] }; },
+  'downstream-pool-wait': (f) => { f.worker_threads = { total: 40, blocked_io: 3, waiting_lock: 35, running: 2, idle: 0 }; },
+  'proxy-gateway-errors': (f) => { f.proxy = { ...f.proxy!, status_502: 20 }; },
+  'proxy-upstream-timeouts': (f) => { f.proxy = { ...f.proxy!, upstream_timeouts: 5 }; },
+  'proxy-premature-close': (f) => { f.proxy = { ...f.proxy!, premature_closes: 3 }; },
+  'handler-exceeds-proxy-timeout': (f) => { f.proxy = { ...f.proxy!, read_timeout_s: 0.02 }; },
+  'proxy-timeout-below-server': (f) => { f.proxy = { ...f.proxy!, read_timeout_s: 8 }; },
+  'keepalive-mismatch': (f) => { f.proxy = { ...f.proxy!, upstream_resets: 4 }; },
+  'slow-client-cutoffs': (f) => { f.slow_clients = { attempted: 10, failed: 8, by_kind: { reset: 8 }, pause_s: 15 }; },
+  'body-too-large': (f) => { f.errors = { total: 30, rate: 0.005, by_kind: { http_413: 30 } }; },
+  'bad-request-400s': (f) => { f.bad_request_count = 12; },
+  'client-resets': (f) => { f.errors = { total: 60, rate: 0.01, by_kind: { reset: 60 } }; },
+  'rss-drift': (f) => { f.drift = { ...f.drift, rss_bytes: risingDrift('rss_bytes', 200_000) }; },
+  'fd-drift': (f) => { f.drift = { ...f.drift, fds: risingDrift('fds', 2) }; },
+  'thread-drift': (f) => { f.drift = { ...f.drift, threads: risingDrift('threads', 0.5) }; },
+  'threads-over-pool': (f) => { f.threads = 140; },
+  'close-wait-accumulation': (f) => { f.fds = { ...f.fds!, close_wait: 40 }; },
+  'fd-limit-near': (f) => { f.fds = { count: 1000, limit: 1024, close_wait: 0 }; },
+  'large-request-bodies': (f) => { f.max_request_body_bytes = 50 * 1024 * 1024; },
+  'large-responses': (f) => { f.mean_response_bytes = 4 * 1024 * 1024; },
+  'synchronous-logging': (f) => { f.logging = { synchronous: true, share_of_service_time: 0.3 }; },
+  'gzip-incompressible': (f) => { f.compression = { gzip_on: true, precompressed_share: 0.8 }; },
+  'slow-service-time': (f) => { f.service_time_ms = 450; },
+};
+
+test('every registered detector has a seeded issue case here (and no stale ones)', () => {
+  assert.deepEqual(Object.keys(ISSUE).sort(), DETECTORS.map((d) => d.id).sort());
+});
+
+test('detector ids are unique kebab-case', () => {
+  const ids = DETECTORS.map((d) => d.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+});
+
+for (const { id, detect } of DETECTORS) {
+  test(`${id}: issue on its seeded signal, with numbers in the evidence`, () => {
+    const f = healthyFindings();
+    ISSUE[id](f);
+    const r = detect(f);
+    assert.equal(r.detector, id);
+    assert.equal(r.status, 'issue', JSON.stringify(r));
+    assert.ok(r.strength > 0 && r.strength <= 1, `strength ${r.strength}`);
+    assert.ok(r.evidence.length > 0);
+    for (const e of r.evidence) {
+      assert.ok(Number.isFinite(e.value), `${e.signal} value ${e.value}`);
+      assert.match(e.text, /\d/, `evidence text carries a number: ${e.text}`);
+    }
+  });
+
+  test(`${id}: none on the healthy service`, () => {
+    const r = detect(healthyFindings());
+    assert.equal(r.status, 'none', JSON.stringify(r));
+    assert.equal(r.strength, 0);
+  });
+
+  test(`${id}: insufficient on empty findings, saying what is missing`, () => {
+    const r = detect({ source: 'run' });
+    assert.equal(r.status, 'insufficient');
+    assert.ok(r.missing && r.missing.length > 0);
+  });
+}
+
+test('pool-saturated evidence reads like a person wrote it', () => {
+  const f = healthyFindings();
+  ISSUE['pool-saturated'](f);
+  const r = DETECTORS.find((d) => d.id === 'pool-saturated')!.detect(f);
+  assert.match(r.evidence[0].text, /all 16 workers busy 93% of the time/);
+  assert.match(r.evidence[1].text, /p99 140/);
+});
+
+test('gil-bound: one core pinned while the pool is idle is not the GIL ceiling', () => {
+  const f = healthyFindings();
+  f.cpu_percent_mean = 100;
+  const r = DETECTORS.find((d) => d.id === 'gil-bound')!.detect(f);
+  assert.equal(r.status, 'none');
+});
+
+test('slow-client-cutoffs: failures with pauses shorter than socket_timeout are not cutoffs', () => {
+  const f = healthyFindings();
+  f.slow_clients = { attempted: 10, failed: 8, by_kind: { timeout: 8 }, pause_s: 2 };
+  const r = DETECTORS.find((d) => d.id === 'slow-client-cutoffs')!.detect(f);
+  assert.equal(r.status, 'none');
+});
+
+test('rss-drift: a shrinking or non-drifting estimate is not a leak', () => {
+  const f = healthyFindings();
+  f.drift = { rss_bytes: { ...risingDrift('rss_bytes', -5000), ci_low: -6000, ci_high: -4000 } };
+  assert.equal(DETECTORS.find((d) => d.id === 'rss-drift')!.detect(f).status, 'none');
+  f.drift = { rss_bytes: { ...risingDrift('rss_bytes', 5000), drifting: false } };
+  assert.equal(DETECTORS.find((d) => d.id === 'rss-drift')!.detect(f).status, 'none');
+});

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findingsFromRun } from '../../src/diagnose/findings-from-run.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { syntheticRun } from './run-fixture.js';
+
+test('a saturated run: saturation from server stats, service time by Little, CPU per request, ctx per request', () => {
+  const f = findingsFromRun(syntheticRun({ saturated: true }));
+  assert.equal(f.source, 'run');
+  assert.equal(f.saturation!.workers, 8);
+  assert.equal(f.saturation!.all_busy_share, 1);
+  assert.ok(f.saturation!.queue_p99 >= 10);
+  // 8 busy workers at 400 rps → 20 ms each.
+  assert.ok(Math.abs(f.service_time_ms! - 20) < 1e-9);
+  assert.ok(Math.abs(f.cpu_time_per_request_ms! - (f.cpu_percent_mean! / 100 / 400) * 1000) < 1e-9);
+  // (2000 + 20) switches per second over 400 requests per second.
+  assert.ok(Math.abs(f.ctx_per_request! - 2020 / 400) < 1e-9);
+  assert.equal(f.cores, 2);
+  assert.equal(f.max_request_body_bytes, 2048);
+  assert.equal(f.threads, 20);
+  assert.equal(diagnose(f).causes[0].id, 'pool-too-small');
+});
+
+test('leaking fds: drift estimated from the probes, CLOSE_WAIT from the last sample', () => {
+  const f = findingsFromRun(syntheticRun({ leakFds: true }));
+  assert.equal(f.drift!.fds!.drifting, true);
+  assert.equal(f.drift!.rss_bytes!.drifting, false);
+  assert.equal(f.drift!.threads!.drifting, false);
+  assert.equal(f.fds!.close_wait, 12);
+  const ids = diagnose(f).causes.map((c) => c.id);
+  // CLOSE_WAIT piling up is the more specific explanation of the growing fds, so it leads.
+  assert.deepEqual(ids.slice(0, 2), ['sockets-not-closed-on-disconnect', 'fd-leak']);
+});
+
+test('a quiet healthy run yields no causes', () => {
+  const d = diagnose(findingsFromRun(syntheticRun()));
+  assert.deepEqual(d.causes.map((c) => c.id), []);
+});
+
+test('proxy facts come from the target and the error counts', () => {
+  const run = syntheticRun();
+  run.target.proxy = { kind: 'nginx', url: 'http://127.0.0.1:9', read_timeout_s: 1, upstream_timeouts: 7, premature_closes: 1, keepalive: true };
+  run.summary!.errors = { total: 8, rate: 8 / 12000, by_kind: { http_504: 7, http_502: 1 } };
+  const f = findingsFromRun(run);
+  assert.deepEqual(f.proxy, { kind: 'nginx', read_timeout_s: 1, keepalive: true, upstream_timeouts: 7, premature_closes: 1, upstream_resets: 0, status_502: 1, status_504: 7 });
+});
+
+test('a run cut short with no probes and no summary still gives findings (detectors say insufficient)', () => {
+  const run = syntheticRun();
+  run.probes = [];
+  delete run.summary;
+  const f = findingsFromRun(run);
+  assert.equal(f.saturation, undefined);
+  assert.equal(f.drift, undefined);
+  const d = diagnose(f);
+  assert.deepEqual(d.causes, []);
+  assert.ok(d.insufficient.some((i) => i.detector === 'pool-saturated'));
+});
