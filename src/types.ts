@@ -353,6 +353,8 @@ export interface Findings {
   events?: RunEvent[];
   /** OS threads of the process now (inspect or the last probe), to compare with thread_pool. */
   threads?: number;
+  /** Resident memory now (inspect or the last probe), to judge RSS growth against its level. */
+  rss_bytes?: number;
   /** Logging on the request path, when known (cpdiag cannot see it from outside). */
   logging?: { synchronous: boolean; share_of_service_time?: number };
   /** Response compression, when known: gzip on and how much of the output was already compressed. */
@@ -543,6 +545,8 @@ export interface SweepDocument {
     erlang_c_pool: number | null;
   };
   recommendation: SweepRecommendation | null;
+  /** The facts the diagnosis reasoned over (so that `cpdiag diagnose sweep.json` can redo it). */
+  findings?: Findings;
   /** How resources scale with the setting across steps (median of each step's samples). */
   resources?: { rss_bytes_per_unit?: number; threads_per_unit?: number; fds_per_unit?: number };
   diagnosis?: Diagnosis;

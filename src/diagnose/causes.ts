@@ -203,7 +203,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 2, why: 'nginx logged upstream timeouts' },
       { detector: 'proxy-gateway-errors', status: 'issue', weight: 1, why: 'clients saw 504' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'handler-exceeds-proxy-timeout', status: 'issue', weight: 0.2, why: 'the handler\'s own time, more than the order of the timeouts, is what trips the proxy' },
+    ],
     would_show: 'nginx proxy_read_timeout and server.socket_timeout side by side; upstream timeout lines.',
     fix: {
       summary: 'Order the timeouts: client deadline > proxy_read_timeout > server.socket_timeout > handler deadlines.',
@@ -292,8 +294,8 @@ export const CAUSES: readonly CauseDefinition[] = [
       'effective parallelism drops and a spike exhausts the pool although the CPU idles.',
     supports: [
       { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests are mostly waiting (service time ≫ CPU time, workers blocked in I/O)' },
-      { detector: 'pool-saturated', status: 'issue', weight: 2, required: true, why: 'the waiting workers fill the pool (waiting alone is harmless while workers are free)' },
-      { detector: 'slow-service-time', status: 'issue', weight: 3, why: 'each request holds its worker a long time' },
+      { detector: 'slow-service-time', status: 'issue', weight: 3, required: true, why: 'each request holds its worker a long time (a quick wait is the normal life of a web handler)' },
+      { detector: 'pool-saturated', status: 'issue', weight: 2, why: 'the waiting workers fill the pool' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
     ],
     rules_out: [

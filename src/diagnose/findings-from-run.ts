@@ -26,6 +26,7 @@ export function findingsFromRun(run: RunRecord): Findings {
     f.cpu_percent_mean = probes.reduce((s, p) => s + p.cpu_percent, 0) / probes.length;
     const last = probes[probes.length - 1];
     f.threads = last.threads;
+    f.rss_bytes = last.rss_bytes;
     f.fds = { count: last.fds, limit: last.fd_limit, close_wait: last.tcp_by_state?.CLOSE_WAIT ?? 0 };
     Object.assign(f, contextSwitchRates(probes, f.throughput_rps));
     if (f.throughput_rps && f.throughput_rps > 0) {

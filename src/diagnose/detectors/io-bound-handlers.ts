@@ -9,6 +9,11 @@ export const id = 'io-bound-handlers';
 const WAIT_RATIO_ISSUE = 4;
 /** Half the workers blocked in I/O at the snapshot. */
 const BLOCKED_SHARE_ISSUE = 0.5;
+/**
+ * Time off the CPU is waiting for I/O only if the CPU was there to be had: a process using about
+ * a core (and so, under the GIL, all it can) may be waiting for the GIL instead.
+ */
+const GIL_POSSIBLE_CPU_PERCENT = 70;
 
 export const detect: Detector = (f) => {
   const ev: Evidence[] = [];
@@ -17,8 +22,9 @@ export const detect: Detector = (f) => {
   if (f.service_time_ms !== undefined && f.cpu_time_per_request_ms !== undefined && f.cpu_time_per_request_ms >= 0) {
     available = true;
     const ratio = f.service_time_ms / Math.max(f.cpu_time_per_request_ms, 0.001);
-    ev.push(evidence('service_to_cpu_ratio', ratio, 'ratio', `service time ${fmt(f.service_time_ms)} ms vs CPU ${fmt(f.cpu_time_per_request_ms)} ms per request: ${pct(clamp01(1 - 1 / ratio))} of it waiting`));
-    if (ratio >= WAIT_RATIO_ISSUE) strength = Math.max(strength, clamp01(1 - 1 / ratio));
+    const cpuBusy = f.cpu_percent_mean !== undefined && f.cpu_percent_mean >= GIL_POSSIBLE_CPU_PERCENT;
+    ev.push(evidence('service_to_cpu_ratio', ratio, 'ratio', `service time ${fmt(f.service_time_ms)} ms vs CPU ${fmt(f.cpu_time_per_request_ms)} ms per request: ${pct(clamp01(1 - 1 / ratio))} of it waiting${cpuBusy ? ` (but the process uses ${fmt(f.cpu_percent_mean!)}% of a core: the wait may be for the GIL)` : ''}`));
+    if (ratio >= WAIT_RATIO_ISSUE && !cpuBusy) strength = Math.max(strength, clamp01(1 - 1 / ratio));
   }
   const w = f.worker_threads;
   if (w && w.total > 0) {
