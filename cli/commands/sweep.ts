@@ -1,13 +1,109 @@
 import type { Command } from 'commander';
-import { CpdiagError } from '../../src/exit-codes.js';
 import { runAction } from '../../src/cli/run-action.js';
+import { withInterrupt } from '../../src/cli/interrupt.js';
+import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { ProgressLine, formatEta } from '../../src/cli/progress.js';
+import { parseChoice, parseDurationSeconds, parseInteger, parseNumber } from '../../src/cli/options.js';
+import { out, err } from '../../src/cli/output.js';
+import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { executeSweep } from '../../src/sweep/execute-sweep.js';
+import { resolveSweepSpec, type SweepFlags, type SweepPreset } from '../../src/sweep/sweep-spec.js';
+import { renderSweepText } from '../../src/report/sweep-text.js';
+import type { SweepSpec } from '../../src/sweep/sweep-spec.js';
 
-// Placeholder until this verb's issue lands; replaced by its real implementation.
+const PRESETS: Record<string, SweepPreset> = { 'thread-pool': 'thread-pool', timeout: 'timeout' };
+
 export function registerSweep(program: Command): void {
-  program
+  const cmd = program
     .command('sweep')
-    .description('(not built yet)')
-    .action(runAction(() => {
-      throw new CpdiagError('cpdiag sweep is not built yet');
-    }));
+    .argument('[setting]', 'thread-pool or timeout (presets), or any numeric server setting (thread_pool, socket_timeout, socket_queue_size, accepted_queue_size)')
+    .description('find the best value of a server setting by measurement: a fresh target per value, a load ramp to the knee, capacity, USL fit, saturation, drift, and a recommendation')
+    .option('--values <list>', 'values to measure, e.g. 1,2,4,8 (or a range, see --range)')
+    .option('--range <from:to:step>', 'values as a range: 1:64:x2 (geometric) or 10:100:+10 (arithmetic)')
+    .option('--setting2 <name>', 'a second setting for a grid sweep (shown as a heatmap)')
+    .option('--values2 <list>', 'values of the second setting (list or range)')
+    .option('--no-refine', 'do not add values around the knee after the planned ones')
+    .option('--ramp <mode>', 'open (rate ladder, default) or closed (connection levels)', parseChoice(['open', 'closed'] as const))
+    .option('--levels <list>', 'explicit ramp levels: rates (open) or connection counts (closed)')
+    .option('--max-levels <n>', 'most levels per value', parseInteger(1, 40))
+    .option('--level-duration <duration>', 'measured time per ramp level (default 1s; 5s for timeout)', parseDurationSeconds)
+    .option('--max-rate <rps>', 'highest rate the ladder may offer', parseNumber(1, 200000))
+    .option('--budget <duration>', 'soft time budget: refinement is skipped when it would not fit', parseDurationSeconds)
+    .option('--slow-clients <n>', 'timeout sweep: slow uploaders beside the normal clients (default 8)', parseInteger(0, 1000))
+    .option('-f, --scenario <file>', 'a scenario file with a sweep: section (flags override it)')
+    .option('--json', 'print the sweep document (JSON) on stdout instead of the report')
+    .option('--reports-dir <dir>', 'where report folders go', 'reports')
+    .option('--no-report', 'write no report folder');
+  addRunOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  cpdiag sweep thread-pool                       bundled server, /work?io_ms=20&cpu_ms=1, pools 1..64 (about 90 s)
+  cpdiag sweep thread-pool --path '/work?cpu_ms=5'          a CPU-bound handler (the GIL)
+  cpdiag sweep thread-pool --cmd '/usr/bin/python3 examples/cherrypy/app.py --port {port} --thread-pool {thread_pool}'
+  cpdiag sweep timeout                           socket_timeout against slow uploaders
+  cpdiag sweep socket_queue_size --values 1,5,64,1024
+  cpdiag sweep thread_pool --range 2:32:x2 --setting2 accepted_queue_size --values2 -1,10
+  cpdiag sweep thread-pool --ramp closed         closed-loop connection levels instead of a rate ladder
+
+Each value: a fresh target with that setting, a short warm-up, a load ladder planned from the
+service time (rates as fractions of the predicted capacity N/S), stopped once past the knee (p99 > 10x
+its floor, errors > 1%, or the rate not held). The rate ladder is open loop: latency counts from the
+intended send time.
+
+Output: reports/<UTC time>-sweep-<setting>/ with sweep.json (the JSON interface: setting, steps[].value,
+steps[].capacity_rps, steps[].latency_ms.p99, knee, usl, recommendation, diagnosis), report.md and a
+self-contained report.html with charts.
+Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted (partial report written).`,
+  );
+  cmd.action(
+    runAction(async (setting: string | undefined, opts: Record<string, unknown>) => {
+      const base = opts.scenario ? loadScenarioFile(opts.scenario as string) : undefined;
+      const scenario = applyRunFlags(base, opts, 'sweep');
+      const preset = setting ? PRESETS[setting] : undefined;
+      const flags: SweepFlags = {
+        values: opts.values as string | undefined,
+        range: opts.range as string | undefined,
+        setting2: opts.setting2 as string | undefined,
+        values2: opts.values2 as string | undefined,
+        refine: opts.refine === false ? false : undefined,
+        rampMode: (opts.ramp as 'open' | 'closed' | undefined) ?? (opts.mode as 'open' | 'closed' | undefined),
+        levels: opts.levels as string | undefined,
+        maxLevels: opts.maxLevels as number | undefined,
+        levelS: (opts.levelDuration as number | undefined) ?? (opts.duration as number | undefined),
+        maxRps: opts.maxRate as number | undefined,
+        budgetS: opts.budget as number | undefined,
+        sloP99Ms: opts.sloP99 as number | undefined,
+        probeIntervalMs: opts.probeInterval as number | undefined,
+        rateRps: opts.rate as number | undefined,
+        slowClients: opts.slowClients as number | undefined,
+      };
+      const spec = resolveSweepSpec({ preset, setting: preset ? undefined : setting, scenario, flags, mixGiven: opts.path !== undefined || base !== undefined });
+      return runSweepCommand(spec, { json: Boolean(opts.json), reportsRoot: opts.report === false ? null : (opts.reportsDir as string) });
+    }),
+  );
+}
+
+/** Runs a resolved sweep with progress, prints the report, and maps the outcome to an exit code (also used by `cpdiag run FILE`). */
+export async function runSweepCommand(spec: SweepSpec, o: { json: boolean; reportsRoot: string | null }): Promise<number> {
+  const progress = new ProgressLine();
+  const outcome = await withInterrupt((signal) =>
+    executeSweep({
+      spec,
+      reportsRoot: o.reportsRoot,
+      signal,
+      onProgress: (p) =>
+        progress.update(
+          `step ${p.stepIndex + 1}/${p.stepCount}  ${spec.setting}=${p.value}${p.value2 !== undefined ? ` ${spec.setting2}=${p.value2}` : ''}  ${p.load ?? 'starting the target'}  elapsed ${formatEta(p.elapsedS)}  ETA ${formatEta(p.etaS)}`,
+        ),
+    }),
+  ).finally(() => progress.done());
+  if (o.json) process.stdout.write(JSON.stringify(outcome.doc, null, 1) + '\n');
+  else process.stdout.write(renderSweepText(outcome.doc, out) + '\n');
+  if (outcome.dir) process.stderr.write(err.dim(`report: ${outcome.dir}/ (sweep.json, report.md, report.html)\n`));
+  if (outcome.interrupted) return EXIT.INTERRUPTED;
+  if (outcome.allFailed) return EXIT.TARGET_FAILED;
+  return EXIT.OK;
 }

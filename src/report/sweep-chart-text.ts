@@ -1,0 +1,60 @@
+// Capacity against the setting as a text chart for the terminal: one bar per value, the fitted
+// USL curve as a marker on each row, and the knee and the recommendation flagged. A grid sweep
+// gets a text heatmap instead (capacity per pair, shaded by share of the best).
+import type { SweepDocument } from '../types.js';
+import { uslPredict } from '../analysis/usl.js';
+import { fmtRate } from './format.js';
+
+const BAR_WIDTH = 44;
+const SHADES = [' ', '░', '▒', '▓', '█'];
+
+export function renderCapacityChart(doc: SweepDocument): string {
+  if (doc.setting2) return renderGridHeatmap(doc);
+  const steps = doc.steps.filter((s) => s.status === 'ok').sort((a, b) => a.value - b.value);
+  if (steps.length === 0) return '(no finished steps to chart)';
+  const usl = doc.usl && doc.usl.ok ? doc.usl : null;
+  const predictions = steps.map((s) => (usl ? uslPredict(usl, s.value) : NaN));
+  const top = Math.max(1, ...steps.map((s) => s.capacity_rps ?? 0), ...predictions.filter(Number.isFinite));
+  const labelWidth = Math.max(...steps.map((s) => String(s.value).length));
+  const lines = [`capacity (requests/s within p99 < ${doc.slo.p99_ms} ms) by ${doc.setting}${usl ? '   ┆ = USL fit' : ''}`];
+  steps.forEach((s, i) => {
+    const cap = s.capacity_rps ?? 0;
+    const cells = Array.from({ length: BAR_WIDTH }, () => ' ');
+    const full = (cap / top) * BAR_WIDTH;
+    for (let k = 0; k < Math.floor(full); k++) cells[k] = '█';
+    if (full - Math.floor(full) >= 0.5 && Math.floor(full) < BAR_WIDTH) cells[Math.floor(full)] = '▌';
+    if (Number.isFinite(predictions[i])) {
+      const at = Math.min(BAR_WIDTH - 1, Math.max(0, Math.round((predictions[i] / top) * BAR_WIDTH) - 1));
+      cells[at] = cells[at] === ' ' ? '┆' : '╫';
+    }
+    const marks: string[] = [];
+    if (doc.knee?.value === s.value && !doc.knee.still_growing) marks.push('knee');
+    if (doc.recommendation?.value === s.value) marks.push('◄ recommended');
+    if (s.origin === 'refine') marks.push('(refined)');
+    lines.push(`${String(s.value).padStart(labelWidth)} │${cells.join('')} ${(s.capacity_rps === null ? '–' : fmtRate(s.capacity_rps)).padStart(6)}  ${marks.join(' ')}`.trimEnd());
+  });
+  lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(BAR_WIDTH)}`);
+  return lines.join('\n');
+}
+
+function renderGridHeatmap(doc: SweepDocument): string {
+  const v1 = [...new Set(doc.steps.map((s) => s.value))].sort((a, b) => a - b);
+  const v2 = [...new Set(doc.steps.map((s) => s.value2 ?? NaN))].sort((a, b) => a - b);
+  const best = Math.max(1, ...doc.steps.map((s) => s.capacity_rps ?? 0));
+  const w = 9;
+  const lines = [`capacity (requests/s within p99 < ${doc.slo.p99_ms} ms): rows ${doc.setting}, columns ${doc.setting2}`];
+  lines.push(`${''.padStart(8)}${v2.map((v) => String(v).padStart(w)).join('')}`);
+  for (const a of v1) {
+    const cells = v2.map((b) => {
+      const s = doc.steps.find((x) => x.value === a && x.value2 === b);
+      if (!s || s.status !== 'ok') return (s ? 'failed' : '').padStart(w);
+      const cap = s.capacity_rps ?? 0;
+      const shade = SHADES[Math.min(SHADES.length - 1, Math.round((cap / best) * (SHADES.length - 1)))];
+      const mark = doc.recommendation?.value === a && doc.recommendation?.value2 === b ? '*' : ' ';
+      return `${shade}${mark}${fmtRate(cap)}`.padStart(w);
+    });
+    lines.push(`${String(a).padStart(8)}${cells.join('')}`);
+  }
+  lines.push('  (* recommended; shade: share of the best capacity)');
+  return lines.join('\n');
+}

@@ -1,0 +1,107 @@
+// The sweep for a terminal: a table with a row per value, each value's ramp in one line, the
+// capacity chart, the knee and USL fit, the queueing cross-check, the diagnosis, and the
+// recommendation last (what a person reads first when the scrolling stops). Returns text.
+import type { ChalkInstance } from 'chalk';
+import type { SweepDocument, SweepStep } from '../types.js';
+import { renderDiagnosisText } from './diagnosis-text.js';
+import { fmtBytes, fmtMs, fmtPercent, fmtRate, textTable } from './format.js';
+import { renderCapacityChart } from './sweep-chart-text.js';
+
+export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: string[][] } {
+  const timeout = doc.steps.some((s) => s.timeout);
+  const header = [
+    doc.setting2 ? `${doc.setting} × ${doc.setting2}` : doc.setting,
+    ...(timeout ? ['normal p99', 'errors', 'slow failed', 'worker-s held'] : ['capacity rps', 'p99 @cap', 'p99 floor', 'knee rps', 'service ms', 'all busy', 'queue p99', 'ctx/req']),
+    'RSS',
+    'threads',
+    'levels',
+    'status',
+  ];
+  const rows = [...doc.steps]
+    .sort((a, b) => a.value - b.value || (a.value2 ?? 0) - (b.value2 ?? 0))
+    .map((s) => {
+      const last = s.probes[s.probes.length - 1];
+      const label = `${s.value}${s.value2 !== undefined ? ` × ${s.value2}` : ''}${s.origin === 'refine' ? ' (r)' : ''}`;
+      const main = timeout && s.timeout
+        ? [fmtMs(s.timeout.normal_p99_ms), fmtPercent(s.timeout.normal_error_rate), `${s.timeout.slow_failed}/${s.timeout.slow_attempted}`, s.timeout.worker_seconds_held.toFixed(1)]
+        : timeout
+          ? ['–', '–', '–', '–']
+          : [
+              s.capacity_rps === null ? '–' : fmtRate(s.capacity_rps),
+              fmtMs(s.latency_ms.p99),
+              fmtMs(s.knee.floor_p99_ms),
+              s.knee.knee_rps === null ? '–' : fmtRate(s.knee.knee_rps),
+              s.service_time_ms === undefined ? '–' : s.service_time_ms.toFixed(1),
+              fmtPercent(s.saturation?.all_busy_share, 0),
+              s.saturation ? String(Math.round(s.saturation.queue_p99)) : '–',
+              s.ctx_per_request === undefined ? '–' : s.ctx_per_request.toFixed(1),
+            ];
+      return [label, ...main, fmtBytes(last?.rss_bytes), last ? String(last.threads) : '–', String(s.levels.length), statusText(s)];
+    });
+  return { header, rows };
+}
+
+function statusText(s: SweepStep): string {
+  if (s.status === 'ok') return 'ok';
+  return s.status;
+}
+
+/** One line per value: the offered rates and p99 along the ramp, and why it stopped. */
+export function rampLines(doc: SweepDocument): string[] {
+  return [...doc.steps]
+    .sort((a, b) => a.value - b.value || (a.value2 ?? 0) - (b.value2 ?? 0))
+    .map((s) => {
+      const head = `${doc.setting}=${s.value}${s.value2 !== undefined ? ` ${doc.setting2}=${s.value2}` : ''}`;
+      if (s.status === 'failed') return `${head}: FAILED — ${s.error ?? 'unknown error'}`;
+      const loads = s.levels.map((l) => (l.offered_rps !== undefined ? fmtRate(l.offered_rps) : `${l.connections}c`)).join(' → ');
+      const p99s = s.levels.map((l) => fmtMs(l.latency_ms.p99)).join(' → ');
+      const unit = s.levels[0]?.offered_rps !== undefined ? ' rps' : '';
+      return `${head}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;
+    });
+}
+
+export function kneeLines(doc: SweepDocument): string[] {
+  const out: string[] = [];
+  if (doc.knee) out.push(`knee: ${doc.knee.still_growing ? 'none yet — ' : `${doc.setting} = ${doc.knee.value} — `}${doc.knee.reason}`);
+  if (doc.usl) {
+    if (doc.usl.ok) {
+      out.push(`USL fit: σ = ${doc.usl.sigma.toFixed(4)} (contention), κ = ${doc.usl.kappa.toExponential(2)} (coherency), λ = ${doc.usl.lambda.toFixed(1)} rps per worker, R² = ${doc.usl.r2.toFixed(3)}, ${doc.usl.n_star === null ? 'no peak within reach (κ ≈ 0)' : `N* = ${doc.usl.n_star.toFixed(1)} (peak ${fmtRate(doc.usl.x_max)} rps)`}`);
+    } else {
+      out.push(`USL fit: the data do not support a fit — ${doc.usl.reason ?? 'unknown reason'}`);
+    }
+  }
+  if (doc.resources?.rss_bytes_per_unit !== undefined && doc.setting === 'thread_pool') {
+    out.push(`resources: each extra worker adds about ${fmtBytes(doc.resources.rss_bytes_per_unit)} RSS and ${(doc.resources.threads_per_unit ?? 0).toFixed(2)} OS threads`);
+  }
+  const drifting = doc.steps.flatMap((s) => Object.values(s.drift ?? {}).filter((d) => d?.drifting).map((d) => `${doc.setting}=${s.value}: ${d!.metric} ${d!.reason ?? 'drifting'}`));
+  out.push(drifting.length ? `drift: ${drifting.join('; ')}` : 'drift: no step showed steady growth of RSS, fds or threads');
+  return out;
+}
+
+export function renderSweepText(doc: SweepDocument, c: ChalkInstance): string {
+  const target = doc.target.kind === 'command' ? `command: ${doc.target.command}` : doc.target.kind === 'bundled' ? 'bundled server' : 'attached process';
+  const mix = doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', ');
+  const lines: string[] = [
+    c.bold(`cpdiag sweep ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`) + (doc.complete ? '' : c.yellow('  (incomplete)')),
+    c.dim(`  ${target}; ${mix}; SLO p99 < ${doc.slo.p99_ms} ms, errors < ${fmtPercent(doc.slo.error_rate, 0)}; ${doc.steps.length} steps in ${doc.budget.wall_s.toFixed(0)} s`),
+    '',
+  ];
+  const t = sweepTableRows(doc);
+  lines.push(textTable(t.header, t.rows), '');
+  lines.push(c.bold('Ramps'), ...rampLines(doc).map((l) => `  ${l}`), '');
+  lines.push(renderCapacityChart(doc), '');
+  for (const l of kneeLines(doc)) lines.push(l);
+  for (const e of doc.events) if (e.kind !== 'error') lines.push(c.yellow(`! ${e.message}`));
+  if (doc.diagnosis) lines.push('', renderDiagnosisText(doc.diagnosis, c));
+  const r = doc.recommendation;
+  if (r) {
+    lines.push('', c.bold('Recommendation'));
+    lines.push(`  ${r.value === null ? c.yellow(r.reason) : c.green(r.reason)}`);
+    if (r.theory) lines.push(`  ${c.dim('check:')} ${r.theory}`);
+    if (r.cannot_tell.length) {
+      lines.push(`  ${c.dim('the data cannot tell:')}`);
+      for (const x of r.cannot_tell) lines.push(`    ${c.dim('-')} ${x}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,194 @@
+// The whole sweep: one step per value (a grid: per pair), a refinement pass around the knee, the
+// analysis across steps, the diagnosis, and the report folder — sweep.json rewritten after every
+// step, so that Ctrl-C or a crash keeps every finished step. Progress goes out as events.
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { captureEnvironment } from '../environment.js';
+import { resolveSettings } from '../config/settings.js';
+import { findSetting } from '../config/settings.js';
+import { CPDIAG_VERSION } from '../version.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import { createReportDir, DocumentWriter } from '../run/record-writer.js';
+import { renderSweepMarkdown } from '../report/sweep-markdown.js';
+import { renderSweepHtml } from '../report/sweep-html.js';
+import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from '../types.js';
+import { analyzeSweep } from './analyze-sweep.js';
+import { findingsFromSweep } from './findings-from-sweep.js';
+import { refineValues } from './plan-values.js';
+import { capacityKneeDetail } from '../analysis/usl.js';
+import { runSweepStep } from './run-step.js';
+import type { SweepSpec } from './sweep-spec.js';
+
+export interface SweepProgress {
+  stepIndex: number;
+  stepCount: number;
+  value: number;
+  value2?: number;
+  /** What the load is doing now ("450 req/s offered"). */
+  load?: string;
+  etaS: number;
+  elapsedS: number;
+}
+
+export interface ExecuteSweepOptions {
+  spec: SweepSpec;
+  /** Where report folders go; null writes nothing. */
+  reportsRoot?: string | null;
+  signal?: AbortSignal;
+  onProgress?: (p: SweepProgress) => void;
+  onStep?: (step: SweepStep, doc: SweepDocument) => void;
+}
+
+export interface SweepOutcome {
+  doc: SweepDocument;
+  dir?: string;
+  interrupted: boolean;
+  allFailed: boolean;
+}
+
+/** A first guess of one step's seconds, for the ETA before any step has finished. */
+const FIRST_STEP_GUESS_S = 7;
+
+export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutcome> {
+  const { spec } = opts;
+  const startMs = performance.now();
+  const elapsedS = () => (performance.now() - startMs) / 1000;
+  const baseSettings = resolveSettings(spec.scenario.settings);
+  const targetSpec = spec.scenario.target;
+  const doc: SweepDocument = {
+    schema: SWEEP_SCHEMA,
+    cpdiag_version: CPDIAG_VERSION,
+    started_at: new Date().toISOString(),
+    complete: false,
+    environment: captureEnvironment(),
+    scenario: spec.scenario.name ?? spec.name,
+    preset: spec.preset,
+    setting: spec.setting,
+    ...(spec.setting2 ? { setting2: spec.setting2, values2: spec.values2 } : {}),
+    values: [...spec.values],
+    target: { kind: targetSpec.kind, ...(targetSpec.kind === 'command' ? { command: targetSpec.command } : {}) },
+    base_settings: baseSettings,
+    load: {
+      ramp: spec.ramp.levels && spec.ramp.levels.length === 1 ? 'fixed' : spec.ramp.mode,
+      mix: spec.scenario.mix,
+      level_s: spec.ramp.levelS,
+      warmup_s: spec.ramp.warmupS,
+      max_levels: spec.ramp.maxLevels,
+      ...(spec.scenario.slow_clients ? { slow_clients: spec.scenario.slow_clients.map((s) => ({ count: s.count, spec: { upload_bytes_per_s: s.upload_bytes_per_s, read_bytes_per_s: s.read_bytes_per_s, idle_hold_s: s.idle_hold_s }, request: { method: s.request?.method ?? 'POST', path: s.request?.path ?? '/upload', body_bytes: s.request?.body_bytes } })) } : {}),
+      ...(spec.ramp.levels && spec.ramp.levels.length === 1 ? { fixed_rate_rps: spec.ramp.levels[0] } : {}),
+    },
+    slo: { p99_ms: spec.sloP99Ms, error_rate: spec.maxErrorRate },
+    steps: [],
+    knee: null,
+    usl: null,
+    recommendation: null,
+    events: [],
+    budget: { planned_s: spec.budgetS, wall_s: 0 },
+  };
+  if (targetSpec.kind === 'attached') {
+    doc.events.push({ t_s: 0, kind: 'note', message: 'an attached target cannot be restarted per value: every step measured the same process, so the setting was NOT applied' });
+  }
+  const dir = opts.reportsRoot === null ? undefined : createReportDir(opts.reportsRoot ?? 'reports', spec.name);
+  const writer = dir ? new DocumentWriter<SweepDocument>(join(dir, 'sweep.json')) : undefined;
+  writer?.update(doc, true);
+
+  const pairs: { value: number; value2?: number; origin: SweepStep['origin'] }[] = [];
+  for (const v of spec.values) {
+    if (spec.values2) for (const v2 of spec.values2) pairs.push({ value: v, value2: v2, origin: 'plan' });
+    else pairs.push({ value: v, origin: 'plan' });
+  }
+
+  let serviceTimeMs: number | undefined;
+  let interrupted = false;
+  const runPair = async (pair: (typeof pairs)[number], index: number, count: number) => {
+    const settings = resolveSettings(spec.scenario.settings, { [spec.setting]: pair.value }, spec.setting2 ? { [spec.setting2]: pair.value2 } : {});
+    const done = doc.steps.filter((s) => s.status !== 'interrupted');
+    const perStepS = done.length > 0 ? done.reduce((a, s) => a + s.duration_s, 0) / done.length : FIRST_STEP_GUESS_S;
+    const progress = (load?: string) =>
+      opts.onProgress?.({ stepIndex: index, stepCount: count, value: pair.value, value2: pair.value2, load, elapsedS: elapsedS(), etaS: perStepS * (count - index) });
+    progress();
+    const step = await runSweepStep({
+      spec,
+      value: pair.value,
+      value2: pair.value2,
+      settings,
+      origin: pair.origin,
+      previous: doc.steps,
+      serviceTimeMs,
+      signal: opts.signal,
+      onLevelStart: (load) => progress(load),
+      onLevel: (_level: SweepLevel) => writer?.update(doc),
+    });
+    if (serviceTimeMs === undefined && step.service_time_ms !== undefined) serviceTimeMs = step.service_time_ms;
+    doc.steps.push(step);
+    if (step.status === 'failed' && step.error) doc.events.push({ t_s: round(elapsedS()), kind: 'error', message: step.error });
+    if (step.status === 'interrupted') interrupted = true;
+    doc.budget.wall_s = round(elapsedS());
+    writer?.update(doc, true);
+    opts.onStep?.(step, doc);
+  };
+
+  for (let i = 0; i < pairs.length && !interrupted; i++) {
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    await runPair(pairs[i], i, pairs.length);
+  }
+
+  // Refinement: the midpoints around the capacity knee, if the budget allows.
+  if (!interrupted && spec.refine && !spec.setting2 && !opts.signal?.aborted) {
+    const ok = doc.steps.filter((s) => s.status === 'ok').sort((a, b) => a.value - b.value);
+    const detail = capacityKneeDetail(ok.map((s) => s.value), ok.map((s) => s.capacity_rps ?? 0));
+    const def = findSetting(spec.setting)!;
+    const extra = detail.still_growing || detail.value === null ? [] : refineValues(ok.map((s) => ({ value: s.value, capacity_rps: s.capacity_rps })), detail.value, def);
+    const perStepS = ok.length > 0 ? ok.reduce((a, s) => a + s.duration_s, 0) / ok.length : FIRST_STEP_GUESS_S;
+    const count = pairs.length + extra.length;
+    for (let j = 0; j < extra.length && !interrupted; j++) {
+      if (spec.budgetS !== undefined && elapsedS() + perStepS > spec.budgetS) {
+        doc.events.push({ t_s: round(elapsedS()), kind: 'note', message: `refinement at ${spec.setting}=${extra.slice(j).join(', ')} skipped: it would not fit the ${spec.budgetS} s budget` });
+        break;
+      }
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      doc.values.push(extra[j]);
+      await runPair({ value: extra[j], origin: 'refine' }, pairs.length + j, count);
+    }
+    doc.values.sort((a, b) => a - b);
+  }
+
+  // Analysis, diagnosis and the report are written even when interrupted: the finished steps stand.
+  const analysis = analyzeSweep(doc.steps, {
+    setting: spec.setting,
+    setting2: spec.setting2,
+    sloP99Ms: spec.sloP99Ms,
+    maxErrorRate: spec.maxErrorRate,
+    mixPaths: spec.scenario.mix.map((m) => `${m.method} ${m.path}`),
+    levelS: spec.ramp.levelS,
+  });
+  doc.knee = analysis.knee;
+  doc.usl = analysis.usl;
+  if (analysis.theory) doc.theory = analysis.theory;
+  if (analysis.resources) doc.resources = analysis.resources;
+  doc.recommendation = analysis.recommendation;
+  if (interrupted) doc.recommendation.cannot_tell.unshift('the sweep was interrupted: values after the last finished step were not measured');
+  doc.findings = findingsFromSweep({ setting: spec.setting, steps: doc.steps, recommendedValue: doc.recommendation.value, cores: doc.environment.cores, sloP99Ms: spec.sloP99Ms });
+  doc.diagnosis = diagnose(doc.findings);
+  doc.complete = !interrupted;
+  doc.finished_at = new Date().toISOString();
+  doc.budget.wall_s = round(elapsedS());
+  if (interrupted) doc.events.push({ t_s: round(elapsedS()), kind: 'interrupted', message: `interrupted: ${doc.steps.filter((s) => s.status === 'ok').length} finished step(s) kept` });
+  writer?.update(doc, true);
+  if (dir) {
+    writeFileSync(join(dir, 'report.md'), renderSweepMarkdown(doc));
+    writeFileSync(join(dir, 'report.html'), renderSweepHtml(doc));
+  }
+  const allFailed = doc.steps.length > 0 && doc.steps.every((s) => s.status === 'failed');
+  return { doc, dir, interrupted, allFailed };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,71 @@
+// A sweep reduced to the facts the detectors reason over: how capacity reacted to the setting
+// (pool_scaling) and, for everything else, the operating point a user would run at — the
+// recommended step's capacity level (or the best step's when there is no recommendation).
+import type { DriftEstimate, Findings, SweepLevel, SweepStep } from '../types.js';
+
+export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number }): Findings {
+  const ok = input.steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);
+  const f: Findings = { source: 'sweep' };
+  if (input.cores) f.cores = input.cores;
+  const events = input.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ t_s: 0, kind: 'error' as const, message: s.error }] : []));
+  if (events.length > 0) f.events = events;
+  if (ok.length === 0) return f;
+
+  if (input.setting === 'thread_pool' && !ok.some((s) => s.value2 !== undefined)) {
+    f.pool_scaling = {
+      values: ok.map((s) => s.value),
+      capacity_rps: ok.map((s) => s.capacity_rps ?? 0),
+      p99_ms: ok.map((s) => s.latency_ms.p99),
+    };
+    if (ok.every((s) => s.ctx_per_request !== undefined)) f.pool_scaling.ctx_per_request = ok.map((s) => s.ctx_per_request!);
+  }
+
+  const step = ok.find((s) => s.value === input.recommendedValue) ?? [...ok].sort((a, b) => (b.capacity_rps ?? 0) - (a.capacity_rps ?? 0))[0];
+  f.settings = step.settings;
+  f.duration_s = step.duration_s;
+  const level = operatingLevel(step);
+  if (level) {
+    f.offered_rps = level.offered_rps;
+    f.throughput_rps = level.throughput_rps;
+    f.requests = level.requests;
+    f.latency_ms = level.latency_ms;
+    f.errors = level.errors;
+    if (level.saturation && level.saturation.samples > 0) {
+      f.saturation = level.saturation;
+      if (level.throughput_rps > 0) f.service_time_ms = (level.saturation.busy_mean / level.throughput_rps) * 1000;
+    }
+    if (level.cpu_percent_mean !== undefined) {
+      f.cpu_percent_mean = level.cpu_percent_mean;
+      if (level.throughput_rps > 0) f.cpu_time_per_request_ms = (level.cpu_percent_mean / 100 / level.throughput_rps) * 1000;
+    }
+    if (level.ctx_per_request !== undefined) f.ctx_per_request = level.ctx_per_request;
+    if (level.slow_clients) f.slow_clients = { attempted: level.slow_clients.attempted, failed: level.slow_clients.failed, by_kind: level.slow_clients.by_kind };
+  }
+  if (f.service_time_ms === undefined && step.service_time_ms !== undefined) f.service_time_ms = step.service_time_ms;
+  f.latency_floor_ms = Number.isFinite(step.knee.floor_p99_ms) ? step.service_time_ms ?? step.knee.floor_p99_ms : step.service_time_ms;
+  const lastProbe = step.probes[step.probes.length - 1];
+  if (lastProbe) {
+    f.threads = lastProbe.threads;
+    f.fds = { count: lastProbe.fds, limit: lastProbe.fd_limit, close_wait: lastProbe.tcp_by_state?.CLOSE_WAIT ?? 0 };
+  }
+  // Drift: a leak at any value is a leak; otherwise the operating step's estimate.
+  const drift: Partial<Record<DriftEstimate['metric'], DriftEstimate>> = {};
+  for (const metric of ['rss_bytes', 'fds', 'threads'] as const) {
+    const drifting = ok.map((s) => s.drift?.[metric]).find((d) => d?.drifting);
+    const d = drifting ?? step.drift?.[metric];
+    if (d) drift[metric] = d;
+  }
+  if (Object.keys(drift).length > 0) f.drift = drift;
+  return f;
+}
+
+/** The capacity level (highest load within the SLO), else the lowest level. */
+function operatingLevel(step: SweepStep): SweepLevel | undefined {
+  if (step.levels.length === 0) return undefined;
+  const load = (l: SweepLevel) => l.offered_rps ?? l.throughput_rps;
+  if (step.capacity_rps !== null) {
+    const within = step.levels.filter((l) => Math.abs((l.goodput_rps || l.throughput_rps) - step.capacity_rps!) < 0.01 * step.capacity_rps! + 0.01);
+    if (within.length > 0) return within.sort((a, b) => load(b) - load(a))[0];
+  }
+  return [...step.levels].sort((a, b) => load(a) - load(b))[0];
+}

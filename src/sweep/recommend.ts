@@ -1,0 +1,166 @@
+// The recommendation: one value and, in one sentence with the numbers, why. Pure functions over
+// the steps' headline numbers, so that the wording is unit-tested.
+import { scalingEfficiency } from '../diagnose/scaling-efficiency.js';
+
+/** A value within 5% of the best capacity is as good as the best: run-to-run noise on a shared machine is about that. */
+export const NEAR_BEST_SHARE = 0.95;
+/**
+ * Flat: across at least a 4× range of pools, the best capacity is under 1.5× the capacity at the
+ * smallest pool. A pool-bound workload doubles its capacity with each doubling of the pool until
+ * another limit binds, so 4× the pool for under 1.5× the capacity means that limit (the CPU, the
+ * GIL) binds from the start. (Linear-scaling efficiency over the whole range would also call a
+ * curve that grows 8× and then saturates "flat".)
+ */
+export const FLAT_MAX_GAIN = 1.5;
+export const FLAT_MIN_RANGE = 4;
+/**
+ * The smallest pool cpdiag recommends: with one worker, one slow client or one slow request
+ * blocks every other request (cheroot's pool never grows).
+ */
+export const MIN_RECOMMENDED_POOL = 2;
+/** A change below this is not called a rise in the "beyond" clause. */
+const MATERIAL_RISE = 0.1;
+
+export interface StepView {
+  value: number;
+  capacity_rps: number | null;
+  /** p99 at the capacity level. */
+  p99_ms: number;
+  ctx_per_request?: number;
+}
+
+export interface PoolRecommendation {
+  value: number | null;
+  reason: string;
+  flat: boolean;
+  still_growing: boolean;
+}
+
+export function recommendPool(views: readonly StepView[], opts: { setting: string; sloP99Ms: number; stillGrowing: boolean; isPool: boolean }): PoolRecommendation {
+  const key = `server.${opts.setting}`;
+  const ok = views.filter((v) => v.capacity_rps !== null && v.capacity_rps > 0).sort((a, b) => a.value - b.value);
+  if (ok.length === 0) {
+    return { value: null, flat: false, still_growing: false, reason: `no ${key} value met the SLO (p99 < ${fmt(opts.sloP99Ms)} ms, errors < 1%) at any load measured, so there is nothing to recommend` };
+  }
+  const best = Math.max(...ok.map((v) => v.capacity_rps!));
+  const slo = `at p99 < ${fmt(opts.sloP99Ms)} ms`;
+  const values = ok.map((v) => v.value);
+  const caps = ok.map((v) => v.capacity_rps!);
+  const range = Math.max(...values) / Math.min(...values);
+  const eff = scalingEfficiency(values, caps);
+  const flat = opts.isPool && ok.length >= 3 && range >= FLAT_MIN_RANGE && best <= FLAT_MAX_GAIN * caps[0];
+
+  if (flat) {
+    const near = ok.filter((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best);
+    const rec = near.find((v) => v.value >= MIN_RECOMMENDED_POOL) ?? near[0];
+    const lo = Math.min(...caps);
+    const floorNote = rec.value >= MIN_RECOMMENDED_POOL && near[0].value < MIN_RECOMMENDED_POOL ? ` (not ${near[0].value}, so that one slow request cannot block every other)` : '';
+    return {
+      value: rec.value,
+      flat: true,
+      still_growing: false,
+      reason: `${key} = ${rec.value}: capacity stays flat at ${fmt(lo)}–${fmt(best)} requests/s ${slo} from ${values[0]} to ${values[values.length - 1]} threads (${pct(Math.max(0, eff ?? 0))} of linear scaling), so more threads do not help — the work is CPU-bound (the GIL); a small pool${floorNote} keeps memory and context switches down`,
+    };
+  }
+
+  if (opts.stillGrowing) {
+    const last = ok[ok.length - 1];
+    const prev = ok[ok.length - 2];
+    const gain = prev ? last.capacity_rps! / prev.capacity_rps! - 1 : undefined;
+    return {
+      value: last.value,
+      flat: false,
+      still_growing: true,
+      reason: `${key} = ${last.value}: capacity ${fmt(last.capacity_rps!)} requests/s ${slo}, and it still grows at the largest value measured${gain !== undefined && prev ? ` (+${pct(gain)} from ${prev.value})` : ''} — the pool is the limit here, so measure larger values before settling`,
+    };
+  }
+
+  const rec = ok.find((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best)!;
+  const beyond = ok.filter((v) => v.value > rec.value);
+  let reason = `${key} = ${rec.value}: capacity ${fmt(rec.capacity_rps!)} requests/s ${slo}`;
+  if (beyond.length > 0) {
+    const top = beyond[beyond.length - 1];
+    const bestBeyond = Math.max(...beyond.map((v) => v.capacity_rps!));
+    const gain = bestBeyond / rec.capacity_rps! - 1;
+    const growth = gain <= 0 ? 'capacity does not grow' : `capacity grows under ${Math.max(1, Math.ceil(gain * 100))}%`;
+    const costs: string[] = [];
+    if (Number.isFinite(top.p99_ms) && Number.isFinite(rec.p99_ms) && rec.p99_ms > 0 && top.p99_ms / rec.p99_ms - 1 >= MATERIAL_RISE) {
+      costs.push(`p99 at capacity rises ${pct(top.p99_ms / rec.p99_ms - 1)} (${fmt(rec.p99_ms)} → ${fmt(top.p99_ms)} ms at ${top.value})`);
+    }
+    if (rec.ctx_per_request && top.ctx_per_request && top.ctx_per_request / rec.ctx_per_request - 1 >= MATERIAL_RISE) {
+      const ratio = top.ctx_per_request / rec.ctx_per_request;
+      costs.push(`context switches per request ${ratio >= 1.9 ? (ratio >= 2.2 ? `grow ${ratio.toFixed(1)}×` : 'double') : `rise ${pct(ratio - 1)}`} (${fmt(rec.ctx_per_request)} → ${fmt(top.ctx_per_request)})`);
+    }
+    const upTo = beyond.length === 1 ? `at ${top.value}` : `up to ${top.value}`;
+    reason += `; beyond ${rec.value}, ${growth} (${upTo}: best ${fmt(bestBeyond)} requests/s)${costs.length ? ` while ${costs.join(' and ')}` : ''}`;
+  } else if (ok.length > 1) {
+    reason += `, the best of ${ok.length} values measured`;
+  }
+  return { value: rec.value, flat: false, still_growing: false, reason };
+}
+
+export interface TimeoutView {
+  value: number;
+  slow_attempted: number;
+  slow_failed: number;
+  worker_seconds_held: number;
+  normal_p99_ms: number;
+  normal_error_rate: number;
+}
+
+/**
+ * socket_timeout: the largest value at which normal clients still meet the SLO (a longer timeout
+ * is kinder to slow but honest clients); when none does, the one with the best normal p99.
+ */
+export function recommendTimeout(views: readonly TimeoutView[], opts: { sloP99Ms: number; maxErrorRate: number }): { value: number | null; reason: string } {
+  const sorted = [...views].sort((a, b) => a.value - b.value);
+  if (sorted.length === 0) return { value: null, reason: 'no socket_timeout value was measured' };
+  const meets = (v: TimeoutView) => v.normal_p99_ms <= opts.sloP99Ms && v.normal_error_rate <= opts.maxErrorRate;
+  const good = sorted.filter(meets);
+  const describe = (v: TimeoutView) =>
+    `normal clients p99 ${fmt(v.normal_p99_ms)} ms with ${pct(v.normal_error_rate)} errors, slow clients failed ${v.slow_failed} of ${v.slow_attempted}, workers held ${fmt(v.worker_seconds_held)} worker-s`;
+  if (good.length === 0) {
+    const best = [...sorted].sort((a, b) => a.normal_p99_ms - b.normal_p99_ms)[0];
+    return {
+      value: best.value,
+      reason: `server.socket_timeout = ${best.value}: no value kept normal clients within p99 < ${fmt(opts.sloP99Ms)} ms; this one came closest (${describe(best)}) — the slow clients hold too many workers: raise thread_pool or put a buffering proxy in front`,
+    };
+  }
+  const rec = good[good.length - 1];
+  const above = sorted.find((v) => v.value > rec.value);
+  let reason = `server.socket_timeout = ${rec.value}: ${describe(rec)}`;
+  if (above) reason += `; at ${above.value} s normal p99 goes to ${fmt(above.normal_p99_ms)} ms as slow clients hold ${fmt(above.worker_seconds_held)} worker-s`;
+  else if (good.length === sorted.length) reason += `; every value measured kept normal clients within the SLO, so the longest is kindest to slow clients`;
+  return { value: rec.value, reason };
+}
+
+export interface GridView {
+  value: number;
+  value2: number;
+  capacity_rps: number | null;
+  p99_ms: number;
+}
+
+/** Grid: the smallest (value, value2) pair within 5% of the best capacity. */
+export function recommendGrid(cells: readonly GridView[], opts: { setting: string; setting2: string; sloP99Ms: number }): { value: number | null; value2: number | null; reason: string } {
+  const ok = cells.filter((c) => c.capacity_rps !== null && c.capacity_rps > 0);
+  if (ok.length === 0) return { value: null, value2: null, reason: `no pair of ${opts.setting} and ${opts.setting2} met the SLO at any load measured` };
+  const best = Math.max(...ok.map((c) => c.capacity_rps!));
+  const near = ok.filter((c) => c.capacity_rps! >= NEAR_BEST_SHARE * best).sort((a, b) => a.value - b.value || a.value2 - b.value2);
+  const rec = near[0];
+  return {
+    value: rec.value,
+    value2: rec.value2,
+    reason: `server.${opts.setting} = ${rec.value} with server.${opts.setting2} = ${rec.value2}: capacity ${fmt(rec.capacity_rps!)} requests/s at p99 < ${fmt(opts.sloP99Ms)} ms, within ${pct(1 - NEAR_BEST_SHARE)} of the best of ${ok.length} pairs (${fmt(best)} requests/s) with the smallest values`,
+  };
+}
+
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+export function pct(share: number): string {
+  const p = share * 100;
+  return `${Math.abs(p) >= 10 ? Math.round(p) : p.toFixed(1)}%`;
+}

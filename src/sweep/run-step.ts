@@ -1,0 +1,260 @@
+// One sweep step: a fresh target with the step's setting, a load ramp against it (adaptive open-
+// loop ladder, explicit levels, or closed-loop connection levels), the process sampled
+// throughout, and the target stopped whatever happens. A target that fails to start or dies is
+// a failed step with a one-line reason, not an exception: the sweep goes on.
+import { CpdiagError } from '../exit-codes.js';
+import { rampStopReason, type RampPoint } from '../analysis/knee.js';
+import type { ServerSettings } from '../config/settings.js';
+import { measurePhase } from '../run/measure-phase.js';
+import { planFromScenario } from '../run/plan-from-scenario.js';
+import { startTarget } from '../target/start-target.js';
+import type { RunningTarget, TargetSpec } from '../target/target.js';
+import type { LoadPlan, ProbeSample, RunEvent, SweepLevel, SweepStep } from '../types.js';
+import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, type LadderPoint } from './plan-ladder.js';
+import { rampPoint, summarizeStep, EMPTY_LATENCY } from './summarize-step.js';
+import { summarizeLevel } from './summarize-level.js';
+import type { SweepSpec } from './sweep-spec.js';
+
+/** A level at a low rate runs until it has at least this many requests (capped below), so its p99 means something. */
+export const MIN_REQUESTS_PER_LEVEL = 20;
+export const MAX_LEVEL_S = 3;
+/** The light-load probe that measures the service time at the first value: one connection, closed loop. */
+export const SERVICE_PROBE_S = 0.6;
+export const SERVICE_PROBE_WARMUP_S = 0.3;
+/** Client timeout within a ramp: far above any p99 worth measuring, short enough to drain quickly. */
+export const LEVEL_TIMEOUT_FLOOR_MS = 1000;
+/** Probes kept per step in the document (evenly thinned): enough for the charts. */
+export const MAX_PROBES_PER_STEP = 400;
+
+export interface StepContext {
+  spec: SweepSpec;
+  value: number;
+  value2?: number;
+  settings: ServerSettings;
+  origin: SweepStep['origin'];
+  /** Earlier steps of this sweep (for the capacity prediction). */
+  previous: readonly SweepStep[];
+  /** Service time measured at an earlier step, ms. */
+  serviceTimeMs?: number;
+  signal?: AbortSignal;
+  onLevel?: (level: SweepLevel, index: number) => void;
+  /** Announces the level about to run (progress). */
+  onLevelStart?: (load: string) => void;
+}
+
+export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
+  const { spec } = ctx;
+  const startedAt = new Date();
+  const startMs = performance.now();
+  const label = `${spec.setting}=${ctx.value}${spec.setting2 ? ` ${spec.setting2}=${ctx.value2}` : ''}`;
+  const step: SweepStep = {
+    setting: spec.setting,
+    value: ctx.value,
+    ...(spec.setting2 ? { setting2: spec.setting2, value2: ctx.value2 } : {}),
+    status: 'ok',
+    origin: ctx.origin,
+    started_at: startedAt.toISOString(),
+    duration_s: 0,
+    settings: ctx.settings,
+    capacity_rps: null,
+    max_throughput_rps: 0,
+    latency_ms: EMPTY_LATENCY,
+    knee: { knee_rps: null, floor_p99_ms: NaN, capacity_at_slo_rps: null, method: 'none', reason: 'no level was measured' },
+    levels: [],
+    probes: [],
+    events: [],
+  };
+  const elapsedS = () => (performance.now() - startMs) / 1000;
+  let target: RunningTarget | undefined;
+  const probes: ProbeSample[] = [];
+  try {
+    try {
+      target = await startTarget(spec.scenario.target as TargetSpec, ctx.settings, ctx.signal);
+    } catch (e) {
+      if (ctx.signal?.aborted) {
+        step.status = 'interrupted';
+        step.error = `${label}: interrupted before the target was ready`;
+      } else {
+        step.status = 'failed';
+        step.error = `${label}: ${e instanceof CpdiagError || e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+      }
+      step.events.push({ t_s: round(elapsedS()), kind: 'target_not_ready', message: step.error });
+      return step;
+    }
+    step.target = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
+    const readyS = elapsedS();
+    const workers = ctx.settings.thread_pool;
+
+    const runLevel = async (plan: LoadPlan): Promise<{ level: SweepLevel; died: boolean; events: RunEvent[] } | undefined> => {
+      const tStart = elapsedS() - readyS + plan.warmup_s;
+      const phase = await measurePhase(target!, plan, {
+        probeIntervalMs: spec.probeIntervalMs,
+        stats: spec.scenario.probes.stats && target!.kind === 'bundled',
+        signal: ctx.signal,
+      });
+      for (const p of phase.probes) probes.push({ ...p, t_s: round(p.t_s + tStart) });
+      const level = summarizeLevel(phase.load, phase.probes, workers, tStart);
+      const events = phase.events.map((e) => ({ ...e, t_s: round(e.t_s + tStart) }));
+      return { level, died: phase.targetDied, events };
+    };
+
+    const levelPlan = (load: { rate?: number; connections?: number }, first: boolean): LoadPlan => {
+      const base = planFromScenario({ ...spec.scenario, load: { ...spec.scenario.load, mode: load.rate !== undefined ? 'open' : 'closed', rate_rps: load.rate ?? 1, connections: load.connections } }, target!.url);
+      const perRequestS = load.rate !== undefined ? MIN_REQUESTS_PER_LEVEL / load.rate : 0;
+      return {
+        ...base,
+        mode: load.rate !== undefined ? 'open' : 'closed',
+        rate_rps: load.rate,
+        connections: load.connections,
+        duration_s: Math.min(MAX_LEVEL_S, Math.max(spec.ramp.levelS, perRequestS)),
+        warmup_s: first ? spec.ramp.firstWarmupS : spec.ramp.warmupS,
+        timeout_ms: Math.max(LEVEL_TIMEOUT_FLOOR_MS, 4 * spec.sloP99Ms),
+        window_ms: Math.max(100, Math.min(base.window_ms, 500)),
+      };
+    };
+
+    let serviceTimeMs = ctx.serviceTimeMs;
+    const adaptive = spec.ramp.mode === 'open' && !spec.ramp.levels && spec.ramp.startRps === undefined;
+    let firstLevel = true;
+    if (adaptive && serviceTimeMs === undefined && ctx.previous.every((p) => p.capacity_rps === null)) {
+      // Light load, one connection: the mean response time is the service time S.
+      ctx.onLevelStart?.('measuring the service time (1 connection)');
+      const plan = { ...levelPlan({ connections: 1 }, true), duration_s: SERVICE_PROBE_S, warmup_s: SERVICE_PROBE_WARMUP_S };
+      const probe = await runLevel(plan);
+      firstLevel = false;
+      if (probe) {
+        step.events.push(...probe.events.filter((e) => e.kind !== 'generator_saturated'));
+        if (probe.died) return failDied(step, label, target, elapsedS());
+        if (probe.level.requests > 0) serviceTimeMs = probe.level.latency_ms.mean;
+      }
+    }
+    if (ctx.signal?.aborted) return interrupted(step, label);
+    step.service_time_ms = serviceTimeMs;
+
+    const history: LadderPoint[] = [];
+    const informed = ctx.previous.some((p) => p.status === 'ok' && p.capacity_rps !== null);
+    const predicted = predictCapacity({
+      value: ctx.value,
+      workers,
+      serviceTimeMs,
+      previous: ctx.previous.filter((p) => p.status === 'ok' && (p.value2 ?? null) === (ctx.value2 ?? null)).map((p) => ({ value: p.value, workers: p.settings.thread_pool, capacity_rps: p.capacity_rps, max_throughput_rps: p.max_throughput_rps })),
+    });
+    const fixed = spec.ramp.mode === 'closed'
+      ? (spec.ramp.levels ?? closedLadder(workers, spec.ramp.maxLevels)).map((c) => ({ connections: Math.round(c) }))
+      : spec.ramp.levels
+        ? spec.ramp.levels.map((r) => ({ rate: r }))
+        : spec.ramp.startRps !== undefined
+          ? geometric(spec.ramp.startRps, spec.ramp.factor ?? 1.5, spec.ramp.maxRps, spec.ramp.maxLevels).map((r) => ({ rate: r }))
+          : undefined;
+    if (adaptive && !(predicted && predicted > 0)) {
+      step.status = 'failed';
+      step.error = `${label}: no request succeeded at light load, so the load ladder could not be planned`;
+      step.events.push({ t_s: round(elapsedS()), kind: 'error', message: step.error });
+      return step;
+    }
+
+    for (let i = 0; ; i++) {
+      let load: { rate?: number; connections?: number } | undefined;
+      if (fixed) load = i < fixed.length && i < spec.ramp.maxLevels ? fixed[i] : undefined;
+      else {
+        const rate = nextLevelRps(predicted!, history, { maxLevels: spec.ramp.maxLevels, maxRps: spec.ramp.maxRps, firstFraction: informed ? INFORMED_FIRST_FRACTION : undefined });
+        load = rate === null ? undefined : { rate };
+      }
+      if (!load) break;
+      ctx.onLevelStart?.(load.rate !== undefined ? `${fmtRate(load.rate)} req/s offered` : `${load.connections} connections`);
+      const result = await runLevel(levelPlan(load, firstLevel));
+      firstLevel = false;
+      if (!result) break;
+      step.events.push(...result.events);
+      if (result.died) {
+        step.levels.push(result.level);
+        return failDied(step, label, target, elapsedS());
+      }
+      if (ctx.signal?.aborted) {
+        // A level cut short by Ctrl-C is not comparable with complete ones: drop it.
+        return interrupted(step, label);
+      }
+      step.levels.push(result.level);
+      ctx.onLevel?.(result.level, step.levels.length - 1);
+      const points = step.levels.map(rampPoint);
+      const latest = points[points.length - 1];
+      const stop = levelStopReason(latest, points, spec.sloP99Ms, spec.maxErrorRate);
+      history.push({ offered_rps: latest.offered_rps, ok: stop === null, withinSlo: withinSlo(latest, spec.sloP99Ms, spec.maxErrorRate) });
+      if (stop !== null && step.ramp_stop_reason === undefined) step.ramp_stop_reason = stop;
+      if (fixed && stop !== null) break;
+    }
+    if (!fixed && step.ramp_stop_reason === undefined && step.levels.length > 0) {
+      step.ramp_stop_reason = `the ladder ended (${step.levels.length} levels) before the knee was clearly passed`;
+    }
+    return step;
+  } finally {
+    if (target) await target.stop().catch(() => undefined);
+    step.duration_s = round(elapsedS());
+    step.probes = thin(probes, MAX_PROBES_PER_STEP);
+    if (step.levels.length > 0) {
+      const summary = summarizeStep(step.levels, probes, { p99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate });
+      const { capacityLevelIndex: _ignored, ...fields } = summary;
+      Object.assign(step, fields);
+    }
+  }
+}
+
+/**
+ * Beyond this multiple of the SLO's p99 the capacity within the SLO is known and the knee passed:
+ * further levels only lengthen the queue (and the drain after the level).
+ */
+export const STOP_SLO_FACTOR = 4;
+
+/**
+ * Analysis' stop rules (rampStopReason) for one level, against the floor: the lowest p99 among the
+ * three lightest levels. (A median would be pulled up by a loaded level while the ladder is short.)
+ */
+export function levelStopReason(p: RampPoint, all: readonly RampPoint[], sloP99Ms: number, maxErrorRate: number): string | null {
+  const lightest = [...all].sort((a, b) => a.offered_rps - b.offered_rps).slice(0, 3);
+  const floor = Math.min(...lightest.map((x) => x.p99_ms));
+  const reason = rampStopReason([p], floor, { maxErrorRate });
+  if (reason !== null) return reason;
+  if (p.p99_ms > STOP_SLO_FACTOR * sloP99Ms) return `p99 ${fmtRate(p.p99_ms)} ms is over ${STOP_SLO_FACTOR}× the SLO of ${sloP99Ms} ms at ${fmtRate(p.offered_rps)} rps`;
+  return null;
+}
+
+export function withinSlo(p: RampPoint, sloP99Ms: number, maxErrorRate: number): boolean {
+  return p.p99_ms <= sloP99Ms && (p.error_rate ?? 0) <= maxErrorRate && p.throughput_rps >= 0.95 * p.offered_rps;
+}
+
+function failDied(step: SweepStep, label: string, target: RunningTarget, tS: number): SweepStep {
+  step.status = 'failed';
+  const died = step.events.find((e) => e.kind === 'target_exited');
+  const tail = target.stderrTail().trim().split('\n').filter(Boolean).slice(-1)[0];
+  step.error = `${label}: ${died ? died.message.replace(/^target exited mid-run/, 'target exited') : `target exited${tail ? `: ${tail}` : ''}`}`;
+  if (!died) step.events.push({ t_s: round(tS), kind: 'target_exited', message: step.error });
+  return step;
+}
+
+function interrupted(step: SweepStep, label: string): SweepStep {
+  step.status = 'interrupted';
+  step.error = `${label}: interrupted after ${step.levels.length} level${step.levels.length === 1 ? '' : 's'}`;
+  return step;
+}
+
+function geometric(start: number, factor: number, max: number, count: number): number[] {
+  const out: number[] = [];
+  for (let r = start; r <= max && out.length < count; r *= factor) out.push(Math.round(r * 10) / 10);
+  return out;
+}
+
+function thin<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const out: T[] = [];
+  const stepSize = (items.length - 1) / (max - 1);
+  for (let k = 0; k < max; k++) out.push(items[Math.round(k * stepSize)]);
+  return out;
+}
+
+function fmtRate(r: number): string {
+  return r >= 100 ? String(Math.round(r)) : r.toFixed(1);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

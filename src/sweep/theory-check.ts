@@ -1,0 +1,55 @@
+// Queueing theory beside the measurements: Little's law says how many workers a load keeps busy
+// (L = λ·S), Erlang C how many an M/M/c queue needs so that p99 stays within the SLO
+// (P(wait > SLO − S) ≤ 1%). They are first-order models, so they check a recommendation; they do
+// not make it. Where the measured capacity is far below N/S, something other than the pool binds.
+import { erlangCPoolSize, littleL, poolCapacityRps } from '../analysis/queueing.js';
+
+/** p99: the share of requests allowed to wait longer than the SLO leaves for queueing. */
+export const SLO_TAIL_SHARE = 0.01;
+
+export interface TheoryNumbers {
+  service_time_ms: number;
+  target_rps: number;
+  littles_law_workers: number;
+  erlang_c_pool: number | null;
+}
+
+export function theoryNumbers(targetRps: number, serviceTimeMs: number, sloP99Ms: number): TheoryNumbers | undefined {
+  if (!(targetRps > 0) || !(serviceTimeMs > 0)) return undefined;
+  const s = serviceTimeMs / 1000;
+  let pool: number | null = null;
+  const waitBudgetS = (sloP99Ms - serviceTimeMs) / 1000;
+  if (waitBudgetS > 0) {
+    try {
+      pool = erlangCPoolSize(targetRps, s, { maxWaitProb: SLO_TAIL_SHARE, waitThresholdS: waitBudgetS });
+    } catch {
+      pool = null;
+    }
+  }
+  return { service_time_ms: round(serviceTimeMs), target_rps: round(targetRps), littles_law_workers: round(littleL(targetRps, s)), erlang_c_pool: pool };
+}
+
+/** One sentence comparing a recommended pool with the theory. */
+export function theorySentence(t: TheoryNumbers, recommendedPool: number): string {
+  const head = `queueing theory: at ${fmt(t.target_rps)} requests/s and a ${fmt(t.service_time_ms)} ms service time, Little's law keeps ${fmt(t.littles_law_workers)} workers busy on average`;
+  const erlang = t.erlang_c_pool !== null ? `, and Erlang C needs ${t.erlang_c_pool} for p99 within the SLO` : '';
+  let verdict: string;
+  const need = t.erlang_c_pool ?? Math.ceil(t.littles_law_workers);
+  if (recommendedPool < t.littles_law_workers) {
+    verdict = `; ${recommendedPool} is below that, so at this load the pool itself would queue requests`;
+  } else if (recommendedPool <= Math.max(need * 1.5, need + 2)) {
+    verdict = `; ${recommendedPool} agrees`;
+  } else {
+    const capacity = poolCapacityRps(recommendedPool, t.service_time_ms / 1000);
+    verdict = `; ${recommendedPool} is more than that because the measured capacity (${fmt(t.target_rps)}) sits below N/S = ${fmt(capacity)} requests/s: workers wait for something other than their own I/O (the CPU, the GIL), which lengthens the real service time under load`;
+  }
+  return head + erlang + verdict;
+}
+
+function fmt(x: number): string {
+  return x >= 100 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
