@@ -32,7 +32,7 @@ async function load(url: string, connections: number, durationS: number): Promis
 }
 
 async function withBundled<T>(settings: Record<string, unknown>, fn: (s: BundledServer) => Promise<T>): Promise<T> {
-  const server = await spawnBundledServer(settings, { readyTimeoutMs: 60_000 });
+  const server = await spawnBundledServer(settings, { readyTimeoutMs: 60_000, entry: 'standalone' });
   try {
     return await fn(server);
   } finally {
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   const startRows: string[] = [];
   for (const n of [64, 256]) {
     const t0 = performance.now();
-    const s = await spawnBundledServer({ thread_pool: n }, { readyTimeoutMs: 120_000 });
+    const s = await spawnBundledServer({ thread_pool: n }, { readyTimeoutMs: 120_000, entry: 'standalone' });
     const ms = performance.now() - t0;
     const status = await import('node:fs').then((fs) => fs.readFileSync(`/proc/${s.pid}/status`, 'utf8'));
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;

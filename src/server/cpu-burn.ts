@@ -1,6 +1,10 @@
 // Burns a given amount of this thread's CPU time (not wall time): on a loaded machine a 5 ms
-// CPU handler still costs 5 ms of CPU, however long the scheduler makes it wait. The thread's
-// own run time comes from /proc/thread-self/schedstat (nanoseconds on CPU), read with pread.
+// CPU handler still costs 5 ms of CPU, however long the scheduler makes it wait.
+// The clock: /proc/thread-self/schedstat has the thread's run time, but the kernel updates it
+// only at ticks and context switches (steps of up to ~1.5 ms measured here), so a burn read
+// against it overshoots. Its second field, the time spent waiting on a run queue, is brought up
+// to date each time the thread is scheduled back in, i.e. before this very thread can read it.
+// So while the thread spins without sleeping, CPU time = wall time - run-queue wait, exactly.
 import { openSync, readSync } from 'node:fs';
 import type { GilClient } from './gil.js';
 import { GIL, GIL_SWITCH_INTERVAL_MS } from './shared-layout.js';
@@ -20,17 +24,25 @@ export class ThreadCpuClock {
     }
   }
 
-  /** CPU time of the calling thread in ms; falls back to wall time where /proc is missing. */
+  /**
+   * Wall time minus the time this thread has waited for a CPU, in ms. Differences between two
+   * readings are the thread's CPU time provided it did not sleep in between (a spin loop).
+   * Falls back to plain wall time where /proc is missing.
+   */
   nowMs(): number {
-    if (this.fd === undefined) return performance.now();
+    const wall = performance.now();
+    if (this.fd === undefined) return wall;
     const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
-    let ns = 0;
-    for (let i = 0; i < n; i++) {
+    // "run_ns run_delay_ns timeslices": parse the second number.
+    let i = 0;
+    while (i < n && this.buf[i] !== 32) i++;
+    let delayNs = 0;
+    for (i++; i < n; i++) {
       const c = this.buf[i];
       if (c < 48 || c > 57) break;
-      ns = ns * 10 + (c - 48);
+      delayNs = delayNs * 10 + (c - 48);
     }
-    return ns / 1e6;
+    return wall - delayNs / 1e6;
   }
 }
 
@@ -67,13 +79,16 @@ export function burnCpu(cpuMs: number, clock: ThreadCpuClock, gil: GilClient | u
     onWait?.(false);
   }
   countBurner(counters, 1);
-  const start = clock.nowMs();
+  // CPU time is summed over segments of uninterrupted spinning; a GIL wait ends a segment.
+  let segmentStart = clock.nowMs();
   let sliceStart = performance.now();
   let used = 0;
   try {
     while (used < cpuMs) {
       spin(Math.min(SPIN_CHECK_MS, cpuMs - used));
-      used = clock.nowMs() - start;
+      const now = clock.nowMs();
+      used += now - segmentStart;
+      segmentStart = now;
       if (gil && performance.now() - sliceStart >= GIL_SWITCH_INTERVAL_MS) {
         if (gil.waiters() > 0) {
           countBurner(counters, -1);
@@ -81,6 +96,7 @@ export function burnCpu(cpuMs: number, clock: ThreadCpuClock, gil: GilClient | u
           gil.yieldIfContended();
           onWait?.(false);
           countBurner(counters, 1);
+          segmentStart = clock.nowMs();
         }
         sliceStart = performance.now();
       }

@@ -21,6 +21,11 @@ export interface SpawnBundledOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with each stderr line of the server (logs). */
   onStderr?: (line: string) => void;
+  /**
+   * 'cli' (default) runs dist/cli/main.js; 'standalone' runs dist/src/server/serve-entry.js,
+   * which loads the serve command only (faster, and independent of the other commands).
+   */
+  entry?: 'cli' | 'standalone';
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -28,6 +33,7 @@ const DEFAULT_STOP_GRACE_MS = 5_000;
 
 /** dist/src/server/spawn-bundled.js → dist/cli/main.js */
 export const CLI_MAIN_PATH = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+export const SERVE_ENTRY_PATH = fileURLToPath(new URL('./serve-entry.js', import.meta.url));
 
 export function settingsToArgs(settings: Partial<ServerSettings>): string[] {
   const args: string[] = [];
@@ -40,7 +46,8 @@ export function settingsToArgs(settings: Partial<ServerSettings>): string[] {
 }
 
 export async function spawnBundledServer(settings: Partial<ServerSettings>, opts: SpawnBundledOptions = {}): Promise<BundledServer> {
-  const args = [CLI_MAIN_PATH, 'serve', ...settingsToArgs({ socket_port: 0, ...settings }), ...(opts.extraArgs ?? [])];
+  const entry = opts.entry === 'standalone' ? SERVE_ENTRY_PATH : CLI_MAIN_PATH;
+  const args = [entry, 'serve', ...settingsToArgs({ socket_port: 0, ...settings }), ...(opts.extraArgs ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   const stderrTail: string[] = [];
   let stderrBuf = '';
@@ -66,7 +73,10 @@ export async function spawnBundledServer(settings: Partial<ServerSettings>, opts
       settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      const tail = [...stderrTail, stderrBuf].filter((l) => l.trim() !== '').slice(-5).join(' | ');
+      // The cause, not the stack: drop "    at ..." frames and node's banner.
+      const tail = [...stderrTail, stderrBuf]
+        .filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && !/^Node\.js v/.test(l) && l.trim() !== '^')
+        .slice(-4).join(' | ');
       reject(new CpdiagError(`bundled server ${why}${tail ? `: ${tail}` : ''}`, EXIT.TARGET_FAILED));
     };
     const timeoutMs = opts.readyTimeoutMs ?? 30_000;

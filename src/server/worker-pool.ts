@@ -43,6 +43,8 @@ export interface Slot {
   readonly ctl: Int32Array;
   readonly num: Float64Array;
   busy: boolean;
+  /** Its thread died: never handed out again. */
+  dead?: boolean;
   evtSeen: number;
   callbacks: JobCallbacks | undefined;
 }
@@ -83,7 +85,7 @@ export class WorkerPool {
       const worker = new Worker(workerUrl, { workerData: data, resourceLimits: WORKER_RESOURCE_LIMITS, stdout: false, stderr: false });
       worker.on('error', (e) => this.log(`worker ${id} failed: ${e.message}`));
       worker.on('exit', (code) => {
-        if (!this.stopping) this.log(`worker ${id} exited unexpectedly (code ${code})`);
+        if (!this.stopping) this.onWorkerDied(this.slots[id], code);
       });
       this.workers.push(worker);
     }
@@ -109,7 +111,9 @@ export class WorkerPool {
   }
 
   get busyCount(): number {
-    return this.size - this.free.length;
+    let n = 0;
+    for (const slot of this.slots) if (slot.busy) n++;
+    return n;
   }
 
   /** A free slot, now marked busy, or undefined when all are busy. */
@@ -123,7 +127,7 @@ export class WorkerPool {
     if (!slot.busy) return;
     slot.busy = false;
     slot.callbacks = undefined;
-    this.free.push(slot);
+    if (!slot.dead) this.free.push(slot);
   }
 
   /** Hands a job to the worker thread of a slot acquired before. */
@@ -189,6 +193,23 @@ export class WorkerPool {
       return;
     }
     callbacks?.onDone(slot, Atomics.load(slot.ctl, SLOT.STATUS));
+  }
+
+  /**
+   * A worker thread died (e.g. its heap limit): its request fails with 500 and its slot leaves
+   * the pool for good, so the pool shrinks as a crashed thread would shrink cheroot's.
+   */
+  private onWorkerDied(slot: Slot, code: number): void {
+    this.log(`worker ${slot.id} exited unexpectedly (code ${code}); the pool has one thread less`);
+    slot.dead = true;
+    const i = this.free.indexOf(slot);
+    if (i >= 0) this.free.splice(i, 1);
+    else {
+      const callbacks = slot.callbacks;
+      slot.callbacks = undefined;
+      Atomics.store(slot.ctl, SLOT.STATUS, 500);
+      callbacks?.onDone(slot, 500);
+    }
   }
 
   snapshot(): WorkerSnapshot[] {
