@@ -11,6 +11,14 @@ export const id = 'gil-bound';
  * the hand-over every switch interval leaves gaps (the bundled server's GIL measures 75-85%).
  */
 const ONE_CORE_LOW_PERCENT = 70;
+/**
+ * With the pool saturated, half a core is already suspicious: on a shared machine other processes
+ * take CPU from a GIL-bound process (measured here: 57% of a core for the GIL fault while other
+ * load ran). Weaker evidence than a full core.
+ */
+const HALF_CORE_SATURATED_PERCENT = 50;
+const HALF_CORE_STRENGTH = 0.5;
+const ONE_CORE_STRENGTH = 0.7;
 const ONE_CORE_HIGH_PERCENT = 120;
 /** When half of a request's service time is CPU, the GIL serialises half of all work. */
 const CPU_SHARE_OF_SERVICE_ISSUE = 0.5;
@@ -32,10 +40,16 @@ export const detect: Detector = (f) => {
     available++;
     const cpu = f.cpu_percent_mean;
     const pinned = cpu >= ONE_CORE_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
-    ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${fmt(cpu)}% of one core while ${f.cores} cores exist${pinned && loaded ? ' (pinned at one core under load)' : ''}`));
+    const saturated = !!s && s.all_busy_share >= BUSY_SHARE_LOADED;
+    const half = saturated && cpu >= HALF_CORE_SATURATED_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
+    const note = pinned && loaded ? ' (pinned at one core under load)' : half ? ' (about one core\'s worth while every worker is busy)' : '';
+    ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${fmt(cpu)}% of one core while ${f.cores} cores exist${note}`));
     if (pinned && loaded) {
       positive = true;
-      strength = Math.max(strength, 0.7);
+      strength = Math.max(strength, ONE_CORE_STRENGTH);
+    } else if (half) {
+      positive = true;
+      strength = Math.max(strength, HALF_CORE_STRENGTH);
     }
   }
   if (f.cpu_time_per_request_ms !== undefined && f.service_time_ms !== undefined && f.service_time_ms > 0) {

@@ -10,10 +10,10 @@ const WAIT_RATIO_ISSUE = 4;
 /** Half the workers blocked in I/O at the snapshot. */
 const BLOCKED_SHARE_ISSUE = 0.5;
 /**
- * Time off the CPU is waiting for I/O only if the CPU was there to be had: a process using about
- * a core (and so, under the GIL, all it can) may be waiting for the GIL instead.
+ * Time off the CPU is waiting for I/O only if the CPU was there to be had: a process using half a
+ * core or more (under the GIL, near all it can get on a shared machine) may be waiting for the GIL.
  */
-const GIL_POSSIBLE_CPU_PERCENT = 70;
+const GIL_POSSIBLE_CPU_PERCENT = 50;
 
 export const detect: Detector = (f) => {
   const ev: Evidence[] = [];
