@@ -4,13 +4,14 @@
 // coordinated-omission trap a closed loop falls into. The latency from the actual send is kept
 // beside it (service latency), and the generator's own lateness (send lag, delayed sends) is
 // reported so that a slow generator is never mistaken for a slow server.
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { EngineContext, EngineOutcome } from './engine-context.js';
 import { MAX_REQUESTS_PER_PHASE } from './engine-context.js';
 import { classifyError } from './error-kind.js';
 import { createLatencyHistogram, recordLatencyUs } from './histogram.js';
-import { createRandom, createWeightedPicker, sampleExponential } from './prng.js';
+import { createRandom, createWeightedPicker } from './prng.js';
+import { createPacer } from './pacer.js';
 
 /**
  * When the next send is closer than this, the scheduler re-checks on setImmediate instead of a
@@ -29,7 +30,9 @@ interface Pending {
 
 interface InFlight extends Pending {
   sentMs: number;
-  controller: AbortController;
+  controller: Dispatcher.DispatchController | undefined;
+  /** Abort requested (timeout or end of phase), possibly before undici gave us a controller. */
+  cancelled: boolean;
   timedOut: boolean;
 }
 
@@ -43,10 +46,8 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
     throw new CpdiagError(`max_connections must be a positive integer, got ${plan.max_connections}`, EXIT.USAGE);
   }
-  const intervalMs = 1000 / rate;
-  const poisson = plan.arrival === 'poisson';
+  const pacer = createPacer({ rateRps: rate, arrival: plan.arrival, seed: plan.seed });
   // Separate streams, so that changing the mix does not change the arrival times.
-  const arrivalRandom = createRandom(plan.seed);
   const pick = createWeightedPicker(mix.map((m) => m.weight), createRandom(plan.seed + 1));
 
   const pool = new Pool(url.origin, {
@@ -67,7 +68,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
   let scheduleDone = false;
 
   const startMs = now();
-  let nextIntendedMs = startMs;
+  let nextIntendedMs = startMs + pacer();
   let tickTimer: NodeJS.Timeout | undefined;
   let tickImmediate: NodeJS.Immediate | undefined;
   let resolveDrained: (() => void) | undefined;
@@ -84,44 +85,62 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       recordLatencyUs(lagUs, (sentMs - p.intendedMs) * 1000);
       recorder.noteActualSend();
     }
-    const entry: InFlight = { ...p, sentMs, controller: new AbortController(), timedOut: false };
+    const entry: InFlight = { ...p, sentMs, controller: undefined, cancelled: false, timedOut: false };
     inFlight.add(entry);
     const m = mix[p.mixIndex]!;
-    pool
-      .request({
-        path: m.path,
-        method: m.method as 'GET',
-        headers: m.headers,
-        body: m.body,
-        signal: entry.controller.signal,
-      })
-      .then(async ({ statusCode, body }) => {
-        // undici keeps the connection busy until the body is consumed: read it all.
-        for await (const _chunk of body) {
+    let status = 0;
+    const settle = (err: Error | undefined): void => {
+      if (!inFlight.delete(entry)) return;
+      const doneMs = now();
+      if (recorded && !aborted) {
+        if (err === undefined) {
+          recorder.recordResponse(doneMs, status, (doneMs - p.intendedMs) * 1000, p.mixIndex, (doneMs - sentMs) * 1000);
+        } else {
+          recorder.recordError(doneMs, entry.timedOut ? 'timeout' : classifyError(err), p.mixIndex);
+        }
+      }
+      if (!aborted && waitingHead < waiting.length) {
+        const next = waiting[waitingHead]!;
+        waiting[waitingHead++] = undefined as unknown as Pending;
+        send(next);
+      }
+      if (waitingHead > 1024 && waitingHead * 2 > waiting.length) {
+        waiting.splice(0, waitingHead);
+        waitingHead = 0;
+      }
+      checkDrained();
+    };
+    // The dispatch handler API (no promise, no body stream per request) keeps the generator's
+    // own cost per request low; the body is consumed chunk by chunk and discarded.
+    pool.dispatch(
+      { origin: url.origin, path: m.path, method: m.method as 'GET', headers: m.headers, body: m.body ?? null },
+      {
+        onRequestStart(controller) {
+          entry.controller = controller;
+          if (entry.cancelled) controller.abort(new Error('cancelled'));
+        },
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData() {
           // discard
-        }
-        const doneMs = now();
-        if (recorded && !aborted) {
-          recorder.recordResponse(doneMs, statusCode, (doneMs - p.intendedMs) * 1000, p.mixIndex, (doneMs - sentMs) * 1000);
-        }
-      })
-      .catch((err: unknown) => {
-        if (aborted || !recorded) return;
-        recorder.recordError(now(), entry.timedOut ? 'timeout' : classifyError(err), p.mixIndex);
-      })
-      .finally(() => {
-        inFlight.delete(entry);
-        if (!aborted && waitingHead < waiting.length) {
-          const next = waiting[waitingHead]!;
-          waiting[waitingHead++] = undefined as unknown as Pending;
-          send(next);
-        }
-        if (waitingHead > 1024 && waitingHead * 2 > waiting.length) {
-          waiting.splice(0, waitingHead);
-          waitingHead = 0;
-        }
-        checkDrained();
-      });
+        },
+        onResponseEnd() {
+          settle(undefined);
+        },
+        onResponseError(_controller, err) {
+          settle(err);
+        },
+      },
+    );
+  };
+
+  /** Aborts one in-flight request (timeout or end); safe before undici has started it. */
+  const cancel = (entry: InFlight, timedOut: boolean): void => {
+    if (entry.cancelled) return;
+    entry.cancelled = true;
+    entry.timedOut = timedOut;
+    entry.controller?.abort(new Error(timedOut ? 'client timeout' : 'cancelled'));
   };
 
   const issue = (intendedMs: number): void => {
@@ -146,7 +165,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     while (nextIntendedMs <= t && nextIntendedMs < ctx.recordEndMs && issued < MAX_REQUESTS_PER_PHASE) {
       issue(nextIntendedMs);
       issued++;
-      nextIntendedMs += poisson ? sampleExponential(arrivalRandom, intervalMs) : intervalMs;
+      nextIntendedMs = startMs + pacer();
     }
     if (nextIntendedMs >= ctx.recordEndMs || issued >= MAX_REQUESTS_PER_PHASE) {
       scheduleDone = true;
@@ -161,10 +180,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
   const timeoutSweep = setInterval(() => {
     const t = now();
     for (const entry of inFlight) {
-      if (!entry.timedOut && t - entry.sentMs >= plan.timeout_ms) {
-        entry.timedOut = true;
-        entry.controller.abort();
-      }
+      if (!entry.cancelled && t - entry.sentMs >= plan.timeout_ms) cancel(entry, true);
     }
   }, Math.max(1, Math.min(TIMEOUT_SWEEP_MAX_MS, plan.timeout_ms / 10)));
 
@@ -177,7 +193,9 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     if (tickImmediate) clearImmediate(tickImmediate);
     waiting.length = 0;
     waitingHead = 0;
-    for (const entry of inFlight) entry.controller.abort();
+    for (const entry of inFlight) cancel(entry, false);
+    // Nothing more is recorded after an abort: do not wait for undici to report each one.
+    inFlight.clear();
     checkDrained();
   };
   if (signal?.aborted) onAbort();
@@ -194,10 +212,12 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       }
       waiting.length = 0;
       waitingHead = 0;
+      // Record the stragglers now rather than trust every late callback to arrive.
       for (const entry of inFlight) {
-        entry.timedOut = true;
-        entry.controller.abort();
+        cancel(entry, true);
+        if (recorder.isRecorded(entry.intendedMs)) recorder.recordError(t, 'timeout', entry.mixIndex);
       }
+      inFlight.clear();
       checkDrained();
     },
     Math.max(0, ctx.recordEndMs - startMs) + plan.timeout_ms + 100,

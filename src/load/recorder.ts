@@ -75,7 +75,8 @@ export class LoadRecorder {
     this.openLoop = opts.openLoop;
     this.onWindow = opts.onWindow;
     this.service = opts.openLoop ? createLatencyHistogram() : undefined;
-    this.mix = opts.mixNames.map((name) => ({ name, requests: 0, errors: 0, hist: createLatencyHistogram() }));
+    // by_request is reported for real mixes only; a single entry would duplicate the run.
+    this.mix = opts.mixNames.length > 1 ? opts.mixNames.map((name) => ({ name, requests: 0, errors: 0, hist: createLatencyHistogram() })) : [];
   }
 
   /** True when a request sent (or intended) at this time belongs to the recording, not the warm-up. */
@@ -83,8 +84,13 @@ export class LoadRecorder {
     return sentMs >= this.recordStartMs;
   }
 
+  /** The window most recently touched: almost every event lands in it (the hot path). */
+  private lastWindow: WindowAccumulator | undefined;
+
   private windowAt(atMs: number): WindowAccumulator {
     let index = Math.floor((atMs - this.recordStartMs) / this.windowMs);
+    const cached = this.lastWindow;
+    if (cached !== undefined && cached.index === index && index >= this.nextEmit) return cached;
     // Responses that arrive after the end (open-loop drain) belong to the last window; a window
     // already emitted is never reopened, so late events land in the oldest pending one.
     if (index > this.lastWindowIndex) index = this.lastWindowIndex;
@@ -94,6 +100,7 @@ export class LoadRecorder {
       w = { index, requests: 0, hist: createLatencyHistogram(), errors: {}, offered: 0, delayed: 0 };
       this.pending.set(index, w);
     }
+    this.lastWindow = w;
     return w;
   }
 
@@ -224,7 +231,7 @@ export class LoadRecorder {
         achieved_rate_rps: recordedS > 0 ? round3(this.actualSends / recordedS) : 0,
       };
     }
-    if (this.mix.length > 1) {
+    if (this.mix.length > 0) {
       const byRequest: NonNullable<LoadResult['by_request']> = {};
       for (const m of this.mix) {
         byRequest[m.name] = { requests: m.requests, latency_ms: summarizeHistogramMs(m.hist), errors: m.errors };

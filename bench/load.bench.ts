@@ -1,0 +1,202 @@
+// npm run bench:load — how far the load engine can be trusted on this machine.
+//  1. Generator ceiling: closed-loop requests/s against a trivial node:http server in a CHILD
+//     process, as a ratio to plain autocannon (same connections and duration, same process) and
+//     to wrk (-t1 -c50 -d5s).
+//  2. Open-loop precision: achieved / target rate and send lag p99 at 1,000 and 5,000 rps.
+//  3. autocannon's traps, verified: with a rate set, its CO correction reports latencies below
+//     a 20 ms server's floor; its histograms are whole milliseconds.
+import { spawn, execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import { runLoad } from '../src/load/run-load.js';
+import type { LoadPlan } from '../src/types.js';
+
+const CONNECTIONS = 50;
+const DURATION_S = 5;
+const ROUNDS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const TRIVIAL_SERVER = `
+import http from 'node:http';
+const s = http.createServer((req, res) => res.end('ok'));
+s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));
+`;
+const TWENTY_MS_SERVER = `
+import http from 'node:http';
+const s = http.createServer((req, res) => setTimeout(() => res.end('ok'), 20));
+s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));
+`;
+
+async function startChild(source: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start')), 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /(http:\/\/\S+)/.exec(d.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  return { url, stop: () => child.kill('SIGKILL') };
+}
+
+function plainAutocannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function runWrk(url: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    execFile('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, url], { timeout: (DURATION_S + 10) * 1000 }, (err, stdout) => {
+      if (err) return resolve(undefined);
+      const m = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+      resolve(m ? Number(m[1]) : undefined);
+    });
+  });
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+async function benchCeiling(): Promise<void> {
+  const srv = await startChild(TRIVIAL_SERVER);
+  try {
+    const plan: LoadPlan = {
+      mode: 'closed',
+      url: srv.url,
+      connections: CONNECTIONS,
+      duration_s: DURATION_S,
+      warmup_s: 0,
+      mix: [],
+      timeout_ms: 10_000,
+      window_ms: 1000,
+      seed: 1,
+    };
+    // Alternate the generators round by round, so that neither always gets the quieter
+    // machine (other work shares these 2 cores), and compare medians.
+    const cpRuns: number[] = [];
+    const acRuns: number[] = [];
+    const wrkRuns: number[] = [];
+    let p50 = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const cp = await runLoad(plan);
+      cpRuns.push(cp.throughput_rps);
+      p50 = cp.latency_ms.p50;
+      const ac = await plainAutocannon({ url: srv.url, connections: CONNECTIONS, duration: DURATION_S });
+      acRuns.push(ac.requests.total / ac.duration);
+      const wrk = await runWrk(srv.url);
+      if (wrk !== undefined) wrkRuns.push(wrk);
+    }
+    const cpRps = median(cpRuns);
+    const acRps = median(acRuns);
+    const wrkRps = wrkRuns.length > 0 ? median(wrkRuns) : undefined;
+    printTable(
+      `Generator ceiling: closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, trivial node:http server in a child process (median of ${ROUNDS} alternating rounds)`,
+      ['generator', 'requests/s (median)', 'runs', 'cpdiag / this'],
+      [
+        ['cpdiag runLoad (closed)', fmt(cpRps), cpRuns.map((x) => fmt(x)).join(' '), '1.00'],
+        ['plain autocannon 9 (same process)', fmt(acRps), acRuns.map((x) => fmt(x)).join(' '), fmt(cpRps / acRps, 2)],
+        [`wrk -t1 -c${CONNECTIONS} -d${DURATION_S}s`, fmt(wrkRps), wrkRuns.map((x) => fmt(x)).join(' '), wrkRps ? fmt(cpRps / wrkRps, 2) : 'n/a'],
+      ],
+    );
+    console.log(`(cpdiag closed-loop p50 ${p50} ms; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  } finally {
+    srv.stop();
+  }
+}
+
+async function benchOpenLoop(): Promise<void> {
+  const srv = await startChild(TRIVIAL_SERVER);
+  const rows: string[][] = [];
+  try {
+    for (const rate of [1000, 5000]) {
+      for (const arrival of ['constant', 'poisson'] as const) {
+        const r = await runLoad({
+          mode: 'open',
+          url: srv.url,
+          rate_rps: rate,
+          arrival,
+          max_connections: 256,
+          duration_s: DURATION_S,
+          warmup_s: 1,
+          mix: [],
+          timeout_ms: 10_000,
+          window_ms: 1000,
+          seed: 1,
+        });
+        const g = r.generator!;
+        rows.push([
+          fmt(rate),
+          arrival,
+          fmt(g.achieved_rate_rps, 1),
+          fmt(g.achieved_rate_rps / rate, 3),
+          fmt(g.send_lag_p99_ms, 3),
+          fmt(g.delayed_sends),
+          fmt(r.latency_ms.p50, 3),
+          fmt(r.latency_ms.p99, 3),
+          fmt(r.errors.total),
+        ]);
+      }
+    }
+  } finally {
+    srv.stop();
+  }
+  printTable(
+    `Open-loop precision: ${DURATION_S} s after 1 s warm-up, max_connections 256, trivial server in a child process`,
+    ['target rps', 'arrival', 'achieved rps', 'achieved/target', 'send lag p99 ms', 'delayed sends', 'p50 ms', 'p99 ms', 'errors'],
+    rows,
+  );
+}
+
+async function benchAutocannonTraps(): Promise<void> {
+  const srv = await startChild(TWENTY_MS_SERVER);
+  try {
+    const ac = await plainAutocannon({ url: srv.url, connections: 10, duration: 3, overallRate: 200 });
+    const acNoRate = await plainAutocannon({ url: srv.url, connections: 4, duration: 3 });
+    const cp = await runLoad({
+      mode: 'closed',
+      url: srv.url,
+      connections: 4,
+      duration_s: 3,
+      warmup_s: 0,
+      mix: [],
+      timeout_ms: 10_000,
+      window_ms: 1000,
+      seed: 1,
+    });
+    printTable(
+      'autocannon traps: server answers after setTimeout(20 ms)',
+      ['measurement', 'min ms', 'p50 ms', 'p99 ms'],
+      [
+        ['autocannon -c10 -R200 (its CO correction on)', fmt(ac.latency.min, 3), fmt(ac.latency.p50, 3), fmt(ac.latency.p99, 3)],
+        ['autocannon -c4 (no rate): whole-ms histogram', fmt(acNoRate.latency.min, 3), fmt(acNoRate.latency.p50, 3), fmt(acNoRate.latency.p99, 3)],
+        ['cpdiag closed loop -c4 (µs, recorded itself)', fmt(cp.latency_ms.min, 3), fmt(cp.latency_ms.p50, 3), fmt(cp.latency_ms.p99, 3)],
+      ],
+    );
+  } finally {
+    srv.stop();
+  }
+}
+
+console.log(`cpdiag load bench — node ${process.version}, ${new Date().toISOString()}`);
+await benchCeiling();
+await benchOpenLoop();
+await benchAutocannonTraps();

@@ -1,0 +1,19 @@
+// The pacer: when each open-loop request is due, apart from the code that sends it (vegeta's
+// split), so the schedule can be reproduced exactly — e.g. by a test that replays the same
+// arrivals through a queueing simulation.
+import type { ArrivalProcess } from '../types.js';
+import { createRandom, sampleExponential } from './prng.js';
+
+/** Returns successive intended send times in ms from the start: 0, then one gap after another. */
+export function createPacer(opts: { rateRps: number; arrival?: ArrivalProcess; seed: number }): () => number {
+  const intervalMs = 1000 / opts.rateRps;
+  const poisson = opts.arrival === 'poisson';
+  const random = createRandom(opts.seed);
+  let nextMs = 0;
+  return () => {
+    const due = nextMs;
+    // Poisson arrivals: exponential gaps with the same mean as the constant interval.
+    nextMs += poisson ? sampleExponential(random, intervalMs) : intervalMs;
+    return due;
+  };
+}
