@@ -202,7 +202,7 @@ canvas{border:1px solid #eee;margin:6px 0} .row{display:flex;flex-wrap:wrap;gap:
 #cpdiag-errors{color:#b00;white-space:pre-wrap} .fix{margin:2px 0 8px}
 </style></head><body>
 <pre id="cpdiag-errors"></pre>
-<script>window.onerror=function(m,s,l,c,e){document.getElementById('cpdiag-errors').textContent+='error: '+m+' (line '+l+')\\n';};</script>
+<script>(function(){var box=document.getElementById('cpdiag-errors');window.onerror=function(m,s,l){box.textContent+='error: '+m+' (line '+l+')\\n';};var ce=console.error;console.error=function(){box.textContent+='console.error: '+Array.prototype.join.call(arguments,' ')+'\\n';return ce.apply(console,arguments);};})();</script>
 <h1>${esc(title)}${doc.complete ? '' : ' <span class="dim">(incomplete)</span>'}</h1>
 <p class="dim">${doc.steps.length} steps against ${target}; ${esc(doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', '))}; SLO p99 &lt; ${doc.slo.p99_ms} ms, errors &lt; ${(doc.slo.error_rate * 100).toFixed(0)}%. Started ${esc(doc.started_at)}, ${doc.budget.wall_s.toFixed(0)} s, ${doc.environment.cores} cores (${esc(doc.environment.cpu_model)}). cpdiag ${esc(doc.cpdiag_version)}. <span id="cpdiag-status">charts not drawn</span></p>
 ${rec}

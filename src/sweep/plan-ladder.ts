@@ -63,46 +63,47 @@ export interface LadderPoint {
 export const BISECT_RATIO = 1.2;
 export const MAX_BISECTIONS = 2;
 
+/** Descents and bisections together (levels below a rate already tried): bounds the ladder's back-and-forth. */
+export const MAX_BACKTRACKS = MAX_DESCENTS + MAX_BISECTIONS;
+
 /**
  * The next offered rate, or null when the ladder is done. The ladder climbs through
- * LADDER_FRACTIONS of the prediction until a level breaks analysis' stop rule; then it bisects
- * (geometric mean) the gap between the highest rate within the SLO and the lowest above it that
- * missed the SLO, so capacity is known to about 10% rather than to one ladder step. When the very
- * first level already fails, the prediction was too high and the ladder steps down instead.
+ * LADDER_FRACTIONS of the prediction until a level breaks analysis' stop rule (`ok` false). Past
+ * that point it refines where the SLO is crossed: when no level met the SLO yet, it steps down
+ * (÷3) below the lowest rate tried — the prediction was too high, or the machine is slower than it
+ * looked; otherwise it bisects (geometric mean) the gap between the highest rate within the SLO and
+ * the lowest above it that missed, so capacity is known to about 10% rather than to one ladder step.
  */
 export function nextLevelRps(predictedRps: number, history: readonly LadderPoint[], opts: { maxLevels: number; maxRps: number; firstFraction?: number }): number | null {
   if (history.length >= opts.maxLevels) return null;
   if (history.length === 0) return clampRate((opts.firstFraction ?? LADDER_FRACTIONS[0]) * predictedRps, opts.maxRps);
   const tried = history.map((h) => h.offered_rps);
-  const okPoints = history.filter((h) => h.ok);
-  // Levels below a rate already tried: descents and bisections.
   const backtracks = history.filter((h, i) => i > 0 && h.offered_rps < Math.max(...tried.slice(0, i))).length;
-  if (okPoints.length === 0) {
-    // Nothing served yet: go below the lowest rate tried.
-    if (backtracks >= MAX_DESCENTS) return null;
+  const pastKnee = history.some((h) => !h.ok);
+  if (!pastKnee) {
+    const current = history[history.length - 1].offered_rps;
+    const fraction = LADDER_FRACTIONS.find((f) => f * predictedRps > current * 1.05);
+    let next = fraction !== undefined ? fraction * predictedRps : current * LADDER_GROWTH_BEYOND;
+    if (next / current > 2.5) next = current * 2.5;
+    const clamped = clampRate(next, opts.maxRps);
+    return clamped > current ? clamped : null;
+  }
+  const withinSlo = history.filter((h) => h.withinSlo ?? h.ok).map((h) => h.offered_rps);
+  if (withinSlo.length === 0) {
+    const descents = history.filter((h, i) => i > 0 && h.offered_rps < Math.min(...tried.slice(0, i))).length;
+    if (descents >= MAX_DESCENTS) return null;
     const lowest = Math.min(...tried);
     if (lowest <= MIN_RATE_RPS) return null;
     return clampRate(lowest / DESCENT_FACTOR, opts.maxRps);
   }
-  const brokeAbove = history.some((h) => !h.ok && h.offered_rps > Math.max(...okPoints.map((o) => o.offered_rps)) * 0.999);
-  if (brokeAbove || !history[history.length - 1].ok) {
-    // Past the knee: refine where the SLO is crossed, then stop.
-    const sloOk = history.filter((h) => h.withinSlo ?? h.ok).map((h) => h.offered_rps);
-    if (sloOk.length === 0 || backtracks >= MAX_BISECTIONS + MAX_DESCENTS) return null;
-    const lo = Math.max(...sloOk);
-    const above = history.filter((h) => !(h.withinSlo ?? h.ok) && h.offered_rps > lo).map((h) => h.offered_rps);
-    if (above.length === 0) return null;
-    const hi = Math.min(...above);
-    if (hi / lo <= BISECT_RATIO) return null;
-    const mid = clampRate(Math.sqrt(lo * hi), opts.maxRps);
-    return mid > lo && mid < hi && !tried.includes(mid) ? mid : null;
-  }
-  const current = history[history.length - 1].offered_rps;
-  const fraction = LADDER_FRACTIONS.find((f) => f * predictedRps > current * 1.05);
-  let next = fraction !== undefined ? fraction * predictedRps : current * LADDER_GROWTH_BEYOND;
-  if (next / current > 2.5) next = current * 2.5;
-  const clamped = clampRate(next, opts.maxRps);
-  return clamped > current ? clamped : null;
+  if (backtracks >= MAX_BACKTRACKS) return null;
+  const lo = Math.max(...withinSlo);
+  const above = history.filter((h) => !(h.withinSlo ?? h.ok) && h.offered_rps > lo).map((h) => h.offered_rps);
+  if (above.length === 0) return null;
+  const hi = Math.min(...above);
+  if (hi / lo <= BISECT_RATIO) return null;
+  const mid = clampRate(Math.sqrt(lo * hi), opts.maxRps);
+  return mid > lo && mid < hi && !tried.includes(mid) ? mid : null;
 }
 
 function clampRate(rps: number, maxRps: number): number {

@@ -22,7 +22,7 @@ export const MAX_LEVEL_S = 3;
 export const SERVICE_PROBE_S = 0.6;
 export const SERVICE_PROBE_WARMUP_S = 0.3;
 /** Client timeout within a ramp: far above any p99 worth measuring, short enough to drain quickly. */
-export const LEVEL_TIMEOUT_FLOOR_MS = 1000;
+export const LEVEL_TIMEOUT_FLOOR_MS = 2000;
 /** Probes kept per step in the document (evenly thinned): enough for the charts. */
 export const MAX_PROBES_PER_STEP = 400;
 

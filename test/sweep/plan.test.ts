@@ -97,3 +97,15 @@ test('closed ladder: connection counts as multiples of the pool', () => {
   assert.deepEqual(closedLadder(8, 8), [4, 8, 12, 16, 24, 32, 48, 64]);
   assert.deepEqual(closedLadder(1, 3), [1, 2, 3]);
 });
+
+test('ladder: past the knee with nothing within the SLO, it steps down below the lowest rate', () => {
+  const history: LadderPoint[] = [
+    { offered_rps: 230, ok: true, withinSlo: false },
+    { offered_rps: 280, ok: false, withinSlo: false },
+  ];
+  assert.equal(nextLevelRps(460, history, { maxLevels: 8, maxRps: 1e5 }), 77);
+  history.push({ offered_rps: 77, ok: true, withinSlo: true });
+  // Now bisect 77..230.
+  assert.equal(nextLevelRps(460, history, { maxLevels: 8, maxRps: 1e5 }), 130);
+  assert.equal(nextLevelRps(460, history, { maxLevels: 3, maxRps: 1e5 }), null);
+});
