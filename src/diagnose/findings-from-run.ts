@@ -69,7 +69,8 @@ export function findingsFromRun(run: RunRecord): Findings {
     f.proxy = {
       kind: 'nginx',
       read_timeout_s: proxy.read_timeout_s,
-      keepalive: proxy.keepalive ?? false,
+      // Unrecorded means cpdiag's default, which (as the scenario schema's) is upstream keepalive on.
+      keepalive: proxy.keepalive ?? true,
       upstream_timeouts: proxy.upstream_timeouts ?? 0,
       premature_closes: proxy.premature_closes ?? 0,
       upstream_resets: proxy.upstream_resets ?? 0,

@@ -43,6 +43,10 @@ test('proxy facts come from the target and the error counts', () => {
   run.summary!.errors = { total: 8, rate: 8 / 12000, by_kind: { http_504: 7, http_502: 1 } };
   const f = findingsFromRun(run);
   assert.deepEqual(f.proxy, { kind: 'nginx', read_timeout_s: 1, keepalive: true, upstream_timeouts: 7, premature_closes: 1, upstream_resets: 0, status_502: 1, status_504: 7 });
+  run.target.proxy = { ...run.target.proxy, keepalive: false, upstream_resets: 3 };
+  const g = findingsFromRun(run);
+  assert.equal(g.proxy!.keepalive, false);
+  assert.equal(g.proxy!.upstream_resets, 3);
 });
 
 test('a run cut short with no probes and no summary still gives findings (detectors say insufficient)', () => {
