@@ -43,7 +43,8 @@ export function registerInspect(program: Command): void {
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const recent: ClassifiedThread[][] = [];
+      // --watch recognises workers incrementally: each sample's pool threads join the set.
+      const workers = new Set<number>();
       try {
         const { report } = await inspectProcess({
           pid,
@@ -54,9 +55,9 @@ export function registerInspect(program: Command): void {
           signal: controller.signal,
           onSample: flags.watch && !flags.json
             ? (s) => {
-              recent.push(s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity })));
-              if (recent.length > 40) recent.shift();
-              const workers = recognizeWorkers(recent, pid).tids;
+              const threads: ClassifiedThread[] = s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity }));
+              for (const tid of recognizeWorkers([threads], pid).tids) workers.add(tid);
+              for (const tid of workers) if (!s.threads.some((t) => t.tid === tid)) workers.delete(tid);
               process.stdout.write(`${renderWatchLine(s, workers, out)}\n`);
             }
             : undefined,

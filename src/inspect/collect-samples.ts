@@ -3,7 +3,8 @@
 import type { ProcReader } from '../probe/proc-reader.js';
 import { ProcReadError } from '../probe/proc-reader.js';
 import { createStatsPoller } from '../probe/stats-poller.js';
-import { readInspectSample, type InspectSample } from './inspect-sample.js';
+import { freshTcpTables, rationedTcpTables } from '../probe/tcp-tables.js';
+import { readInspectSample, type CommCache, type InspectSample } from './inspect-sample.js';
 
 /** --watch keeps at most this many samples (10 minutes at 4 Hz) for the final summary's drift. */
 export const WATCH_MAX_SAMPLES = 2400;
@@ -56,12 +57,15 @@ export async function collectSamples(o: CollectOptions): Promise<Collection> {
   let exited = false;
   let exitedAtS: number | undefined;
   let dropped = 0;
+  // A bounded window reads the TCP tables at every sample; an unbounded watch rations them.
+  const tcpTables = Number.isFinite(o.durationS) ? freshTcpTables(o.reader) : rationedTcpTables(o.reader, now);
+  const comms: CommCache = new Map();
   const stats = o.statsUrl ? createStatsPoller(o.statsUrl, STATS_TIMEOUT_MS) : undefined;
   for (let k = 0; ; k++) {
     const tS = (now() - start) / 1000;
     let sample: InspectSample | undefined;
     try {
-      sample = readInspectSample(o.reader, o.pid, tS);
+      sample = readInspectSample(o.reader, o.pid, tS, tcpTables, comms, now());
     } catch (e) {
       if (!(e instanceof ProcReadError && e.failure === 'gone')) throw e;
     }
@@ -74,6 +78,10 @@ export async function collectSamples(o: CollectOptions): Promise<Collection> {
     stats?.poll((s) => {
       current.server = s;
     });
+    // Only the last sample's per-fd detail is reported; older samples keep their counts, which
+    // keeps a long --watch from holding (and the GC from walking) every fd of every sample.
+    const previous = samples.at(-1);
+    if (previous) slimSample(previous);
     samples.push(sample);
     if (samples.length > WATCH_MAX_SAMPLES) {
       samples.shift();
@@ -90,4 +98,9 @@ export async function collectSamples(o: CollectOptions): Promise<Collection> {
   }
   await stats?.drain();
   return { samples, exited, exitedAtS, interrupted: o.signal?.aborted ?? false, elapsedS: (now() - start) / 1000, dropped };
+}
+
+function slimSample(s: InspectSample): void {
+  s.process.fdEntries = [];
+  s.process.sockets = { ...s.process.sockets, rows: [], byInode: new Map() };
 }

@@ -4,6 +4,7 @@ import { parseProcStat } from '../probe/parse-stat.js';
 import { parseSyscall, type SyscallState } from '../probe/parse-syscall.js';
 import { readProcessSnapshot, type ProcessSnapshot } from '../probe/process-snapshot.js';
 import { ProcReadError, type ProcReader } from '../probe/proc-reader.js';
+import type { TcpTableSource } from '../probe/tcp-tables.js';
 import type { ServerStatsSample } from '../types.js';
 import { classifyThread, type FdContext, type ThreadActivity } from './thread-activity.js';
 
@@ -26,8 +27,18 @@ export interface InspectSample {
   server?: ServerStatsSample;
 }
 
-export function readInspectSample(reader: ProcReader, pid: number, tS: number): InspectSample {
-  const process = readProcessSnapshot(reader, pid, { threadStates: false });
+/**
+ * Thread names change rarely (once, at thread start), so a continuous watch re-reads each comm
+ * only after this long: it saves one file read per thread per sample.
+ */
+export const COMM_REFRESH_MS = 2000;
+
+export type CommCache = Map<number, { name: string; atMs: number }>;
+
+export function readInspectSample(
+  reader: ProcReader, pid: number, tS: number, tcpTables?: TcpTableSource, comms?: CommCache, nowMs: number = tS * 1000,
+): InspectSample {
+  const process = readProcessSnapshot(reader, pid, { threadStates: false, tcpTables });
   const ctx: FdContext = {
     links: new Map(process.fdEntries.map((e) => [e.fd, e.link])),
     tcpByInode: process.sockets.byInode,
@@ -52,7 +63,7 @@ export function readInspectSample(reader: ProcReader, pid: number, tS: number): 
     } catch {
       continue;
     }
-    const name = reader.tryRead(pid, 'task', tid, 'comm').text?.replace(/\n$/, '') ?? stat.comm;
+    const name = readComm(reader, pid, tid, stat.comm, comms, nowMs);
     let syscall: SyscallState | undefined;
     let wchan: string | undefined;
     const sc = reader.tryRead(pid, 'task', tid, 'syscall');
@@ -75,7 +86,16 @@ export function readInspectSample(reader: ProcReader, pid: number, tS: number): 
       activity: classifyThread({ tid, name, state: stat.state, cpuTicks: 0, syscall, wchan }, ctx),
     });
   }
+  if (comms) for (const tid of comms.keys()) if (!tids.includes(tid)) comms.delete(tid);
   process.threads = threads.length || process.threads;
   process.threadsByState = threadsByState;
   return { t_s: tS, process, threads, threadsByState, syscallDenied };
+}
+
+function readComm(reader: ProcReader, pid: number, tid: number, fallback: string, comms: CommCache | undefined, nowMs: number): string {
+  const hit = comms?.get(tid);
+  if (hit && nowMs - hit.atMs < COMM_REFRESH_MS) return hit.name;
+  const name = reader.tryRead(pid, 'task', tid, 'comm').text?.replace(/\n$/, '') ?? fallback;
+  comms?.set(tid, { name, atMs: nowMs });
+  return name;
 }

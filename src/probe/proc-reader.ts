@@ -5,7 +5,7 @@
 // Synchronous on purpose: procfs reads are served from kernel memory without blocking on disk,
 // and one snapshot issues thousands of tiny reads where a promise per read would cost more than
 // the read itself (see bench/inspect.bench.ts).
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Why a read failed: the process (or thread, or fd) is gone, or we may not read it. */
@@ -34,6 +34,34 @@ function wrap<T>(path: string, fn: () => T): T {
   }
 }
 
+let buffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads a procfs file with open + read…read + close into a reused buffer: readFileSync adds an
+ * fstat per file, over the thousands of small files of one snapshot. Reads go on until one
+ * returns 0: a short read is NOT the end for procfs (/proc/net/tcp hands out a page or so of
+ * rows per read, whatever the space offered).
+ */
+function readWhole(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    let len = 0;
+    for (;;) {
+      if (len === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, len);
+        buffer = bigger;
+      }
+      const n = readSync(fd, buffer, len, buffer.length - len, null);
+      if (n === 0) break;
+      len += n;
+    }
+    return buffer.toString('latin1', 0, len);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface FdEntry {
   fd: number;
   link: string;
@@ -48,7 +76,7 @@ export class ProcReader {
 
   read(...parts: (string | number)[]): string {
     const p = this.path(...parts);
-    return wrap(p, () => readFileSync(p, 'latin1'));
+    return wrap(p, () => readWhole(p));
   }
 
   /** Like read, but undefined when the file is gone or unreadable (the caller notes which). */

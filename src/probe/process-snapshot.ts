@@ -6,6 +6,7 @@ import { parseMaxOpenFiles } from './parse-limits.js';
 import { parseProcStat, type ProcStat } from './parse-stat.js';
 import { parseProcStatus, type ProcStatus } from './parse-status.js';
 import { ProcReadError, type FdEntry, type ProcReader } from './proc-reader.js';
+import { freshTcpTables, type TcpTableSource } from './tcp-tables.js';
 import { matchOwnedSockets, parseTcpTables, type ListenSocket, type OwnedSockets } from './tcp-sockets.js';
 
 export interface ProcessSnapshot {
@@ -27,6 +28,8 @@ export interface ProcessSnapshot {
 export interface SnapshotOptions {
   /** Read every task's stat for the per-state thread counts (costs one read per thread). */
   threadStates?: boolean;
+  /** Where the TCP tables come from (default: a fresh read; samplers pass a rationed source). */
+  tcpTables?: TcpTableSource;
 }
 
 /** Reads one process. Throws ProcReadError('gone') when the process does not exist (any more). */
@@ -71,7 +74,7 @@ export function readProcessSnapshot(reader: ProcReader, pid: number, opts: Snaps
   let sockets: OwnedSockets = { rows: [], byInode: new Map(), byState: {}, listen: [] };
   if (socketInodes.size > 0) {
     try {
-      sockets = matchOwnedSockets(parseTcpTables(reader.netTcp(pid)), socketInodes);
+      sockets = matchOwnedSockets(parseTcpTables((opts.tcpTables ?? freshTcpTables(reader))(pid), socketInodes), socketInodes);
     } catch (e) {
       if (e instanceof ProcReadError && e.failure === 'gone') throw e;
       unreadable.push(reader.path(pid, 'net', 'tcp'));

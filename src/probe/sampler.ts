@@ -9,6 +9,7 @@ import { readProcessSnapshot, sumSnapshots, type ProcessSnapshot } from './proce
 import { findDescendants } from './process-tree.js';
 import { ProcReader, ProcReadError } from './proc-reader.js';
 import { createStatsPoller } from './stats-poller.js';
+import { rationedTcpTables, type TcpTableSource } from './tcp-tables.js';
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /** Rescanning /proc/* for descendants reads one stat per process on the machine; once a second is enough. */
@@ -38,10 +39,10 @@ export interface Sampler {
 }
 
 /** Reads the tree once. Returns undefined when the root process is gone (or a zombie). */
-export function readTree(reader: ProcReader, pid: number, children: number[]): ProcessSnapshot[] | undefined {
+export function readTree(reader: ProcReader, pid: number, children: number[], tcpTables?: TcpTableSource): ProcessSnapshot[] | undefined {
   let root: ProcessSnapshot;
   try {
-    root = readProcessSnapshot(reader, pid);
+    root = readProcessSnapshot(reader, pid, { tcpTables });
   } catch (e) {
     if (e instanceof ProcReadError && e.failure === 'gone') return undefined;
     throw e;
@@ -50,7 +51,7 @@ export function readTree(reader: ProcReader, pid: number, children: number[]): P
   const snaps = [root];
   for (const child of children) {
     try {
-      const s = readProcessSnapshot(reader, child);
+      const s = readProcessSnapshot(reader, child, { tcpTables });
       if (s.stat.state !== 'Z') snaps.push(s);
     } catch {
       // a child that exits between the scan and the read simply drops out
@@ -67,6 +68,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
   const includeChildren = opts.includeChildren ?? true;
   const samples: ProbeSample[] = [];
   const startMs = now();
+  const tcpTables = rationedTcpTables(reader, now);
   const stats = opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
 
   let stopped = false;
@@ -103,7 +105,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
     }
     const pids = [opts.pid, ...children];
     const usagePromise = Promise.all(pids.map(readPidUsage));
-    const snaps = readTree(reader, opts.pid, children);
+    const snaps = readTree(reader, opts.pid, children, tcpTables);
     const usages = await usagePromise;
     if (!snaps) {
       finishExit();

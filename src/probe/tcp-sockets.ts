@@ -1,7 +1,7 @@
 // Matches a process's socket inodes (from its fd links) to rows of /proc/net/tcp{,6}: which TCP
 // connections it owns, in which state, with which peers, and the accept queue of its listeners.
 import type { TcpState } from '../types.js';
-import { formatEndpoint, parseNetTcp, type TcpRow } from './parse-net-tcp.js';
+import { formatEndpoint, parseNetTcp, parseNetTcpForInodes, type TcpRow } from './parse-net-tcp.js';
 
 export interface ListenSocket {
   local: string;
@@ -18,7 +18,8 @@ export interface OwnedSockets {
   listen: ListenSocket[];
 }
 
-export function parseTcpTables(tables: { tcp: string; tcp6: string }): TcpRow[] {
+export function parseTcpTables(tables: { tcp: string; tcp6: string }, inodes?: Set<number>): TcpRow[] {
+  if (inodes) return [...parseNetTcpForInodes(tables.tcp, inodes), ...parseNetTcpForInodes(tables.tcp6, inodes)];
   return [...parseNetTcp(tables.tcp), ...parseNetTcp(tables.tcp6)];
 }
 

@@ -10,6 +10,18 @@ function cpdiag(args: string[], timeoutMs = 20000) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+async function cpdiagAsync(args: string[]) {
+  const child = spawn(process.execPath, [CPDIAG, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += String(d); });
+  child.stderr.on('data', (d) => { stderr += String(d); });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+  const [code] = await once(child, 'exit');
+  clearTimeout(timer);
+  return { code: code as number | null, stdout, stderr };
+}
+
 function unusedPid(): number {
   const max = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
   for (let pid = max - 1; pid > 1; pid--) {
@@ -78,9 +90,10 @@ test('zombie: exit 5 and says zombie', async () => {
 });
 
 test('a process that exits during the window: report what was collected, exit 0 with a note; --json fields', async () => {
-  const victim = spawn('sleep', ['0.6'], { stdio: 'ignore' });
+  // Async spawn, so that this process reaps the victim when it exits (spawnSync would leave a zombie).
+  const victim = spawn('sleep', ['2.5'], { stdio: 'ignore' });
   try {
-    const r = cpdiag(['inspect', String(victim.pid), '--duration', '3s', '--interval', '100ms', '--json']);
+    const r = await cpdiagAsync(['inspect', String(victim.pid), '--duration', '6s', '--interval', '100ms', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.schema, 'cpdiag.inspect/1');
@@ -96,7 +109,7 @@ test('a process that exits during the window: report what was collected, exit 0 
     assert.ok('limit' in doc.fds && 'by_type' in doc.fds);
     assert.equal(typeof doc.sockets.by_state, 'object');
     assert.equal(doc.process.pid, victim.pid);
-    assert.deepEqual(doc.process.cmdline, ['sleep', '0.6']);
+    assert.deepEqual(doc.process.cmdline, ['sleep', '2.5']);
   } finally {
     victim.kill('SIGKILL');
   }

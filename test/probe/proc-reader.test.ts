@@ -37,3 +37,21 @@ test('descendants from a ppid map, grandchildren included, cycles tolerated', ()
   assert.deepEqual(descendantsOf(map, 20), [21]);
   assert.deepEqual(descendantsOf(map, 99), []);
 });
+
+test('reads files larger than its buffer, and the real /proc/net/tcp whole', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'cpdiag-proc-'));
+  try {
+    const big = 'x'.repeat(300 * 1024) + 'END';
+    writeFileSync(join(dir, 'big'), big);
+    assert.equal(new ProcReader(dir).read('big'), big);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // procfs hands out a page or so per read: a short read is not the end.
+  const viaReader = new ProcReader().read('net', 'tcp').split('\n').length;
+  const viaNode = readFileSync('/proc/net/tcp', 'latin1').split('\n').length;
+  assert.ok(Math.abs(viaReader - viaNode) <= Math.max(20, viaNode * 0.1), `${viaReader} vs ${viaNode} lines`);
+});
