@@ -1,10 +1,12 @@
 // npm run bench:server — how faithfully and how fast the reference server behaves, beside a
 // real CherryPy 18 (when /usr/bin/python3 has it) and a bare node:http server. Prints a table.
 // Closed-loop load with autocannon, 2N connections for a pool of N, as DESIGN.md's CherryPy rows.
+// autocannon runs in this process and competes for the same 2 cores: rows near the CPU limit
+// measure the machine as much as the server. BENCH_DURATION_S sets the seconds per row.
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnBundledServer, type BundledServer } from '../src/server/spawn-bundled.js';
 
@@ -22,6 +24,8 @@ interface Row {
   p50Ms?: number;
   p99Ms?: number;
   errors: number;
+  /** 1-minute load average when the row finished: this machine is shared. */
+  load?: number;
 }
 
 async function load(url: string, connections: number, durationS: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
@@ -68,9 +72,13 @@ const CHERRYPY_APP = `
 import sys, time, cherrypy
 class App:
     @cherrypy.expose
-    def work(self, io_ms='0'):
+    def work(self, io_ms='0', cpu_ms='0'):
         ms = float(io_ms)
         if ms: time.sleep(ms / 1000)
+        cpu = float(cpu_ms)
+        if cpu:
+            end = time.thread_time() + cpu / 1000
+            while time.thread_time() < end: pass
         return 'ok\\n'
 port, pool = int(sys.argv[1]), int(sys.argv[2])
 cherrypy.config.update({'server.socket_host': '127.0.0.1', 'server.socket_port': port, 'server.thread_pool': pool,
@@ -97,6 +105,7 @@ function hasCherryPy(): boolean {
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const say = (row: Row) => {
+    row.load = loadavg()[0];
     rows.push(row);
     process.stderr.write(`${row.case} ${row.server} pool=${row.pool} c=${row.connections}: ${row.rps.toFixed(0)} rps\n`);
   };
@@ -157,6 +166,18 @@ async function main(): Promise<void> {
       say({ case: 'cpu_ms=5 gil', server: 'cpdiag', pool: n, connections: 2 * n, rps: r.rps, ideal: 200, p50Ms: r.p50, p99Ms: r.p99, errors: r.errors });
     });
   }
+  if (cherry) {
+    let port = 18700;
+    for (const n of [1, 4, 16]) {
+      const { child, url } = await startChild(SYSTEM_PYTHON, [appFile, String(port++), String(n)]);
+      try {
+        const r = await load(`${url}/work?cpu_ms=5`, 2 * n, DURATION_S);
+        say({ case: 'cpu_ms=5 gil', server: 'cherrypy', pool: n, connections: 2 * n, rps: r.rps, ideal: 200, p50Ms: r.p50, p99Ms: r.p99, errors: r.errors });
+      } finally {
+        await stopChild(child);
+      }
+    }
+  }
   await withBundled({ thread_pool: 4, gil: false }, async (s) => {
     const r = await load(`${s.url}/work?cpu_ms=5`, 8, DURATION_S);
     say({ case: 'cpu_ms=5 no gil', server: 'cpdiag', pool: 4, connections: 8, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, errors: r.errors });
@@ -180,9 +201,9 @@ async function main(): Promise<void> {
   const lines = [
     `Reference server bench (${DURATION_S} s per row after ${WARMUP_S} s warm-up, autocannon closed loop, ${new Date().toISOString()})`,
     '',
-    '| case | server | pool | conns | rps | ideal | ratio | p50 ms | p99 ms | errors |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.case} | ${r.server} | ${r.pool || '-'} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.ideal ?? '-'} | ${r.ideal ? (r.rps / r.ideal).toFixed(3) : '-'} | ${r.p50Ms ?? '-'} | ${r.p99Ms ?? '-'} | ${r.errors} |`),
+    '| case | server | pool | conns | rps | ideal | ratio | p50 ms | p99 ms | errors | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.case} | ${r.server} | ${r.pool || '-'} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.ideal ?? '-'} | ${r.ideal ? (r.rps / r.ideal).toFixed(3) : '-'} | ${r.p50Ms ?? '-'} | ${r.p99Ms ?? '-'} | ${r.errors} | ${r.load?.toFixed(1) ?? '-'} |`),
     '',
     `Overhead: cpdiag io_ms=0 / bare node:http = ${ours && bare ? (ours / bare).toFixed(3) : 'n/a'}`,
     '',

@@ -199,7 +199,8 @@ class Acceptor implements ReferenceServer {
       case 'bad_request': this.counters.badRequest400++; break;
       case 'header_too_large': this.counters.headerTooLarge++; break;
       case 'timeout': this.counters.timeout408++; break;
-      case 'disconnect': this.counters.clientDisconnects++; break;
+      // With a request in progress its response's close counts the disconnect.
+      case 'disconnect': if (!ex) this.counters.clientDisconnects++; break;
       case 'not_implemented': this.counters.badRequest400++; break;
       default: break;
     }

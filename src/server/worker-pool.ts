@@ -19,6 +19,8 @@ const waitAsync = (Atomics as unknown as {
  * Buffers), so a small heap lets 64-256 workers start fast and stay at ~8 MB RSS each.
  */
 export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2, stackSizeMb: 1 };
+const WORKER_URL = new URL('./worker-main.js', import.meta.url);
+const WORKER_START_ATTEMPTS = 3;
 /** Leak threads do nothing at all; they only need to exist. */
 const LEAK_THREAD_LIMITS = { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1, stackSizeMb: 0.25 };
 
@@ -66,6 +68,7 @@ export class WorkerPool {
   readonly gilWords: Int32Array;
   private readonly leakThreads: Worker[] = [];
   private stopping = false;
+  private startFailure: string | undefined;
 
   constructor(readonly size: number, gilEnabled: boolean, private readonly log: (line: string) => void = () => {}) {
     this.slotBuffer = new SharedArrayBuffer(SLOT_BYTES * size);
@@ -79,26 +82,49 @@ export class WorkerPool {
     }
     // Free slots are handed out LIFO: a recently used thread is likely still warm in cache.
     for (let id = size - 1; id >= 0; id--) this.free.push(this.slots[id]);
-    const workerUrl = new URL('./worker-main.js', import.meta.url);
-    for (let id = 0; id < size; id++) {
-      const data: WorkerData = { id, slots: this.slotBuffer, gil: gilBuffer };
-      const worker = new Worker(workerUrl, { workerData: data, resourceLimits: WORKER_RESOURCE_LIMITS, stdout: false, stderr: false });
-      worker.on('error', (e) => this.log(`worker ${id} failed: ${e.message}`));
-      worker.on('exit', (code) => {
-        if (!this.stopping) this.onWorkerDied(this.slots[id], code);
-      });
-      this.workers.push(worker);
-    }
+    for (let id = 0; id < size; id++) this.workers.push(this.startWorker(id, gilBuffer, 1));
+  }
+
+  /**
+   * Starts the thread of slot `id`. One that dies before it is ready is started again (a few
+   * times): loading its module can fail transiently, e.g. while dist/ is being rebuilt.
+   */
+  private startWorker(id: number, gilBuffer: SharedArrayBuffer, attempt: number): Worker {
+    const data: WorkerData = { id, slots: this.slotBuffer, gil: gilBuffer };
+    const worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: WORKER_RESOURCE_LIMITS, stdout: false, stderr: false });
+    let failure = '';
+    worker.on('error', (e) => {
+      failure = e.message;
+      this.log(`worker ${id} failed: ${e.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.stopping) return;
+      const slot = this.slots[id];
+      if (Atomics.load(slot.ctl, SLOT.READY) !== 1) {
+        if (attempt < WORKER_START_ATTEMPTS) {
+          this.log(`worker ${id} exited while starting (code ${code}${failure ? `, ${failure}` : ''}); starting it again`);
+          this.workers[id] = this.startWorker(id, gilBuffer, attempt + 1);
+        } else {
+          this.startFailure = `worker ${id} could not start (code ${code}${failure ? `, ${failure}` : ''})`;
+          Atomics.store(slot.ctl, SLOT.READY, -1);
+          Atomics.notify(slot.ctl, SLOT.READY);
+        }
+        return;
+      }
+      this.onWorkerDied(slot, code);
+    });
+    return worker;
   }
 
   /** Resolves once every worker thread runs (and has named itself), or rejects after timeoutMs. */
   async whenReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const slot of this.slots) {
-      while (Atomics.load(slot.ctl, SLOT.READY) !== 1) {
+      for (let ready = Atomics.load(slot.ctl, SLOT.READY); ready !== 1; ready = Atomics.load(slot.ctl, SLOT.READY)) {
+        if (ready === -1 || this.startFailure) throw new Error(this.startFailure ?? `worker ${slot.id} could not start`);
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`worker ${slot.id} did not start within ${timeoutMs} ms`);
-        const r = waitAsync(slot.ctl, SLOT.READY, 0, left);
+        const r = waitAsync(slot.ctl, SLOT.READY, ready, Math.min(left, 200));
         if (r.async) await r.value;
       }
     }
