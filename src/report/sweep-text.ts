@@ -56,7 +56,8 @@ export function rampLines(doc: SweepDocument): string[] {
       const loads = s.levels.map((l) => (l.offered_rps !== undefined ? fmtRate(l.offered_rps) : `${l.connections}c`)).join(' → ');
       const p99s = s.levels.map((l) => fmtMs(l.latency_ms.p99)).join(' → ');
       const unit = s.levels[0]?.offered_rps !== undefined ? ' rps' : '';
-      return `${head}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;
+      const states = s.threads_by_state_mean ? `; threads by state (mean) ${Object.entries(s.threads_by_state_mean).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : '';
+      return `${head}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${states}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;
     });
 }
 

@@ -2,7 +2,6 @@
 // loop ladder, explicit levels, or closed-loop connection levels), the process sampled
 // throughout, and the target stopped whatever happens. A target that fails to start or dies is
 // a failed step with a one-line reason, not an exception: the sweep goes on.
-import { CpdiagError } from '../exit-codes.js';
 import { rampStopReason, type RampPoint } from '../analysis/knee.js';
 import type { ServerSettings } from '../config/settings.js';
 import { measurePhase } from '../run/measure-phase.js';
@@ -76,7 +75,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         step.error = `${label}: interrupted before the target was ready`;
       } else {
         step.status = 'failed';
-        step.error = `${label}: ${e instanceof CpdiagError || e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+        step.error = `${label}: ${startFailure(e)}`;
       }
       step.events.push({ t_s: round(elapsedS()), kind: 'target_not_ready', message: step.error });
       return step;
@@ -229,6 +228,19 @@ function failDied(step: SweepStep, label: string, target: RunningTarget, tS: num
   step.error = `${label}: ${died ? died.message.replace(/^target exited mid-run/, 'target exited') : `target exited${tail ? `: ${tail}` : ''}`}`;
   if (!died) step.events.push({ t_s: round(tS), kind: 'target_exited', message: step.error });
   return step;
+}
+
+/**
+ * One line for a target that did not start: what happened and the last line it wrote on stderr
+ * ("target exited before it was ready (exit code 1): OSError: [Errno 24] Too many open files"),
+ * without the command line, which the report already shows.
+ */
+export function startFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const [first, stderr] = message.split('--- last lines of its stderr ---');
+  const head = first.trim().split('\n')[0].replace(/^(target (?:exited before it was ready \([^)]*\)|not ready after [^:]*)):.*$/, '$1');
+  const last = stderr?.trim().split('\n').filter(Boolean).slice(-1)[0];
+  return `${head}${last ? `: ${last.trim()}` : ''}`;
 }
 
 function interrupted(step: SweepStep, label: string): SweepStep {

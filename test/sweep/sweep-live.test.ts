@@ -1,0 +1,74 @@
+// Known answers on real processes (short budgets; the machine is shared, so margins are wide).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { executeSweep } from '../../src/sweep/execute-sweep.js';
+import { resolveSweepSpec, type SweepFlags } from '../../src/sweep/sweep-spec.js';
+import type { SweepStep } from '../../src/types.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const PY = '/usr/bin/python3';
+
+function spec(flags: SweepFlags, scenario: Record<string, unknown> = {}, mixGiven = false) {
+  return resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'sweep', ...scenario }), flags: { refine: false, ...flags }, mixGiven });
+}
+
+function capacity(steps: SweepStep[], value: number): number {
+  const s = steps.find((x) => x.value === value);
+  assert.ok(s && s.status === 'ok', `step ${value}: ${s?.error ?? 'missing'}`);
+  return s.capacity_rps ?? 0;
+}
+
+test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then flattens where N/S meets the CPU limit', async () => {
+  const values = [2, 4, 8, 16, 32];
+  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8 }), reportsRoot: null });
+  assert.equal(doc.steps.length, values.length);
+  const caps = values.map((v) => capacity(doc.steps, v));
+  // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin).
+  assert.ok(caps[1] >= 1.4 * caps[0], `capacity 2→4: ${caps[0]} → ${caps[1]}`);
+  // The limit: the best capacity is where N/S meets the measured plateau.
+  const plateau = Math.max(...caps);
+  const serviceS = (doc.steps[0].service_time_ms ?? NaN) / 1000;
+  const crossing = plateau * serviceS;
+  const nearest = values.reduce((best, v) => (Math.abs(Math.log(v / crossing)) < Math.abs(Math.log(best / crossing)) ? v : best), values[0]);
+  assert.ok(doc.knee && doc.knee.value !== null, `knee: ${JSON.stringify(doc.knee)}`);
+  const distance = Math.abs(values.indexOf(doc.knee.value!) - values.indexOf(nearest));
+  assert.ok(distance <= 1, `knee ${doc.knee.value} vs N/S meets the limit at ${crossing.toFixed(1)} (nearest ${nearest}); capacities ${caps.join(', ')}`);
+  assert.ok(doc.recommendation && doc.recommendation.value !== null);
+  assert.match(doc.recommendation.reason, /^server\.thread_pool = \d+: /);
+  assert.ok(doc.diagnosis, 'diagnosis embedded');
+  assert.ok(doc.steps.every((s) => s.levels.length >= 2 && s.probes.length > 5));
+});
+
+test('CPU-bound (cpu_ms=5, GIL on): capacity flat from N=1, more threads do not help', async () => {
+  const values = [1, 4, 16];
+  const { doc } = await executeSweep({
+    spec: spec({ values: values.join(','), levelS: 0.8 }, { mix: [{ path: '/work?cpu_ms=5' }] }, true),
+    reportsRoot: null,
+  });
+  const caps = values.map((v) => capacity(doc.steps, v));
+  // One core's worth of 5 ms CPU work: at most 200 rps, whatever the pool (16 workers doing I/O
+  // instead would serve 16× what one does).
+  for (const c of caps) assert.ok(c > 0 && c <= 230, `capacity ${c}`);
+  assert.ok(Math.max(...caps) <= 2 * Math.min(...caps), `flat: ${caps.join(', ')}`);
+  assert.match(doc.recommendation!.reason, /more threads do not help/);
+  assert.ok(doc.recommendation!.value !== null && doc.recommendation!.value <= 4);
+});
+
+test('a real CherryPy app through a command target: knee and recommendation; a value whose target dies is a finding', { skip: !existsSync(PY) && 'no /usr/bin/python3' }, async () => {
+  const app = `${REPO}examples/cherrypy/app.py`;
+  // Pools above 32 "fail" the way a real server out of descriptors does: exit before ready.
+  const cmd = `/bin/sh -c 'if [ {thread_pool} -gt 32 ]; then echo "OSError: [Errno 24] Too many open files (EMFILE)" >&2; exit 1; fi; exec ${PY} ${app} --port {port} --thread-pool {thread_pool}'`;
+  const s = spec({ values: '2,8,32,64', levelS: 0.8 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
+  const { doc, allFailed } = await executeSweep({ spec: s, reportsRoot: null });
+  assert.equal(allFailed, false);
+  const failed = doc.steps.find((x) => x.value === 64)!;
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error ?? '', /^thread_pool=64: target exited before it was ready \(exit code 1\): OSError: \[Errno 24\] Too many open files \(EMFILE\)$/);
+  for (const v of [2, 8, 32]) assert.ok(capacity(doc.steps, v) > 0);
+  assert.ok(doc.knee, 'a knee');
+  assert.ok(doc.recommendation && doc.recommendation.value !== null, doc.recommendation?.reason);
+  assert.ok(doc.steps.find((x) => x.value === 8)!.threads_by_state_mean, 'thread states from /proc');
+});
