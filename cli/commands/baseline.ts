@@ -1,13 +1,67 @@
 import type { Command } from 'commander';
-import { CpdiagError } from '../../src/exit-codes.js';
 import { runAction } from '../../src/cli/run-action.js';
+import { withInterrupt } from '../../src/cli/interrupt.js';
+import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { parseInteger } from '../../src/cli/options.js';
+import { err, out } from '../../src/cli/output.js';
+import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
+import { captureEnvironment } from '../../src/environment.js';
+import { CPDIAG_VERSION } from '../../src/version.js';
+import { defaultGateScenario, DEFAULT_GATE_RUNS, DEFAULT_WARMUP_RUNS } from '../../src/gate/default-scenario.js';
+import { describeTarget } from '../../src/gate/plan-gate.js';
+import { recordBaseline } from '../../src/gate/run-gate.js';
+import { writeFileAtomic } from '../../src/gate/write-gate-outputs.js';
+import { renderBaselineText } from '../../src/report/gate-baseline-text.js';
+import { executeGateRun, progressPrinter } from './gate.js';
 
-// Placeholder until this verb's issue lands; replaced by its real implementation.
 export function registerBaseline(program: Command): void {
-  program
+  const cmd = program
     .command('baseline')
-    .description('(not built yet)')
-    .action(runAction(() => {
-      throw new CpdiagError('cpdiag baseline is not built yet');
-    }));
+    .argument('[scenario]', 'a scenario file (YAML); without one, the default gate workload')
+    .description('record a gate baseline: N runs of the scenario (their distributions, the machine, a fingerprint of the workload) for `cpdiag gate --baseline`')
+    .requiredOption('-o, --output <file>', 'where to write the baseline (JSON)')
+    .option('--runs <n>', "runs to record (default: the scenario's gate.runs, else 6)", parseInteger(2, 100))
+    .option('--warmup-runs <n>', 'unmeasured runs before the measured ones (cold caches, JIT; default 1)', parseInteger(0, 10))
+    .option('--json', 'print the baseline document on stdout instead of the table');
+  addRunOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  cpdiag baseline scenarios/gate-default.yaml -o baseline.json
+  cpdiag baseline scenarios/gate-default.yaml --cmd 'python3 app.py --port {port}' -o baseline.json
+  cpdiag gate scenarios/gate-default.yaml --baseline baseline.json --b 'python3 app.py --port {port}'
+
+A gate refuses a baseline recorded for another workload (settings, load, mix: exit 2) and warns
+when it comes from another CPU model, core count or cpdiag major version (--strict-env refuses).
+Prefer A/B in one job (cpdiag gate --a OLD --b NEW) where you can: same machine, same moment.
+Exit codes: 0 written, 2 bad flags or scenario, 4 the target failed or exited, 130 interrupted.`,
+  );
+  cmd.action(
+    runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
+      const base = file ? loadScenarioFile(file) : defaultGateScenario();
+      const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
+      const runs = (opts.runs as number | undefined) ?? scenario.gate?.runs ?? DEFAULT_GATE_RUNS;
+      const progress = progressPrinter();
+      const doc = await withInterrupt((signal) =>
+        recordBaseline({
+          scenario,
+          target: describeTarget(scenario),
+          runs,
+          warmupRuns: (opts.warmupRuns as number | undefined) ?? scenario.gate?.warmup_runs ?? DEFAULT_WARMUP_RUNS,
+          environment: captureEnvironment(),
+          cpdiagVersion: CPDIAG_VERSION,
+          execute: executeGateRun,
+          signal,
+          onProgress: progress.onProgress,
+        }),
+      ).finally(() => progress.done());
+      const path = opts.output as string;
+      writeFileAtomic(path, JSON.stringify(doc, null, 1) + '\n', 'the baseline');
+      if (opts.json) process.stdout.write(JSON.stringify(doc, null, 1) + '\n');
+      else process.stdout.write(renderBaselineText(doc, out) + '\n');
+      process.stderr.write(err.dim(`baseline: ${path}\n`));
+      return 0;
+    }),
+  );
 }

@@ -106,6 +106,10 @@ const gate = z
     runs: z.number().int().min(2).max(100).optional(),
     alpha: z.number().gt(0).lt(0.5).optional(),
     metrics: z.record(z.string()).optional(),
+    /** Unmeasured runs per side before the measured ones (default 1). */
+    warmup_runs: z.number().int().min(0).max(10).optional(),
+    /** Run order: abba (default) or abab. */
+    order: z.enum(['abba', 'abab']).optional(),
   })
   .strict();
 

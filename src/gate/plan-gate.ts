@@ -1,0 +1,78 @@
+// From validated flags to what the gate will run: the two sides' scenarios, the budgets, the run
+// count and α. Everything here refuses bad input with exit 2 before a single process starts.
+import { CpdiagError, EXIT } from '../exit-codes.js';
+import { parseScenario } from '../scenario/load-scenario.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { SideDescription } from './gate-document.js';
+import { DEFAULT_GATE_RUNS, DEFAULT_WARMUP_RUNS } from './default-scenario.js';
+import { resolveMetricSpecs, type MetricSpec } from './metric-spec.js';
+import type { RunOrder } from './schedule.js';
+import { DEFAULT_ALPHA } from './statistics.js';
+
+export interface GateFlags {
+  a?: string;
+  b?: string;
+  baseline?: string;
+  runs?: number;
+  metric?: string[];
+  alpha?: number;
+  order?: RunOrder;
+  warmupRuns?: number;
+}
+
+export interface GatePlan {
+  a: { scenario: Scenario; description: SideDescription } | undefined;
+  b: { scenario: Scenario; description: SideDescription };
+  runsPerSide: number;
+  specs: MetricSpec[];
+  alpha: number;
+  order: RunOrder;
+  warmupRuns: number;
+}
+
+export const MAX_GATE_RUNS = 100;
+
+export function describeTarget(scenario: Scenario): string {
+  const t = scenario.target;
+  if (t.kind === 'bundled') return 'bundled server';
+  if (t.kind === 'command') return t.command;
+  return `attached pid ${t.pid} at ${t.url}`;
+}
+
+/** The scenario with its target replaced by a command template (--a / --b). */
+export function withCommandTarget(base: Scenario, command: string, flag: string): Scenario {
+  if (command.trim() === '') throw new CpdiagError(`${flag} is empty: give the command that starts that build's server`, EXIT.USAGE, `e.g. ${flag} 'python3 app.py --port {port}'`);
+  const t = base.target;
+  const inherited = t.kind === 'command' ? { ready_path: t.ready_path, ready_timeout_s: t.ready_timeout_s, cwd: t.cwd } : {};
+  return parseScenario({ ...structuredClone(base), target: { kind: 'command', command, ...inherited } }, base.name ?? 'scenario');
+}
+
+function side(label: 'A' | 'B', scenario: Scenario): { scenario: Scenario; description: SideDescription } {
+  const description: SideDescription = { label, description: describeTarget(scenario) };
+  if (scenario.target.kind === 'command') description.command = scenario.target.command;
+  return { scenario, description };
+}
+
+export function planGate(scenario: Scenario, flags: GateFlags): GatePlan {
+  if (flags.baseline !== undefined && flags.a !== undefined) {
+    throw new CpdiagError('--a and --baseline both say what A is: give one', EXIT.USAGE, 'A/B in one job: --a OLD --b NEW; against a recorded baseline: --baseline FILE [--b NEW]');
+  }
+  const runsPerSide = flags.runs ?? scenario.gate?.runs ?? DEFAULT_GATE_RUNS;
+  if (!Number.isInteger(runsPerSide) || runsPerSide < 2 || runsPerSide > MAX_GATE_RUNS) {
+    throw new CpdiagError(`--runs must be 2 to ${MAX_GATE_RUNS}, got ${runsPerSide}`, EXIT.USAGE);
+  }
+  const alpha = flags.alpha ?? scenario.gate?.alpha ?? DEFAULT_ALPHA;
+  if (!(alpha > 0 && alpha < 0.5)) throw new CpdiagError(`--alpha must be between 0 and 0.5, got ${alpha}`, EXIT.USAGE);
+  const specs = resolveMetricSpecs(flags.metric, scenario.gate?.metrics);
+  const bScenario = flags.b !== undefined ? withCommandTarget(scenario, flags.b, '--b') : scenario;
+  const aScenario = flags.baseline !== undefined ? undefined : flags.a !== undefined ? withCommandTarget(scenario, flags.a, '--a') : scenario;
+  return {
+    a: aScenario ? side('A', aScenario) : undefined,
+    b: side('B', bScenario),
+    runsPerSide,
+    specs,
+    alpha,
+    order: flags.order ?? scenario.gate?.order ?? 'abba',
+    warmupRuns: flags.warmupRuns ?? scenario.gate?.warmup_runs ?? DEFAULT_WARMUP_RUNS,
+  };
+}
