@@ -132,3 +132,21 @@ export function basePlan(url: string) {
     seed: 7,
   };
 }
+
+/**
+ * Source of a child-process server that answers after exactly delayMs by the hrtime clock, so
+ * that the generator's event loop never shares a thread with the target's timers.
+ */
+export function exactDelayServerSource(delayMs: number): string {
+  return `
+import http from 'node:http';
+const due = ${Math.round(delayMs * 1e6)}n;
+const s = http.createServer((req, res) => {
+  const t0 = process.hrtime.bigint();
+  const finish = () => (process.hrtime.bigint() - t0 >= due ? res.end('ok') : setImmediate(finish));
+  req.resume();
+  req.on('end', () => setTimeout(finish, ${delayMs}));
+});
+s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));
+`;
+}
