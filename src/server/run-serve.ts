@@ -43,6 +43,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     const why = err.code === 'EADDRINUSE' ? `port ${settings.socket_port} is in use` : err.message;
     throw new CpdiagError(`cannot start the server on ${settings.socket_host}:${settings.socket_port}: ${why}`, EXIT.TARGET_FAILED);
   }
+  // The server must outlive a bug in one request's handling: log it and keep serving.
+  process.on('uncaughtException', (e) => opts.log(`cpdiag serve: internal error (still serving): ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
   opts.log(`cpdiag serve: pid ${process.pid}, ${settings.thread_pool} worker threads ready in ${Math.round(server.startupMs)} ms, gil ${settings.gil ? 'on' : 'off'}`);
   // The one line on stdout: scripts and spawnBundledServer wait for it.
   opts.stdout.write(`${server.url}\n`);
