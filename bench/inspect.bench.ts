@@ -80,8 +80,8 @@ async function benchSnapshot(): Promise<void> {
     row('inspectProcess, one sample + report + diagnosis', `${one.toFixed(0)} ms`, '< 1000 ms', one < 1000);
     const t1 = performance.now();
     const cli = spawn(process.execPath, [CPDIAG, 'inspect', String(t.pid), '--duration', '0s', '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    await new Promise((r) => cli.once('exit', r));
-    row('`cpdiag inspect PID --duration 0s --json` wall (incl. node start)', `${(performance.now() - t1).toFixed(0)} ms`, '', undefined);
+    const [code] = (await new Promise((r) => cli.once('exit', (...a) => r(a)))) as [number | null];
+    row('`cpdiag inspect PID --duration 0s --json` wall (incl. node start)', `${(performance.now() - t1).toFixed(0)} ms${code === 0 ? '' : ` (exit ${code})`}`, '', code === 0 ? undefined : false);
   } finally {
     t.proc.kill('SIGKILL');
   }

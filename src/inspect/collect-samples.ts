@@ -4,6 +4,7 @@ import type { ProcReader } from '../probe/proc-reader.js';
 import { ProcReadError } from '../probe/proc-reader.js';
 import { createStatsPoller } from '../probe/stats-poller.js';
 import { freshTcpTables, rationedTcpTables } from '../probe/tcp-tables.js';
+import { createFdDetailRationer } from '../probe/fd-detail.js';
 import { readInspectSample, type CommCache, type InspectSample } from './inspect-sample.js';
 
 /** --watch keeps at most this many samples (10 minutes at 4 Hz) for the final summary's drift. */
@@ -57,15 +58,17 @@ export async function collectSamples(o: CollectOptions): Promise<Collection> {
   let exited = false;
   let exitedAtS: number | undefined;
   let dropped = 0;
-  // A bounded window reads the TCP tables at every sample; an unbounded watch rations them.
-  const tcpTables = Number.isFinite(o.durationS) ? freshTcpTables(o.reader) : rationedTcpTables(o.reader, now);
+  // A bounded window reads everything at every sample; an unbounded watch rations the costly parts.
+  const bounded = Number.isFinite(o.durationS);
+  const tcpTables = bounded ? freshTcpTables(o.reader) : rationedTcpTables(o.reader, now);
+  const fdDetail = bounded ? undefined : createFdDetailRationer();
   const comms: CommCache = new Map();
   const stats = o.statsUrl ? createStatsPoller(o.statsUrl, STATS_TIMEOUT_MS) : undefined;
   for (let k = 0; ; k++) {
     const tS = (now() - start) / 1000;
     let sample: InspectSample | undefined;
     try {
-      sample = readInspectSample(o.reader, o.pid, tS, tcpTables, comms, now());
+      sample = readInspectSample(o.reader, o.pid, tS, tcpTables, comms, now(), fdDetail);
     } catch (e) {
       if (!(e instanceof ProcReadError && e.failure === 'gone')) throw e;
     }

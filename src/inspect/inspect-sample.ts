@@ -5,6 +5,7 @@ import { parseSyscall, type SyscallState } from '../probe/parse-syscall.js';
 import { readProcessSnapshot, type ProcessSnapshot } from '../probe/process-snapshot.js';
 import { ProcReadError, type ProcReader } from '../probe/proc-reader.js';
 import type { TcpTableSource } from '../probe/tcp-tables.js';
+import type { FdDetailRationer } from '../probe/fd-detail.js';
 import type { ServerStatsSample } from '../types.js';
 import { classifyThread, type FdContext, type ThreadActivity } from './thread-activity.js';
 
@@ -37,8 +38,10 @@ export type CommCache = Map<number, { name: string; atMs: number }>;
 
 export function readInspectSample(
   reader: ProcReader, pid: number, tS: number, tcpTables?: TcpTableSource, comms?: CommCache, nowMs: number = tS * 1000,
+  fdDetail?: FdDetailRationer,
 ): InspectSample {
-  const process = readProcessSnapshot(reader, pid, { threadStates: false, tcpTables });
+  const process = readProcessSnapshot(reader, pid, { threadStates: false, tcpTables, reuseFdDetailOf: fdDetail?.reusable(pid, nowMs) });
+  fdDetail?.record(process, nowMs);
   const ctx: FdContext = {
     links: new Map(process.fdEntries.map((e) => [e.fd, e.link])),
     tcpByInode: process.sockets.byInode,

@@ -23,6 +23,8 @@ export interface ProcessSnapshot {
   sockets: OwnedSockets;
   /** Files that could not be read (permission), so the reader can say which figures are missing. */
   unreadable: string[];
+  /** False when fdsByType, fdEntries and sockets were carried over from an earlier snapshot. */
+  fdDetailFresh: boolean;
 }
 
 export interface SnapshotOptions {
@@ -30,7 +32,16 @@ export interface SnapshotOptions {
   threadStates?: boolean;
   /** Where the TCP tables come from (default: a fresh read; samplers pass a rationed source). */
   tcpTables?: TcpTableSource;
+  /**
+   * An earlier snapshot of the same process whose fd detail (types, sockets, links) may be reused:
+   * then only the fd directory is listed (the count stays exact) and no link is read.
+   * Continuous samplers pass it between detailed reads (see fd-detail.ts).
+   */
+  reuseFdDetailOf?: FdDetail;
 }
+
+/** The fd part of a snapshot that a later snapshot may reuse. */
+export type FdDetail = Pick<ProcessSnapshot, 'pid' | 'fds' | 'fdsByType' | 'fdEntries' | 'fdLimit' | 'sockets'>;
 
 /** Reads one process. Throws ProcReadError('gone') when the process does not exist (any more). */
 export function readProcessSnapshot(reader: ProcReader, pid: number, opts: SnapshotOptions = {}): ProcessSnapshot {
@@ -52,6 +63,21 @@ export function readProcessSnapshot(reader: ProcReader, pid: number, opts: Snaps
     if (counted > 0) threads = counted;
   }
 
+  const reuse = opts.reuseFdDetailOf;
+  if (reuse && reuse.pid === pid) {
+    let fds = reuse.fds;
+    try {
+      fds = reader.fdCount(pid);
+    } catch (e) {
+      if (e instanceof ProcReadError && e.failure === 'gone') throw e;
+    }
+    const limits = reader.tryRead(pid, 'limits');
+    return {
+      pid, stat, status, threads, threadsByState, fds, fdsByType: reuse.fdsByType, fdEntries: reuse.fdEntries,
+      fdLimit: limits.text !== undefined ? parseMaxOpenFiles(limits.text)?.soft ?? null : reuse.fdLimit,
+      sockets: reuse.sockets, unreadable, fdDetailFresh: false,
+    };
+  }
   let fdEntries: FdEntry[] = [];
   try {
     fdEntries = reader.fds(pid);
@@ -83,6 +109,7 @@ export function readProcessSnapshot(reader: ProcReader, pid: number, opts: Snaps
 
   return {
     pid, stat, status, threads, threadsByState, fds: fdEntries.length, fdsByType, fdEntries, fdLimit, sockets, unreadable,
+    fdDetailFresh: true,
   };
 }
 

@@ -10,10 +10,14 @@ import { findDescendants } from './process-tree.js';
 import { ProcReader, ProcReadError } from './proc-reader.js';
 import { createStatsPoller } from './stats-poller.js';
 import { rationedTcpTables, type TcpTableSource } from './tcp-tables.js';
+import { createFdDetailRationer, type FdDetailRationer } from './fd-detail.js';
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
-/** Rescanning /proc/* for descendants reads one stat per process on the machine; once a second is enough. */
-export const CHILDREN_RESCAN_MS = 1000;
+/**
+ * Rescanning /proc/* for descendants reads one stat per process on the machine (~2 ms with 300
+ * processes); a server's worker processes come and go rarely, so every 5 s is enough.
+ */
+export const CHILDREN_RESCAN_MS = 5000;
 
 export interface SamplerOptions {
   pid: number;
@@ -27,6 +31,8 @@ export interface SamplerOptions {
   onSample?: (s: ProbeSample) => void;
   /** Called once when the target is found gone (sampling has stopped). */
   onExit?: () => void;
+  /** How often to look for new descendants (default CHILDREN_RESCAN_MS). */
+  childrenRescanMs?: number;
   /** procfs root, for tests. */
   reader?: ProcReader;
 }
@@ -39,10 +45,17 @@ export interface Sampler {
 }
 
 /** Reads the tree once. Returns undefined when the root process is gone (or a zombie). */
-export function readTree(reader: ProcReader, pid: number, children: number[], tcpTables?: TcpTableSource): ProcessSnapshot[] | undefined {
+export function readTree(
+  reader: ProcReader, pid: number, children: number[], tcpTables?: TcpTableSource, fdDetail?: FdDetailRationer, nowMs = 0,
+): ProcessSnapshot[] | undefined {
+  const read = (p: number) => {
+    const snap = readProcessSnapshot(reader, p, { tcpTables, reuseFdDetailOf: fdDetail?.reusable(p, nowMs) });
+    fdDetail?.record(snap, nowMs);
+    return snap;
+  };
   let root: ProcessSnapshot;
   try {
-    root = readProcessSnapshot(reader, pid, { tcpTables });
+    root = read(pid);
   } catch (e) {
     if (e instanceof ProcReadError && e.failure === 'gone') return undefined;
     throw e;
@@ -51,7 +64,7 @@ export function readTree(reader: ProcReader, pid: number, children: number[], tc
   const snaps = [root];
   for (const child of children) {
     try {
-      const s = readProcessSnapshot(reader, child, { tcpTables });
+      const s = read(child);
       if (s.stat.state !== 'Z') snaps.push(s);
     } catch {
       // a child that exits between the scan and the read simply drops out
@@ -69,6 +82,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
   const samples: ProbeSample[] = [];
   const startMs = now();
   const tcpTables = rationedTcpTables(reader, now);
+  const fdDetail = createFdDetailRationer();
   const stats = opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
 
   let stopped = false;
@@ -95,7 +109,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
       await Promise.all([opts.pid, ...children].map(readPidUsage));
       primed = true;
     }
-    if (includeChildren && tMs - lastRescanMs >= CHILDREN_RESCAN_MS) {
+    if (includeChildren && tMs - lastRescanMs >= (opts.childrenRescanMs ?? CHILDREN_RESCAN_MS)) {
       try {
         children = findDescendants(reader, opts.pid);
       } catch {
@@ -105,7 +119,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
     }
     const pids = [opts.pid, ...children];
     const usagePromise = Promise.all(pids.map(readPidUsage));
-    const snaps = readTree(reader, opts.pid, children, tcpTables);
+    const snaps = readTree(reader, opts.pid, children, tcpTables, fdDetail, tMs);
     const usages = await usagePromise;
     if (!snaps) {
       finishExit();
