@@ -42,7 +42,7 @@ Exit codes: 0 written, 2 bad flags or scenario, 4 the target failed or exited, 1
       const base = file ? loadScenarioFile(file) : defaultGateScenario();
       const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
       const runs = (opts.runs as number | undefined) ?? scenario.gate?.runs ?? DEFAULT_GATE_RUNS;
-      const progress = progressPrinter();
+      const progress = progressPrinter(false);
       const doc = await withInterrupt((signal) =>
         recordBaseline({
           scenario,

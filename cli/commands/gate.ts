@@ -23,12 +23,14 @@ import { fmtMs, fmtRate } from '../../src/report/format.js';
 
 export const executeGateRun: ExecuteScenario = (scenario, signal) => executeRun({ scenario, reportsRoot: null, signal, diagnose: false });
 
-export function progressPrinter(): { onProgress: (e: GateProgress) => void; done: () => void } {
+/** One line per run on stderr; `showSides` false for a baseline, whose runs are all one side. */
+export function progressPrinter(showSides = true): { onProgress: (e: GateProgress) => void; done: () => void } {
   const line = new ProgressLine();
+  const who = (side: string) => (showSides ? `${side} ` : '');
   return {
     onProgress: (e) => {
       if (e.kind === 'run_start') {
-        line.update(`[${e.position}/${e.total}] ${e.side} ${e.warmup ? 'warm-up run' : `run ${e.index}`}…`);
+        line.update(`[${e.position}/${e.total}] ${who(e.side)}${e.warmup ? 'warm-up run' : `run ${e.index}`}…`);
         return;
       }
       line.done();
@@ -36,7 +38,7 @@ export function progressPrinter(): { onProgress: (e: GateProgress) => void; done
       const errors = v.error_rate !== undefined ? `${(v.error_rate * 100).toFixed(2)}% errors` : 'no result';
       // One permanent line per run: CI logs show progress without control characters.
       process.stderr.write(
-        err.dim(`[${e.position}/${e.total}] ${e.sample.side} ${e.sample.warmup ? 'warm-up (not compared)' : `run ${e.sample.index}`}: p50 ${fmtMs(v.p50)}  p99 ${fmtMs(v.p99)}  ${fmtRate(v.throughput)} req/s  ${errors}${e.sample.target_died ? '  TARGET EXITED' : ''}  (eta ${formatEta(e.etaS)})\n`),
+        err.dim(`[${e.position}/${e.total}] ${who(e.sample.side)}${e.sample.warmup ? 'warm-up (not compared)' : `run ${e.sample.index}`}: p50 ${fmtMs(v.p50)}  p99 ${fmtMs(v.p99)}  ${fmtRate(v.throughput)} req/s  ${errors}${e.sample.target_died ? '  TARGET EXITED' : ''}  (eta ${formatEta(e.etaS)})\n`),
       );
     },
     done: () => line.done(),

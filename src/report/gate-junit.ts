@@ -70,6 +70,8 @@ export function renderGateJunit(doc: GateDocument): string {
     ...props,
     '    </properties>',
     ...cases,
+    // Warnings (e.g. a baseline from another machine) travel with the report, not just the log.
+    ...(doc.warnings.length ? [`    <system-err>${escapeXml(doc.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`] : []),
     '  </testsuite>',
     '</testsuites>',
     '',

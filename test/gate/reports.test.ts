@@ -76,6 +76,7 @@ test('JUnit: well-formed, one test case per budget, regression is a failure, inc
   assert.ok(Number(suite.attrs.failures) >= 2);
   assert.equal(elements.filter((e) => e.tag === 'skipped').length, Number(suite.attrs.skipped));
   assert.ok(Number(suite.attrs.skipped) >= 1);
+  assert.match(xml, /<system-err>warning: a warning<\/system-err>/);
 });
 
 test('JUnit: with --fail-on-inconclusive, inconclusive is a failure; a passing gate has none', () => {
