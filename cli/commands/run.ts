@@ -9,6 +9,8 @@ import { executeRun } from '../../src/run/execute-run.js';
 import { renderRunText } from '../../src/report/run-text.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { fmtMs, fmtRate } from '../../src/report/format.js';
+import { sweepSpecFromScenario } from '../../src/sweep/sweep-spec.js';
+import { runSweepCommand } from './sweep.js';
 
 export function registerRun(program: Command): void {
   const cmd = program
@@ -38,6 +40,8 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : undefined;
       const scenario = applyRunFlags(base, opts);
+      // A scenario with a sweep: section is a sweep (cpdiag sweep's executor, same reports).
+      if (scenario.sweep) return runSweepCommand(sweepSpecFromScenario(scenario), { json: Boolean(opts.json), reportsRoot: opts.report === false ? null : (opts.reportsDir as string) });
       const progress = new ProgressLine();
       const total = scenario.load.duration_s;
       const outcome = await withInterrupt((signal) =>

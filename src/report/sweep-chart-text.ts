@@ -10,6 +10,7 @@ const SHADES = [' ', '░', '▒', '▓', '█'];
 
 export function renderCapacityChart(doc: SweepDocument): string {
   if (doc.setting2) return renderGridHeatmap(doc);
+  if (doc.steps.some((s) => s.timeout)) return renderTimeoutChart(doc);
   const steps = doc.steps.filter((s) => s.status === 'ok').sort((a, b) => a.value - b.value);
   if (steps.length === 0) return '(no finished steps to chart)';
   const usl = doc.usl && doc.usl.ok ? doc.usl : null;
@@ -56,5 +57,23 @@ function renderGridHeatmap(doc: SweepDocument): string {
     lines.push(`${String(a).padStart(8)}${cells.join('')}`);
   }
   lines.push('  (* recommended; shade: share of the best capacity)');
+  return lines.join('\n');
+}
+
+/** Timeout sweeps: normal clients' p99 and the worker-seconds held, one bar pair per value. */
+function renderTimeoutChart(doc: SweepDocument): string {
+  const steps = doc.steps.filter((s) => s.status === 'ok' && s.timeout).sort((a, b) => a.value - b.value);
+  const topP99 = Math.max(1, ...steps.map((s) => s.timeout!.normal_p99_ms));
+  const topHeld = Math.max(1, ...steps.map((s) => s.timeout!.worker_seconds_held));
+  const w = 20;
+  const labelWidth = Math.max(...steps.map((s) => String(s.value).length));
+  const lines = [`normal clients' p99 (left) and worker-seconds held (right) by ${doc.setting}`];
+  for (const s of steps) {
+    const t = s.timeout!;
+    const a = '█'.repeat(Math.round((t.normal_p99_ms / topP99) * w)).padEnd(w);
+    const b = '▒'.repeat(Math.round((t.worker_seconds_held / topHeld) * w)).padEnd(w);
+    const mark = doc.recommendation?.value === s.value ? '  ◄ recommended' : '';
+    lines.push(`${String(s.value).padStart(labelWidth)} │${a} ${`${Math.round(t.normal_p99_ms)} ms`.padStart(8)} │${b} ${t.worker_seconds_held.toFixed(1).padStart(6)}${mark}`);
+  }
   return lines.join('\n');
 }

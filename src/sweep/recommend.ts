@@ -118,7 +118,9 @@ export function recommendTimeout(views: readonly TimeoutView[], opts: { sloP99Ms
   const meets = (v: TimeoutView) => v.normal_p99_ms <= opts.sloP99Ms && v.normal_error_rate <= opts.maxErrorRate;
   const good = sorted.filter(meets);
   const describe = (v: TimeoutView) =>
-    `normal clients p99 ${fmt(v.normal_p99_ms)} ms with ${pct(v.normal_error_rate)} errors, slow clients failed ${v.slow_failed} of ${v.slow_attempted}, workers held ${fmt(v.worker_seconds_held)} worker-s`;
+    `normal clients p99 ${fmt(v.normal_p99_ms)} ms with ${pct(v.normal_error_rate)} errors, ${
+      v.slow_attempted > 0 ? `slow clients cut off in ${v.slow_failed} of ${v.slow_attempted} attempts` : 'no slow client was cut off (each kept its worker to the end)'
+    }, workers held ${fmt(v.worker_seconds_held)} worker-s`;
   if (good.length === 0) {
     const best = [...sorted].sort((a, b) => a.normal_p99_ms - b.normal_p99_ms)[0];
     return {

@@ -184,7 +184,8 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
     values,
     setting2,
     values2,
-    refine: flags.refine ?? section?.refine ?? true,
+    // Refinement looks for a capacity knee; a timeout sweep has none (its load is fixed).
+    refine: timeoutSweep ? false : (flags.refine ?? section?.refine ?? true),
     scenario,
     ramp,
     sloP99Ms,
@@ -198,5 +199,7 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
 export function sweepSpecFromScenario(scenario: Scenario): SweepSpec {
   if (!scenario.sweep) throw new CpdiagError(`scenario ${scenario.name}: no sweep section`, EXIT.USAGE);
   const mixGiven = true;
-  return resolveSweepSpec({ scenario: parseScenario(scenario, scenario.name ?? 'scenario'), flags: {}, mixGiven });
+  const spec = resolveSweepSpec({ scenario: parseScenario(scenario, scenario.name ?? 'scenario'), flags: {}, mixGiven });
+  // The report folder is named after the scenario, as for a run.
+  return { ...spec, name: scenario.name ?? spec.name };
 }

@@ -49,7 +49,7 @@ test('timeout: the longest value that keeps normal clients within the SLO', () =
   ];
   const r = recommendTimeout(views, { sloP99Ms: 250, maxErrorRate: 0.01 });
   assert.equal(r.value, 2);
-  assert.match(r.reason, /^server\.socket_timeout = 2: normal clients p99 120 ms with 0\.0% errors, slow clients failed 0 of 8, workers held 38\.0 worker-s; at 10 s normal p99 goes to 900 ms/);
+  assert.match(r.reason, /^server\.socket_timeout = 2: normal clients p99 120 ms with 0\.0% errors, slow clients cut off in 0 of 8 attempts, workers held 38\.0 worker-s; at 10 s normal p99 goes to 900 ms/);
   const none = recommendTimeout(views.map((v) => ({ ...v, normal_p99_ms: 1000 })), { sloP99Ms: 250, maxErrorRate: 0.01 });
   assert.match(none.reason, /no value kept normal clients within/);
 });
