@@ -80,7 +80,7 @@ async function benchSnapshot(): Promise<void> {
     row('inspectProcess, one sample + report + diagnosis', `${one.toFixed(0)} ms`, '< 1000 ms', one < 1000);
     const t1 = performance.now();
     const cli = spawn(process.execPath, [CPDIAG, 'inspect', String(t.pid), '--duration', '0s', '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const [code] = (await new Promise((r) => cli.once('exit', (...a) => r(a)))) as [number | null];
+    const code = await new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
     row('`cpdiag inspect PID --duration 0s --json` wall (incl. node start)', `${(performance.now() - t1).toFixed(0)} ms${code === 0 ? '' : ` (exit ${code})`}`, '', code === 0 ? undefined : false);
   } finally {
     t.proc.kill('SIGKILL');
