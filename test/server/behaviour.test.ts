@@ -183,3 +183,29 @@ test('a second signal exits at once', async () => {
     await s.stop();
   }
 });
+
+test('endpoints: sizes, probes, 404, bad parameters, seeded distributions', async () => {
+  const sized = await httpGet(`${server.url}/work?bytes=12345`);
+  assert.equal(sized.status, 200);
+  assert.equal(sized.body.length, 12345);
+  assert.equal((await httpGet(`${server.url}/`)).body, 'ok\n');
+  assert.equal((await httpGet(`${server.url}/healthz`)).status, 200);
+  assert.equal((await httpGet(`${server.url}/readyz`)).status, 200);
+  assert.equal((await httpGet(`${server.url}/no/such/page`)).status, 404);
+  const bad = await httpGet(`${server.url}/work?io_ms=soon`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.body, /io_ms=soon/);
+  const stream = await httpGet(`${server.url}/stream?chunks=5&chunk_kb=2&delay_ms=1`);
+  assert.equal(stream.headers['transfer-encoding'], 'chunked');
+  assert.equal(stream.body.length, 5 * 2048);
+  const upload = await httpGet(`${server.url}/upload`, undefined, 'POST', 'y'.repeat(777));
+  assert.deepEqual(JSON.parse(upload.body), { bytes: 777 });
+  // exp draws: mean ~10 ms of I/O, so 20 requests take well under 20 x 60 ms.
+  const t0 = performance.now();
+  for (let i = 0; i < 20; i++) assert.equal((await httpGet(`${server.url}/work?io_ms=10&dist=exp&seed=3`)).status, 200);
+  assert.ok(performance.now() - t0 < 1200);
+  const stats = await getStats(server.url);
+  assert.ok(stats.requests.bad_params >= 1);
+  // cheroot's "Requests" counts what the workers handled: at least the 20 draws above.
+  assert.ok(stats.cheroot.Requests >= 20 && stats.cheroot['Work Time'] > 0.1, JSON.stringify(stats.cheroot));
+});
