@@ -16,6 +16,9 @@ const MIX_KEY = '__cpdiagMixIndex';
 /** How often autocannon checks its stop flag (its default, 1 s, would overrun the phase). */
 const STOP_CHECK_INTERVAL_MS = 50;
 
+/** Pause before reconnecting after "connection refused" (each refusal is still counted). */
+const REFUSED_RETRY_MS = 10;
+
 /** The parts of autocannon's (untyped) internal client that the engine relies on. */
 interface AutocannonClientInternals {
   conn?: { on(event: string, fn: (...args: unknown[]) => void): void };
@@ -23,6 +26,7 @@ interface AutocannonClientInternals {
   requestIterator?: { context?: Record<string, unknown> };
   _connect: () => void;
   timeout: number;
+  destroyed: boolean;
   on(event: string, fn: (...args: any[]) => void): void;
 }
 
@@ -74,6 +78,7 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
     // it arms its per-request timer (right after setupClient), so sub-second timeouts work.
     client.timeout = plan.timeout_ms;
     let errored = false;
+    let refused = false;
     let serverSaidClose = false;
     client.on('headers', (h: { shouldKeepAlive?: boolean }) => {
       serverSaidClose = h.shouldKeepAlive === false;
@@ -83,6 +88,7 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
       // A write racing a close the server announced is not a failure of the server.
       const announced = serverSaidClose;
       errored = true;
+      refused = (err as { code?: string } | undefined)?.code === 'ECONNREFUSED';
       if (announced || !inRecording(at)) return;
       handled++;
       recorder.recordError(at, classifyError(err), mixIndexOf(client));
@@ -105,6 +111,15 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
       }
       errored = false;
       serverSaidClose = false;
+      if (refused) {
+        // autocannon reconnects at once; against a dead target that is a busy loop on one core.
+        refused = false;
+        const self = this;
+        setTimeout(() => {
+          if (!self.destroyed) originalConnect.call(self);
+        }, REFUSED_RETRY_MS);
+        return;
+      }
       originalConnect.call(this);
     };
   };

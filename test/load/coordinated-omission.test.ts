@@ -19,7 +19,7 @@ const s = http.createServer((req, res) => {
 s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));
 `;
 
-test('open loop at 100 rps charges a 1 s stall to the intended send times', async () => {
+test('open loop at 100 rps charges a 1 s stall to the intended send times', async (t) => {
   const srv = await startChildServer(STALLING_SERVER);
   const stallTimer = setTimeout(() => {
     // At t = 2 s of the 5 s recording (after 0.3 s warm-up).
@@ -39,6 +39,10 @@ test('open loop at 100 rps charges a 1 s stall to the intended send times', asyn
       window_ms: 1000,
       seed: 3,
     });
+    t.diagnostic(
+      `requests ${r.requests}; from intended send p50 ${r.latency_ms.p50} p99 ${r.latency_ms.p99} max ${r.latency_ms.max} ms; ` +
+        `from actual send p50 ${r.service_latency_ms!.p50} p99 ${r.service_latency_ms!.p99} ms; delayed sends ${r.generator!.delayed_sends}`,
+    );
     assert.equal(r.errors.total, 0, JSON.stringify(r.errors));
     assert.ok(r.requests >= 490, `requests ${r.requests}`);
     assert.ok(r.latency_ms.p99 >= 500, `p99 from intended send ${r.latency_ms.p99} ms`);
