@@ -85,7 +85,7 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
       causes.forEach((cause, i) => {
         L.push(`  ${i + 1}. ${c.bold(cause.title)} ${c.dim(`(${cause.id}, ${cause.confidence_label} ${cause.confidence.toFixed(2)})`)}`);
         for (const e of cause.evidence.slice(0, 3)) L.push(`     - ${e.text}`);
-        L.push(`     fix: ${cause.fix}`);
+        L.push(`     fix: ${cause.fix.replace(/\n/g, '\n          ')}`);
       });
     }
   } else {
