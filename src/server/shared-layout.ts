@@ -81,7 +81,14 @@ export const GIL = {
   CPU_ACTIVE: 4,
   CPU_ACTIVE_MAX: 5,
 } as const;
-export const GIL_INTS = 8;
+/**
+ * Then one wake word per ticket (modulo): a releaser wakes only the next ticket's holder, as
+ * CPython's drop_gil signals one waiter, instead of every waiting thread.
+ */
+export const GIL_WAKE_BASE = 8;
+/** A power of two at least the largest pool (thread_pool max 4096): no two waiters share a word. */
+export const GIL_WAKE_WORDS = 4096;
+export const GIL_INTS = GIL_WAKE_BASE + GIL_WAKE_WORDS;
 
 /** CPython's default sys.getswitchinterval(): 5 ms. */
 export const GIL_SWITCH_INTERVAL_MS = 5;
