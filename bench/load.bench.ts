@@ -100,15 +100,27 @@ async function benchCeiling(): Promise<void> {
     const cpRuns: number[] = [];
     const acRuns: number[] = [];
     const wrkRuns: number[] = [];
+    // CPU per request of the generator process: unlike requests/s it hardly depends on what
+    // else the machine runs, and it is what sets the ceiling when the generator is the limit.
+    const cpCpu: number[] = [];
+    const acCpu: number[] = [];
+    const cpuUsPer = (c0: NodeJS.CpuUsage, requests: number): number => {
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / Math.max(1, requests);
+    };
     let p50 = 0;
     const steps: Record<string, () => Promise<void>> = {
       cpdiag: async () => {
+        const c0 = process.cpuUsage();
         const cp = await runLoad(plan);
+        cpCpu.push(cpuUsPer(c0, cp.requests));
         cpRuns.push(cp.throughput_rps);
         p50 = cp.latency_ms.p50;
       },
       autocannon: async () => {
+        const c0 = process.cpuUsage();
         const ac = await plainAutocannon({ url: srv.url, connections: CONNECTIONS, duration: DURATION_S });
+        acCpu.push(cpuUsPer(c0, ac.requests.total));
         acRuns.push(ac.requests.total / ac.duration);
       },
       wrk: async () => {
@@ -126,11 +138,11 @@ async function benchCeiling(): Promise<void> {
     const wrkRps = wrkRuns.length > 0 ? median(wrkRuns) : undefined;
     printTable(
       `Generator ceiling: closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, trivial node:http server in a child process (median of ${ROUNDS} alternating rounds)`,
-      ['generator', 'requests/s (median)', 'runs', 'cpdiag / this'],
+      ['generator', 'requests/s (median)', 'runs', 'cpdiag / this', 'CPU µs/request (median)', 'this / cpdiag CPU'],
       [
-        ['cpdiag runLoad (closed)', fmt(cpRps), cpRuns.map((x) => fmt(x)).join(' '), '1.00'],
-        ['plain autocannon 9 (same process)', fmt(acRps), acRuns.map((x) => fmt(x)).join(' '), fmt(cpRps / acRps, 2)],
-        [`wrk -t1 -c${CONNECTIONS} -d${DURATION_S}s`, fmt(wrkRps), wrkRuns.map((x) => fmt(x)).join(' '), wrkRps ? fmt(cpRps / wrkRps, 2) : 'n/a'],
+        ['cpdiag runLoad (closed)', fmt(cpRps), cpRuns.map((x) => fmt(x)).join(' '), '1.00', fmt(median(cpCpu), 2), '1.00'],
+        ['plain autocannon 9 (same process)', fmt(acRps), acRuns.map((x) => fmt(x)).join(' '), fmt(cpRps / acRps, 2), fmt(median(acCpu), 2), fmt(median(acCpu) / median(cpCpu), 2)],
+        [`wrk -t1 -c${CONNECTIONS} -d${DURATION_S}s`, fmt(wrkRps), wrkRuns.map((x) => fmt(x)).join(' '), wrkRps ? fmt(cpRps / wrkRps, 2) : 'n/a', 'n/a', 'n/a'],
       ],
     );
     console.log(`(cpdiag closed-loop p50 ${p50} ms; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);

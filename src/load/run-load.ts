@@ -45,8 +45,14 @@ export function validateLoadPlan(plan: LoadPlan): URL {
     throw new CpdiagError(`load plan: duration_s + warmup_s must be at most ${MAX_DURATION_S} s`, EXIT.USAGE);
   }
   requirePositive('timeout_ms', plan.timeout_ms);
-  if (plan.window_ms !== undefined) requirePositive('window_ms', plan.window_ms);
+  // window_ms 0 (or absent in hand-written plans) means the default.
+  if (plan.window_ms !== undefined && plan.window_ms !== 0) requirePositive('window_ms', plan.window_ms);
   if (plan.mode === 'open') requirePositive('rate_rps', plan.rate_rps);
+  for (const [name, value] of [['connections', plan.connections], ['max_connections', plan.max_connections]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new CpdiagError(`load plan: ${name} must be a positive integer, got ${value}`, EXIT.USAGE);
+    }
+  }
   if (plan.arrival !== undefined && plan.arrival !== 'constant' && plan.arrival !== 'poisson') {
     throw new CpdiagError(`load plan: arrival must be "constant" or "poisson", got ${JSON.stringify(plan.arrival)}`, EXIT.USAGE);
   }
@@ -65,7 +71,7 @@ export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promis
   const url = validateLoadPlan(plan);
   const mix = buildMix(plan.mix);
   const now = opts.now ?? (() => performance.now());
-  const windowMs = plan.window_ms > 0 ? plan.window_ms : DEFAULT_WINDOW_MS;
+  const windowMs = plan.window_ms !== undefined && plan.window_ms > 0 ? plan.window_ms : DEFAULT_WINDOW_MS;
   const startedAt = new Date().toISOString();
   const startMs = now();
   const recordStartMs = startMs + plan.warmup_s * 1000;
