@@ -449,6 +449,7 @@ class Acceptor implements ReferenceServer {
       openConnections: this.sockets.size,
       gilSwitches: Atomics.load(this.pool.gilWords, GIL.SWITCHES),
       cpuConcurrencyMax: Atomics.load(this.pool.gilWords, GIL.CPU_ACTIVE_MAX),
+      workScale: this.workScale,
     });
   }
 

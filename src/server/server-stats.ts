@@ -50,6 +50,8 @@ export interface StatsInput {
   openConnections: number;
   gilSwitches: number;
   cpuConcurrencyMax: number;
+  /** CPDIAG_WORK_SCALE in effect (1 = unchanged). */
+  workScale: number;
 }
 
 export interface ServerStatsDocument {
@@ -57,6 +59,8 @@ export interface ServerStatsDocument {
   uptime_s: number;
   pid: number;
   draining: boolean;
+  /** CPDIAG_WORK_SCALE: the factor /work's io_ms and cpu_ms are multiplied by (1 = unchanged). */
+  work_scale: number;
   settings: ServerSettings;
   threads: { total: number; busy: number; idle: number; by_state: Record<string, number> };
   queue: { depth: number; max: number; waiting_to_enter: number };
@@ -89,6 +93,7 @@ export function buildStatsDocument(input: StatsInput): ServerStatsDocument {
     uptime_s: round3(input.uptimeS),
     pid: input.pid,
     draining: input.draining,
+    work_scale: input.workScale,
     settings: input.settings,
     threads: { total, busy, idle: total - busy, by_state: byState },
     queue: { depth: input.queueDepth, max: input.queueMax, waiting_to_enter: input.waitingToEnter },

@@ -85,3 +85,26 @@ test('bad settings are refused before anything starts, exit 2, naming key, value
     assert.doesNotMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`);
   });
 });
+
+test('CPDIAG_WORK_SCALE stretches /work and shows in the stats; a bad value refuses to start', async () => {
+  const server = await spawnBundledServer({ thread_pool: 1 }, { env: { ...process.env, CPDIAG_WORK_SCALE: '3' } });
+  try {
+    const t0 = performance.now();
+    await getStats(server.url);
+    const { httpGet } = await import('./http-util.js');
+    assert.equal((await httpGet(`${server.url}/work?io_ms=100`)).status, 200);
+    assert.ok(performance.now() - t0 >= 290, 'io_ms=100 scaled by 3');
+    assert.equal((await getStats(server.url)).work_scale, 3);
+  } finally {
+    await server.stop();
+  }
+  const bad = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI_MAIN_PATH, 'serve', '--socket-port', '0'], { env: { ...process.env, CPDIAG_WORK_SCALE: 'fast' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /CPDIAG_WORK_SCALE=fast/);
+});
