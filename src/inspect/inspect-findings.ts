@@ -13,9 +13,9 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
     threads_by_activity: Object.fromEntries(
       Object.entries(report.threads.activity_mean).map(([k, v]) => [k, Math.round(v)]),
     ),
-    fds: { count: report.fds.count, limit: report.fds.limit ?? 0, close_wait: report.sockets.close_wait },
     drift: report.drift,
   };
+  if (report.fds.count !== null) f.fds = { count: report.fds.count, limit: report.fds.limit ?? 0, close_wait: report.sockets.close_wait };
   if (report.memory.cpu_percent !== null) f.cpu_percent_mean = report.memory.cpu_percent;
   if (report.memory.ctx_voluntary_per_s !== null) f.ctx_voluntary_per_s = report.memory.ctx_voluntary_per_s;
   if (report.memory.ctx_involuntary_per_s !== null) f.ctx_involuntary_per_s = report.memory.ctx_involuntary_per_s;

@@ -72,7 +72,8 @@ export interface InspectReport {
     syscall_unreadable: number;
   };
   fds: {
-    count: number;
+    /** null when /proc/PID/fd could not be read (then by_type is all zeros and meaningless). */
+    count: number | null;
     limit: number | null;
     /** count / limit */
     usage: number | null;
@@ -203,7 +204,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   const times = samples.map((s) => s.t_s);
   const drift: InspectReport['drift'] = {};
   drift.rss_bytes = estimateDrift('rss_bytes', times, samples.map((s) => s.process.status.vmRssBytes));
-  drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds));
+  if (lp.fdsReadable) drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds));
   drift.threads = estimateDrift('threads', times, samples.map((s) => s.threads.length));
 
   const server = buildServerSummary(samples, ctx.statsUrl);
@@ -247,9 +248,9 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       syscall_unreadable: syscallUnreadable,
     },
     fds: {
-      count: lp.fds,
+      count: lp.fdsReadable ? lp.fds : null,
       limit: lp.fdLimit,
-      usage: lp.fdLimit ? round(lp.fds / lp.fdLimit, 4) : null,
+      usage: lp.fdLimit && lp.fdsReadable ? round(lp.fds / lp.fdLimit, 4) : null,
       by_type: lp.fdsByType,
     },
     sockets: {

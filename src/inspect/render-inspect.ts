@@ -56,13 +56,15 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   const fd = r.fds;
   const types = Object.entries(fd.by_type).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
   const usage = fd.usage !== null ? ` (${(fd.usage * 100).toFixed(1)}%)` : '';
-  const fdLine = `${fd.count} of ${fd.limit ?? 'unlimited'}${usage}: ${types || 'none'}`;
+  const fdLine = fd.count === null
+    ? `unknown (the fd directory could not be read), limit ${fd.limit ?? 'unlimited'}`
+    : `${fd.count} of ${fd.limit ?? 'unlimited'}${usage}: ${types || 'none'}`;
   L.push(`${head('fds')}${fd.usage !== null && fd.usage > 0.8 ? c.red(fdLine) : fdLine}`);
   const socks = Object.entries(r.sockets.by_state).map(([k, v]) => `${k} ${v}`).join(', ') || 'no TCP sockets';
   const peers = r.sockets.top_peers.slice(0, 3).map((x) => `${x.peer} ×${x.connections}`).join(', ');
   const cw = r.sockets.close_wait > 0 ? c.yellow(` — ${r.sockets.close_wait} in CLOSE_WAIT (peer closed, we did not)`) : '';
-  L.push(`${head('sockets')}${socks}${peers ? `; peers ${peers}` : ''}${cw}`);
-  if (r.listen.length === 0) L.push(`${head('listen')}${c.dim('no listening TCP socket')}`);
+  L.push(`${head('sockets')}${fd.count === null ? c.dim('unknown (needs the fd directory)') : `${socks}${peers ? `; peers ${peers}` : ''}${cw}`}`);
+  if (r.listen.length === 0) L.push(`${head('listen')}${c.dim(fd.count === null ? 'unknown (needs the fd directory)' : 'no listening TCP socket')}`);
   for (const l of r.listen) {
     const q = `accept queue ${l.accept_queue} now, max ${l.accept_queue_max}`;
     L.push(`${head('listen')}${l.local}: ${l.accept_queue_max > 0 ? c.yellow(q) : q}, backlog ${l.backlog ?? 'unknown'}`);
@@ -70,7 +72,7 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   const m = r.memory;
   const split = m.rss_anon_bytes !== null ? ` (anon ${formatBytes(m.rss_anon_bytes)}, file ${formatBytes(m.rss_file_bytes ?? 0)})` : '';
   L.push(`${head('memory')}RSS ${formatBytes(m.rss_bytes)}${split}; CPU ${m.cpu_percent ?? '?'}% of a core; context switches ${m.ctx_voluntary_per_s ?? '?'}/s voluntary, ${m.ctx_involuntary_per_s ?? '?'}/s involuntary`);
-  L.push(`${head('drift')}RSS ${driftText(r.drift.rss_bytes, c)}; fds ${driftText(r.drift.fds, c)}; threads ${driftText(r.drift.threads, c)}`);
+  L.push(`${head('drift')}RSS ${driftText(r.drift.rss_bytes, c)}; fds ${r.drift.fds ? driftText(r.drift.fds, c) : c.dim('unknown')}; threads ${driftText(r.drift.threads, c)}`);
   if (r.server) {
     const s = r.server.last;
     L.push(`${head('server')}${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${r.server.requests_per_s !== null ? `, ${r.server.requests_per_s} req/s` : ''}` : c.dim(`no answer from ${r.server.url}`)}`);

@@ -25,6 +25,8 @@ export interface ProcessSnapshot {
   unreadable: string[];
   /** False when fdsByType, fdEntries and sockets were carried over from an earlier snapshot. */
   fdDetailFresh: boolean;
+  /** False when /proc/PID/fd could not be read (permission): the fd figures are unknown, not 0. */
+  fdsReadable: boolean;
 }
 
 export interface SnapshotOptions {
@@ -75,15 +77,17 @@ export function readProcessSnapshot(reader: ProcReader, pid: number, opts: Snaps
     return {
       pid, stat, status, threads, threadsByState, fds, fdsByType: reuse.fdsByType, fdEntries: reuse.fdEntries,
       fdLimit: limits.text !== undefined ? parseMaxOpenFiles(limits.text)?.soft ?? null : reuse.fdLimit,
-      sockets: reuse.sockets, unreadable, fdDetailFresh: false,
+      sockets: reuse.sockets, unreadable, fdDetailFresh: false, fdsReadable: true,
     };
   }
   let fdEntries: FdEntry[] = [];
+  let fdsReadable = true;
   try {
     fdEntries = reader.fds(pid);
   } catch (e) {
     if (e instanceof ProcReadError && e.failure === 'gone') throw e;
     unreadable.push(reader.path(pid, 'fd'));
+    fdsReadable = false;
   }
   const fdsByType = emptyFdCounts();
   const socketInodes = new Set<number>();
@@ -110,6 +114,7 @@ export function readProcessSnapshot(reader: ProcReader, pid: number, opts: Snaps
   return {
     pid, stat, status, threads, threadsByState, fds: fdEntries.length, fdsByType, fdEntries, fdLimit, sockets, unreadable,
     fdDetailFresh: true,
+    fdsReadable,
   };
 }
 

@@ -31,7 +31,7 @@ test('inspect of a steady process finds no drift and the fds it holds', async ()
   try {
     await child.send('fds 50');
     const { report } = await inspectProcess({ pid: child.pid, durationS: 1.5, intervalMs: 100 });
-    assert.ok(report.fds.count >= 50);
+    assert.ok((report.fds.count ?? 0) >= 50);
     assert.ok(report.fds.by_type.file >= 50);
     assert.equal(report.fds.limit, Number(/Max open files\s+(\d+)/.exec((await import('node:fs')).readFileSync(`/proc/${child.pid}/limits`, 'utf8'))![1]));
     for (const m of ['rss_bytes', 'fds', 'threads'] as const) assert.equal(report.drift[m]?.drifting, false, `${m}: ${JSON.stringify(report.drift[m])}`);
