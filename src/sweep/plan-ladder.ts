@@ -38,10 +38,13 @@ export interface CapacityPredictionInput {
 /** Predicted capacity in requests/s, or undefined when nothing is known yet. */
 export function predictCapacity(input: CapacityPredictionInput): number | undefined {
   const bySlot = input.serviceTimeMs && input.serviceTimeMs > 0 ? input.workers / (input.serviceTimeMs / 1000) : undefined;
-  // The nearest measured neighbour in workers says most about this value.
+  // The largest smaller pool measured says most: capacity rarely falls when the pool grows, and
+  // linear scaling from it bounds the gain. (A larger neighbour measured in a noisy moment would
+  // drag a refinement's prediction down.) Without a smaller one, the nearest.
   const known = input.previous.filter((p) => (p.capacity_rps ?? p.max_throughput_rps) > 0);
   if (known.length === 0) return bySlot;
-  const nearest = [...known].sort((a, b) => Math.abs(Math.log(a.workers / input.workers)) - Math.abs(Math.log(b.workers / input.workers)))[0];
+  const below = known.filter((p) => p.workers < input.workers).sort((a, b) => b.workers - a.workers);
+  const nearest = below[0] ?? [...known].sort((a, b) => Math.abs(Math.log(a.workers / input.workers)) - Math.abs(Math.log(b.workers / input.workers)))[0];
   // Capacity within the SLO, not the best throughput: an overloaded level can push throughput
   // well past what the server serves at a usable latency.
   const base = nearest.capacity_rps ?? nearest.max_throughput_rps;

@@ -90,7 +90,10 @@ export function stepDrift(probes: readonly ProbeSample[], requests: number): Swe
   const t = probes.map((p) => p.t_s);
   const out: Partial<Record<DriftEstimate['metric'], DriftEstimate>> = {};
   out.rss_bytes = estimateDrift('rss_bytes', t, probes.map((p) => p.rss_bytes), { requests });
-  const fds = estimateDrift('fds', t, probes.map((p) => p.fds - (p.fds_by_type?.socket ?? 0)), { requests });
+  // By type, not fds − sockets: the total and the types are read a moment apart, and under a
+  // ramp the socket count moves in between.
+  const nonSocket = (p: ProbeSample) => (p.fds_by_type ? p.fds_by_type.file + p.fds_by_type.pipe + p.fds_by_type.anon_inode + p.fds_by_type.other : p.fds);
+  const fds = estimateDrift('fds', t, probes.map(nonSocket), { requests });
   out.fds = { ...fds, reason: `non-socket fds: ${fds.reason ?? ''}`.trim() };
   out.threads = estimateDrift('threads', t, probes.map((p) => p.threads), { requests });
   return out;

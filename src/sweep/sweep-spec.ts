@@ -59,7 +59,7 @@ export const SWEEP_PROBE_INTERVAL_MS = 100;
 export const THREAD_POOL_PRESET = {
   values: powersOfTwo(1, 64),
   mixPath: '/work?io_ms=20&cpu_ms=1',
-  ramp: { mode: 'open', maxRps: 20000, maxLevels: 7, levelS: 1, firstWarmupS: 0.5, warmupS: 0.2 } satisfies RampSpec,
+  ramp: { mode: 'open', maxRps: 20000, maxLevels: 8, levelS: 1, firstWarmupS: 0.5, warmupS: 0.2 } satisfies RampSpec,
   budgetS: 90,
 } as const;
 
