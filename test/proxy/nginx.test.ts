@@ -22,6 +22,10 @@ before(async () => {
       res.on('close', () => clearTimeout(t));
     } else if (req.url === '/hangup') {
       req.socket.destroy();
+    } else if (req.url === '/midway') {
+      // Header and part of the body, then the connection drops: too late for a 502.
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write('x'.repeat(1000), () => setTimeout(() => req.socket.destroy(), 20));
     } else {
       res.end('ok');
     }
@@ -57,6 +61,9 @@ function status(url: string): Promise<number> {
     const req = http.get(url, { agent: false, timeout: 10_000 }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
+      // A truncated body ends in 'error'/'close' rather than 'end'.
+      res.on('error', reject);
+      res.on('close', () => { if (!res.complete) reject(new Error(`truncated response (status ${res.statusCode})`)); });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -74,9 +81,14 @@ test('200 through the proxy, 504 past proxy_read_timeout, 502 on a hang-up; the 
   const waitedMs = Date.now() - t0;
   assert.ok(waitedMs >= 900 && waitedMs < 2400, `504 after ${waitedMs} ms, near the 1 s timeout`);
   assert.equal(await status(`${proxy.url}/hangup`), 502);
+  const before = await proxy.readErrorLog();
+  assert.ok(before.premature_closes + before.upstream_resets >= 1, before.lines.join('\n'));
+  // Closing mid-body: nginx already passed on the 200; the client gets a short body, the log a close.
+  await status(`${proxy.url}/midway`).catch(() => 0);
   const log = await proxy.readErrorLog();
   assert.equal(log.upstream_timeouts, 1, log.lines.join('\n'));
-  assert.ok(log.premature_closes + log.upstream_resets >= 1, log.lines.join('\n'));
+  assert.ok(log.premature_closes > before.premature_closes, log.lines.join('\n'));
+  assert.ok(log.lines.some((l) => /upstream prematurely closed connection while reading upstream/.test(l)), log.lines.join('\n'));
   assert.ok(log.lines.some((l) => /upstream timed out \(110: Connection timed out\) while reading response header from upstream/.test(l)));
 
   const { pid, dir } = proxy;
