@@ -89,6 +89,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
   let exited = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let emitted: Promise<void> = Promise.resolve();
   let children: number[] = [];
   let lastRescanMs = -Infinity;
   let tick = 0;
@@ -153,11 +154,16 @@ export function startSampler(opts: SamplerOptions): Sampler {
       listen_queue: totals.listen.length > 0 ? totals.listen.reduce((a, l) => a + l.acceptQueue, 0) : undefined,
     };
     if (stopped && exited) return;
-    stats?.poll((s) => {
+    const answered = stats?.poll((s) => {
       sample.server = s;
     });
     samples.push(sample);
-    opts.onSample?.(sample);
+    // onSample sees the sample with its server stats: it waits for the stats answer (at most
+    // SERVER_STATS_TIMEOUT_MS), and the calls stay in sample order.
+    if (opts.onSample) {
+      const emit = opts.onSample;
+      emitted = emitted.then(() => answered).then(() => emit(sample)).catch(() => undefined);
+    }
   };
 
   const schedule = () => {
@@ -190,6 +196,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
       if (timer) clearTimeout(timer);
       await inFlight;
       await stats?.drain();
+      await emitted;
       return samples;
     },
   };

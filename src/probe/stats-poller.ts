@@ -6,8 +6,11 @@ import type { ServerStatsSample } from '../types.js';
 import { fetchServerStats } from './server-stats.js';
 
 export interface StatsPoller {
-  /** Starts a fetch unless one is in flight; `attach` receives the answer (or nothing on failure). */
-  poll(attach: (s: ServerStatsSample) => void): void;
+  /**
+   * Starts a fetch unless one is in flight; `attach` receives the answer (or nothing on failure).
+   * Returns the fetch's settlement, or undefined when none was started.
+   */
+  poll(attach: (s: ServerStatsSample) => void): Promise<void> | undefined;
   /** Waits for the in-flight fetch (bounded by its timeout). */
   drain(): Promise<void>;
 }
@@ -16,12 +19,14 @@ export function createStatsPoller(url: string, timeoutMs: number, fetcher = fetc
   let inFlight: Promise<void> | undefined;
   return {
     poll(attach) {
-      if (inFlight) return;
-      inFlight = fetcher(url, timeoutMs).then((s) => {
+      if (inFlight) return undefined;
+      const current = fetcher(url, timeoutMs).then((s) => {
         if (s) attach(s);
       }).finally(() => {
         inFlight = undefined;
       });
+      inFlight = current;
+      return current;
     },
     async drain() {
       await inFlight;

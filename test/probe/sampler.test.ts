@@ -89,3 +89,25 @@ test('sampler on a pid that does not exist calls onExit and collects nothing', a
   assert.equal(samples.length, 0);
   assert.equal(exited, true);
 });
+
+test('sampler with a stats URL: onSample gets the server view, in order; listen socket and queue', async () => {
+  const { startBundledServer } = await import('../inspect/targets.js');
+  const server = await startBundledServer(2);
+  const seen: ProbeSample[] = [];
+  const sampler = startSampler({ pid: server.pid, intervalMs: 100, statsUrl: `${server.url}/_cpdiag/stats`, onSample: (s) => seen.push(s) });
+  try {
+    await new Promise((r) => setTimeout(r, 700));
+    const samples = await sampler.stop();
+    assert.ok(samples.length >= 4);
+    assert.equal(seen.length, samples.length, 'every sample reaches onSample by stop()');
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].t_s > seen[i - 1].t_s);
+    const withStats = seen.filter((s) => s.server);
+    assert.ok(withStats.length >= 2, `${withStats.length} samples with stats`);
+    assert.equal(withStats[0].server!.threads, 2);
+    assert.equal(seen.at(-1)!.tcp_by_state.LISTEN, 1);
+    assert.equal(typeof seen.at(-1)!.listen_queue, 'number');
+  } finally {
+    await sampler.stop();
+    await server.stop();
+  }
+});
