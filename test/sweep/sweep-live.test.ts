@@ -72,3 +72,16 @@ test('a real CherryPy app through a command target: knee and recommendation; a v
   assert.ok(doc.recommendation && doc.recommendation.value !== null, doc.recommendation?.reason);
   assert.ok(doc.steps.find((x) => x.value === 8)!.threads_by_state_mean, 'thread states from /proc');
 });
+
+test('timeout sweep: a socket_timeout below the slow clients\' 1 s pause cuts them off, one above keeps them', async () => {
+  const s = resolveSweepSpec({ preset: 'timeout', scenario: parseScenario({ name: 'sweep' }), flags: { values: '0.5,3', levelS: 2.5 }, mixGiven: false });
+  assert.equal(s.refine, false);
+  const { doc } = await executeSweep({ spec: s, reportsRoot: null });
+  const short = doc.steps.find((x) => x.value === 0.5)!;
+  const long = doc.steps.find((x) => x.value === 3)!;
+  assert.ok(short.timeout && long.timeout, 'trade-off numbers per value');
+  assert.ok(short.timeout.slow_failed > 0, `cut off at 0.5 s: ${JSON.stringify(short.timeout)}`);
+  assert.equal(long.timeout.slow_failed, 0, `kept at 3 s: ${JSON.stringify(long.timeout)}`);
+  assert.ok(long.timeout.worker_seconds_held > 0);
+  assert.match(doc.recommendation!.reason, /^server\.socket_timeout = (0\.5|3): normal clients p99/);
+});
