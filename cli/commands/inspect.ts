@@ -5,6 +5,7 @@ import { parseDurationSeconds, parseInteger } from '../../src/cli/options.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { DEFAULT_INSPECT_DURATION_S, DEFAULT_INSPECT_INTERVAL_MS, inspectProcess } from '../../src/inspect/run-inspect.js';
 import { renderInspect, renderWatchLine } from '../../src/inspect/render-inspect.js';
+import type { InspectSample } from '../../src/inspect/inspect-sample.js';
 import { recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
 
 interface InspectFlags {
@@ -45,6 +46,8 @@ export function registerInspect(program: Command): void {
       process.once('SIGTERM', onSignal);
       // --watch recognises workers incrementally: each sample's pool threads join the set.
       const workers = new Set<number>();
+      // The stats answer lands on its sample after the line was due: show the latest one seen.
+      const recent: InspectSample[] = [];
       try {
         const { report } = await inspectProcess({
           pid,
@@ -58,7 +61,10 @@ export function registerInspect(program: Command): void {
               const threads: ClassifiedThread[] = s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity }));
               for (const tid of recognizeWorkers([threads], pid).tids) workers.add(tid);
               for (const tid of workers) if (!s.threads.some((t) => t.tid === tid)) workers.delete(tid);
-              process.stdout.write(`${renderWatchLine(s, workers, out)}\n`);
+              recent.push(s);
+              if (recent.length > 8) recent.shift();
+              const server = [...recent].reverse().find((x) => x.server)?.server;
+              process.stdout.write(`${renderWatchLine(s, workers, out, server)}\n`);
             }
             : undefined,
         });

@@ -2,7 +2,7 @@
 // activity, workers, fds vs limit, sockets, listen queue, memory and drift), the probable causes,
 // then the detail tables. Returns text; the caller writes it.
 import type { ChalkInstance } from 'chalk';
-import type { DriftEstimate } from '../types.js';
+import type { DriftEstimate, ServerStatsSample } from '../types.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
 
@@ -114,10 +114,10 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
 }
 
 /** One line per sample for --watch. */
-export function renderWatchLine(s: InspectSample, workers: Set<number> | undefined, c: ChalkInstance): string {
+export function renderWatchLine(s: InspectSample, workers: Set<number> | undefined, c: ChalkInstance, server: ServerStatsSample | undefined = s.server): string {
   const states = Object.entries(s.threadsByState).map(([k, v]) => `${k}${v}`).join(' ');
   const lq = s.process.sockets.listen.reduce((a, l) => a + l.acceptQueue, 0);
-  const srv = s.server ? ` | server busy ${s.server.busy}/${s.server.threads} queue ${s.server.queue}` : '';
+  const srv = server ? ` | server busy ${server.busy}/${server.threads} queue ${server.queue}` : '';
   let wk = '';
   if (workers && workers.size > 0) {
     const busy = s.threads.filter((t) => workers.has(t.tid) && !(t.activity.kind === 'lock' && t.activity.futexTimed === false)).length;
