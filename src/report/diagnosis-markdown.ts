@@ -4,7 +4,10 @@ import type { Diagnosis } from '../types.js';
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];
   if (d.causes.length === 0) {
-    out.push('No probable cause found: every signal cpdiag could measure is within its normal range.', '');
+    const measured = d.detectors.some((r) => r.status !== 'insufficient');
+    out.push(measured
+      ? 'No probable cause found: every signal cpdiag could measure is within its normal range.'
+      : 'Nothing to judge: every detector lacked data.', '');
   } else {
     out.push('| # | cause | confidence | symptom |', '| --- | --- | --- | --- |');
     d.causes.forEach((c, i) => out.push(`| ${i + 1} | ${escapeCell(c.title)} (\`${c.id}\`) | ${c.confidence_label} (${c.confidence.toFixed(2)}) | ${escapeCell(c.symptom)} |`));
@@ -13,9 +16,7 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
       out.push(`### ${i + 1}. ${c.title}`, '');
       for (const e of c.evidence) out.push(`- ✔ ${e.text}`);
       for (const e of c.against) out.push(`- ✘ ${e.text}`);
-      const [summary, ...rest] = c.fix.split('\n');
-      out.push('', `**Fix:** ${summary}`);
-      if (rest.length > 0) out.push('', '```', ...rest.map((l) => l.replace(/^ {4}/, '')), '```');
+      out.push(...renderFix(c.fix));
       if (c.source) out.push('', `_Source: ${c.source}_`);
       out.push('');
     });
@@ -27,6 +28,28 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
     out.push('', '</details>', '');
   }
   return out.join('\n');
+}
+
+/**
+ * The fix text is a summary line, then labelled snippets ("CherryPy:", "nginx:") whose lines are
+ * indented four spaces; each snippet becomes a fenced block in its language.
+ */
+function renderFix(fix: string): string[] {
+  const [summary, ...rest] = fix.split('\n');
+  const out = ['', `**Fix:** ${summary}`];
+  let open = false;
+  for (const line of rest) {
+    if (line.startsWith('    ')) {
+      out.push(line.slice(4));
+      continue;
+    }
+    if (open) out.push('```');
+    const lang = /^nginx/i.test(line) ? 'nginx' : /^cherrypy/i.test(line) ? 'python' : '';
+    out.push('', `${line.replace(/:$/, '')}:`, '', '```' + lang);
+    open = true;
+  }
+  if (open) out.push('```');
+  return out;
 }
 
 function escapeCell(text: string): string {

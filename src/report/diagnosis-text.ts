@@ -9,7 +9,10 @@ const MAX_INSUFFICIENT_LISTED = 8;
 export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance): string {
   const lines: string[] = [c.bold('Diagnosis')];
   if (d.causes.length === 0) {
-    lines.push(`  ${c.green('No probable cause found:')} every signal cpdiag could measure is within its normal range.`);
+    const measured = d.detectors.some((r) => r.status !== 'insufficient');
+    lines.push(measured
+      ? `  ${c.green('No probable cause found:')} every signal cpdiag could measure is within its normal range.`
+      : `  ${c.yellow('Nothing to judge:')} every detector lacked data (see below for what was missing).`);
   }
   d.causes.forEach((cause, i) => {
     const label = cause.confidence_label === 'high' ? c.red : cause.confidence_label === 'medium' ? c.yellow : c.dim;

@@ -14,10 +14,8 @@ export const detect: Detector = (f) => {
   const s504 = Math.max(f.proxy.status_504, errorCount(f.errors?.by_kind, 'http_504'));
   const count = s502 + s504;
   const rate = f.requests ? count / f.requests : undefined;
-  const ev = [
-    evidence('proxy_502', s502, 'responses', `${s502} responses 502 Bad Gateway from nginx`),
-    evidence('proxy_504', s504, 'responses', `${s504} responses 504 Gateway Timeout from nginx${rate !== undefined ? ` (502+504 = ${pct(rate)} of ${fmt(f.requests!)} requests)` : ''}`),
-  ];
+  const share = rate !== undefined ? ` = ${pct(rate)} of ${fmt(f.requests!)} requests` : '';
+  const ev = [evidence('proxy_gateway_errors', count, 'responses', `nginx answered ${s504} x 504 Gateway Timeout and ${s502} x 502 Bad Gateway${share}`)];
   if (count >= 1 && (rate === undefined || rate >= MIN_RATE)) return issue(id, clamp01(0.4 + (rate ?? 0.01) * 20), ev);
   return none(id, ev);
 };
