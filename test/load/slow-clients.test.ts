@@ -5,7 +5,7 @@ import net, { type AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { runLoad } from '../../src/load/run-load.js';
 import type { LoadPlan } from '../../src/types.js';
-import { basePlan, startHttpServer } from './servers.js';
+import { basePlan, startBundledServer, startHttpServer } from './servers.js';
 
 function echoLength(): Parameters<typeof startHttpServer>[0] {
   return (req, res) => {
@@ -81,5 +81,33 @@ test('an idle keep-alive holder is closed by a short socket timeout; a slow read
     assert.equal(r.errors.total, 0, JSON.stringify(r.errors));
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('against the bundled server with socket_timeout 0.5 s: slow uploaders are cut off, a brisk one completes', async (t) => {
+  const srv = await startBundledServer(['--thread-pool', '4', '--socket-timeout', '0.5']);
+  if (!srv) return t.skip('bundled server (cpdiag serve) not built yet');
+  try {
+    const r = await runLoad({
+      ...basePlan(srv.url),
+      mode: 'open',
+      rate_rps: 20,
+      duration_s: 2,
+      warmup_s: 0,
+      mix: [{ method: 'GET', path: '/work?io_ms=5' }],
+      slow_clients: [
+        { count: 2, spec: { upload_bytes_per_s: 1 }, request: { method: 'POST', path: '/upload', body_bytes: 5 } },
+        { count: 1, spec: { upload_bytes_per_s: 5000 }, request: { method: 'POST', path: '/upload', body_bytes: 1000 } },
+      ],
+    });
+    const sc = r.slow_clients!;
+    t.diagnostic(JSON.stringify(sc));
+    assert.ok(sc.failed >= 2, JSON.stringify(sc));
+    const cutOff = (sc.by_kind.closed ?? 0) + (sc.by_kind.reset ?? 0) + (sc.by_kind.http_408 ?? 0);
+    assert.equal(cutOff, sc.failed, JSON.stringify(sc));
+    assert.ok(sc.completed >= 2, JSON.stringify(sc));
+    assert.equal(r.errors.total, 0, JSON.stringify(r.errors));
+  } finally {
+    await srv.close();
   }
 });
