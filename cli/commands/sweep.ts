@@ -79,6 +79,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted 
         probeIntervalMs: opts.probeInterval as number | undefined,
         rateRps: opts.rate as number | undefined,
         slowClients: opts.slowClients as number | undefined,
+        warmupS: opts.warmup as number | undefined,
       };
       const spec = resolveSweepSpec({ preset, setting: preset ? undefined : setting, scenario, flags, mixGiven: opts.path !== undefined || base !== undefined });
       return runSweepCommand(spec, { json: Boolean(opts.json), reportsRoot: opts.report === false ? null : (opts.reportsDir as string) });

@@ -4,8 +4,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { captureEnvironment } from '../environment.js';
-import { resolveSettings } from '../config/settings.js';
-import { findSetting } from '../config/settings.js';
+import { findSetting, resolveSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { createReportDir, DocumentWriter } from '../run/record-writer.js';

@@ -95,6 +95,8 @@ export interface SweepFlags {
   /** The rate of the normal clients in a timeout sweep. */
   rateRps?: number;
   slowClients?: number;
+  /** Warm-up of the first level at each value. */
+  warmupS?: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
   const settingName = preset === 'thread-pool' ? 'thread_pool' : preset === 'timeout' ? 'socket_timeout' : (input.setting ?? section?.setting);
   if (!settingName) throw new CpdiagError('which setting? e.g. `cpdiag sweep thread_pool --values 1,2,4,8`', EXIT.USAGE, 'or a preset: `cpdiag sweep thread-pool` / `cpdiag sweep timeout`');
   const def = sweepableSetting(settingName, input.setting ? 'sweep' : 'sweep.setting');
+  if (scenario.proxy) throw new CpdiagError('sweeps do not put a proxy in front yet: drop --proxy (or the proxy: section) and sweep the server directly', EXIT.USAGE);
   const setting = def.name;
 
   let values: number[] | undefined;
@@ -161,6 +164,7 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
     levelS: flags.levelS ?? r?.step_s ?? base.levelS,
     maxLevels: flags.maxLevels ?? base.maxLevels,
   };
+  if (flags.warmupS !== undefined) ramp.firstWarmupS = flags.warmupS;
   if (flags.levels !== undefined) {
     const levels = flags.levels.split(',').map((t) => Number(t.trim()));
     if (levels.length === 0 || !levels.every((l) => Number.isFinite(l) && l > 0)) throw new CpdiagError(`--levels: expected positive numbers separated by commas, got "${flags.levels}"`, EXIT.USAGE);

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { resolveSweepSpec, sweepSpecFromScenario, THREAD_POOL_PRESET } from '../../src/sweep/sweep-spec.js';
+import { CpdiagError } from '../../src/exit-codes.js';
+
+const base = () => parseScenario({ name: 'sweep' });
+
+test('thread-pool preset: pools 1..64, the I/O-bound workload, a 90 s budget, refinement on', () => {
+  const s = resolveSweepSpec({ preset: 'thread-pool', scenario: base(), flags: {}, mixGiven: false });
+  assert.equal(s.setting, 'thread_pool');
+  assert.deepEqual(s.values, [1, 2, 4, 8, 16, 32, 64]);
+  assert.equal(s.scenario.mix[0].path, THREAD_POOL_PRESET.mixPath);
+  assert.equal(s.budgetS, 90);
+  assert.equal(s.refine, true);
+  assert.equal(s.ramp.mode, 'open');
+  assert.equal(s.sloP99Ms, 250);
+  assert.equal(s.name, 'sweep-thread_pool');
+});
+
+test('timeout preset: slow uploaders beside a fixed rate, no refinement', () => {
+  const s = resolveSweepSpec({ preset: 'timeout', scenario: base(), flags: { rateRps: 40, slowClients: 3 }, mixGiven: false });
+  assert.equal(s.setting, 'socket_timeout');
+  assert.deepEqual(s.ramp.levels, [40]);
+  assert.equal(s.scenario.slow_clients?.[0].count, 3);
+  assert.equal(s.scenario.slow_clients?.[0].upload_bytes_per_s, 1);
+  assert.equal(s.refine, false);
+});
+
+test('flags win over the scenario, the scenario over the preset', () => {
+  const scenario = parseScenario({ name: 'x', mix: [{ path: '/work?cpu_ms=5' }], sweep: { setting: 'thread_pool', values: [1, 3], ramp: { mode: 'closed', step_s: 2 } } });
+  const fromFile = sweepSpecFromScenario(scenario);
+  assert.deepEqual(fromFile.values, [1, 3]);
+  assert.equal(fromFile.ramp.mode, 'closed');
+  assert.equal(fromFile.ramp.levelS, 2);
+  assert.equal(fromFile.scenario.mix[0].path, '/work?cpu_ms=5');
+  assert.equal(fromFile.name, 'x');
+  const flagged = resolveSweepSpec({ scenario, flags: { range: '2:8:x2', rampMode: 'open', levelS: 0.5 }, mixGiven: true });
+  assert.deepEqual(flagged.values, [2, 4, 8]);
+  assert.equal(flagged.ramp.mode, 'open');
+  assert.equal(flagged.ramp.levelS, 0.5);
+});
+
+test('grid and refused combinations', () => {
+  const g = resolveSweepSpec({ setting: 'thread_pool', scenario: base(), flags: { values: '2,4', setting2: 'accepted-queue-size', values2: '-1,10' }, mixGiven: false });
+  assert.equal(g.setting2, 'accepted_queue_size');
+  assert.deepEqual(g.values2, [-1, 10]);
+  assert.equal(g.name, 'sweep-thread_pool-accepted_queue_size');
+  const bad: [string | undefined, Record<string, unknown>][] = [
+    [undefined, {}],
+    ['thread_pool', { values: '1', range: '1:2:+1' }],
+    ['thread_pool', { setting2: 'thread_pool', values2: '1' }],
+    ['thread_pool', { setting2: 'socket_timeout' }],
+    ['thread_pool', { values2: '1,2' }],
+    ['socket_queue_size', {}],
+    ['thread_pool', { levels: '10,x' }],
+  ];
+  for (const [setting, flags] of bad) {
+    assert.throws(() => resolveSweepSpec({ setting, scenario: base(), flags, mixGiven: false }), CpdiagError, JSON.stringify({ setting, flags }));
+  }
+  assert.throws(() => resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'p', proxy: { kind: 'nginx' } }), flags: {}, mixGiven: false }), /proxy/);
+});
