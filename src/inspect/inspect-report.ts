@@ -10,7 +10,7 @@ import {
 } from '../types.js';
 import type { Collection } from './collect-samples.js';
 import type { InspectSample } from './inspect-sample.js';
-import { listenKey } from './listen-backlog.js';
+import { findBacklog } from './listen-backlog.js';
 import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from './thread-activity.js';
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
@@ -198,16 +198,19 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
     port: l.port,
     accept_queue: l.acceptQueue,
     accept_queue_max: Math.max(...samples.map((s) => s.process.sockets.listen.find((x) => x.inode === l.inode)?.acceptQueue ?? 0)),
-    backlog: ctx.backlogs?.get(listenKey(l.local)) ?? null,
+    backlog: findBacklog(ctx.backlogs, l.local),
   }));
 
-  const times = samples.map((s) => s.t_s);
-  const drift: InspectReport['drift'] = {};
-  drift.rss_bytes = estimateDrift('rss_bytes', times, samples.map((s) => s.process.status.vmRssBytes));
-  if (lp.fdsReadable) drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds));
-  drift.threads = estimateDrift('threads', times, samples.map((s) => s.threads.length));
-
   const server = buildServerSummary(samples, ctx.statsUrl);
+  const times = samples.map((s) => s.t_s);
+  // With the server's request counter, growth is also given per request (a leak per request).
+  const requests = server?.requests_per_s != null ? Math.round(server.requests_per_s * dtS) : undefined;
+  const opts = requests ? { requests } : {};
+  const drift: InspectReport['drift'] = {};
+  drift.rss_bytes = estimateDrift('rss_bytes', times, samples.map((s) => s.process.status.vmRssBytes), opts);
+  if (lp.fdsReadable) drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds), opts);
+  drift.threads = estimateDrift('threads', times, samples.map((s) => s.threads.length), opts);
+
   const cpuTicksDelta = lp.stat.utimeTicks + lp.stat.stimeTicks - (fp.stat.utimeTicks + fp.stat.stimeTicks);
   const unreadable = [...new Set(samples.flatMap((s) => s.process.unreadable))];
   const syscallUnreadable = last.syscallDenied;

@@ -14,7 +14,8 @@ export function listenKey(local: string): string {
   const m = /^(.*):(\d+)$/.exec(local.trim());
   if (!m) return local;
   let host = m[1].replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (host === '*' ) host = '0.0.0.0';
+  // ss prints a dual-stack wildcard listener ([::] with v6only off) as "*".
+  if (host === '*') host = '::';
   if (host.startsWith('::ffff:')) host = host.slice(7);
   return `${host}:${m[2]}`;
 }
@@ -46,4 +47,15 @@ export function readListenBacklogs(run: RunProgram = runProgram): Map<string, nu
   const text = run('ss', ['-ltnH']);
   if (text === undefined) return undefined;
   return new Map(parseSsListen(text).map((r) => [r.local, r.sendQ]));
+}
+
+/** The backlog of one listener: by exact address, else by port when only one listener has it. */
+export function findBacklog(backlogs: Map<string, number> | undefined, local: string): number | null {
+  if (!backlogs) return null;
+  const key = listenKey(local);
+  const exact = backlogs.get(key);
+  if (exact !== undefined) return exact;
+  const port = key.slice(key.lastIndexOf(':') + 1);
+  const samePort = [...backlogs].filter(([k]) => k.endsWith(`:${port}`));
+  return samePort.length === 1 ? samePort[0][1] : null;
 }

@@ -4,7 +4,7 @@ import { parseNetTcp } from '../../src/probe/parse-net-tcp.js';
 import { parseSyscall } from '../../src/probe/parse-syscall.js';
 import { activityKey, classifyThread, groupActivities, summarizeActivities, type FdContext, type ThreadReading } from '../../src/inspect/thread-activity.js';
 import { countWorkerStates, recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
-import { listenKey, parseSsListen, readListenBacklogs } from '../../src/inspect/listen-backlog.js';
+import { findBacklog, listenKey, parseSsListen, readListenBacklogs } from '../../src/inspect/listen-backlog.js';
 import { fixture } from '../probe/fixtures-path.js';
 
 // Sockets of the captured fixture: fd 5 → inode 10828 (ESTABLISHED to 127.0.0.1:41617), fd 3 → the listener.
@@ -107,9 +107,14 @@ test('ss -ltn: backlog is Send-Q of the LISTEN row; missing ss is unknown', () =
   assert.deepEqual(parseSsListen(text), [
     { local: '127.0.0.1:44975', recvQ: 0, sendQ: 5 },
     { local: '::1:8080', recvQ: 3, sendQ: 128 },
-    { local: '0.0.0.0:80', recvQ: 0, sendQ: 511 },
+    { local: ':::80', recvQ: 0, sendQ: 511 },
   ]);
   assert.equal(listenKey('[::1]:8080'), '::1:8080');
   assert.equal(readListenBacklogs(() => undefined), undefined);
   assert.equal(readListenBacklogs(() => text)?.get('127.0.0.1:44975'), 5);
+  const backlogs = readListenBacklogs(() => text);
+  assert.equal(findBacklog(backlogs, '[::]:80'), 511, 'ss shows a dual-stack wildcard as *');
+  assert.equal(findBacklog(backlogs, '[::1]:8080'), 128);
+  assert.equal(findBacklog(backlogs, '0.0.0.0:44975'), 5, 'by port when only one listener has it');
+  assert.equal(findBacklog(undefined, '127.0.0.1:1'), null);
 });
