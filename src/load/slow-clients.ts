@@ -25,6 +25,8 @@ export interface SlowClientGroup {
 export const SLOW_CHUNK_SHARE_OF_SECOND = 0.1;
 /** Default body of a slow upload when the request names none. */
 export const SLOW_UPLOAD_DEFAULT_BYTES = 1024;
+/** A hard cap besides the phase's end (a spec with no slow part would otherwise loop at full speed). */
+const MAX_ATTEMPTS_PER_CLIENT = 100_000;
 /** Pause between attempts, so that a refusing server is not hammered in a tight loop. */
 const RETRY_PAUSE_MS = 20;
 
@@ -168,7 +170,7 @@ export async function runSlowClients(
     for (let i = 0; i < group.count; i++) {
       loops.push(
         (async () => {
-          while (!stopSignal.aborted && now() < endMs) {
+          for (let n = 0; n < MAX_ATTEMPTS_PER_CLIENT && !stopSignal.aborted && now() < endMs; n++) {
             const r = await attemptOnce(url, group, endMs, now, stopSignal);
             if ('cancelled' in r) break;
             outcome.attempted++;
