@@ -18,7 +18,17 @@ function writeConfig(name: string, text: string): string {
   return file;
 }
 
-function runServe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** dist/ rebuilt by someone else while node loads it: not what these tests are about. */
+const MODULE_LOAD_FAILURE = /ERR_MODULE_NOT_FOUND|does not provide an export|SyntaxError/;
+
+async function runServe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await runServeOnce(args);
+    if (attempt >= 3 || !MODULE_LOAD_FAILURE.test(r.stderr)) return r;
+  }
+}
+
+function runServeOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI_MAIN_PATH, 'serve', '--socket-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
