@@ -69,7 +69,7 @@ export function validateLoadPlan(plan: LoadPlan): URL {
 
 export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promise<LoadResult> {
   const url = validateLoadPlan(plan);
-  const mix = buildMix(plan.mix);
+  const mix = buildMix(plan.mix ?? []);
   const now = opts.now ?? (() => performance.now());
   const windowMs = plan.window_ms !== undefined && plan.window_ms > 0 ? plan.window_ms : DEFAULT_WINDOW_MS;
   const startedAt = new Date().toISOString();
