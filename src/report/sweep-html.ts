@@ -54,7 +54,8 @@ function chartData(doc: SweepDocument) {
       capacity: s.capacity_rps,
       levels: s.levels.map((l) => ({ x: l.offered_rps ?? l.throughput_rps, p50: l.latency_ms.p50, p90: l.latency_ms.p90, p99: l.latency_ms.p99, max: l.latency_ms.max })),
       saturation: s.saturation ? { all_busy: s.saturation.all_busy_share, queue_p50: s.saturation.queue_p50, queue_p99: s.saturation.queue_p99, queue_max: s.saturation.queue_max, listen_max: s.saturation.listen_queue_max ?? null } : null,
-      probes: s.probes.map((p) => [p.t_s, p.rss_bytes, p.fds, p.threads]),
+      // fds other than sockets: what the drift line is fitted to (sockets follow the ramp's connections).
+      probes: s.probes.map((p) => [p.t_s, p.rss_bytes, p.fds_by_type ? p.fds_by_type.file + p.fds_by_type.pipe + p.fds_by_type.anon_inode + p.fds_by_type.other : p.fds, p.threads]),
       drift: Object.fromEntries(Object.entries(s.drift ?? {}).map(([k, d]) => [k, d ? { slope: d.slope_per_s, drifting: d.drifting } : null])),
       timeout: s.timeout ?? null,
     })),
@@ -114,7 +115,7 @@ const PAGE_SCRIPT = String.raw`
 
   // Resources over the sweep's time: each step placed at its start, with its Theil-Sen drift line.
   var t0 = D.steps.length ? Date.parse(D.steps[0].started_at) : 0;
-  [['chart-rss', 1, 'RSS (MiB)', 1 / 1048576, 'rss_bytes'], ['chart-fds', 2, 'open file descriptors', 1, 'fds'], ['chart-threads', 3, 'OS threads', 1, 'threads']].forEach(function (spec) {
+  [['chart-rss', 1, 'RSS (MiB)', 1 / 1048576, 'rss_bytes'], ['chart-fds', 2, 'open fds other than sockets', 1, 'fds'], ['chart-threads', 3, 'OS threads', 1, 'threads']].forEach(function (spec) {
     if (!document.getElementById(spec[0])) return;
     var rsets = [];
     D.steps.forEach(function (s, i) {

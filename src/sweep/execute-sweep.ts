@@ -45,6 +45,8 @@ export interface SweepOutcome {
   allFailed: boolean;
 }
 
+/** Levels never shrink below half their planned length to meet the budget: p99 needs the requests. */
+const MIN_LEVEL_SCALE = 0.5;
 /** A first guess of one step's seconds, for the ETA before any step has finished. */
 const FIRST_STEP_GUESS_S = 7;
 
@@ -106,8 +108,23 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     const progress = (load?: string) =>
       opts.onProgress?.({ stepIndex: index, stepCount: count, value: pair.value, value2: pair.value2, load, elapsedS: elapsedS(), etaS: perStepS * (count - index) });
     progress();
+    // Budget: when the planned steps would overrun it at the pace so far, later steps get shorter
+    // levels (never under half): a slow, loaded machine still finishes near its budget.
+    let stepSpec = spec;
+    if (spec.budgetS !== undefined && done.length > 0 && pair.origin === 'plan') {
+      const remaining = count - index;
+      const left = spec.budgetS - elapsedS();
+      const projected = remaining * perStepS;
+      if (projected > left) {
+        const scale = Math.max(MIN_LEVEL_SCALE, Math.min(1, left / projected));
+        stepSpec = { ...spec, ramp: { ...spec.ramp, levelS: round(spec.ramp.levelS * scale) } };
+        if (!doc.events.some((e) => e.message.startsWith('levels shortened'))) {
+          doc.events.push({ t_s: round(elapsedS()), kind: 'note', message: `levels shortened to ${stepSpec.ramp.levelS} s from ${spec.setting}=${pair.value} on to stay within the ${spec.budgetS} s budget` });
+        }
+      }
+    }
     const step = await runSweepStep({
-      spec,
+      spec: stepSpec,
       value: pair.value,
       value2: pair.value2,
       settings,
