@@ -115,11 +115,18 @@ function matchValue(signal: CauseSignal, d: DetectorResult | undefined): number 
 function matchedEvidence(signals: CauseSignal[], byId: Map<string, DetectorResult>): Evidence[] {
   const out: Evidence[] = [];
   const seen = new Set<string>();
+  // Two detectors may cite the same measured fact (e.g. the busy share): say it once.
+  const facts = new Set<string>();
   for (const s of signals) {
     const d = byId.get(s.detector);
     if (!d || matchValue(s, d) <= 0 || seen.has(d.detector)) continue;
     seen.add(d.detector);
-    out.push(...d.evidence);
+    for (const e of d.evidence) {
+      const key = `${e.signal}=${e.value}`;
+      if (facts.has(key)) continue;
+      facts.add(key);
+      out.push(e);
+    }
   }
   return out;
 }

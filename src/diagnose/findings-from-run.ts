@@ -5,6 +5,9 @@ import { estimateDrift, MIN_DRIFT_SAMPLES, type DriftMetric } from '../analysis/
 import { summarizeSaturation } from '../analysis/saturation.js';
 import type { DriftEstimate, Findings, ProbeSample, RequestSpec, RunRecord } from '../types.js';
 
+/** Requests in the server (Little) at least this many times the pool: the pool is never idle. */
+const LITTLE_SATURATED_FACTOR = 1.5;
+
 export function findingsFromRun(run: RunRecord): Findings {
   const f: Findings = { source: 'run', settings: run.settings, events: run.events };
   const summary = run.summary;
@@ -48,6 +51,14 @@ export function findingsFromRun(run: RunRecord): Findings {
         f.service_time_ms = (f.saturation.busy_mean / f.throughput_rps) * 1000;
       }
     }
+  }
+  // No pool statistics (a plain CherryPy app): if Little's law puts half again more requests in the
+  // server than it has workers, the pool is busy throughout, so each worker completes
+  // throughput / pool requests a second, and the service time is pool / throughput.
+  const pool = run.settings?.thread_pool;
+  if (f.service_time_ms === undefined && pool && f.throughput_rps && f.latency_ms) {
+    const inServer = f.throughput_rps * (f.latency_ms.mean / 1000);
+    if (inServer >= LITTLE_SATURATED_FACTOR * pool) f.service_time_ms = (pool / f.throughput_rps) * 1000;
   }
   // The floor a request costs without waiting: the server's own service time when known,
   // otherwise the fastest request seen.

@@ -60,3 +60,20 @@ test('a run cut short with no probes and no summary still gives findings (detect
   assert.deepEqual(d.causes, []);
   assert.ok(d.insufficient.some((i) => i.detector === 'pool-saturated'));
 });
+
+test('no pool statistics (a plain CherryPy app): Little\'s law infers the full pool and the service time', () => {
+  const run = syntheticRun({ saturated: true });
+  for (const p of run.probes) delete p.server;
+  const f = findingsFromRun(run);
+  assert.equal(f.saturation, undefined);
+  // 400 req/s x 55 ms = 22 requests in the server for 8 workers: busy throughout, S = 8 / 400 s.
+  assert.ok(Math.abs(f.service_time_ms! - 20) < 1e-9);
+  const d = diagnose(f);
+  assert.equal(d.causes[0].id, 'pool-too-small');
+  assert.ok(d.causes[0].evidence.some((e) => /22 requests in the server on average \(Little: 400 req\/s x 55 ms\) for 8 workers/.test(e.text)));
+  assert.equal(new Set(d.causes[0].evidence.map((e) => `${e.signal}=${e.value}`)).size, d.causes[0].evidence.length, 'each fact once');
+  // And a quiet run without statistics stays quiet.
+  const quiet = syntheticRun();
+  for (const p of quiet.probes) delete p.server;
+  assert.deepEqual(diagnose(findingsFromRun(quiet)).causes, []);
+});

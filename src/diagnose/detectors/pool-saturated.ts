@@ -16,6 +16,13 @@ const QUEUE_P99_ISSUE = 1;
 const LISTEN_QUEUE_ISSUE = 3;
 /** An inspect snapshot is one instant, so "all busy now" is weaker than a share over a run. */
 const SNAPSHOT_STRENGTH = 0.6;
+/**
+ * Without the server's own statistics (a plain CherryPy app), Little's law still tells: requests
+ * in the server = throughput × mean latency. Half again more than the workers means requests
+ * wait for a worker most of the time. Inferred, so never as strong as sampled statistics.
+ */
+const LITTLE_OVER_POOL_ISSUE = 1.5;
+const LITTLE_MAX_STRENGTH = 0.8;
 
 export const detect: Detector = (f) => {
   const s = f.saturation;
@@ -44,5 +51,18 @@ export const detect: Detector = (f) => {
     const ev = [evidence('busy_workers_share', busyShare, 'share', `${w.total - w.idle} of ${w.total} workers busy at the snapshot (${w.idle} idle)`)];
     return w.idle === 0 ? issue(id, SNAPSHOT_STRENGTH, ev) : none(id, ev);
   }
+  const inSystem = requestsInServer(f);
+  const pool = f.settings?.thread_pool;
+  if (inSystem !== undefined && pool && pool > 0) {
+    const ev = [evidence('requests_in_server', inSystem, 'requests',
+      `${fmt(inSystem)} requests in the server on average (Little: ${fmt(f.throughput_rps!)} req/s x ${fmt(f.latency_ms!.mean)} ms) for ${pool} workers`)];
+    return inSystem >= LITTLE_OVER_POOL_ISSUE * pool ? issue(id, Math.min(LITTLE_MAX_STRENGTH, 0.4 + 0.1 * (inSystem / pool)), ev) : none(id, ev);
+  }
   return insufficient(id, ['saturation', 'worker_threads']);
 };
+
+/** Little's law over a run's client-side figures; undefined when they are not known. */
+export function requestsInServer(f: { source: string; throughput_rps?: number; latency_ms?: { mean: number } }): number | undefined {
+  if (f.source !== 'run' || !f.throughput_rps || !f.latency_ms) return undefined;
+  return f.throughput_rps * (f.latency_ms.mean / 1000);
+}
