@@ -1,6 +1,6 @@
 // A child process the probe tests control through stdin: "fds N" opens N descriptors, "threads N"
 // starts N worker threads (each parked forever), "alloc MB" allocates and touches MB of memory,
-// "spin MS" burns CPU, "child" starts a grandchild `sleep 30`. It answers "ok <what>" per command.
+// "spin MS" burns MS of CPU time (however long that takes on a loaded machine), "child" starts a grandchild `sleep 30`. It answers "ok <what>" per command.
 // Kept inline (node -e) so that the test runner does not mistake it for a test file.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,7 +17,7 @@ rl.on('line', (line) => {
   if (cmd === 'fds') { for (let i = 0; i < n; i++) held.push(fs.openSync('/dev/null', 'r')); }
   else if (cmd === 'threads') { for (let i = 0; i < n; i++) held.push(new Worker('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', { eval: true })); }
   else if (cmd === 'alloc') { held.push(Buffer.alloc(n * 1024 * 1024).fill(7)); }
-  else if (cmd === 'spin') { const end = Date.now() + n; while (Date.now() < end) {} }
+  else if (cmd === 'spin') { const c0 = process.cpuUsage(); const used = () => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; }; while (used() < n) {} }
   else if (cmd === 'child') { const c = spawn('sleep', ['30'], { stdio: 'ignore' }); held.push(c); process.stdout.write('ok child ' + c.pid + '\\n'); return; }
   else if (cmd === 'exit') { process.exit(0); }
   process.stdout.write('ok ' + cmd + '\\n');

@@ -42,10 +42,19 @@ test('sampler follows fds, threads, RSS and CPU of a process as it changes, then
     const afterAlloc = await waitForSample(sampler.samples, (s) => s.rss_bytes >= base.rss_bytes + 60 * 1024 * 1024);
     assert.ok((afterAlloc.rss_anon_bytes ?? 0) >= 60 * 1024 * 1024);
 
-    // Two back-to-back spins keep the child busy across whole sample intervals.
-    const spin = child.send('spin 600');
-    await waitForSample(sampler.samples, (s) => s.cpu_percent >= 40, 3000);
-    await spin;
+    // 400 ms of CPU: the samples' CPU% integrated over time must account for most of it, however
+    // the busy machine spreads it out.
+    const from = sampler.samples.length;
+    await child.send('spin 400');
+    const spinEnd = sampler.samples.length;
+    await waitForSample(sampler.samples, () => sampler.samples.length >= spinEnd + 3, 3000);
+    const window = sampler.samples.slice(Math.max(1, from));
+    let cpuS = 0;
+    for (let i = 0; i < window.length; i++) {
+      const prev = i === 0 ? sampler.samples[Math.max(0, from - 1)] : window[i - 1];
+      cpuS += (window[i].cpu_percent / 100) * (window[i].t_s - prev.t_s);
+    }
+    assert.ok(cpuS >= 0.25 && cpuS <= 0.8, `integrated CPU ${cpuS.toFixed(3)} s for a 0.4 s spin`);
 
     const times = sampler.samples.map((s) => s.t_s);
     for (let i = 1; i < times.length; i++) assert.ok(times[i] > times[i - 1], 't_s increases');
