@@ -76,13 +76,20 @@ export async function startNginxProxy(opts: NginxProxyOptions): Promise<NginxPro
       return await startOnce(nginx, upstream, opts, await pickFreePort());
     } catch (e) {
       lastError = e;
-      if (!(e instanceof PortTakenError)) throw e;
+      if (!(e instanceof RetryableStartError)) throw e;
     }
   }
   throw lastError instanceof Error ? new CpdiagError(`nginx could not bind a port: ${lastError.message}`, EXIT.TARGET_FAILED) : lastError;
 }
 
-class PortTakenError extends Error {}
+/** A start that failed for a reason another attempt fixes (port taken in a race, an old nginx). */
+class RetryableStartError extends Error {}
+
+/**
+ * `-e FILE` (nginx ≥ 1.19.5) keeps nginx's start-up errors out of /var/log/nginx; an older nginx
+ * refuses the flag, and is then started without it.
+ */
+let earlyErrorLogFlag = true;
 
 async function startOnce(nginx: string, upstream: { host: string; port: number }, opts: NginxProxyOptions, port: number): Promise<NginxProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'cpdiag-nginx-'));
@@ -108,7 +115,8 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
   const stderrFd = openSync(join(dir, 'stderr.log'), 'w');
   let child: ChildProcess;
   try {
-    child = spawn(nginx, ['-p', dir, '-c', conf, '-e', errorLog, '-g', 'daemon off; master_process on;'], {
+    const early = earlyErrorLogFlag ? ['-e', errorLog] : [];
+    child = spawn(nginx, ['-p', dir, '-c', conf, ...early, '-g', 'daemon off; master_process on;'], {
       stdio: ['ignore', stderrFd, stderrFd],
     });
   } finally {
@@ -157,7 +165,11 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
   } catch (e) {
     const why = `${readText(join(dir, 'stderr.log'))}\n${readText(errorLog)}`.trim();
     await stop();
-    if (/Address already in use/.test(why)) throw new PortTakenError(why.split('\n').pop() ?? 'address in use');
+    if (/Address already in use/.test(why)) throw new RetryableStartError(why.split('\n').pop() ?? 'address in use');
+    if (earlyErrorLogFlag && /invalid option: "?e"?/.test(why)) {
+      earlyErrorLogFlag = false;
+      throw new RetryableStartError('nginx without -e: retry');
+    }
     const detail = why.split('\n').filter(Boolean).pop() ?? (e instanceof Error ? e.message : String(e));
     throw new CpdiagError(`nginx did not start: ${detail}`, EXIT.TARGET_FAILED);
   }
