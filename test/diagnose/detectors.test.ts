@@ -109,3 +109,18 @@ test('rss-drift: a shrinking or non-drifting estimate is not a leak', () => {
   f.drift = { rss_bytes: { ...risingDrift('rss_bytes', 5000), drifting: false } };
   assert.equal(DETECTORS.find((d) => d.id === 'rss-drift')!.detect(f).status, 'none');
 });
+
+test('gil-bound: half a core with a full pool is ambiguous without a sweep, settled by one', () => {
+  const gil = DETECTORS.find((d) => d.id === 'gil-bound')!.detect;
+  const f = healthyFindings();
+  f.cpu_percent_mean = 60;
+  f.saturation = { ...f.saturation!, all_busy_share: 0.9, queue_p99: 6 };
+  delete f.pool_scaling;
+  const unsure = gil(f);
+  assert.equal(unsure.status, 'insufficient');
+  assert.match(unsure.missing![0], /pool_scaling/);
+  f.pool_scaling = { values: [2, 8, 32], capacity_rps: [170, 175, 172], p99_ms: [1, 2, 3] };
+  assert.equal(gil(f).status, 'issue');
+  f.pool_scaling = { values: [2, 8, 32], capacity_rps: [90, 350, 1200], p99_ms: [1, 2, 3] };
+  assert.equal(gil(f).status, 'none');
+});

@@ -12,13 +12,16 @@ export const id = 'gil-bound';
  */
 const ONE_CORE_LOW_PERCENT = 70;
 /**
- * With the pool saturated, half a core is already suspicious: on a shared machine other processes
- * take CPU from a GIL-bound process (measured here: 57% of a core for the GIL fault while other
- * load ran). Weaker evidence than a full core.
+ * Half a core to "one core" with every worker busy is ambiguous from one run: on a shared machine
+ * a GIL-bound process gets only part of a core (measured here: 57-67% for the GIL fault while other
+ * load ran), but an I/O-bound pool's own per-request overhead also reaches it (54% for 430 req/s
+ * through nginx). Only how capacity reacts to the pool size tells them apart, so without a sweep
+ * the detector says so instead of guessing.
  */
-const HALF_CORE_SATURATED_PERCENT = 50;
-const HALF_CORE_STRENGTH = 0.5;
+const AMBIGUOUS_LOW_PERCENT = 50;
 const ONE_CORE_STRENGTH = 0.7;
+/** A flat sweep settles the ambiguous band in favour of the GIL. */
+const AMBIGUOUS_FLAT_STRENGTH = 0.6;
 const ONE_CORE_HIGH_PERCENT = 120;
 /** When half of a request's service time is CPU, the GIL serialises half of all work. */
 const CPU_SHARE_OF_SERVICE_ISSUE = 0.5;
@@ -32,6 +35,7 @@ export const detect: Detector = (f) => {
   let available = 0;
   let strength = 0;
   let positive = false;
+  let ambiguous = false;
 
   // The GIL is a ceiling only when the load reaches it: with workers free, it costs nothing.
   const s = f.saturation;
@@ -41,15 +45,12 @@ export const detect: Detector = (f) => {
     const cpu = f.cpu_percent_mean;
     const pinned = cpu >= ONE_CORE_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
     const saturated = !!s && s.all_busy_share >= BUSY_SHARE_LOADED;
-    const half = saturated && cpu >= HALF_CORE_SATURATED_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
-    const note = pinned && loaded ? ' (pinned at one core under load)' : half ? ' (about one core\'s worth while every worker is busy)' : '';
+    ambiguous = !(pinned && loaded) && saturated && cpu >= AMBIGUOUS_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
+    const note = pinned && loaded ? ' (pinned at one core under load)' : ambiguous ? ' with every worker busy: the GIL, or per-request overhead?' : '';
     ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${fmt(cpu)}% of one core while ${f.cores} cores exist${note}`));
     if (pinned && loaded) {
       positive = true;
       strength = Math.max(strength, ONE_CORE_STRENGTH);
-    } else if (half) {
-      positive = true;
-      strength = Math.max(strength, HALF_CORE_STRENGTH);
     }
   }
   if (f.cpu_time_per_request_ms !== undefined && f.service_time_ms !== undefined && f.service_time_ms > 0) {
@@ -64,12 +65,17 @@ export const detect: Detector = (f) => {
   if (available === 0) return insufficient(id, ['cpu_percent_mean', 'cores', 'cpu_time_per_request_ms', 'service_time_ms']);
 
   const p = f.pool_scaling;
-  if (p && p.values.length >= 2) {
-    const eff = scalingEfficiency(p.values, p.capacity_rps);
-    if (eff !== undefined) {
-      ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${pct(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p.values)} to ${Math.max(...p.values)}`));
-      if (positive && eff <= FLAT_SCALING_EFFICIENCY) strength += 0.3;
+  const eff = p && p.values.length >= 2 ? scalingEfficiency(p.values, p.capacity_rps) : undefined;
+  if (eff !== undefined) {
+    ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${pct(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p!.values)} to ${Math.max(...p!.values)}`));
+    if (positive && eff <= FLAT_SCALING_EFFICIENCY) strength += 0.3;
+    if (!positive && ambiguous && eff <= FLAT_SCALING_EFFICIENCY) {
+      positive = true;
+      strength = AMBIGUOUS_FLAT_STRENGTH;
     }
+  }
+  if (!positive && ambiguous && eff === undefined) {
+    return insufficient(id, ['pool_scaling (CPU near a core with a full pool: the GIL or per-request overhead; a pool sweep tells)'], ev);
   }
   return positive ? issue(id, strength, ev) : none(id, ev);
 };
