@@ -66,6 +66,10 @@ export interface LadderPoint {
 export const BISECT_RATIO = 1.2;
 export const MAX_BISECTIONS = 2;
 
+/** When the stop rule fires while the SLO still holds (a low floor), climb by this much, at most twice. */
+export const CLIMB_PAST_KNEE_FACTOR = 1.15;
+export const MAX_CLIMBS_PAST_KNEE = 2;
+
 /** Descents and bisections together (levels below a rate already tried): bounds the ladder's back-and-forth. */
 export const MAX_BACKTRACKS = MAX_DESCENTS + MAX_BISECTIONS;
 
@@ -92,6 +96,14 @@ export function nextLevelRps(predictedRps: number, history: readonly LadderPoint
     return clamped > current ? clamped : null;
   }
   const withinSlo = history.filter((h) => h.withinSlo ?? h.ok).map((h) => h.offered_rps);
+  const top = history.reduce((a, h) => (h.offered_rps > a.offered_rps ? h : a));
+  const broken = history.filter((h) => !h.ok).length;
+  if ((top.withinSlo ?? top.ok) && broken <= MAX_CLIMBS_PAST_KNEE) {
+    // Past the knee (p99 far above its floor) but still within the SLO: the SLO's capacity lies
+    // above, so take one more step up.
+    const next = clampRate(top.offered_rps * CLIMB_PAST_KNEE_FACTOR, opts.maxRps);
+    return next > top.offered_rps ? next : null;
+  }
   if (withinSlo.length === 0) {
     const descents = history.filter((h, i) => i > 0 && h.offered_rps < Math.min(...tried.slice(0, i))).length;
     if (descents >= MAX_DESCENTS) return null;

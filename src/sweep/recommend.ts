@@ -12,6 +12,8 @@ export const NEAR_BEST_SHARE = 0.95;
  * curve that grows 8× and then saturates "flat".)
  */
 export const FLAT_MAX_GAIN = 1.5;
+/** Within a flat curve, values within 15% of the best count as equal (1-s levels on a shared machine vary that much). */
+export const FLAT_NEAR_BEST_SHARE = 0.85;
 export const FLAT_MIN_RANGE = 4;
 /**
  * The smallest pool cpdiag recommends: with one worker, one slow client or one slow request
@@ -51,7 +53,8 @@ export function recommendPool(views: readonly StepView[], opts: { setting: strin
   const flat = opts.isPool && ok.length >= 3 && range >= FLAT_MIN_RANGE && best <= FLAT_MAX_GAIN * caps[0];
 
   if (flat) {
-    const near = ok.filter((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best);
+    // On a flat curve the differences are noise, so "as good as the best" is looser.
+    const near = ok.filter((v) => v.capacity_rps! >= FLAT_NEAR_BEST_SHARE * best);
     const rec = near.find((v) => v.value >= MIN_RECOMMENDED_POOL) ?? near[0];
     const lo = Math.min(...caps);
     const floorNote = rec.value >= MIN_RECOMMENDED_POOL && near[0].value < MIN_RECOMMENDED_POOL ? ` (not ${near[0].value}, so that one slow request cannot block every other)` : '';

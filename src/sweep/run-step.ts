@@ -7,6 +7,7 @@ import type { ServerSettings } from '../config/settings.js';
 import { measurePhase } from '../run/measure-phase.js';
 import { planFromScenario } from '../run/plan-from-scenario.js';
 import { startTarget } from '../target/start-target.js';
+import { fetchServerStats } from '../probe/server-stats.js';
 import type { RunningTarget, TargetSpec } from '../target/target.js';
 import type { LoadPlan, ProbeSample, RunEvent, SweepLevel, SweepStep } from '../types.js';
 import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, type LadderPoint } from './plan-ladder.js';
@@ -177,10 +178,13 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       ctx.onLevel?.(result.level, step.levels.length - 1);
       const points = step.levels.map(rampPoint);
       const latest = points[points.length - 1];
-      const stop = levelStopReason(latest, points, spec.sloP99Ms, spec.maxErrorRate);
+      const stop = levelStopReason(latest, points, spec.sloP99Ms, spec.maxErrorRate, serviceTimeMs !== undefined ? FLOOR_PER_SERVICE_TIME * serviceTimeMs : undefined);
       history.push({ offered_rps: latest.offered_rps, ok: stop === null, withinSlo: withinSlo(latest, spec.sloP99Ms, spec.maxErrorRate) });
       if (stop !== null && step.ramp_stop_reason === undefined) step.ramp_stop_reason = stop;
       if (fixed && stop !== null) break;
+      // An overloaded level leaves a backlog behind (requests the client gave up on are still
+      // queued in the server): let it drain, or the next level measures the last one's queue.
+      if (stop !== null) await waitForDrain(target, result.level, workers, ctx.signal);
     }
     if (!fixed && step.ramp_stop_reason === undefined && step.levels.length > 0) {
       step.ramp_stop_reason = `the ladder ended (${step.levels.length} levels) before the knee was clearly passed`;
@@ -198,6 +202,38 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
   }
 }
 
+/** Longest wait for a server to work off an overloaded level's backlog. */
+export const MAX_DRAIN_S = 3;
+const DRAIN_POLL_MS = 100;
+
+/**
+ * Waits until the server's queue is empty (from its stats, when it has them) or, without stats,
+ * for as long as the unserved requests take at the measured throughput; at most MAX_DRAIN_S.
+ */
+async function waitForDrain(target: RunningTarget, level: SweepLevel, workers: number, signal?: AbortSignal): Promise<void> {
+  const deadline = performance.now() + MAX_DRAIN_S * 1000;
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  if (target.statsUrl) {
+    while (performance.now() < deadline && !signal?.aborted && !target.hasExited()) {
+      const stats = await fetchServerStats(target.statsUrl, 500);
+      if (stats && stats.queue === 0 && stats.busy < workers) return;
+      await pause(DRAIN_POLL_MS);
+    }
+    return;
+  }
+  const offered = (level.offered_rps ?? level.throughput_rps) * level.duration_s;
+  const unserved = Math.max(0, offered - level.goodput_rps * level.duration_s);
+  const drainS = Math.min(MAX_DRAIN_S, unserved / Math.max(level.throughput_rps, 1));
+  if (drainS > 0.05 && !signal?.aborted) await pause(drainS * 1000);
+}
+
+/**
+ * The p99 floor is at most this many service times. Without it, a first level that is already
+ * past the knee would be its own floor (an open loop's throughput keeps up with the offered rate
+ * even then, since late responses still count), and the ladder would climb on.
+ */
+export const FLOOR_PER_SERVICE_TIME = 2;
+
 /**
  * Beyond this multiple of the SLO's p99 the capacity within the SLO is known and the knee passed:
  * further levels only lengthen the queue (and the drain after the level).
@@ -208,9 +244,9 @@ export const STOP_SLO_FACTOR = 4;
  * Analysis' stop rules (rampStopReason) for one level, against the floor: the lowest p99 among the
  * three lightest levels. (A median would be pulled up by a loaded level while the ladder is short.)
  */
-export function levelStopReason(p: RampPoint, all: readonly RampPoint[], sloP99Ms: number, maxErrorRate: number): string | null {
+export function levelStopReason(p: RampPoint, all: readonly RampPoint[], sloP99Ms: number, maxErrorRate: number, floorHintMs?: number): string | null {
   const lightest = [...all].sort((a, b) => a.offered_rps - b.offered_rps).slice(0, 3);
-  const floor = Math.min(...lightest.map((x) => x.p99_ms));
+  const floor = Math.min(...lightest.map((x) => x.p99_ms), floorHintMs ?? Infinity);
   const reason = rampStopReason([p], floor, { maxErrorRate });
   if (reason !== null) return reason;
   if (p.p99_ms > STOP_SLO_FACTOR * sloP99Ms) return `p99 ${fmtRate(p.p99_ms)} ms is over ${STOP_SLO_FACTOR}× the SLO of ${sloP99Ms} ms at ${fmtRate(p.offered_rps)} rps`;

@@ -109,3 +109,15 @@ test('ladder: past the knee with nothing within the SLO, it steps down below the
   assert.equal(nextLevelRps(460, history, { maxLevels: 8, maxRps: 1e5 }), 130);
   assert.equal(nextLevelRps(460, history, { maxLevels: 3, maxRps: 1e5 }), null);
 });
+
+test('ladder: past the knee by the floor rule but still within the SLO, it climbs on (twice at most)', () => {
+  const history: LadderPoint[] = [
+    { offered_rps: 50, ok: true, withinSlo: true },
+    { offered_rps: 110, ok: true, withinSlo: true },
+    { offered_rps: 140, ok: false, withinSlo: true },
+  ];
+  assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), 160);
+  history.push({ offered_rps: 160, ok: false, withinSlo: false });
+  // Now the SLO is crossed between 140 and 160: under 1.2×, done.
+  assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), null);
+});
