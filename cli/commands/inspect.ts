@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
 import { out } from '../../src/cli/output.js';
 import { parseDurationSeconds, parseInteger } from '../../src/cli/options.js';
@@ -33,8 +33,10 @@ export function registerInspect(program: Command): void {
     .command('inspect')
     .description('Read a live process from /proc: threads and what they block in, fds vs limit, sockets, listen queue, memory, drift, probable causes.')
     .argument('<pid>', 'process id', parseInteger(1))
-    .option('--duration <time>', `observation window, e.g. 3s, 500ms, 1m (default ${DEFAULT_INSPECT_DURATION_S}s)`, parseDurationSeconds, DEFAULT_INSPECT_DURATION_S)
-    .option('--interval <time>', `time between samples (default ${DEFAULT_INSPECT_INTERVAL_MS}ms)`, (t: string) => parseDurationSeconds(t) * 1000, DEFAULT_INSPECT_INTERVAL_MS)
+    .addOption(new Option('--duration <time>', 'observation window, e.g. 3s, 500ms, 1m')
+      .argParser(parseDurationSeconds).default(DEFAULT_INSPECT_DURATION_S, `${DEFAULT_INSPECT_DURATION_S}s`))
+    .addOption(new Option('--interval <time>', 'time between samples, e.g. 250ms, 1s')
+      .argParser((t: string) => parseDurationSeconds(t) * 1000).default(DEFAULT_INSPECT_INTERVAL_MS, `${DEFAULT_INSPECT_INTERVAL_MS}ms`))
     .option('--watch', 'print a line per sample until Ctrl-C, then a summary (exit 130)')
     .option('--stats <url>', "the server's own stats JSON on loopback: bundled /_cpdiag/stats, cheroot statistics or CherryPy /cpstats/data")
     .option('--json', `print the ${'cpdiag.inspect/1'} JSON document instead of text`)
