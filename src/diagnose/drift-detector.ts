@@ -28,7 +28,10 @@ export function detectDrift(f: Findings, metric: DriftEstimate['metric'], id: st
   const why = d.reason ? `: ${d.reason}` : '';
   const ev = [evidence(`${metric}_slope_per_s`, d.slope_per_s, `${l.unit}/s`,
     `${l.name} ${d.growth >= 0 ? 'grew' : 'changed'} ${l.scale(d.growth)} over the run (${l.scale(d.slope_per_s)}/s${ci}, ${d.samples} samples${perReq})${d.drifting ? '' : why}`)];
-  if (metric === 'rss_bytes' && d.drifting && f.rss_bytes !== undefined && !((f.duration_s ?? 0) >= SHORT_RUN_S)) {
+  if (metric === 'rss_bytes' && d.drifting && !((f.duration_s ?? 0) >= SHORT_RUN_S)) {
+    if (f.rss_bytes === undefined) {
+      return insufficient(id, [`rss_bytes (to tell growth in a window under ${SHORT_RUN_S} s from warm-up)`], ev);
+    }
     const share = d.growth / Math.max(1, f.rss_bytes - d.growth);
     if (share < SHORT_RUN_RSS_GROWTH_SHARE) {
       ev.push(evidence('rss_growth_share', share, 'share', `growth is ${fmt(share * 100)}% of the RSS in a run of ${fmt(f.duration_s ?? 0)} s: within warm-up, not a leak (needs ${fmt(SHORT_RUN_RSS_GROWTH_SHARE * 100)}% under ${SHORT_RUN_S} s)`));

@@ -124,3 +124,21 @@ test('gil-bound: half a core with a full pool is ambiguous without a sweep, sett
   f.pool_scaling = { values: [2, 8, 32], capacity_rps: [90, 350, 1200], p99_ms: [1, 2, 3] };
   assert.equal(gil(f).status, 'none');
 });
+
+test('rss-drift in a short run: warm-up-sized growth is not a leak; without the RSS level it cannot be judged', () => {
+  const rss = DETECTORS.find((d) => d.id === 'rss-drift')!.detect;
+  const f = healthyFindings();
+  f.duration_s = 4;
+  f.rss_bytes = 116 * 1024 * 1024;
+  f.drift = { rss_bytes: { ...risingDrift('rss_bytes', 1.6 * 1024 * 1024), growth: 6.6 * 1024 * 1024 } };
+  const warm = rss(f);
+  assert.equal(warm.status, 'none');
+  assert.match(warm.evidence.at(-1)!.text, /within warm-up/);
+  f.drift.rss_bytes!.growth = 200 * 1024 * 1024;
+  f.rss_bytes = 350 * 1024 * 1024;
+  assert.equal(rss(f).status, 'issue');
+  delete f.rss_bytes;
+  assert.equal(rss(f).status, 'insufficient');
+  f.duration_s = 600;
+  assert.equal(rss(f).status, 'issue', 'a long window needs no level');
+});

@@ -154,3 +154,25 @@ test('a required detector that answered "none" drops the cause rather than leavi
   assert.ok(!d.insufficient_causes!.some((u) => u.id === 'pool-too-small'));
   assert.ok(!ranked(d).includes('pool-too-small'));
 });
+
+test('a GIL-bound sweep (numbers from `cpdiag sweep thread-pool --values 2,8,32 --gil true`, 10 ms CPU handler) → cpu-bound-under-gil', () => {
+  const f: Findings = {
+    source: 'sweep',
+    cores: 2,
+    pool_scaling: { values: [2, 8, 32], capacity_rps: [70.06, 85.08, 67], p99_ms: [138.4, 76, 129.1], ctx_per_request: [3.25, 2.53, 2.4] },
+    settings: { thread_pool: 8, socket_timeout: 10 },
+    throughput_rps: 85.08,
+    requests: 85,
+    latency_ms: { min: 29, mean: 45.4, p50: 45.2, p90: 54.2, p95: 59, p99: 76, p999: 76, max: 76 },
+    errors: { total: 0, rate: 0, by_kind: {} },
+    // The operating point (the recommended step, below its knee) is not saturated.
+    saturation: { workers: 8, all_busy_share: 0, busy_mean: 4, queue_p50: 0, queue_p99: 0, queue_max: 0, samples: 11 },
+    service_time_ms: 47,
+    cpu_percent_mean: 92.1,
+    cpu_time_per_request_ms: 10.8,
+  };
+  const d = diagnose(f);
+  assert.equal(ranked(d)[0], 'cpu-bound-under-gil', JSON.stringify(d.causes.map((c) => [c.id, c.confidence])));
+  assert.equal(d.causes[0].confidence_label, 'high');
+  assert.ok(!ranked(d).includes('pool-too-small'));
+});

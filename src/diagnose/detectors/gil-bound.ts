@@ -37,9 +37,13 @@ export const detect: Detector = (f) => {
   let positive = false;
   let ambiguous = false;
 
-  // The GIL is a ceiling only when the load reaches it: with workers free, it costs nothing.
+  // The GIL is a ceiling only when the load reaches it: with workers free, it costs nothing. A
+  // sweep whose capacity stayed flat across pool sizes drove every size to that ceiling.
+  const p = f.pool_scaling;
+  const eff = p && p.values.length >= 2 ? scalingEfficiency(p.values, p.capacity_rps) : undefined;
+  const flat = eff !== undefined && eff <= FLAT_SCALING_EFFICIENCY;
   const s = f.saturation;
-  const loaded = !s || s.all_busy_share >= BUSY_SHARE_LOADED || s.queue_p99 >= 1;
+  const loaded = !s || s.all_busy_share >= BUSY_SHARE_LOADED || s.queue_p99 >= 1 || flat;
   if (f.cpu_percent_mean !== undefined && f.cores !== undefined && f.cores >= 2) {
     available++;
     const cpu = f.cpu_percent_mean;
@@ -64,12 +68,10 @@ export const detect: Detector = (f) => {
   }
   if (available === 0) return insufficient(id, ['cpu_percent_mean', 'cores', 'cpu_time_per_request_ms', 'service_time_ms']);
 
-  const p = f.pool_scaling;
-  const eff = p && p.values.length >= 2 ? scalingEfficiency(p.values, p.capacity_rps) : undefined;
   if (eff !== undefined) {
     ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${pct(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p!.values)} to ${Math.max(...p!.values)}`));
-    if (positive && eff <= FLAT_SCALING_EFFICIENCY) strength += 0.3;
-    if (!positive && ambiguous && eff <= FLAT_SCALING_EFFICIENCY) {
+    if (positive && flat) strength += 0.3;
+    if (!positive && ambiguous && flat) {
       positive = true;
       strength = AMBIGUOUS_FLAT_STRENGTH;
     }
