@@ -34,7 +34,7 @@ const DURATION_S = 16;
 const SEED = 11;
 const CALIBRATION_POOL = 16;
 /** Above this load average per core the bundled-server queueing test is skipped (see there). */
-const MAX_LOAD_PER_CORE = 1.5;
+const MAX_LOAD_PER_CORE = 3;
 
 /** FIFO queue in front of c identical servers: each request's wait before a server takes it. */
 function simulateFifoWaitsMs(arrivalsMs: number[], servicesMs: number[], c: number): number[] {
@@ -50,6 +50,13 @@ function simulateFifoWaitsMs(arrivalsMs: number[], servicesMs: number[], c: numb
 
 function mean(xs: number[]): number {
   return xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+/** A reason to skip a timing-truth test on an overloaded machine, or undefined to run it. */
+function tooLoadedForTiming(): string | undefined {
+  const load1 = loadavg()[0]!;
+  if (process.env.CPDIAG_FORCE_TIMING_TESTS === '1' || load1 <= MAX_LOAD_PER_CORE * cpus().length) return undefined;
+  return `machine too loaded for queueing truth (load average ${load1.toFixed(1)} on ${cpus().length} cores; CPDIAG_FORCE_TIMING_TESTS=1 runs it)`;
 }
 
 type Queueing = { erlangCMeanWaitS(c: number, l: number, mu: number): number };
@@ -83,10 +90,9 @@ test('open-loop Poisson at ρ = 0.7 on the bundled M/M/4 pool: mean queue wait w
   // server's event loop lag stretch every service time (measured here at load 13 on 2 cores:
   // +8% service, waits 30–80% above the same-path simulation), which is the machine, not the
   // engine. The test after this one checks the engine against the server's own clock instead.
-  const load1 = loadavg()[0]!;
-  if (load1 > MAX_LOAD_PER_CORE * cpus().length) {
-    return t.skip(`machine too loaded for queueing truth (load average ${load1.toFixed(1)} on ${cpus().length} cores)`);
-  }
+  // CPDIAG_FORCE_TIMING_TESTS=1 runs it anyway.
+  const why = tooLoadedForTiming();
+  if (why) return t.skip(why);
 
   // 1. Fixed overhead at the same rate where nobody queues.
   const calib = await startBundledServer(['--thread-pool', String(CALIBRATION_POOL)]);
@@ -180,6 +186,23 @@ s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().por
 `;
 
 test('the engine measures the queue wait an M/M/4 server measures for itself (open loop, Poisson, ρ = 0.7)', async (t) => {
+  // The server stamps arrival when its event loop parses the request; on an overloaded machine
+  // that loop lags (measured: 17 ms at load average 8 on 2 cores) and the difference is no longer
+  // the engine's. Same guard as above, and one retry for a burst of other work.
+  const why = tooLoadedForTiming();
+  if (why) return t.skip(why);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await measureAgainstSelfTimingServer(t);
+      return;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      t.diagnostic(`first attempt failed (${(err as Error).message}); retrying once`);
+    }
+  }
+});
+
+async function measureAgainstSelfTimingServer(t: { diagnostic(m: string): void }): Promise<void> {
   const srv = await startChildServer(SELF_TIMING_MMC_SERVER);
   try {
     const r = await runLoad({
@@ -199,4 +222,4 @@ test('the engine measures the queue wait an M/M/4 server measures for itself (op
   } finally {
     await srv.close();
   }
-});
+}
