@@ -534,7 +534,13 @@ export interface SweepDocument {
   slo: { p99_ms: number; error_rate: number };
   steps: SweepStep[];
   /** Where capacity stops growing across the setting. */
-  knee: { value: number | null; still_growing: boolean; method: string; reason: string } | null;
+  knee: {
+    value: number | null; still_growing: boolean; method: string; reason: string;
+    /** Roofline fit min(a·N, P): the pool size where the line meets the plateau. */
+    fitted_n?: number | null; per_worker_rps?: number; plateau_rps?: number | null;
+    /** The model-free rule (first value after which capacity grows < 5% per doubling), for comparison. */
+    gain_rule_value?: number | null;
+  } | null;
   /** USL fit of capacity against the setting (thread_pool sweeps). */
   usl: (import('./analysis/usl.js').UslFit) | null;
   /** Queueing-theory cross-check numbers. */

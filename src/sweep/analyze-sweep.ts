@@ -4,6 +4,7 @@
 import { capacityKneeDetail, fitUsl, type UslFit } from '../analysis/usl.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from '../types.js';
 import { recommendGrid, recommendPool, recommendTimeout, fmt } from './recommend.js';
+import { fitRoofline } from './roofline-fit.js';
 import { theoryNumbers, theorySentence } from './theory-check.js';
 
 export interface SweepAnalysis {
@@ -49,10 +50,8 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
 
   const sorted = [...ok].sort((a, b) => a.value - b.value);
   const values = sorted.map((s) => s.value);
-  const caps = sorted.map((s) => s.capacity_rps ?? 0);
-  const detail = capacityKneeDetail(values, caps);
-  const knee: SweepDocument['knee'] = sorted.length >= 2 ? { value: detail.value, still_growing: detail.still_growing, method: 'capacity gain per doubling < 5%', reason: detail.reason } : null;
   const isPool = opts.setting === 'thread_pool';
+  const knee = sweepKnee(sorted, isPool);
   let usl: UslFit | null = null;
   if (isPool) {
     usl = fitUsl(sorted.filter((s) => (s.capacity_rps ?? 0) > 0).map((s) => ({ n: s.value, x: s.capacity_rps! })));
@@ -60,7 +59,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   }
   const pool = recommendPool(
     sorted.map((s) => ({ value: s.value, capacity_rps: s.capacity_rps, p99_ms: s.latency_ms.p99, ctx_per_request: s.ctx_per_request })),
-    { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool },
+    { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool, kneeValue: knee?.fitted_n ? knee.value : null, plateauRps: knee?.plateau_rps ?? undefined },
   );
   if (pool.still_growing) cannot.push(`whether capacity keeps growing beyond ${values[values.length - 1]}: it was still growing there`);
   const recommendation: SweepRecommendation = { setting: opts.setting, value: pool.value, reason: pool.reason, cannot_tell: cannot };
@@ -82,6 +81,45 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   if (isPool && pool.flat) cannot.push('whether a different workload (more I/O per request) would scale: this one is limited by CPU, not by the pool');
 
   return { knee, usl, theory, recommendation, resources: resourceScaling(sorted) };
+}
+
+/** Above this mean log error (≈ 35% typical deviation) the roofline does not describe the steps. */
+export const ROOFLINE_MAX_LOG_ERROR = 0.3;
+
+/**
+ * Where capacity stops growing. For the pool, the roofline fit min(a·N, P) (robust to one noisy
+ * step): the knee is the smallest measured value at or beyond 95% of N_k = P/a. Otherwise, and
+ * when the roofline does not describe the data, analysis' model-free rule: the first value after
+ * which capacity grows less than 5% per doubling.
+ */
+export function sweepKnee(steps: readonly SweepStep[], isPool: boolean): SweepDocument['knee'] {
+  const sorted = steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);
+  if (sorted.length < 2) return null;
+  const values = sorted.map((s) => s.value);
+  const caps = sorted.map((s) => s.capacity_rps ?? 0);
+  const detail = capacityKneeDetail(values, caps);
+  const gainRule = detail.still_growing ? null : detail.value;
+  const roof = isPool ? fitRoofline(sorted.map((s) => ({ n: s.value, x: s.capacity_rps ?? 0 }))) : null;
+  if (roof && roof.log_error <= ROOFLINE_MAX_LOG_ERROR) {
+    const fitted = { fitted_n: roof.knee_n === null ? null : round2(roof.knee_n), per_worker_rps: round2(roof.per_worker_rps), plateau_rps: Number.isFinite(roof.plateau_rps) ? round2(roof.plateau_rps) : null, gain_rule_value: gainRule };
+    if (roof.knee_n === null) {
+      return { value: values[values.length - 1], still_growing: true, method: 'roofline min(a·N, P)', reason: `capacity still grows about ${fmt(roof.per_worker_rps)} requests/s per worker at the largest value measured (${values[values.length - 1]})`, ...fitted };
+    }
+    const plateau = roof.plateau_rps;
+    const value = sorted.find((s) => s.value >= 0.95 * roof.knee_n! && (s.capacity_rps ?? 0) >= 0.8 * plateau)?.value ?? sorted.find((s) => s.value >= 0.95 * roof.knee_n!)?.value ?? values[values.length - 1];
+    return {
+      value,
+      still_growing: false,
+      method: 'roofline min(a·N, P)',
+      reason: `capacity grows about ${fmt(roof.per_worker_rps)} requests/s per worker up to a plateau of ${fmt(plateau)} requests/s; the two meet at N ≈ ${roof.knee_n.toFixed(1)} (typical deviation from the fit ${Math.round(roof.log_error * 100)}%)`,
+      ...fitted,
+    };
+  }
+  return { value: detail.value, still_growing: detail.still_growing, method: 'capacity gain per doubling < 5%', reason: detail.reason, gain_rule_value: gainRule };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 /** Mean service latency at the lightest level of a step (open loop: from the actual send). */

@@ -11,10 +11,9 @@ import { createReportDir, DocumentWriter } from '../run/record-writer.js';
 import { renderSweepMarkdown } from '../report/sweep-markdown.js';
 import { renderSweepHtml } from '../report/sweep-html.js';
 import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from '../types.js';
-import { analyzeSweep } from './analyze-sweep.js';
+import { analyzeSweep, sweepKnee } from './analyze-sweep.js';
 import { findingsFromSweep } from './findings-from-sweep.js';
 import { refineValues } from './plan-values.js';
-import { capacityKneeDetail } from '../analysis/usl.js';
 import { runSweepStep } from './run-step.js';
 import type { SweepSpec } from './sweep-spec.js';
 
@@ -155,9 +154,9 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
   // Refinement: the midpoints around the capacity knee, if the budget allows.
   if (!interrupted && spec.refine && !spec.setting2 && !opts.signal?.aborted) {
     const ok = doc.steps.filter((s) => s.status === 'ok').sort((a, b) => a.value - b.value);
-    const detail = capacityKneeDetail(ok.map((s) => s.value), ok.map((s) => s.capacity_rps ?? 0));
+    const knee = sweepKnee(ok, spec.setting === 'thread_pool');
     const def = findSetting(spec.setting)!;
-    const extra = detail.still_growing || detail.value === null ? [] : refineValues(ok.map((s) => ({ value: s.value, capacity_rps: s.capacity_rps })), detail.value, def);
+    const extra = !knee || knee.still_growing || knee.value === null ? [] : refineValues(ok.map((s) => ({ value: s.value, capacity_rps: s.capacity_rps })), knee.value, def);
     const perStepS = ok.length > 0 ? ok.reduce((a, s) => a + s.duration_s, 0) / ok.length : FIRST_STEP_GUESS_S;
     const count = pairs.length + extra.length;
     for (let j = 0; j < extra.length && !interrupted; j++) {

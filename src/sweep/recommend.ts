@@ -38,7 +38,10 @@ export interface PoolRecommendation {
   still_growing: boolean;
 }
 
-export function recommendPool(views: readonly StepView[], opts: { setting: string; sloP99Ms: number; stillGrowing: boolean; isPool: boolean }): PoolRecommendation {
+export function recommendPool(
+  views: readonly StepView[],
+  opts: { setting: string; sloP99Ms: number; stillGrowing: boolean; isPool: boolean; kneeValue?: number | null; plateauRps?: number },
+): PoolRecommendation {
   const key = `server.${opts.setting}`;
   const ok = views.filter((v) => v.capacity_rps !== null && v.capacity_rps > 0).sort((a, b) => a.value - b.value);
   if (ok.length === 0) {
@@ -78,7 +81,8 @@ export function recommendPool(views: readonly StepView[], opts: { setting: strin
     };
   }
 
-  const rec = ok.find((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best)!;
+  // The fitted knee when there is one (robust to a noisy step); else the smallest value within 5% of the best.
+  const rec = (opts.kneeValue != null ? ok.find((v) => v.value === opts.kneeValue) : undefined) ?? ok.find((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best)!;
   const beyond = ok.filter((v) => v.value > rec.value);
   let reason = `${key} = ${rec.value}: capacity ${fmt(rec.capacity_rps!)} requests/s ${slo}`;
   if (beyond.length > 0) {

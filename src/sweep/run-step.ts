@@ -132,6 +132,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
     step.service_time_ms = serviceTimeMs;
 
     const history: LadderPoint[] = [];
+    let stallRetries = 0;
     const informed = ctx.previous.some((p) => p.status === 'ok' && p.capacity_rps !== null);
     const predicted = predictCapacity({
       value: ctx.value,
@@ -174,11 +175,24 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         // A level cut short by Ctrl-C is not comparable with complete ones: drop it.
         return interrupted(step, label);
       }
+      const floorHint = serviceTimeMs !== undefined ? FLOOR_PER_SERVICE_TIME * serviceTimeMs : undefined;
+      const candidate = [...step.levels, result.level].map(rampPoint);
+      const latestPoint = candidate[candidate.length - 1];
+      const failing = levelStopReason(latestPoint, candidate, spec.sloP99Ms, spec.maxErrorRate, floorHint) !== null || !withinSlo(latestPoint, spec.sloP99Ms, spec.maxErrorRate);
+      if (failing && stallRetries < MAX_STALL_RETRIES && looksLikeStall(result.level, workers, spec.maxErrorRate)) {
+        // The tail says overload but the pool says idle: a pause outside the server (the machine,
+        // the generator). Measure the level again rather than let one pause end the ramp.
+        stallRetries++;
+        const sat = result.level.saturation!;
+        step.events.push({ t_s: result.level.t_s, kind: 'note', message: `${label}: ${fmtRate(latestPoint.offered_rps)} rps measured again: p99 ${fmtRate(latestPoint.p99_ms)} ms while ${sat.busy_mean.toFixed(1)} of ${workers} workers were busy on average and nothing queued` });
+        if (fixed) i--;
+        continue;
+      }
       step.levels.push(result.level);
       ctx.onLevel?.(result.level, step.levels.length - 1);
       const points = step.levels.map(rampPoint);
       const latest = points[points.length - 1];
-      const stop = levelStopReason(latest, points, spec.sloP99Ms, spec.maxErrorRate, serviceTimeMs !== undefined ? FLOOR_PER_SERVICE_TIME * serviceTimeMs : undefined);
+      const stop = levelStopReason(latest, points, spec.sloP99Ms, spec.maxErrorRate, floorHint);
       history.push({ offered_rps: latest.offered_rps, ok: stop === null, withinSlo: withinSlo(latest, spec.sloP99Ms, spec.maxErrorRate) });
       if (stop !== null && step.ramp_stop_reason === undefined) step.ramp_stop_reason = stop;
       if (fixed && stop !== null) break;
@@ -200,6 +214,31 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       Object.assign(step, fields);
     }
   }
+}
+
+/** Levels re-measured per step because the latency contradicted an idle pool (a pause outside the server). */
+export const MAX_STALL_RETRIES = 2;
+/** "Idle": mean busy workers under this share of the pool. */
+const STALL_BUSY_SHARE = 0.8;
+
+/** The client's mean latency must exceed the server's own time per request (Little) by this factor. */
+const STALL_LATENCY_FACTOR = 2;
+
+/**
+ * A level whose latency says overload while the server's own stats deny it: the pool mostly idle,
+ * nothing waiting in its queue, and the time a request spent in the server by Little's law
+ * (W = mean busy workers / throughput) under half the mean latency the client saw. The time went
+ * elsewhere — a machine-wide pause, the load generator starved of CPU. Only judged with stats (the
+ * bundled server), and never when the level had errors (those are real). A CPU-bound server past
+ * its limit does not qualify: its requests spend the time inside, so W grows with the latency.
+ */
+export function looksLikeStall(level: SweepLevel, workers: number, maxErrorRate: number): boolean {
+  const sat = level.saturation;
+  if (!sat || sat.samples < 3 || !(level.throughput_rps > 0)) return false;
+  if (level.errors.rate > maxErrorRate) return false;
+  const inServerMs = (sat.busy_mean / level.throughput_rps) * 1000;
+  const clientMeanMs = level.service_latency_ms?.mean ?? level.latency_ms.mean;
+  return sat.busy_mean < STALL_BUSY_SHARE * workers && sat.queue_p99 === 0 && clientMeanMs > STALL_LATENCY_FACTOR * inServerMs;
 }
 
 /** Longest wait for a server to work off an overloaded level's backlog. */
