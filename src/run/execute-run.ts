@@ -99,8 +99,10 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     if (proxy) {
       const log = await proxy.readErrorLog();
       Object.assign(targetInfo.proxy!, {
+        keepalive: scenario.proxy!.keepalive,
         upstream_timeouts: log.upstream_timeouts,
         premature_closes: log.premature_closes,
+        upstream_resets: log.upstream_resets,
         error_log_excerpt: log.lines.slice(-20),
       });
     }

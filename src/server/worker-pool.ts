@@ -22,7 +22,9 @@ export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGene
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
 const WORKER_START_ATTEMPTS = 3;
 /** Leak threads do nothing at all; they only need to exist. */
-const LEAK_THREAD_LIMITS = { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1, stackSizeMb: 0.25 };
+// 4 MB of old generation (or a 0.25 MB stack, too small for require) and the worker dies at once with
+// "reaching memory limit", leaking nothing; 8 MB and a 0.5 MB stack start reliably.
+const LEAK_THREAD_LIMITS = { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, stackSizeMb: 0.5 };
 
 export interface JobSpec {
   op: OpCode;

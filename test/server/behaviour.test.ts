@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawnBundledServer, type BundledServer } from '../helpers/bundled-server.js';
 import { fdCount, getStats, httpGet, openSocket, procStatus, rawExchange, sleep, waitFor, waitForStats } from './http-util.js';
 
@@ -97,6 +98,16 @@ test('the leak endpoints leak fds, memory and threads of the server process', as
   assert.equal(stats.leaks.fds, 20);
   assert.equal(stats.leaks.memory_bytes, 16 * 2048 * 1024);
   assert.equal(stats.leaks.threads, 4);
+  // The leaked threads must stay alive (a thread that starts and dies at once leaks nothing).
+  await new Promise((r) => setTimeout(r, 300));
+  const leakNamed = readdirSync(`/proc/${pid}/task`).filter((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').startsWith('cpdiag-leak');
+    } catch {
+      return false;
+    }
+  }).length;
+  assert.equal(leakNamed, 4, 'four cpdiag-leak-N threads alive');
 });
 
 async function timeTwoCpuRequests(url: string): Promise<number> {
