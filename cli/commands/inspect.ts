@@ -51,7 +51,7 @@ export function registerInspect(program: Command): void {
       // The stats answer lands on its sample after the line was due: show the latest one seen.
       const recent: InspectSample[] = [];
       try {
-        const { report } = await inspectProcess({
+        const { report, findings } = await inspectProcess({
           pid,
           durationS: flags.duration,
           intervalMs: flags.interval,
@@ -70,7 +70,8 @@ export function registerInspect(program: Command): void {
             }
             : undefined,
         });
-        process.stdout.write(flags.json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${flags.watch ? '\n' : ''}${renderInspect(report, out)}`);
+        // The findings travel with the document so that `cpdiag diagnose inspect.json` can judge it again.
+        process.stdout.write(flags.json ? `${JSON.stringify({ ...report, findings }, jsonReplacer, 2)}\n` : `${flags.watch ? '\n' : ''}${renderInspect(report, out)}`);
         return controller.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
       } finally {
         process.removeListener('SIGINT', onSignal);

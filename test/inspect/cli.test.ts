@@ -146,3 +146,19 @@ test('--help shows examples', () => {
   assert.match(r.stdout, /Examples:/);
   assert.match(r.stdout, /--watch/);
 });
+
+test('an inspect --json document can be diagnosed again with cpdiag diagnose', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  // Inspect this test process itself: any live process will do.
+  const r = await cpdiagAsync(['inspect', String(process.pid), '--duration', '0.5s', '--interval', '100ms', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { schema: string; findings?: { source: string } };
+  assert.equal(doc.findings?.source, 'inspect');
+  const file = join(mkdtempSync(join(tmpdir(), 'cpdiag-insp-')), 'inspect.json');
+  writeFileSync(file, r.stdout);
+  const d = cpdiag(['diagnose', file]);
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, /Diagnosis/);
+});
