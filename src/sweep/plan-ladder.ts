@@ -11,11 +11,12 @@
  */
 export const LADDER_FRACTIONS = [0.3, 0.6, 0.8, 0.95, 1.1, 1.25, 1.45, 1.7, 2.0, 2.4, 3.0, 4.0, 5.5, 8.0];
 /**
- * A prediction from a measured neighbour is good to ±30%, so the ladder can start at half of it
- * (still light load: queueing is rare below 50% utilisation for more than a few workers); a
+ * A prediction from a measured neighbour is good to ±30%, so the ladder can start at 40% of it
+ * (0.4 rather than 0.5: past the knee the prediction is the previous capacity × 2, and half of
+ * it would start right at the plateau; below 40% utilisation queueing is rare); a
  * prediction from the service time alone starts lower, at LADDER_FRACTIONS[0].
  */
-export const INFORMED_FIRST_FRACTION = 0.5;
+export const INFORMED_FIRST_FRACTION = 0.4;
 /** Past the last fraction each level grows by this much. */
 export const LADDER_GROWTH_BEYOND = 1.4;
 /** When the very first level already fails, step down by this factor (at most MAX_DESCENTS times). */
