@@ -12,24 +12,15 @@ import { classifyError } from './error-kind.js';
 import { createLatencyHistogram, recordLatencyUs } from './histogram.js';
 import { createRandom, createWeightedPicker } from './prng.js';
 import { createPacer } from './pacer.js';
+import { createPreciseTicker, type PreciseTicker } from './precise-ticker.js';
 
 /**
- * When the next send is closer than this, the scheduler may re-check on setImmediate (a spin that
- * still lets I/O run) instead of a timer: Node timers have whole-millisecond resolution, which
- * alone makes the send lag up to ~1 ms.
+ * Between sends the scheduler sleeps until the next intended time on a precise ticker (a worker
+ * thread timing a futex wait, sub-millisecond) instead of Node timers (whole milliseconds) or a
+ * setImmediate spin (a core, and pushed back by the kernel scheduler on a shared machine):
+ * measurements in docs/load.md.
  */
-export const SPIN_BELOW_MS = 1;
-/** A timer is aimed this much before the due time when the rest may be spun. */
-const TIMER_LEAD_MS = 0.5;
-/**
- * Spinning is capped at this share of wall time per budget window. Unbounded, it costs a core
- * above ~1,000 rps — taken from the server under test on a small machine — and on a shared
- * machine it backfires: the kernel scheduler makes an always-runnable process wait behind every
- * other runnable one. Measured at load average 14 on 2 cores, 5,000 rps to nginx: send lag p99
- * 134–475 ms spinning freely against 6–12 ms on timers alone (and 4–5 s of CPU against 1.1 s).
- */
-export const SPIN_CPU_SHARE = 0.1;
-const SPIN_BUDGET_WINDOW_MS = 100;
+export const USE_PRECISE_TICKER = true;
 /** Default pool size: large enough that a server below capacity never makes a send wait. */
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** How often in-flight requests are checked against the client timeout, at most. */
@@ -82,10 +73,6 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
   const startMs = now();
   let nextIntendedMs = startMs + pacer();
   let tickTimer: NodeJS.Timeout | undefined;
-  // Spin budget: time spent re-checking on setImmediate within the current budget window.
-  let spinningSinceMs: number | undefined;
-  let spinUsedMs = 0;
-  let spinWindowStartMs = startMs;
   let tickImmediate: NodeJS.Immediate | undefined;
   let resolveDrained: (() => void) | undefined;
   const drained = new Promise<void>((r) => (resolveDrained = r));
@@ -171,6 +158,14 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     }
   };
 
+  // The ticker may deliver a wake-up that a later re-arming made stale: tick() is idempotent.
+  let ticker: PreciseTicker | undefined;
+  try {
+    ticker = USE_PRECISE_TICKER ? createPreciseTicker(() => tick()) : undefined;
+  } catch {
+    ticker = undefined; // no worker threads: whole-millisecond timers still work
+  }
+
   const tick = (): void => {
     tickTimer = undefined;
     tickImmediate = undefined;
@@ -188,23 +183,10 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       checkDrained();
       return;
     }
-    const t2 = now();
-    if (spinningSinceMs !== undefined) {
-      spinUsedMs += t2 - spinningSinceMs;
-      spinningSinceMs = undefined;
-    }
-    if (t2 - spinWindowStartMs >= SPIN_BUDGET_WINDOW_MS) {
-      spinWindowStartMs = t2;
-      spinUsedMs = 0;
-    }
-    const maySpin = spinUsedMs < SPIN_CPU_SHARE * SPIN_BUDGET_WINDOW_MS;
-    const delay = nextIntendedMs - t2;
-    if (maySpin && delay <= SPIN_BELOW_MS) {
-      spinningSinceMs = t2;
-      tickImmediate = setImmediate(tick);
-    } else {
-      tickTimer = setTimeout(tick, Math.max(0, delay - (maySpin ? TIMER_LEAD_MS : 0)));
-    }
+    const delay = nextIntendedMs - now();
+    if (delay <= 0) tickImmediate = setImmediate(tick);
+    else if (ticker) ticker.wakeIn(delay);
+    else tickTimer = setTimeout(tick, delay);
   };
 
   const timeoutSweep = setInterval(() => {
@@ -221,6 +203,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     abortedAtMs = now();
     if (tickTimer) clearTimeout(tickTimer);
     if (tickImmediate) clearImmediate(tickImmediate);
+    ticker?.disarm();
     waiting.length = 0;
     waitingHead = 0;
     for (const entry of inFlight) cancel(entry, false);
@@ -253,8 +236,9 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     Math.max(0, ctx.recordEndMs - startMs) + plan.timeout_ms + 100,
   );
 
-  tick();
   try {
+    // Inside the try: a synchronous failure must still stop the ticker thread and the timers.
+    tick();
     await drained;
   } finally {
     clearTimeout(drainDeadline);
@@ -262,6 +246,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     if (tickTimer) clearTimeout(tickTimer);
     if (tickImmediate) clearImmediate(tickImmediate);
     signal?.removeEventListener('abort', onAbort);
+    await ticker?.close().catch(() => undefined);
     await pool.destroy().catch(() => undefined);
   }
   const endMs = aborted ? Math.min(abortedAtMs ?? now(), ctx.recordEndMs) : ctx.recordEndMs;
