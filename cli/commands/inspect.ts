@@ -31,7 +31,7 @@ the process. Exit codes: 0 ok (also when the process exits during the window), 2
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('Read a live process from /proc: threads and what they block in, fds vs limit, sockets, listen queue, memory, drift, probable causes.')
+    .description('read a live process from /proc: threads and what they block in, fds vs limit, sockets, listen queue, memory, drift, probable causes.')
     .argument('<pid>', 'process id', parseInteger(1))
     .addOption(new Option('--duration <time>', 'observation window, e.g. 3s, 500ms, 1m')
       .argParser(parseDurationSeconds).default(DEFAULT_INSPECT_DURATION_S, `${DEFAULT_INSPECT_DURATION_S}s`))
