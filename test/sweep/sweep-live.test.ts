@@ -23,7 +23,7 @@ function capacity(steps: SweepStep[], value: number): number {
 
 test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then flattens where N/S meets the CPU limit', async () => {
   const values = [2, 4, 8, 16, 32];
-  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8 }), reportsRoot: null });
+  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8, maxLevels: 6 }), reportsRoot: null });
   assert.equal(doc.steps.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
   // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin).
@@ -45,7 +45,7 @@ test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then fl
 test('CPU-bound (cpu_ms=5, GIL on): capacity flat from N=1, more threads do not help', async () => {
   const values = [1, 4, 16];
   const { doc } = await executeSweep({
-    spec: spec({ values: values.join(','), levelS: 0.8 }, { mix: [{ path: '/work?cpu_ms=5' }] }, true),
+    spec: spec({ values: values.join(','), levelS: 0.6, maxLevels: 5 }, { mix: [{ path: '/work?cpu_ms=5' }] }, true),
     reportsRoot: null,
   });
   const caps = values.map((v) => capacity(doc.steps, v));
@@ -61,16 +61,16 @@ test('a real CherryPy app through a command target: knee and recommendation; a v
   const app = `${REPO}examples/cherrypy/app.py`;
   // Pools above 32 "fail" the way a real server out of descriptors does: exit before ready.
   const cmd = `/bin/sh -c 'if [ {thread_pool} -gt 32 ]; then echo "OSError: [Errno 24] Too many open files (EMFILE)" >&2; exit 1; fi; exec ${PY} ${app} --port {port} --thread-pool {thread_pool}'`;
-  const s = spec({ values: '2,8,32,64', levelS: 0.8 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
+  const s = spec({ values: '4,32,64', levelS: 0.8, maxLevels: 5 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
   const { doc, allFailed } = await executeSweep({ spec: s, reportsRoot: null });
   assert.equal(allFailed, false);
   const failed = doc.steps.find((x) => x.value === 64)!;
   assert.equal(failed.status, 'failed');
   assert.match(failed.error ?? '', /^thread_pool=64: target exited before it was ready \(exit code 1\): OSError: \[Errno 24\] Too many open files \(EMFILE\)$/);
-  for (const v of [2, 8, 32]) assert.ok(capacity(doc.steps, v) > 0);
+  for (const v of [4, 32]) assert.ok(capacity(doc.steps, v) > 0);
   assert.ok(doc.knee, 'a knee');
   assert.ok(doc.recommendation && doc.recommendation.value !== null, doc.recommendation?.reason);
-  assert.ok(doc.steps.find((x) => x.value === 8)!.threads_by_state_mean, 'thread states from /proc');
+  assert.ok(doc.steps.find((x) => x.value === 32)!.threads_by_state_mean, 'thread states from /proc');
 });
 
 test('timeout sweep: a socket_timeout below the slow clients\' 1 s pause cuts them off, one above keeps them', async () => {
