@@ -1,6 +1,7 @@
 // A sweep reduced to the facts the detectors reason over: how capacity reacted to the setting
 // (pool_scaling) and, for everything else, the operating point a user would run at — the
-// recommended step's capacity level (or the best step's when there is no recommendation).
+// recommended step at about 80% of its capacity (or the best step's when there is no
+// recommendation).
 import type { DriftEstimate, Findings, SweepLevel, SweepStep } from '../types.js';
 
 export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number }): Findings {
@@ -59,13 +60,20 @@ export function findingsFromSweep(input: { setting: string; steps: readonly Swee
   return f;
 }
 
-/** The capacity level (highest load within the SLO), else the lowest level. */
+/**
+ * The operating point a user would run at: the highest level at or below OPERATING_SHARE of the
+ * step's capacity. (The capacity level itself is saturated by definition — every worker busy, a
+ * queue — and would have the detectors call a well-sized pool too small.) Else the lowest level.
+ */
+export const OPERATING_SHARE = 0.8;
+
 function operatingLevel(step: SweepStep): SweepLevel | undefined {
   if (step.levels.length === 0) return undefined;
   const load = (l: SweepLevel) => l.offered_rps ?? l.throughput_rps;
+  const sorted = [...step.levels].sort((a, b) => load(a) - load(b));
   if (step.capacity_rps !== null) {
-    const within = step.levels.filter((l) => Math.abs((l.goodput_rps || l.throughput_rps) - step.capacity_rps!) < 0.01 * step.capacity_rps! + 0.01);
-    if (within.length > 0) return within.sort((a, b) => load(b) - load(a))[0];
+    const below = sorted.filter((l) => load(l) <= OPERATING_SHARE * step.capacity_rps! * 1.02 && l.errors.rate <= 0.01);
+    if (below.length > 0) return below[below.length - 1];
   }
-  return [...step.levels].sort((a, b) => load(a) - load(b))[0];
+  return sorted[0];
 }

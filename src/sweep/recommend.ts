@@ -88,6 +88,7 @@ export function recommendPool(
   if (beyond.length > 0) {
     const top = beyond[beyond.length - 1];
     const bestBeyond = Math.max(...beyond.map((v) => v.capacity_rps!));
+    const bestAt = beyond.find((v) => v.capacity_rps === bestBeyond)!.value;
     const gain = bestBeyond / rec.capacity_rps! - 1;
     const growth = gain <= 0 ? 'capacity does not grow' : `capacity grows under ${Math.max(1, Math.ceil(gain * 100))}%`;
     const costs: string[] = [];
@@ -99,7 +100,8 @@ export function recommendPool(
       costs.push(`context switches per request ${ratio >= 1.9 ? (ratio >= 2.2 ? `grow ${ratio.toFixed(1)}×` : 'double') : `rise ${pct(ratio - 1)}`} (${fmt(rec.ctx_per_request)} → ${fmt(top.ctx_per_request)})`);
     }
     const upTo = beyond.length === 1 ? `at ${top.value}` : `up to ${top.value}`;
-    reason += `; beyond ${rec.value}, ${growth} (${upTo}: best ${fmt(bestBeyond)} requests/s)${costs.length ? ` while ${costs.join(' and ')}` : ''}`;
+    const bestText = beyond.length === 1 ? `${fmt(bestBeyond)} requests/s` : `best ${fmt(bestBeyond)} requests/s at ${bestAt}`;
+    reason += `; beyond ${rec.value}, ${growth} (${upTo}: ${bestText})${costs.length ? ` while ${costs.join(' and ')}` : ''}`;
   } else if (ok.length > 1) {
     reason += `, the best of ${ok.length} values measured`;
   }

@@ -36,7 +36,7 @@ export function theorySentence(t: TheoryNumbers, recommendedPool: number): strin
   let verdict: string;
   const need = t.erlang_c_pool ?? Math.ceil(t.littles_law_workers);
   if (recommendedPool < t.littles_law_workers) {
-    verdict = `; ${recommendedPool} is below that, so at this load the pool itself would queue requests`;
+    verdict = `; ${recommendedPool} is below that: at this load every worker is busy and requests queue, so ${recommendedPool} carries it only at the edge of the SLO${t.erlang_c_pool !== null ? ` — ${t.erlang_c_pool} would leave headroom` : ''}`;
   } else if (recommendedPool <= Math.max(need * 1.5, need + 2)) {
     verdict = `; ${recommendedPool} agrees`;
   } else {

@@ -18,7 +18,7 @@ test('I/O-bound: the smallest pool within 5% of the best, with the costs beyond 
   assert.equal(r.flat, false);
   assert.equal(
     r.reason,
-    'server.thread_pool = 16: capacity 700 requests/s at p99 < 250 ms; beyond 16, capacity grows under 3% (up to 64: best 720 requests/s) while p99 at capacity rises 30% (40.0 → 52.0 ms at 64) and context switches per request double (2.10 → 4.40)',
+    'server.thread_pool = 16: capacity 700 requests/s at p99 < 250 ms; beyond 16, capacity grows under 3% (up to 64: best 720 requests/s at 32) while p99 at capacity rises 30% (40.0 → 52.0 ms at 64) and context switches per request double (2.10 → 4.40)',
   );
 });
 
