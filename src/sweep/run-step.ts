@@ -8,6 +8,7 @@ import { measurePhase } from '../run/measure-phase.js';
 import { planFromScenario } from '../run/plan-from-scenario.js';
 import { startTarget } from '../target/start-target.js';
 import { fetchServerStats } from '../probe/server-stats.js';
+import { erlangC } from '../analysis/queueing.js';
 import type { RunningTarget, TargetSpec } from '../target/target.js';
 import type { LoadPlan, ProbeSample, RunEvent, SweepLevel, SweepStep } from '../types.js';
 import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, type LadderPoint } from './plan-ladder.js';
@@ -179,12 +180,14 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const candidate = [...step.levels, result.level].map(rampPoint);
       const latestPoint = candidate[candidate.length - 1];
       const failing = levelStopReason(latestPoint, candidate, spec.sloP99Ms, spec.maxErrorRate, floorHint) !== null || !withinSlo(latestPoint, spec.sloP99Ms, spec.maxErrorRate);
-      if (failing && stallRetries < MAX_STALL_RETRIES && looksLikeStall(result.level, workers, spec.maxErrorRate)) {
-        // The tail says overload but the pool says idle: a pause outside the server (the machine,
-        // the generator). Measure the level again rather than let one pause end the ramp.
+      if (failing && stallRetries < MAX_STALL_RETRIES && looksLikeStall(result.level, workers, spec.maxErrorRate, serviceTimeMs)) {
+        // The tail says overload but the server says otherwise (an idle pool, or a load queueing
+        // theory calls light, with the CPU far from its limit): a pause outside the pool's control
+        // (the machine, the generator). Measure the level again rather than let one pause end the ramp.
         stallRetries++;
-        const sat = result.level.saturation!;
-        step.events.push({ t_s: result.level.t_s, kind: 'note', message: `${label}: ${fmtRate(latestPoint.offered_rps)} rps measured again: p99 ${fmtRate(latestPoint.p99_ms)} ms while ${sat.busy_mean.toFixed(1)} of ${workers} workers were busy on average and nothing queued` });
+        const sat = result.level.saturation;
+        const why = sat ? `${sat.busy_mean.toFixed(1)} of ${workers} workers busy on average, queue p99 ${Math.round(sat.queue_p99)}` : 'no pool stats';
+        step.events.push({ t_s: result.level.t_s, kind: 'note', message: `${label}: ${fmtRate(latestPoint.offered_rps)} rps measured again: p99 ${fmtRate(latestPoint.p99_ms)} ms looked like a pause (${why}, CPU ${result.level.cpu_percent_mean?.toFixed(0) ?? '?'}%)` });
         if (fixed) i--;
         continue;
       }
@@ -232,13 +235,40 @@ const STALL_LATENCY_FACTOR = 2;
  * bundled server), and never when the level had errors (those are real). A CPU-bound server past
  * its limit does not qualify: its requests spend the time inside, so W grows with the latency.
  */
-export function looksLikeStall(level: SweepLevel, workers: number, maxErrorRate: number): boolean {
+export function looksLikeStall(level: SweepLevel, workers: number, maxErrorRate: number, serviceTimeMs?: number): boolean {
+  if (level.errors.rate > maxErrorRate || !(level.throughput_rps > 0)) return false;
   const sat = level.saturation;
-  if (!sat || sat.samples < 3 || !(level.throughput_rps > 0)) return false;
-  if (level.errors.rate > maxErrorRate) return false;
-  const inServerMs = (sat.busy_mean / level.throughput_rps) * 1000;
-  const clientMeanMs = level.service_latency_ms?.mean ?? level.latency_ms.mean;
-  return sat.busy_mean < STALL_BUSY_SHARE * workers && sat.queue_p99 === 0 && clientMeanMs > STALL_LATENCY_FACTOR * inServerMs;
+  if (sat && sat.samples >= 3) {
+    const inServerMs = (sat.busy_mean / level.throughput_rps) * 1000;
+    const clientMeanMs = level.service_latency_ms?.mean ?? level.latency_ms.mean;
+    if (sat.busy_mean < STALL_BUSY_SHARE * workers && sat.queue_p99 === 0 && clientMeanMs > STALL_LATENCY_FACTOR * inServerMs) return true;
+  }
+  return implausibleTail(level, workers, serviceTimeMs);
+}
+
+/** Far below its CPU limit: under 70% of one core (a GIL-bound server tops out near 100%). */
+export const STALL_MAX_CPU_PERCENT = 70;
+/** The measured p99 must exceed the M/M/c p99 by this factor to be called implausible. */
+export const IMPLAUSIBLE_TAIL_FACTOR = 5;
+/** Only at moderate utilisation: near ρ = 1 any tail is plausible. */
+const IMPLAUSIBLE_MAX_UTILISATION = 0.75;
+
+/**
+ * Queueing theory as a plausibility check: at utilisation ρ = λS/N below 0.75, M/M/c puts the p99
+ * at about 4.6·S (an exponential service tail) plus the Erlang C p99 wait ln(C/0.01)/(Nμ − λ). A
+ * p99 five times that, from a server using under 70% of a core, is a pause, not the pool's knee.
+ */
+export function implausibleTail(level: SweepLevel, workers: number, serviceTimeMs?: number): boolean {
+  if (!serviceTimeMs || !(serviceTimeMs > 0)) return false;
+  if (level.cpu_percent_mean === undefined || level.cpu_percent_mean >= STALL_MAX_CPU_PERCENT) return false;
+  const lambda = level.offered_rps ?? level.throughput_rps;
+  const s = serviceTimeMs / 1000;
+  const rho = (lambda * s) / workers;
+  if (!(rho < IMPLAUSIBLE_MAX_UTILISATION)) return false;
+  const c = erlangC(workers, lambda * s);
+  const waitP99S = c > 0.01 ? Math.log(c / 0.01) / (workers / s - lambda) : 0;
+  const expectedP99Ms = 4.6 * serviceTimeMs + waitP99S * 1000;
+  return level.latency_ms.p99 > IMPLAUSIBLE_TAIL_FACTOR * expectedP99Ms;
 }
 
 /** Longest wait for a server to work off an overloaded level's backlog. */

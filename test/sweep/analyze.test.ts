@@ -81,3 +81,15 @@ test('a stall outside the server: tail high, pool idle, Little says the time was
   assert.equal(looksLikeStall({ ...stalled, errors: { total: 9, rate: 0.03, by_kind: { timeout: 9 } } }, 24, 0.01), false);
   assert.equal(looksLikeStall({ ...stalled, saturation: undefined }, 24, 0.01), false);
 });
+
+test('implausible tail: p99 far above what M/M/c allows at moderate load, with the CPU far from its limit', async () => {
+  const { implausibleTail } = await import('../../src/sweep/run-step.js');
+  const base = syntheticStep(4, { serviceMs: 22, limitRps: 800 }).levels[0];
+  // Measured: pool 4, 110 rps offered (ρ = 0.6), p99 1059 ms, 35% CPU.
+  const paused = { ...base, offered_rps: 110, throughput_rps: 110, latency_ms: { ...base.latency_ms, p99: 1059 }, cpu_percent_mean: 35 };
+  assert.equal(implausibleTail(paused, 4, 22), true);
+  assert.equal(implausibleTail({ ...paused, latency_ms: { ...base.latency_ms, p99: 180 } }, 4, 22), false, 'a plausible tail');
+  assert.equal(implausibleTail({ ...paused, offered_rps: 170 }, 4, 22), false, 'ρ = 0.94: anything goes');
+  assert.equal(implausibleTail({ ...paused, cpu_percent_mean: 95 }, 4, 22), false, 'CPU at its (GIL) limit');
+  assert.equal(implausibleTail(paused, 4, undefined), false);
+});
