@@ -78,6 +78,10 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     const i = values.indexOf(knee.value);
     if (i >= 0 && i + 1 < values.length) cannot.push(`the exact knee between ${values[i]} and ${values[i + 1]}: values in between were not measured${values.length > 1 ? '' : ''}`);
   }
+  const rssRising = sorted.filter((s) => s.drift?.rss_bytes?.drifting).map((s) => s.value);
+  if (rssRising.length > 0) {
+    cannot.push(`whether memory leaks: RSS rose during the ramp at ${opts.setting} = ${rssRising.join(', ')}, but within a ramp it grows with the load; confirm with \`cpdiag run\` at a constant rate`);
+  }
   if (isPool && pool.flat) cannot.push('whether a different workload (more I/O per request) would scale: this one is limited by CPU, not by the pool');
 
   return { knee, usl, theory, recommendation, resources: resourceScaling(sorted) };

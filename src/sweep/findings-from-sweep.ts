@@ -49,9 +49,11 @@ export function findingsFromSweep(input: { setting: string; steps: readonly Swee
     f.threads = lastProbe.threads;
     f.fds = { count: lastProbe.fds, limit: lastProbe.fd_limit, close_wait: lastProbe.tcp_by_state?.CLOSE_WAIT ?? 0 };
   }
-  // Drift: a leak at any value is a leak; otherwise the operating step's estimate.
+  // Drift: a leak at any value is a leak; otherwise the operating step's estimate. RSS is left
+  // out: within a ramp it grows with the load (buffers, in-flight requests), so a rising RSS here
+  // is not evidence of a leak — a run at a constant rate is (the report says so).
   const drift: Partial<Record<DriftEstimate['metric'], DriftEstimate>> = {};
-  for (const metric of ['rss_bytes', 'fds', 'threads'] as const) {
+  for (const metric of ['fds', 'threads'] as const) {
     const drifting = ok.map((s) => s.drift?.[metric]).find((d) => d?.drifting);
     const d = drifting ?? step.drift?.[metric];
     if (d) drift[metric] = d;
