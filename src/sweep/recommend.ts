@@ -20,6 +20,11 @@ export const FLAT_MIN_RANGE = 4;
  * blocks every other request (cheroot's pool never grows).
  */
 export const MIN_RECOMMENDED_POOL = 2;
+/**
+ * Context switches per request below this are not worth a clause: the counts come from the main
+ * thread's /proc status, which for a Python server sees few of its workers' switches.
+ */
+const MIN_CTX_PER_REQUEST = 0.5;
 /** A change below this is not called a rise in the "beyond" clause. */
 const MATERIAL_RISE = 0.1;
 
@@ -95,7 +100,7 @@ export function recommendPool(
     if (Number.isFinite(top.p99_ms) && Number.isFinite(rec.p99_ms) && rec.p99_ms > 0 && top.p99_ms / rec.p99_ms - 1 >= MATERIAL_RISE) {
       costs.push(`p99 at capacity rises ${pct(top.p99_ms / rec.p99_ms - 1)} (${fmt(rec.p99_ms)} → ${fmt(top.p99_ms)} ms at ${top.value})`);
     }
-    if (rec.ctx_per_request && top.ctx_per_request && top.ctx_per_request / rec.ctx_per_request - 1 >= MATERIAL_RISE) {
+    if (rec.ctx_per_request && top.ctx_per_request && rec.ctx_per_request >= MIN_CTX_PER_REQUEST && top.ctx_per_request / rec.ctx_per_request - 1 >= MATERIAL_RISE) {
       const ratio = top.ctx_per_request / rec.ctx_per_request;
       costs.push(`context switches per request ${ratio >= 1.9 ? (ratio >= 2.2 ? `grow ${ratio.toFixed(1)}×` : 'double') : `rise ${pct(ratio - 1)}`} (${fmt(rec.ctx_per_request)} → ${fmt(top.ctx_per_request)})`);
     }
