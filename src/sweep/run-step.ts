@@ -107,7 +107,8 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         mode: load.rate !== undefined ? 'open' : 'closed',
         rate_rps: load.rate,
         connections: load.connections,
-        duration_s: Math.min(MAX_LEVEL_S, Math.max(spec.ramp.levelS, perRequestS)),
+        // Stretched (up to MAX_LEVEL_S) when the rate is too low for MIN_REQUESTS_PER_LEVEL; never cut below what was asked.
+        duration_s: Math.max(spec.ramp.levelS, Math.min(MAX_LEVEL_S, perRequestS)),
         warmup_s: first ? spec.ramp.firstWarmupS : spec.ramp.warmupS,
         timeout_ms: Math.max(LEVEL_TIMEOUT_FLOOR_MS, 4 * spec.sloP99Ms),
         window_ms: Math.max(100, Math.min(base.window_ms, 500)),
