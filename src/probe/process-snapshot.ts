@@ -30,7 +30,7 @@ export interface ProcessSnapshot {
 }
 
 export interface SnapshotOptions {
-  /** Read every task's stat for the per-state thread counts (costs one read per thread). */
+  /** Read every task's status for the per-state thread counts and context switches (one read per thread). */
   threadStates?: boolean;
   /** Where the TCP tables come from (default: a fresh read; samplers pass a rationed source). */
   tcpTables?: TcpTableSource;
@@ -48,21 +48,41 @@ export type FdDetail = Pick<ProcessSnapshot, 'pid' | 'fds' | 'fdsByType' | 'fdEn
 /** Reads one process. Throws ProcReadError('gone') when the process does not exist (any more). */
 export function readProcessSnapshot(reader: ProcReader, pid: number, opts: SnapshotOptions = {}): ProcessSnapshot {
   const stat = parseProcStat(reader.stat(pid));
-  const status = parseProcStatus(reader.status(pid));
+  let status = parseProcStatus(reader.status(pid));
   const unreadable: string[] = [];
 
   const threadsByState: Record<string, number> = {};
   let threads = status.threads;
   if (opts.threadStates !== false) {
     let counted = 0;
+    let ctxVoluntary = 0;
+    let ctxInvoluntary = 0;
+    let allTaskSwitches = true;
     for (const tid of safeTasks(reader, pid, unreadable)) {
-      const r = reader.tryRead(pid, 'task', tid, 'stat');
-      if (r.text === undefined) continue; // thread exited between listing and reading
-      const state = parseProcStat(r.text).state;
+      const r = reader.tryRead(pid, 'task', tid, 'status');
+      if (r.text !== undefined) {
+        const task = parseProcStatus(r.text);
+        threadsByState[task.state] = (threadsByState[task.state] ?? 0) + 1;
+        ctxVoluntary += task.ctxVoluntary;
+        ctxInvoluntary += task.ctxInvoluntary;
+        counted++;
+        continue;
+      }
+      // No status (a captured tree with stat only): the state still counts, the switches can't.
+      const st = reader.tryRead(pid, 'task', tid, 'stat');
+      if (st.text === undefined) continue; // thread exited between listing and reading
+      const state = parseProcStat(st.text).state;
       threadsByState[state] = (threadsByState[state] ?? 0) + 1;
       counted++;
+      allTaskSwitches = false;
     }
     if (counted > 0) threads = counted;
+    if (counted > 0 && allTaskSwitches) {
+      // /proc/PID/status counts the main thread's context switches only; a thread pool's happen
+      // in its workers, so the process figure is the sum over its tasks. (Threads that have
+      // exited take their counts with them, so the sum can step down when threads end.)
+      status = { ...status, ctxVoluntary, ctxInvoluntary };
+    }
   }
 
   const reuse = opts.reuseFdDetailOf;
