@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runAction, reportError } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
-import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { parseChoice, parseInteger, parseNumber } from '../../src/cli/options.js';
 import { ProgressLine, formatEta } from '../../src/cli/progress.js';
 import { err, out, printWarning } from '../../src/cli/output.js';
@@ -61,9 +61,8 @@ export function registerGate(program: Command): void {
     .option('--fail-on-inconclusive', 'exit 3 when a budget can be neither confirmed nor ruled out')
     .option('--strict-env', 'refuse a baseline recorded on another CPU model, core count or cpdiag major version (default: warn)')
     .option('--junit <file>', 'write a JUnit XML report, one test case per budget')
-    .option('--json', 'print the gate document (JSON, schema cpdiag.gate/1) on stdout instead of the table')
-    .option('--reports-dir <dir>', 'where report folders go', 'reports')
-    .option('--no-report', 'write no report folder');
+    .option('--json', 'print the gate document (JSON, schema cpdiag.gate/1) on stdout instead of the table');
+  addReportOptions(cmd);
   addRunOptions(cmd);
   cmd.addHelpText(
     'after',

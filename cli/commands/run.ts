@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
-import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { ProgressLine } from '../../src/cli/progress.js';
 import { out, err } from '../../src/cli/output.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
@@ -17,9 +17,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .argument('[scenario]', 'a scenario file (YAML); without one, a short default run against the bundled server')
     .description('one measured run: drive load at a target while sampling its process; report latency, errors, saturation, drift and probable causes')
-    .option('--json', 'print the run document (JSON) on stdout instead of the summary')
-    .option('--reports-dir <dir>', 'where report folders go', 'reports')
-    .option('--no-report', 'write no report folder');
+    .option('--json', 'print the run document (JSON) on stdout instead of the summary');
+  addReportOptions(cmd);
   addRunOptions(cmd);
   cmd.addHelpText(
     'after',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
-import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { ProgressLine, formatEta } from '../../src/cli/progress.js';
 import { parseChoice, parseDurationSeconds, parseInteger, parseNumber } from '../../src/cli/options.js';
 import { out, err } from '../../src/cli/output.js';
@@ -32,9 +32,8 @@ export function registerSweep(program: Command): void {
     .option('--budget <duration>', 'soft time budget: refinement is skipped when it would not fit', parseDurationSeconds)
     .option('--slow-clients <n>', 'timeout sweep: slow uploaders beside the normal clients (default 8)', parseInteger(0, 1000))
     .option('-f, --scenario <file>', 'a scenario file with a sweep: section (flags override it)')
-    .option('--json', 'print the sweep document (JSON) on stdout instead of the report')
-    .option('--reports-dir <dir>', 'where report folders go', 'reports')
-    .option('--no-report', 'write no report folder');
+    .option('--json', 'print the sweep document (JSON) on stdout instead of the report');
+  addReportOptions(cmd);
   addRunOptions(cmd);
   cmd.addHelpText(
     'after',

@@ -34,6 +34,11 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--no-proxy-buffering', 'nginx: proxy_buffering off');
 }
 
+/** --reports-dir and --no-report: where a command's report folder goes, or none. */
+export function addReportOptions(cmd: Command): Command {
+  return cmd.option('--reports-dir <dir>', 'where report folders go', 'reports').option('--no-report', 'write no report folder');
+}
+
 /** Adds the settings flags too (every server.* setting in kebab-case). */
 export function addRunOptions(cmd: Command): Command {
   return addSettingOptions(addLoadOptions(addTargetOptions(cmd)));

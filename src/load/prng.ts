@@ -1,18 +1,14 @@
 // Seeded pseudo-random numbers, so that a mix, a Poisson schedule and a run are repeatable.
-// mulberry32: tiny, fast, good enough for picking requests and inter-arrival times (not crypto).
+// mulberry32 (src/analysis/random.ts): tiny, fast, good enough for picking requests and
+// inter-arrival times (not crypto).
+import { mulberry32 } from '../analysis/random.js';
 
 export type Random = () => number;
 
-/** Returns a generator of floats in [0, 1) determined by the seed. */
+/** Returns a generator of floats in [0, 1) determined by the seed (the seed is scrambled first, so
+ * that seeds 1, 2, 3 do not start near each other). */
 export function createRandom(seed: number): Random {
-  let state = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.floor(seed) >>> 0) ^ 0x9e3779b9);
 }
 
 /** An exponential variate with the given mean (inverse transform; never returns Infinity). */

@@ -1,23 +1,16 @@
 // Seeded service-time draws, so M/D/c and M/M/c experiments repeat exactly: request n of a run
 // with seed s draws from PRNG(s + n), whatever thread serves it.
 
+import { mulberry32 } from '../analysis/random.js';
+
 export type Distribution = 'const' | 'exp' | 'lognormal';
 export const DISTRIBUTIONS: readonly Distribution[] = ['const', 'exp', 'lognormal'];
 
 /** Shape of the lognormal draws: sigma of the underlying normal (mean is kept as asked). */
 export const LOGNORMAL_SIGMA = 1;
 
-/** mulberry32: small, fast, good enough for service times. Returns a generator of [0, 1). */
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/analysis/random.ts), seeded: returns a generator of [0, 1). */
+export const makeRandom = mulberry32;
 
 /** One draw with the given mean. */
 export function drawWithMean(dist: Distribution, mean: number, random: () => number): number {
