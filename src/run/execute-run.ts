@@ -6,7 +6,7 @@ import { captureEnvironment } from '../environment.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
-import type { RunningTarget, TargetSpec } from '../target/target.js';
+import type { TargetSpec } from '../target/target.js';
 import { startNginxProxy } from '../proxy/nginx.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from '../diagnose/findings-from-run.js';
@@ -108,9 +108,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     }
     fillRecord(record, phase);
     if (opts.diagnose !== false) record.diagnosis = diagnose(findingsFromRun(record));
-    record.complete = !phase.load.interrupted || phase.targetDied;
-    if (phase.targetDied) record.complete = true;
-    if (opts.signal?.aborted && !phase.targetDied) record.complete = false;
+    // A target that died ended the run with a finding; only Ctrl-C leaves it incomplete.
+    record.complete = phase.targetDied || !opts.signal?.aborted;
     record.finished_at = new Date().toISOString();
     writer?.update(record, true);
     if (dir) writeFileSync(join(dir, 'summary.md'), renderRunMarkdown(record));
@@ -141,5 +140,3 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   };
 }
 
-/** Convenience for callers that already hold a running target (sweeps keep their own lifecycle). */
-export type { RunningTarget };

@@ -33,8 +33,10 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   const startedMs = Date.now();
   const elapsedS = () => (Date.now() - startedMs) / 1000 - plan.warmup_s;
   let targetDied = false;
+  let phaseOver = false;
   void target.exited.then((exit) => {
-    if (controller.signal.aborted && !targetDied && opts.signal?.aborted) return;
+    // An exit after the phase (the caller stopping the target) or after Ctrl-C is not a finding.
+    if (phaseOver || opts.signal?.aborted) return;
     targetDied = true;
     const how = exit.signal ? `killed by ${exit.signal}` : exit.code === null ? 'gone' : `exit code ${exit.code}`;
     const lastLine = exit.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
@@ -55,6 +57,7 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   } finally {
     opts.signal?.removeEventListener('abort', abort);
   }
+  phaseOver = true;
   const raw = await sampler.stop();
   const probes = raw.map((s) => ({ ...s, t_s: round(s.t_s - plan.warmup_s) }));
   if (opts.signal?.aborted && !targetDied) events.push({ t_s: round(elapsedS()), kind: 'interrupted', message: 'interrupted: the results cover the time before Ctrl-C' });
