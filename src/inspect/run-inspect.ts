@@ -41,7 +41,16 @@ export interface InspectResult {
 }
 
 export async function inspectProcess(o: InspectOptions): Promise<InspectResult> {
-  const reader = o.reader ?? new ProcReader();
+  const ownReader = o.reader === undefined;
+  const reader = o.reader ?? new ProcReader('/proc', { keepHandles: true });
+  try {
+    return await inspectWith(reader, o);
+  } finally {
+    if (ownReader) reader.close();
+  }
+}
+
+async function inspectWith(reader: ProcReader, o: InspectOptions): Promise<InspectResult> {
   const intervalMs = o.intervalMs ?? DEFAULT_INSPECT_INTERVAL_MS;
   const durationS = o.watch ? Infinity : o.durationS ?? DEFAULT_INSPECT_DURATION_S;
   if (!(intervalMs >= 10)) throw new CpdiagError(`--interval must be at least 10ms, got ${intervalMs}ms`, EXIT.USAGE);

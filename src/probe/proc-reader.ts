@@ -45,20 +45,67 @@ let buffer = Buffer.allocUnsafe(64 * 1024);
 function readWhole(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    let len = 0;
-    for (;;) {
-      if (len === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, len);
-        buffer = bigger;
-      }
-      const n = readSync(fd, buffer, len, buffer.length - len, null);
-      if (n === 0) break;
-      len += n;
-    }
-    return buffer.toString('latin1', 0, len);
+    return readFromStart(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Reads an open procfs file from offset 0 (pread): the kernel regenerates its text each time. */
+function readFromStart(fd: number): string {
+  let len = 0;
+  for (;;) {
+    if (len === buffer.length) {
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, len);
+      buffer = bigger;
+    }
+    const n = readSync(fd, buffer, len, buffer.length - len, len);
+    if (n === 0) break;
+    len += n;
+  }
+  return buffer.toString('latin1', 0, len);
+}
+
+/**
+ * Open handles kept between samples by a long-running sampler (--watch, a run's probes): each
+ * later read of the same file is one pread instead of open + read + close. A thread that has
+ * exited makes its handle fail (ESRCH), which drops it; the cap bounds the fds cpdiag holds.
+ */
+const MAX_KEPT_HANDLES = 256;
+
+class HandleCache {
+  private readonly fds = new Map<string, number>();
+
+  read(path: string): string {
+    const cached = this.fds.get(path);
+    if (cached !== undefined) {
+      try {
+        return readFromStart(cached);
+      } catch (e) {
+        this.drop(path);
+        throw e;
+      }
+    }
+    if (this.fds.size >= MAX_KEPT_HANDLES) return readWhole(path);
+    const fd = openSync(path, 'r');
+    this.fds.set(path, fd);
+    try {
+      return readFromStart(fd);
+    } catch (e) {
+      this.drop(path);
+      throw e;
+    }
+  }
+
+  private drop(path: string): void {
+    const fd = this.fds.get(path);
+    this.fds.delete(path);
+    if (fd !== undefined) closeSync(fd);
+  }
+
+  closeAll(): void {
+    for (const path of [...this.fds.keys()]) this.drop(path);
   }
 }
 
@@ -68,7 +115,17 @@ export interface FdEntry {
 }
 
 export class ProcReader {
-  constructor(readonly root: string = '/proc') {}
+  private readonly handles?: HandleCache;
+
+  /** keepHandles: reuse open files between reads (for repeated sampling); call close() after. */
+  constructor(readonly root: string = '/proc', opts: { keepHandles?: boolean } = {}) {
+    if (opts.keepHandles) this.handles = new HandleCache();
+  }
+
+  /** Closes the handles kept by keepHandles (a no-op otherwise). */
+  close(): void {
+    this.handles?.closeAll();
+  }
 
   path(...parts: (string | number)[]): string {
     return join(this.root, ...parts.map(String));
@@ -76,7 +133,7 @@ export class ProcReader {
 
   read(...parts: (string | number)[]): string {
     const p = this.path(...parts);
-    return wrap(p, () => readWhole(p));
+    return wrap(p, () => (this.handles ? this.handles.read(p) : readWhole(p)));
   }
 
   /** Like read, but undefined when the file is gone or unreadable (the caller notes which). */

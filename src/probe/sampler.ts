@@ -74,7 +74,8 @@ export function readTree(
 }
 
 export function startSampler(opts: SamplerOptions): Sampler {
-  const reader = opts.reader ?? new ProcReader();
+  const ownReader = opts.reader === undefined;
+  const reader = opts.reader ?? new ProcReader('/proc', { keepHandles: true });
   const intervalMs = opts.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
   if (!(intervalMs > 0)) throw new Error(`intervalMs must be positive, got ${intervalMs}`);
   const now = opts.now ?? (() => performance.now());
@@ -100,6 +101,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
     exited = true;
     stopped = true;
     if (timer) clearTimeout(timer);
+    if (ownReader) reader.close();
     opts.onExit?.();
   };
 
@@ -197,6 +199,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
       await inFlight;
       await stats?.drain();
       await emitted;
+      if (ownReader) reader.close();
       return samples;
     },
   };
