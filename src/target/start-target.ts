@@ -1,9 +1,9 @@
 // Turns a TargetSpec and the run's settings into a running, ready target.
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import { SETTING_DEFINITIONS, envName, flagName, type ServerSettings } from '../config/settings.js';
+import { SETTING_DEFINITIONS, envName, type ServerSettings } from '../config/settings.js';
+import { CLI_MAIN_PATH, settingsToArgs } from '../server/spawn-bundled.js';
 import { fillPlaceholders, splitCommandLine } from './command-line.js';
 import { spawnTarget } from './spawn-target.js';
 import type { RunningTarget, TargetExit, TargetSpec } from './target.js';
@@ -12,17 +12,12 @@ export const BUNDLED_STATS_PATH = '/_cpdiag/stats';
 const DEFAULT_READY_TIMEOUT_S = 20;
 const ATTACHED_POLL_MS = 500;
 
-/** The compiled CLI entry point, for spawning `cpdiag serve` as a child. */
-export function cliEntryPoint(): string {
-  return fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-}
-
 export async function startTarget(spec: TargetSpec, settings: ServerSettings, signal?: AbortSignal): Promise<RunningTarget> {
   switch (spec.kind) {
     case 'bundled':
       return spawnTarget({
         kind: 'bundled',
-        argv: [process.execPath, cliEntryPoint(), 'serve', ...settingsToFlags({ ...settings, socket_port: 0 })],
+        argv: [process.execPath, CLI_MAIN_PATH, 'serve', ...settingsToArgs({ ...settings, socket_port: 0 })],
         settings,
         readiness: { kind: 'stdout-url' },
         readyTimeoutMs: DEFAULT_READY_TIMEOUT_S * 1000,
@@ -55,15 +50,6 @@ export async function startTarget(spec: TargetSpec, settings: ServerSettings, si
     case 'attached':
       return attachTarget(spec.url, spec.pid, settings);
   }
-}
-
-export function settingsToFlags(settings: ServerSettings): string[] {
-  const flags: string[] = [];
-  for (const def of SETTING_DEFINITIONS) {
-    const v = settings[def.name];
-    flags.push(`--${flagName(def.name)}`, typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
-  }
-  return flags;
 }
 
 export function findFreePort(host = '127.0.0.1'): Promise<number> {

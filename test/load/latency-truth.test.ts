@@ -57,10 +57,6 @@ test('closed and open loop report a 20 ms node:http server truthfully', async (t
 
 test('closed and open loop report the bundled server /work?io_ms=20 truthfully', async (t) => {
   const srv = await startBundledServer(['--thread-pool', '8']);
-  if (!srv) {
-    t.skip('bundled server (cpdiag serve) not built yet');
-    return;
-  }
   try {
     const mix = [{ method: 'GET', path: '/work?io_ms=20' }];
     await withOneRetry(t, async () => {

@@ -17,12 +17,13 @@
 // subtracted: measured wait = mean latency − mean service draw − overhead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { runLoad } from '../../src/load/run-load.js';
 import { createPacer } from '../../src/load/pacer.js';
 import { createRandom, sampleExponential } from '../../src/load/prng.js';
 import type { LoadPlan } from '../../src/types.js';
+import { erlangCMeanWaitS } from '../../src/analysis/queueing.js';
+import { drawWithMean, makeRandom } from '../../src/server/distributions.js';
 import { startBundledServer, startChildServer } from './servers.js';
 
 const POOL = 4;
@@ -59,33 +60,19 @@ function tooLoadedForTiming(): string | undefined {
   return `machine too loaded for queueing truth (load average ${load1.toFixed(1)} on ${cpus().length} cores; CPDIAG_FORCE_TIMING_TESTS=1 runs it)`;
 }
 
-type Queueing = { erlangCMeanWaitS(c: number, l: number, mu: number): number };
-type Draws = { makeRandom(seed: number): () => number; drawWithMean(dist: string, mean: number, random: () => number): number };
-
-async function importIfBuilt<T>(rel: string): Promise<T | undefined> {
-  const url = new URL(rel, import.meta.url);
-  return existsSync(url) ? ((await import(url.href)) as T) : undefined;
-}
-
 test('the FIFO c-server simulator reproduces Erlang C in the long run', async (t) => {
-  const q = await importIfBuilt<Queueing>('../../src/analysis/queueing.js');
-  if (!q) return t.skip('src/analysis/queueing not built yet');
   const n = 200_000;
   const pacer = createPacer({ rateRps: LAMBDA_RPS, arrival: 'poisson', seed: SEED });
   const service = createRandom(SEED + 1);
   const arrivals = Array.from({ length: n }, () => pacer());
   const services = Array.from({ length: n }, () => sampleExponential(service, MEAN_SERVICE_MS));
   const simulated = mean(simulateFifoWaitsMs(arrivals, services, POOL));
-  const expected = q.erlangCMeanWaitS(POOL, LAMBDA_RPS, 1000 / MEAN_SERVICE_MS) * 1000;
+  const expected = erlangCMeanWaitS(POOL, LAMBDA_RPS, 1000 / MEAN_SERVICE_MS) * 1000;
   t.diagnostic(`simulated W_q ${simulated.toFixed(2)} ms, Erlang C ${expected.toFixed(2)} ms`);
   assert.ok(Math.abs(simulated - expected) / expected < 0.03, `simulated ${simulated} vs Erlang C ${expected}`);
 });
 
 test('open-loop Poisson at ρ = 0.7 on the bundled M/M/4 pool: mean queue wait within 15% of queueing theory', async (t) => {
-  const q = await importIfBuilt<Queueing>('../../src/analysis/queueing.js');
-  const d = await importIfBuilt<Draws>('../../src/server/distributions.js');
-  if (!q || !d) return t.skip('src/analysis/queueing or src/server/distributions not built yet');
-
   // Timing truth needs CPU: with more runnable work than cores, worker wake-ups and the
   // server's event loop lag stretch every service time (measured here at load 13 on 2 cores:
   // +8% service, waits 30–80% above the same-path simulation), which is the machine, not the
@@ -96,7 +83,6 @@ test('open-loop Poisson at ρ = 0.7 on the bundled M/M/4 pool: mean queue wait w
 
   // 1. Fixed overhead at the same rate where nobody queues.
   const calib = await startBundledServer(['--thread-pool', String(CALIBRATION_POOL)]);
-  if (!calib) return t.skip('bundled server (cpdiag serve) not built yet');
   let overheadMs: number;
   try {
     const r = await runLoad({
@@ -112,7 +98,6 @@ test('open-loop Poisson at ρ = 0.7 on the bundled M/M/4 pool: mean queue wait w
 
   // 2. The M/M/4 run on a fresh server: its request counter starts at 0, so draws line up.
   const srv = await startBundledServer(['--thread-pool', String(POOL)]);
-  assert.ok(srv, 'the bundled server started once and must start again');
   try {
     const plan: LoadPlan = {
       mode: 'open', url: srv.url, rate_rps: LAMBDA_RPS, arrival: 'poisson', max_connections: 128,
@@ -129,14 +114,14 @@ test('open-loop Poisson at ρ = 0.7 on the bundled M/M/4 pool: mean queue wait w
     const pacer = createPacer({ rateRps: LAMBDA_RPS, arrival: 'poisson', seed: SEED });
     const arrivals: number[] = [];
     for (let a = pacer(); a < (WARMUP_S + DURATION_S) * 1000; a = pacer()) arrivals.push(a);
-    const services = arrivals.map((_, n) => d.drawWithMean('exp', MEAN_SERVICE_MS, d.makeRandom(SEED + n)));
+    const services = arrivals.map((_, n) => drawWithMean('exp', MEAN_SERVICE_MS, makeRandom(SEED + n)));
     const first = arrivals.findIndex((a) => a >= WARMUP_S * 1000);
     assert.equal(r.requests, arrivals.length - first, 'every recorded arrival was answered');
     const simulatedWaitMs = mean(simulateFifoWaitsMs(arrivals, services, POOL).slice(first));
     const serviceMeanMs = mean(services.slice(first));
 
     const measuredWaitMs = r.latency_ms.mean - serviceMeanMs - overheadMs;
-    const erlangMs = q.erlangCMeanWaitS(POOL, LAMBDA_RPS, 1000 / MEAN_SERVICE_MS) * 1000;
+    const erlangMs = erlangCMeanWaitS(POOL, LAMBDA_RPS, 1000 / MEAN_SERVICE_MS) * 1000;
     const relErr = Math.abs(measuredWaitMs - simulatedWaitMs) / simulatedWaitMs;
     t.diagnostic(
       `requests ${r.requests}; latency mean ${r.latency_ms.mean} ms; service draws mean ${serviceMeanMs.toFixed(2)} ms; ` +

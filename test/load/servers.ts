@@ -3,9 +3,7 @@
 // bundled reference server through the CLI when it is built.
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+import { spawnBundledServer } from '../../src/server/spawn-bundled.js';
 import type { AddressInfo } from 'node:net';
 
 export interface TestServer {
@@ -99,25 +97,10 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/cli/main.js, seen from dist/test/load/. */
-export const CLI_MAIN = path.resolve(here, '../../cli/main.js');
-
-/**
- * The bundled reference server via `cpdiag serve`, or undefined when it is not built yet (the
- * engineer writing it works in parallel): tests then skip instead of failing.
- */
-export async function startBundledServer(args: string[]): Promise<(TestServer & { child: ChildProcess }) | undefined> {
-  if (!existsSync(CLI_MAIN) || !existsSync(path.resolve(here, '../../src/server'))) return undefined;
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--socket-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.resume();
-  try {
-    const url = await readUrlLine(child, 15_000);
-    return { child, url, close: () => stopChild(child) };
-  } catch {
-    await stopChild(child);
-    return undefined;
-  }
+/** The bundled reference server via `cpdiag serve` (src/server/spawn-bundled.ts); a failure to start fails the test. */
+export async function startBundledServer(args: string[]): Promise<TestServer & { child: ChildProcess }> {
+  const server = await spawnBundledServer({}, { extraArgs: args, readyTimeoutMs: 15_000 });
+  return { child: server.child, url: server.url, close: () => server.stop() };
 }
 
 /** A plan with test defaults; override what the test is about. */
