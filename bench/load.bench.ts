@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { runLoad } from '../src/load/run-load.js';
-import type { LoadPlan } from '../src/types.js';
+import type { LoadPlan } from '../src/load/load-plan.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = 5;

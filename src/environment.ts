@@ -1,5 +1,16 @@
 import os from 'node:os';
-import type { Environment } from './types.js';
+
+/** Machine facts recorded with every document, so that numbers are read in their context. */
+export interface Environment {
+  hostname: string;
+  platform: string;
+  kernel: string;
+  cpu_model: string;
+  cores: number;
+  memory_bytes: number;
+  node_version: string;
+  load_average: [number, number, number];
+}
 
 /** The machine facts recorded with every document. */
 export function captureEnvironment(): Environment {

@@ -6,10 +6,28 @@
 // Environmental Pollution Monitoring, 1987, §16.5). Resource series are autocorrelated, which
 // makes that interval too narrow; the materiality and persistence checks below exist because of it.
 
-import type { DriftEstimate } from '../types.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalQuantile } from './normal.js';
 import { median } from './percentiles.js';
+
+/** A slope with its confidence interval, per second. */
+export interface DriftEstimate {
+  metric: 'rss_bytes' | 'fds' | 'threads';
+  slope_per_s: number;
+  ci_low: number;
+  ci_high: number;
+  /** Change over the observed window according to the slope. */
+  growth: number;
+  /** Growth per completed request, where requests are known. */
+  per_request?: number;
+  samples: number;
+  /** True only when the interval excludes zero and the growth is material. */
+  drifting: boolean;
+  /** How the slope was estimated (e.g. 'theil-sen'). */
+  method?: string;
+  /** One sentence saying why it is or is not called drifting. */
+  reason?: string;
+}
 
 export type DriftMetric = DriftEstimate['metric'];
 

@@ -1,9 +1,20 @@
 // How saturated was the worker pool? Sampled pool states (busy workers, queued requests, the
 // kernel's accept queue) reduced to a few numbers a detector can compare with thresholds.
 
-import type { SaturationSummary } from '../types.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { quantile } from './percentiles.js';
+
+export interface SaturationSummary {
+  workers: number;
+  /** Share of samples in which every worker was busy. */
+  all_busy_share: number;
+  busy_mean: number;
+  queue_p50: number;
+  queue_p99: number;
+  queue_max: number;
+  listen_queue_max?: number;
+  samples: number;
+}
 
 export interface PoolSample {
   busy: number;

@@ -1,6 +1,6 @@
 // The one list of detectors. diagnose() runs exactly these, in this order (the order affects only
 // the order of the report's detector list, never a conclusion).
-import type { Detector } from '../types.js';
+import type { Detector } from './detector-result.js';
 import * as badRequest400s from './detectors/bad-request-400s.js';
 import * as bodyTooLarge from './detectors/body-too-large.js';
 import * as capacityFlatAcrossPool from './detectors/capacity-flat-across-pool.js';

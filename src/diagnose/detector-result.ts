@@ -1,6 +1,29 @@
 // Small constructors for detector answers, so that every detector words its result the same way
 // and "insufficient data" is as ordinary an answer as "issue" or "none".
-import type { DetectorResult, Evidence } from '../types.js';
+import type { Findings } from './findings.js';
+
+export type DetectorStatus = 'issue' | 'none' | 'insufficient';
+
+/** One measured fact, as a number with its meaning. */
+export interface Evidence {
+  signal: string;
+  value: number;
+  unit: string;
+  /** The sentence a person reads, with the numbers in it. */
+  text: string;
+}
+
+export interface DetectorResult {
+  detector: string;
+  status: DetectorStatus;
+  /** 0..1: how strongly the evidence shows the signal (only meaningful for 'issue'). */
+  strength: number;
+  evidence: Evidence[];
+  /** For 'insufficient': what was missing. */
+  missing?: string[];
+}
+
+export type Detector = (findings: Findings) => DetectorResult;
 
 export function clamp01(x: number): number {
   if (!Number.isFinite(x)) return x > 0 ? 1 : 0;

@@ -9,7 +9,9 @@
 // A cause is reported only when every required support matched (so it has at least one 'issue');
 // when a required detector answered otherwise it is dropped (the evidence says no); when the
 // required detectors that did not match all lacked data, it goes to insufficient_causes.
-import { DIAGNOSIS_SCHEMA, type DetectorResult, type Diagnosis, type Evidence, type Findings, type RankedCause } from '../types.js';
+import type { DetectorResult, Evidence } from './detector-result.js';
+import { DIAGNOSIS_SCHEMA, type Diagnosis, type RankedCause } from './diagnosis.js';
+import type { Findings } from './findings.js';
 import { CAUSES, SYMPTOMS, formatFix, type CauseDefinition, type CauseSignal } from './causes.js';
 import { DETECTORS } from './detector-registry.js';
 import { clamp01 } from './detector-result.js';

@@ -1,6 +1,8 @@
 // One shape for the three leak detectors: a resource whose slope's confidence interval excludes
 // zero and whose growth is material (the analysis decides `drifting`), and only upward growth.
-import type { DetectorResult, DriftEstimate, Findings } from '../types.js';
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { DetectorResult } from './detector-result.js';
+import type { Findings } from './findings.js';
 import { MIN_DRIFT_SAMPLES } from '../analysis/drift.js';
 import { clamp01, evidence, fmt, insufficient, issue, none } from './detector-result.js';
 

@@ -2,7 +2,10 @@
 // samples (so a newer cpdiag diagnoses an old run with its newer table); sweep and inspect
 // documents are diagnosed from the findings they carry.
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import { INSPECT_SCHEMA, RUN_SCHEMA, SWEEP_SCHEMA, type Findings, type RunRecord } from '../types.js';
+import type { Findings } from './findings.js';
+import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
+import { RUN_SCHEMA, type RunRecord } from '../run/run-record.js';
+import { SWEEP_SCHEMA } from '../sweep/sweep-document.js';
 import { findingsFromRun } from './findings-from-run.js';
 
 const FINDINGS_SOURCES = ['run', 'sweep', 'inspect'];

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import { BASELINE_SCHEMA } from '../types.js';
+import { BASELINE_SCHEMA } from './gate-document.js';
 import type { BaselineDocument } from './gate-document.js';
 import { diffWorkloads } from './fingerprint.js';
 

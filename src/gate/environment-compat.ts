@@ -1,7 +1,7 @@
 // Numbers recorded on another machine are not comparable: a baseline from a 16-core CI runner
 // says nothing about a 2-core laptop. These are the differences that move latency and throughput
 // by more than any budget; smaller ones (kernel patch level, load average) are not checked.
-import type { Environment } from '../types.js';
+import type { Environment } from '../environment.js';
 
 export interface CompatibilityIssue {
   field: 'cpu_model' | 'cores' | 'cpdiag_major' | 'node_major';

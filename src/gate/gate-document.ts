@@ -1,9 +1,13 @@
 // The gate's JSON document (schema cpdiag.gate/1) and the baseline file (cpdiag.baseline/1).
 // Scripts and CI read these; fields keep their meaning once published (add freely).
-import type { BASELINE_SCHEMA, Environment, GATE_SCHEMA } from '../types.js';
+import type { Environment } from '../environment.js';
 import type { GateMetricName, MetricDirection, ToleranceKind } from './metric-spec.js';
 import type { RunSample } from './run-sample.js';
 import type { Verdict } from './statistics.js';
+
+export const GATE_SCHEMA = 'cpdiag.gate/1';
+
+export const BASELINE_SCHEMA = 'cpdiag.baseline/1';
 
 export type GateMode = 'ab' | 'baseline';
 export type GateOutcome = 'pass' | 'regression' | 'inconclusive';

@@ -4,7 +4,9 @@
 // executeRun.
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { Scenario } from '../scenario/schema.js';
-import { BASELINE_SCHEMA, GATE_SCHEMA, type Environment, type RunRecord } from '../types.js';
+import type { Environment } from '../environment.js';
+import { BASELINE_SCHEMA, GATE_SCHEMA } from './gate-document.js';
+import type { RunRecord } from '../run/run-record.js';
 import { compareSides, decideOutcome } from './compare-sides.js';
 import { fingerprintScenario, workloadOf } from './fingerprint.js';
 import type { BaselineDocument, GateDocument, SideDescription } from './gate-document.js';

@@ -1,7 +1,8 @@
 // One gate run reduced to the numbers a gate compares. A baseline file stores these samples (not
 // whole run records), so it stays small and a later gate can compare any metric it knows.
 import { estimateDrift, MIN_DRIFT_SAMPLES, type DriftMetric } from '../analysis/drift.js';
-import type { ProbeSample, RunRecord } from '../types.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
+import type { RunRecord } from '../run/run-record.js';
 import type { GateMetricName } from './metric-spec.js';
 
 export interface RunSample {

@@ -2,7 +2,8 @@
 // inspection stands alone in tests and a failing detector cannot take the inspection down with it:
 // the figures are still worth printing.
 import { diagnose } from '../diagnose/diagnose.js';
-import type { Diagnosis, Findings } from '../types.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Findings } from '../diagnose/findings.js';
 
 export interface DiagnosisOutcome {
   diagnosis: Diagnosis | null;

@@ -1,6 +1,7 @@
 // Turns an inspection into the Findings the diagnosis reasons over (source 'inspect').
 import { summarizeSaturation } from '../analysis/saturation.js';
-import type { Findings, RunEvent } from '../types.js';
+import type { Findings } from '../diagnose/findings.js';
+import type { RunEvent } from '../events.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
 

@@ -5,9 +5,10 @@
 import { estimateDrift } from '../analysis/drift.js';
 import { CLOCK_TICKS_PER_S } from '../probe/parse-stat.js';
 import { topPeers } from '../probe/tcp-sockets.js';
-import {
-  INSPECT_SCHEMA, type Diagnosis, type DriftEstimate, type Environment, type FdType, type ServerStatsSample, type TcpState,
-} from '../types.js';
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Environment } from '../environment.js';
+import type { FdType, ServerStatsSample, TcpState } from '../probe/probe-sample.js';
 import type { Collection } from './collect-samples.js';
 import type { InspectSample } from './inspect-sample.js';
 import { findBacklog } from './listen-backlog.js';
@@ -15,6 +16,8 @@ import { activityKey, groupActivities, summarizeActivities, type ActivityKind } 
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
 } from './worker-threads.js';
+
+export const INSPECT_SCHEMA = 'cpdiag.inspect/1';
 
 export interface ThreadDetail {
   tid: number;

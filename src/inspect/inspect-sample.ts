@@ -6,7 +6,7 @@ import { readProcessSnapshot, type ProcessSnapshot } from '../probe/process-snap
 import { ProcReadError, type ProcReader } from '../probe/proc-reader.js';
 import type { TcpTableSource } from '../probe/tcp-tables.js';
 import type { FdDetailRationer } from '../probe/fd-detail.js';
-import type { ServerStatsSample } from '../types.js';
+import type { ServerStatsSample } from '../probe/probe-sample.js';
 import { classifyThread, type FdContext, type ThreadActivity } from './thread-activity.js';
 
 export interface InspectedThread {

@@ -2,7 +2,8 @@
 // activity, workers, fds vs limit, sockets, listen queue, memory and drift), the probable causes,
 // then the detail tables. Returns text; the caller writes it.
 import type { ChalkInstance } from 'chalk';
-import type { DriftEstimate, ServerStatsSample } from '../types.js';
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { ServerStatsSample } from '../probe/probe-sample.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
 

@@ -5,7 +5,7 @@ import { captureEnvironment } from '../environment.js';
 import { ProcReader } from '../probe/proc-reader.js';
 import { checkLoopbackUrl } from '../probe/server-stats.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import type { Findings } from '../types.js';
+import type { Findings } from '../diagnose/findings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { checkInspectable } from './check-target.js';
 import { collectSamples, type Collection } from './collect-samples.js';

@@ -1,6 +1,6 @@
 // What run-load hands to an engine (closed or open loop): the plan, the parsed target, the mix,
 // the recorder, the clock and the abort signal. Engines own no global state.
-import type { LoadPlan } from '../types.js';
+import type { LoadPlan } from './load-plan.js';
 import type { LoadRecorder } from './recorder.js';
 import type { MixEntry } from './mix.js';
 

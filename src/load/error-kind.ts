@@ -1,6 +1,14 @@
 // One place that turns what went wrong into an ErrorKind, for every client the engine has
 // (autocannon, undici, raw sockets), so that the same failure is counted the same way.
-import type { ErrorKind } from '../types.js';
+
+/** Error kinds. Non-2xx responses are counted as `http_<status>`. */
+export type ErrorKind =
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'closed'
+  | 'other'
+  | `http_${number}`;
 
 /** 2xx and 3xx are successes; anything else is counted as http_<status>. */
 export function isSuccessStatus(status: number): boolean {

@@ -3,7 +3,7 @@
 // decode them again, so the range and precision must never differ between writer and reader.
 import hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummaryMs } from '../types.js';
+import type { LatencySummaryMs } from './load-result.js';
 
 export type LatencyHistogram = Histogram;
 

@@ -1,5 +1,5 @@
 // The request mix: a plan's weighted RequestSpec list turned into ready-to-send entries.
-import type { RequestSpec } from '../types.js';
+import type { RequestSpec } from './load-plan.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 
 export interface MixEntry {

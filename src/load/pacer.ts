@@ -1,7 +1,7 @@
 // The pacer: when each open-loop request is due, apart from the code that sends it (vegeta's
 // split), so the schedule can be reproduced exactly — e.g. by a test that replays the same
 // arrivals through a queueing simulation.
-import type { ArrivalProcess } from '../types.js';
+import type { ArrivalProcess } from './load-plan.js';
 import { createRandom, sampleExponential } from './prng.js';
 
 /** Returns successive intended send times in ms from the start: 0, then one gap after another. */

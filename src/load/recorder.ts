@@ -2,7 +2,9 @@
 // (the whole run, each time window, each mix entry) and turns them into a LoadResult.
 // It holds no clock and no sockets: callers pass times in, so it can be tested alone and is
 // shared by the closed-loop and the open-loop engines.
-import type { ErrorKind, LatencySummaryMs, LoadPlan, LoadResult, SeriesWindow } from '../types.js';
+import type { ErrorKind } from './error-kind.js';
+import type { LoadPlan } from './load-plan.js';
+import type { LatencySummaryMs, LoadResult, SeriesWindow } from './load-result.js';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarizeHistogramMs, type LatencyHistogram } from './histogram.js';
 import { isSuccessStatus, httpErrorKind } from './error-kind.js';
 

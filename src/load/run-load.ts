@@ -2,7 +2,8 @@
 // (with warm-up and any slow clients beside it), stream time windows as they close, and resolve
 // with a LoadResult — a partial one, marked interrupted, when the signal aborts.
 import { performance } from 'node:perf_hooks';
-import type { LoadPlan, LoadResult, SeriesWindow } from '../types.js';
+import type { LoadPlan } from './load-plan.js';
+import type { LoadResult, SeriesWindow } from './load-result.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { assertLoopback } from './loopback.js';
 import { buildMix } from './mix.js';

@@ -4,7 +4,9 @@
 // pool server holds a worker for each of them while they dawdle; a server whose socket timeout is
 // shorter than their pauses cuts them off, and that is what gets counted here.
 import net from 'node:net';
-import type { ErrorKind, LoadResult, RequestSpec, SlowClientSpec } from '../types.js';
+import type { ErrorKind } from './error-kind.js';
+import type { RequestSpec, SlowClientSpec } from './load-plan.js';
+import type { LoadResult } from './load-result.js';
 import { classifyError, httpErrorKind, isSuccessStatus } from './error-kind.js';
 import { requestBody } from './mix.js';
 import { ResponseReader } from './response-reader.js';

@@ -1,6 +1,6 @@
 // Classifies the target of a /proc/PID/fd/N link: "socket:[INODE]", "pipe:[INODE]",
 // "anon_inode:[eventpoll]" (or "anon_inode:inotify"), or a path for files and devices.
-import type { FdType } from '../types.js';
+import type { FdType } from './probe-sample.js';
 
 export interface FdLink {
   type: FdType;

@@ -2,7 +2,7 @@
 // IPv4 as one little-endian 32-bit word, IPv6 as four such words. Ports are big-endian hex.
 // For a LISTEN row, rx_queue is the number of connections waiting in the accept queue; tx_queue
 // is NOT the backlog (only `ss -ltn` shows the backlog, as Send-Q).
-import type { TcpState } from '../types.js';
+import type { TcpState } from './probe-sample.js';
 
 export const TCP_STATES: Record<string, TcpState> = {
   '01': 'ESTABLISHED',

@@ -1,6 +1,6 @@
 // One reading of a process (or a process tree) from procfs: the figures a ProbeSample carries,
 // without CPU% (which needs two readings; see sampler.ts). Used by the sampler and by inspect.
-import type { FdType, TcpState } from '../types.js';
+import type { FdType, TcpState } from './probe-sample.js';
 import { classifyFdLink, emptyFdCounts } from './parse-fd-link.js';
 import { parseMaxOpenFiles } from './parse-limits.js';
 import { parseProcStat, type ProcStat } from './parse-stat.js';

@@ -2,7 +2,7 @@
 // pidusage, threads/fds/TCP/context switches from /proc, and optionally the server's own stats.
 // The timer chain is aligned to the start so samples do not drift, a tick that overruns skips the
 // next slot rather than piling up, and a target that exits ends the sampling (onExit), not a crash.
-import type { ProbeSample } from '../types.js';
+import type { ProbeSample } from './probe-sample.js';
 import { SERVER_STATS_TIMEOUT_MS } from './server-stats.js';
 import { readPidUsage } from './pidusage-client.js';
 import { readProcessSnapshot, sumSnapshots, type ProcessSnapshot } from './process-snapshot.js';

@@ -4,7 +4,7 @@
 //   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key
 // A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
 // keep running when the server is too busy to answer its stats page (which is when it matters).
-import type { ServerStatsSample } from '../types.js';
+import type { ServerStatsSample } from './probe-sample.js';
 
 export const SERVER_STATS_TIMEOUT_MS = 1000;
 

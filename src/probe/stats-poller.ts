@@ -2,7 +2,7 @@
 // flight, and its answer is attached to the sample that launched it when it arrives. A server
 // whose pool is exhausted answers its own stats page late or never (cheroot serves it from the
 // same pool), which must not stretch the sampling interval nor pile up connections.
-import type { ServerStatsSample } from '../types.js';
+import type { ServerStatsSample } from './probe-sample.js';
 import { fetchServerStats } from './server-stats.js';
 
 export interface StatsPoller {

@@ -1,6 +1,6 @@
 // Matches a process's socket inodes (from its fd links) to rows of /proc/net/tcp{,6}: which TCP
 // connections it owns, in which state, with which peers, and the accept queue of its listeners.
-import type { TcpState } from '../types.js';
+import type { TcpState } from './probe-sample.js';
 import { formatEndpoint, parseNetTcp, parseNetTcpForInodes, type TcpRow } from './parse-net-tcp.js';
 
 export interface ListenSocket {

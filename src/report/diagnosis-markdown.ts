@@ -1,5 +1,5 @@
 // The diagnosis as Markdown, for summary.md and CI comments.
-import type { Diagnosis } from '../types.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
 
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 // The diagnosis for a terminal: ranked causes with their numbers and fix, then what could not be
 // judged and why. Returns text; the caller prints it.
 import type { ChalkInstance } from 'chalk';
-import type { Diagnosis } from '../types.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
 
 /** How many undecided causes to name before summarising the rest. */
 const MAX_INSUFFICIENT_LISTED = 8;

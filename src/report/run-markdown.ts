@@ -1,4 +1,4 @@
-import type { RunRecord } from '../types.js';
+import type { RunRecord } from '../run/run-record.js';
 import { renderDiagnosisMarkdown } from './diagnosis-markdown.js';
 import { markdownTable } from './format.js';
 import { summarizeRunFacts } from './run-summary.js';

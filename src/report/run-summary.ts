@@ -1,5 +1,5 @@
 // The facts of a run that both the terminal and the Markdown reporter show, computed once.
-import type { RunRecord } from '../types.js';
+import type { RunRecord } from '../run/run-record.js';
 
 export interface RunFacts {
   rows: [string, string][];

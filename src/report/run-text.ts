@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { RunRecord } from '../types.js';
+import type { RunRecord } from '../run/run-record.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
 import { summarizeRunFacts } from './run-summary.js';
 

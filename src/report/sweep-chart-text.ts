@@ -1,7 +1,7 @@
 // Capacity against the setting as a text chart for the terminal: one bar per value, the fitted
 // USL curve as a marker on each row, and the knee and the recommendation flagged. A grid sweep
 // gets a text heatmap instead (capacity per pair, shaded by share of the best).
-import type { SweepDocument } from '../types.js';
+import type { SweepDocument } from '../sweep/sweep-document.js';
 import { uslPredict } from '../analysis/usl.js';
 import { fmtRate } from './format.js';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import type { SweepDocument } from '../types.js';
+import type { SweepDocument } from '../sweep/sweep-document.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
 
 let chartJsCache: string | undefined;

@@ -1,6 +1,6 @@
 // The sweep as Markdown (report.md, CI comments): recommendation first here, since a reader of
 // a file starts at the top; then the table, the ramps, the chart, the knee and the diagnosis.
-import type { SweepDocument } from '../types.js';
+import type { SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisMarkdown } from './diagnosis-markdown.js';
 import { fmtMs, fmtPercent, fmtRate, markdownTable } from './format.js';
 import { renderCapacityChart } from './sweep-chart-text.js';

@@ -2,7 +2,7 @@
 // capacity chart, the knee and USL fit, the queueing cross-check, the diagnosis, and the
 // recommendation last (what a person reads first when the scrolling stops). Returns text.
 import type { ChalkInstance } from 'chalk';
-import type { SweepDocument, SweepStep } from '../types.js';
+import type { SweepDocument, SweepStep } from '../sweep/sweep-document.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
 import { fmtBytes, fmtMs, fmtPercent, fmtRate, textTable } from './format.js';
 import { renderCapacityChart } from './sweep-chart-text.js';

@@ -3,7 +3,10 @@
 // recorded as an event: a finding, not a crash.
 import { runLoad } from '../load/run-load.js';
 import { startSampler } from '../probe/sampler.js';
-import type { LoadPlan, LoadResult, ProbeSample, RunEvent, SeriesWindow } from '../types.js';
+import type { RunEvent } from '../events.js';
+import type { LoadPlan } from '../load/load-plan.js';
+import type { LoadResult, SeriesWindow } from '../load/load-result.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
 import type { RunningTarget } from '../target/target.js';
 
 export interface PhaseOptions {

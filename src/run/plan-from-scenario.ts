@@ -1,7 +1,7 @@
 // Scenario → LoadPlan: the defaults a run uses when the file is silent.
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { LoadPlan, RequestSpec } from '../types.js';
+import type { LoadPlan, RequestSpec } from '../load/load-plan.js';
 
 export const DEFAULT_CONNECTIONS = 16;
 

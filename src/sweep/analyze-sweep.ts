@@ -2,7 +2,7 @@
 // against the pool, the queueing-theory cross-check, how resources scale with the setting, and
 // the recommendation with what the data cannot tell. Pure: steps in, document fields out.
 import { capacityKneeDetail, fitUsl, type UslFit } from '../analysis/usl.js';
-import type { SweepDocument, SweepRecommendation, SweepStep } from '../types.js';
+import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
 import { recommendGrid, recommendPool, recommendTimeout, fmt } from './recommend.js';
 import { fitRoofline } from './roofline-fit.js';
 import { theoryNumbers, theorySentence } from './theory-check.js';

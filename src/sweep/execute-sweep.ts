@@ -10,7 +10,7 @@ import { diagnose } from '../diagnose/diagnose.js';
 import { createReportDir, DocumentWriter } from '../run/record-writer.js';
 import { renderSweepMarkdown } from '../report/sweep-markdown.js';
 import { renderSweepHtml } from '../report/sweep-html.js';
-import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from '../types.js';
+import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from './sweep-document.js';
 import { analyzeSweep, sweepKnee } from './analyze-sweep.js';
 import { findingsFromSweep } from './findings-from-sweep.js';
 import { refineValues } from './plan-values.js';

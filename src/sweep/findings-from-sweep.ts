@@ -2,7 +2,9 @@
 // (pool_scaling) and, for everything else, the operating point a user would run at — the
 // recommended step at about 80% of its capacity (or the best step's when there is no
 // recommendation).
-import type { DriftEstimate, Findings, SweepLevel, SweepStep } from '../types.js';
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { Findings } from '../diagnose/findings.js';
+import type { SweepLevel, SweepStep } from './sweep-document.js';
 
 export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number }): Findings {
   const ok = input.steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);

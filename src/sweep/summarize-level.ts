@@ -1,7 +1,9 @@
 // One ramp level's numbers from its load result and the process samples taken while it ran:
 // pure, so that the sweep's arithmetic (context switches per request, worker-seconds) is testable.
 import { summarizeSaturation } from '../analysis/saturation.js';
-import type { LoadResult, ProbeSample, SweepLevel } from '../types.js';
+import type { LoadResult } from '../load/load-result.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
+import type { SweepLevel } from './sweep-document.js';
 
 export function summarizeLevel(load: LoadResult, probes: readonly ProbeSample[], workers: number, tStartS: number): SweepLevel {
   // Only samples inside the recorded window (t_s ≥ 0 relative to recording) describe this level.

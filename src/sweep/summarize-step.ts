@@ -2,7 +2,10 @@
 // the latency there, the pool's saturation there, and drift of resources over the whole step.
 import { findLatencyKnee, type RampPoint } from '../analysis/knee.js';
 import { estimateDrift } from '../analysis/drift.js';
-import type { DriftEstimate, LatencySummaryMs, ProbeSample, SweepLevel, SweepStep } from '../types.js';
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { LatencySummaryMs } from '../load/load-result.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
+import type { SweepLevel, SweepStep } from './sweep-document.js';
 
 export interface StepSlo {
   p99Ms: number;

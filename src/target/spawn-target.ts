@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { ServerSettings } from '../config/settings.js';
-import type { TargetKind } from '../types.js';
+import type { TargetKind } from './target-info.js';
 import { registerChild, terminateChild } from './child-registry.js';
 import type { RunningTarget, TargetExit } from './target.js';
 

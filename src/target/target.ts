@@ -1,7 +1,7 @@
 // One interface for the three kinds of target: the bundled server, a user's command, or a
 // process that is already running (attached: nothing spawned, nothing killed).
 import type { ServerSettings } from '../config/settings.js';
-import type { TargetKind } from '../types.js';
+import type { TargetKind } from './target-info.js';
 
 export type TargetSpec =
   | { kind: 'bundled' }

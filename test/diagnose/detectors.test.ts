@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DETECTORS } from '../../src/diagnose/detector-registry.js';
-import type { Findings } from '../../src/types.js';
+import type { Findings } from '../../src/diagnose/findings.js';
 import { healthyFindings, risingDrift } from './fixtures.js';
 
 type Change = (f: Findings) => void;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { diagnose, diagnoseFromResults, labelConfidence } from '../../src/diagnose/diagnose.js';
 import { CAUSES } from '../../src/diagnose/causes.js';
 import { DETECTORS } from '../../src/diagnose/detector-registry.js';
-import { DIAGNOSIS_SCHEMA, type Diagnosis, type Findings } from '../../src/types.js';
+import { DIAGNOSIS_SCHEMA, type Diagnosis } from '../../src/diagnose/diagnosis.js';
+import type { Findings } from '../../src/diagnose/findings.js';
 import { gilBoundFindings, healthyFindings, poolTooSmallFindings, proxyReadTimeoutFindings, risingDrift } from './fixtures.js';
 
 function ranked(d: Diagnosis): string[] {

@@ -1,7 +1,8 @@
 // Seeded synthetic findings: a healthy service with every field measured, and the scenarios the
 // diagnosis must recognise, each a small change to the healthy one.
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
-import type { DriftEstimate, Findings } from '../../src/types.js';
+import type { DriftEstimate } from '../../src/analysis/drift.js';
+import type { Findings } from '../../src/diagnose/findings.js';
 
 export function flatDrift(metric: DriftEstimate['metric']): DriftEstimate {
   return { metric, slope_per_s: 0, ci_low: -1, ci_high: 1, growth: 0, per_request: 0, samples: 30, drifting: false };

@@ -1,6 +1,7 @@
 // A synthetic run record, as `cpdiag run` saves it: a saturated pool and leaking fds.
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
-import { RUN_SCHEMA, type ProbeSample, type RunRecord } from '../../src/types.js';
+import type { ProbeSample } from '../../src/probe/probe-sample.js';
+import { RUN_SCHEMA, type RunRecord } from '../../src/run/run-record.js';
 
 export function syntheticRun(opts: { leakFds?: boolean; saturated?: boolean } = {}): RunRecord {
   const probes: ProbeSample[] = [];

@@ -1,6 +1,7 @@
 // Synthetic run records and samples for the gate's unit tests (no processes).
 import { captureEnvironment } from '../../src/environment.js';
-import { RUN_SCHEMA, type ProbeSample, type RunRecord } from '../../src/types.js';
+import type { ProbeSample } from '../../src/probe/probe-sample.js';
+import { RUN_SCHEMA, type RunRecord } from '../../src/run/run-record.js';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
 import type { RunSample } from '../../src/gate/run-sample.js';
 

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLoad } from '../../src/load/run-load.js';
-import type { LoadPlan, SeriesWindow } from '../../src/types.js';
+import type { LoadPlan } from '../../src/load/load-plan.js';
+import type { SeriesWindow } from '../../src/load/load-result.js';
 import { basePlan, delayedHandler, startHttpServer } from './servers.js';
 
 test('abort mid-run resolves promptly with the windows so far', async () => {

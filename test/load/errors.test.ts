@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { runLoad } from '../../src/load/run-load.js';
-import type { LoadPlan, LoadResult } from '../../src/types.js';
+import type { LoadPlan } from '../../src/load/load-plan.js';
+import type { LoadResult } from '../../src/load/load-result.js';
 import { basePlan, freePort, startHttpServer } from './servers.js';
 
 const SHORT = { duration_s: 0.8, warmup_s: 0, window_ms: 400 };

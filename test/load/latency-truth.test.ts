@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLoad } from '../../src/load/run-load.js';
 import { decodeHistogram } from '../../src/load/histogram.js';
-import type { LoadResult } from '../../src/types.js';
+import type { LoadResult } from '../../src/load/load-result.js';
 import { basePlan, exactDelayServerSource, startBundledServer, startChildServer } from './servers.js';
 
 /**

@@ -21,7 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import { runLoad } from '../../src/load/run-load.js';
 import { createPacer } from '../../src/load/pacer.js';
 import { createRandom, sampleExponential } from '../../src/load/prng.js';
-import type { LoadPlan } from '../../src/types.js';
+import type { LoadPlan } from '../../src/load/load-plan.js';
 import { erlangCMeanWaitS } from '../../src/analysis/queueing.js';
 import { drawWithMean, makeRandom } from '../../src/server/distributions.js';
 import { startBundledServer, startChildServer } from './servers.js';

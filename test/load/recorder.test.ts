@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoadRecorder } from '../../src/load/recorder.js';
 import { decodeHistogram } from '../../src/load/histogram.js';
-import type { LoadPlan, SeriesWindow } from '../../src/types.js';
+import type { LoadPlan } from '../../src/load/load-plan.js';
+import type { SeriesWindow } from '../../src/load/load-result.js';
 
 const plan: LoadPlan = { mode: 'open', url: 'http://127.0.0.1:1', rate_rps: 10, duration_s: 3, warmup_s: 1, mix: [], timeout_ms: 1000, window_ms: 1000, seed: 1 };
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import net, { type AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { runLoad } from '../../src/load/run-load.js';
-import type { LoadPlan } from '../../src/types.js';
+import type { LoadPlan } from '../../src/load/load-plan.js';
 import { basePlan, startBundledServer, startHttpServer } from './servers.js';
 
 function echoLength(): Parameters<typeof startHttpServer>[0] {

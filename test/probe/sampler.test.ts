@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSampler } from '../../src/probe/sampler.js';
-import type { ProbeSample } from '../../src/types.js';
+import type { ProbeSample } from '../../src/probe/probe-sample.js';
 import { startControlledChild } from './child-control.js';
 
 /** Waits until a sample satisfies `pred` (or fails after timeoutMs), returning that sample. */

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runCli, startCli, processesMatching } from '../helpers/cli.js';
-import type { RunRecord } from '../../src/types.js';
+import type { RunRecord } from '../../src/run/run-record.js';
 
 const node = process.execPath;
 

@@ -4,7 +4,7 @@ import { syntheticStep, syntheticSweep } from './synthetic-doc.js';
 import { analyzeSweep, resourceScaling } from '../../src/sweep/analyze-sweep.js';
 import { summarizeStep } from '../../src/sweep/summarize-step.js';
 import { contextSwitchesPerRequest, workerSeconds } from '../../src/sweep/summarize-level.js';
-import type { ProbeSample } from '../../src/types.js';
+import type { ProbeSample } from '../../src/probe/probe-sample.js';
 
 test('I/O-bound model: knee where N/S meets the CPU limit, USL fitted, recommendation and theory', () => {
   // S = 21 ms, limit 700 rps: N/S meets the limit at N = 14.7.

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startCli } from '../helpers/cli.js';
-import type { SweepDocument } from '../../src/types.js';
+import type { SweepDocument } from '../../src/sweep/sweep-document.js';
 
 function reportDir(root: string): string {
   const dirs = readdirSync(root);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { executeSweep } from '../../src/sweep/execute-sweep.js';
 import { resolveSweepSpec, type SweepFlags } from '../../src/sweep/sweep-spec.js';
-import type { SweepStep } from '../../src/types.js';
+import type { SweepStep } from '../../src/sweep/sweep-document.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PY = '/usr/bin/python3';

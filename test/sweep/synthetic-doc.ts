@@ -4,7 +4,9 @@ import { analyzeSweep } from '../../src/sweep/analyze-sweep.js';
 import { findingsFromSweep } from '../../src/sweep/findings-from-sweep.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
-import { SWEEP_SCHEMA, type LatencySummaryMs, type ProbeSample, type SweepDocument, type SweepLevel, type SweepStep } from '../../src/types.js';
+import type { LatencySummaryMs } from '../../src/load/load-result.js';
+import type { ProbeSample } from '../../src/probe/probe-sample.js';
+import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from '../../src/sweep/sweep-document.js';
 
 function latency(p99: number): LatencySummaryMs {
   return { min: p99 / 4, mean: p99 / 2, p50: p99 / 2.2, p90: p99 / 1.3, p95: p99 / 1.1, p99, p999: p99 * 1.2, max: p99 * 1.3 };

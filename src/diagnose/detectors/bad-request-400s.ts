@@ -1,6 +1,6 @@
 // Are requests refused as malformed? Behind a rewriting proxy (Apache mod_rewrite) decoded paths
 // with raw spaces reach the server as a broken request line, which cheroot answers with 400.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, errorCount, evidence, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'bad-request-400s';

@@ -1,6 +1,6 @@
 // Are request bodies refused for their size? cheroot answers 413 and closes the connection,
 // which a client still uploading sees as a reset.
-import type { Detector, Evidence } from '../../types.js';
+import type { Detector, Evidence } from '../detector-result.js';
 import { clamp01, errorCount, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'body-too-large';

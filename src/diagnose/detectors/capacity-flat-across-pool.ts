@@ -1,5 +1,5 @@
 // Does capacity stay flat while the pool grows (sweep)? Then the pool is not what limits it.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 import { scalingEfficiency } from '../scaling-efficiency.js';
 

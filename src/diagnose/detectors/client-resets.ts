@@ -1,6 +1,6 @@
 // Did clients see connections reset or closed without a response? The server (or the proxy) hung
 // up on them: a timeout, a refused body, or a crash.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, errorCount, evidence, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'client-resets';

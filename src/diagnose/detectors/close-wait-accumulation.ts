@@ -1,6 +1,6 @@
 // Are sockets stuck in CLOSE_WAIT? The peer hung up but this process never called close(): the
 // socket (and its fd) leaks on some path, typically a client disconnecting mid-response.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'close-wait-accumulation';

@@ -1,6 +1,6 @@
 // Does a bigger pool buy only context switches? Past the useful size, more threads contend for
 // the CPU (and the GIL): switches per request rise while capacity stays flat or falls.
-import type { Detector, Evidence } from '../../types.js';
+import type { Detector, Evidence } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'context-switch-overhead';

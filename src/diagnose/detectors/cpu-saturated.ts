@@ -1,5 +1,5 @@
 // Is the machine out of CPU? Then more workers cannot help, whatever the queue says.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'cpu-saturated';

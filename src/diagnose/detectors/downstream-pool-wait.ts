@@ -1,6 +1,6 @@
 // Are workers queued on a lock rather than working? The usual shape: 40 workers share a database
 // pool of 5 connections, so 35 wait on the pool's lock and the server looks busy doing nothing.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'downstream-pool-wait';

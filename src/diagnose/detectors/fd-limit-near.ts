@@ -1,6 +1,6 @@
 // Is the process close to its open-file limit? At the limit accept() fails with EMFILE and the
 // server stops taking connections.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'fd-limit-near';

@@ -1,6 +1,6 @@
 // Is Python's GIL the ceiling? CPU work in handlers runs one thread at a time, so a CPU-heavy
 // process sits at about one core while other cores idle, and adding workers adds no capacity.
-import type { Detector, Evidence } from '../../types.js';
+import type { Detector, Evidence } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 import { scalingEfficiency } from '../scaling-efficiency.js';
 

@@ -1,6 +1,6 @@
 // Is gzip spending CPU (and memory, as whole bodies are compressed in process) on output that
 // does not shrink: images, archives, already-compressed binaries?
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'gzip-incompressible';

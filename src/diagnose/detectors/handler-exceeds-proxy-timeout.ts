@@ -1,6 +1,6 @@
 // Does a request take about as long as nginx is willing to wait? Then the proxy cuts the slow tail
 // off as 504s while the server goes on working on requests nobody waits for.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'handler-exceeds-proxy-timeout';

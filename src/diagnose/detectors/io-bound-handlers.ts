@@ -1,6 +1,6 @@
 // Do handlers mostly wait (database, HTTP calls, sleep) rather than compute? Such handlers hold a
 // worker while idle, so the pool, not the CPU, limits throughput.
-import type { Detector, Evidence } from '../../types.js';
+import type { Detector, Evidence } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'io-bound-handlers';

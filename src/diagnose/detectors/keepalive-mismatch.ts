@@ -2,7 +2,7 @@
 // keep-alive connection after socket_timeout; nginx keeps idle upstream connections for its
 // keepalive_timeout (60 s by default). A request sent on a connection the server just closed
 // fails as "upstream prematurely closed" or "connection reset by peer": a 502.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { evidence, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'keepalive-mismatch';

@@ -1,6 +1,6 @@
 // Does the traffic carry large request bodies? Read whole into memory (request.body.read()), each
 // costs its size in RSS per concurrent request.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'large-request-bodies';

@@ -1,6 +1,6 @@
 // Are responses large? Large downloads built in memory (or gzipped in process) cost RSS, and a
 // streamed one left open on a client disconnect keeps its buffers and file.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'large-responses';

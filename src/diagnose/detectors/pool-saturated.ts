@@ -1,6 +1,6 @@
 // Is the worker pool the bottleneck? cheroot's pool never grows, so when every worker is busy
 // new requests wait in the accepted queue (in-process) or, past that, in the kernel's backlog.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'pool-saturated';

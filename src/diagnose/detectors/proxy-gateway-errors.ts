@@ -1,6 +1,6 @@
 // Did the proxy in front answer 502 (bad gateway) or 504 (gateway timeout)? Those are the proxy
 // telling us the upstream failed it; the other detectors say how.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, errorCount, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'proxy-gateway-errors';

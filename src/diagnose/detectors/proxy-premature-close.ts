@@ -1,6 +1,6 @@
 // Did the upstream close or reset the connection under nginx ("upstream prematurely closed
 // connection", "recv() failed (104: Connection reset by peer)")? Each is a 502.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'proxy-premature-close';

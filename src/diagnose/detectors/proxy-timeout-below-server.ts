@@ -1,6 +1,6 @@
 // Is nginx's read timeout shorter than the server's socket_timeout? Then the proxy gives up
 // first: clients get 504s and the server logs "client disconnected" for work it already did.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'proxy-timeout-below-server';

@@ -1,6 +1,6 @@
 // Did nginx give up waiting for the upstream ("upstream timed out ... while reading response
 // header")? Each such line is a 504 the client saw.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'proxy-upstream-timeouts';

@@ -1,6 +1,6 @@
 // Is latency mostly time spent waiting for a worker? Little's law: with all workers busy, each
 // extra request in the system adds a service time of waiting.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 import { requestsInServer } from './pool-saturated.js';
 

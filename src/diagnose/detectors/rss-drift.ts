@@ -1,5 +1,5 @@
 // Does resident memory keep growing under steady load? Steady load should reach a steady heap.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { detectDrift } from '../drift-detector.js';
 
 export const id = 'rss-drift';

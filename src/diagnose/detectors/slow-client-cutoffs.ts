@@ -1,7 +1,7 @@
 // Are slow clients (slow uploads, slow readers, long pauses) cut off? cheroot applies
 // socket_timeout to every read and write, so a client pausing longer than that loses its
 // connection mid-request.
-import type { Detector, Evidence } from '../../types.js';
+import type { Detector, Evidence } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'slow-client-cutoffs';

@@ -1,6 +1,6 @@
 // Does one request hold a worker for long? At 100 ms a worker serves at most 10 requests a
 // second, so slow handlers, more than the pool size, decide capacity.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'slow-service-time';

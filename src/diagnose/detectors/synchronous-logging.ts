@@ -1,6 +1,6 @@
 // Does every request wait for a log write? cpdiag cannot see logging from outside; the field is
 // filled only when the user or an instrumented app reports it.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none, pct } from '../detector-result.js';
 
 export const id = 'synchronous-logging';

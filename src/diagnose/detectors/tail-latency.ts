@@ -1,5 +1,5 @@
 // Is the tail far above what a request costs when the server is quiet?
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'tail-latency';

@@ -1,5 +1,5 @@
 // Are there far more threads than the pool accounts for? A snapshot's version of thread-drift.
-import type { Detector } from '../../types.js';
+import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
 
 export const id = 'threads-over-pool';

@@ -1,0 +1,28 @@
+// The diagnosis: causes ranked with their evidence. Owned by diagnose/.
+
+import type { DetectorResult, Evidence } from './detector-result.js';
+
+export const DIAGNOSIS_SCHEMA = 'cpdiag.diagnosis/1';
+
+export interface RankedCause {
+  id: string;
+  symptom: string;
+  title: string;
+  confidence: number;
+  confidence_label: 'high' | 'medium' | 'low';
+  evidence: Evidence[];
+  against: Evidence[];
+  fix: string;
+  /** Where the knowledge behind this cause comes from. */
+  source?: string;
+}
+
+export interface Diagnosis {
+  schema: typeof DIAGNOSIS_SCHEMA;
+  causes: RankedCause[];
+  /** Detectors that could not answer, and what they lacked. */
+  insufficient: { detector: string; missing: string[] }[];
+  detectors: DetectorResult[];
+  /** Causes that could be neither shown nor ruled out: every detector they hinge on lacked data. */
+  insufficient_causes?: { id: string; symptom: string; title: string; missing: string[]; would_show: string }[];
+}

@@ -1,0 +1,79 @@
+// The measured facts a diagnosis reasons over. Each source (run, sweep, inspect) fills what it
+// can; detectors answer "insufficient" for what is missing.
+
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { SaturationSummary } from '../analysis/saturation.js';
+import type { ServerSettings } from '../config/settings.js';
+import type { RunEvent } from '../events.js';
+import type { ErrorKind } from '../load/error-kind.js';
+import type { ErrorCounts, LatencySummaryMs } from '../load/load-result.js';
+
+/**
+ * The measured facts a diagnosis reasons over, gathered from a run, a sweep or an inspection.
+ * Every field is optional: a detector whose inputs are missing answers insufficient-data.
+ */
+export interface Findings {
+  source: 'run' | 'sweep' | 'inspect';
+  duration_s?: number;
+  settings?: Partial<ServerSettings>;
+  /** Load */
+  offered_rps?: number;
+  throughput_rps?: number;
+  requests?: number;
+  latency_ms?: LatencySummaryMs;
+  /** Latency when the load was light (the floor), for comparing the tail under load. */
+  latency_floor_ms?: number;
+  errors?: ErrorCounts;
+  /** Slow clients' outcomes when the run had them. */
+  slow_clients?: {
+    attempted: number;
+    failed: number;
+    by_kind: Partial<Record<ErrorKind, number>>;
+    /** Longest pause a slow client makes between bytes (or its idle hold), seconds, when known. */
+    pause_s?: number;
+  };
+  /** Request mix facts that detectors use (e.g. body sizes against the limit). */
+  max_request_body_bytes?: number;
+  mean_response_bytes?: number;
+  /** Process */
+  cpu_percent_mean?: number;
+  cores?: number;
+  ctx_involuntary_per_s?: number;
+  ctx_voluntary_per_s?: number;
+  /** Context switches per request. */
+  ctx_per_request?: number;
+  saturation?: SaturationSummary;
+  drift?: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
+  fds?: { count: number; limit: number; close_wait: number };
+  /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
+  threads_by_activity?: Record<string, number>;
+  worker_threads?: { total: number; blocked_io: number; waiting_lock: number; running: number; idle: number };
+  /** Sweep: how capacity reacts to the pool size. */
+  pool_scaling?: { values: number[]; capacity_rps: number[]; p99_ms: number[]; ctx_per_request?: number[] };
+  /** Service time of one request as measured (mean, ms) and its CPU part if known. */
+  service_time_ms?: number;
+  cpu_time_per_request_ms?: number;
+  /** Proxy in front */
+  proxy?: {
+    kind: 'nginx';
+    read_timeout_s: number;
+    keepalive: boolean;
+    upstream_timeouts: number;
+    premature_closes: number;
+    upstream_resets: number;
+    status_502: number;
+    status_504: number;
+  };
+  /** Request-line errors (400) the server counted, e.g. raw spaces. */
+  bad_request_count?: number;
+  /** Events such as target exited. */
+  events?: RunEvent[];
+  /** OS threads of the process now (inspect or the last probe), to compare with thread_pool. */
+  threads?: number;
+  /** Resident memory now (inspect or the last probe), to judge RSS growth against its level. */
+  rss_bytes?: number;
+  /** Logging on the request path, when known (cpdiag cannot see it from outside). */
+  logging?: { synchronous: boolean; share_of_service_time?: number };
+  /** Response compression, when known: gzip on and how much of the output was already compressed. */
+  compression?: { gzip_on: boolean; precompressed_share?: number };
+}

@@ -1,0 +1,10 @@
+// Events: notable things that happened while cpdiag worked (a target exited, a step failed).
+// Shared by every document (run, sweep, inspect) and by the findings the diagnosis reads, so it
+// lives above all of them.
+
+/** Something notable that happened during a run (target exited, step failed, ...). */
+export interface RunEvent {
+  t_s: number;
+  kind: 'target_exited' | 'target_not_ready' | 'interrupted' | 'generator_saturated' | 'note' | 'error';
+  message: string;
+}

@@ -1,0 +1,41 @@
+// One sample of the target process tree, as the probes read it from /proc and the server's stats.
+
+export type FdType = 'socket' | 'file' | 'pipe' | 'anon_inode' | 'other';
+
+export type TcpState =
+  | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'TIME_WAIT'
+  | 'CLOSE' | 'CLOSE_WAIT' | 'LAST_ACK' | 'LISTEN' | 'CLOSING' | 'NEW_SYN_RECV';
+
+/** The reference server's (or cheroot's) own view of its pool. */
+export interface ServerStatsSample {
+  threads: number;
+  busy: number;
+  idle: number;
+  queue: number;
+  requests: number;
+  errors: number;
+}
+
+/** One sample of the target process tree. */
+export interface ProbeSample {
+  /** Seconds since the run started. */
+  t_s: number;
+  pid: number;
+  /** Percent of one core (100 = one core busy), summed over the process tree. */
+  cpu_percent: number;
+  rss_bytes: number;
+  rss_anon_bytes?: number;
+  rss_file_bytes?: number;
+  threads: number;
+  /** Thread counts by /proc state letter (R, S, D, Z, T, I). */
+  threads_by_state: Record<string, number>;
+  fds: number;
+  fds_by_type: Record<FdType, number>;
+  fd_limit: number;
+  ctx_voluntary: number;
+  ctx_involuntary: number;
+  tcp_by_state: Partial<Record<TcpState, number>>;
+  /** Accept-queue length of the listening socket(s), from rx_queue in /proc/net/tcp. */
+  listen_queue?: number;
+  server?: ServerStatsSample;
+}

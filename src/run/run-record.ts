@@ -1,0 +1,49 @@
+// The run record: the document one measured run produces (`cpdiag.run/1`), owned by run/.
+// Field names that end up in JSON use snake_case (the documented JSON interface); units are in the names.
+
+import type { Slo } from '../analysis/slo.js';
+import type { ServerSettings } from '../config/settings.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Environment } from '../environment.js';
+import type { RunEvent } from '../events.js';
+import type { LoadPlan } from '../load/load-plan.js';
+import type { ErrorCounts, LatencySummaryMs, LoadResult, SeriesWindow } from '../load/load-result.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
+import type { TargetInfo } from '../target/target-info.js';
+
+export const RUN_SCHEMA = 'cpdiag.run/1';
+
+export interface RunSummary {
+  duration_s: number;
+  requests: number;
+  throughput_rps: number;
+  goodput_rps: number;
+  offered_rps?: number;
+  latency_ms: LatencySummaryMs;
+  service_latency_ms?: LatencySummaryMs;
+  errors: ErrorCounts;
+}
+
+export interface RunRecord {
+  schema: typeof RUN_SCHEMA;
+  cpdiag_version: string;
+  started_at: string;
+  finished_at?: string;
+  /** False while running, and for a run cut short (Ctrl-C, crashed target). */
+  complete: boolean;
+  environment: Environment;
+  scenario: string;
+  settings: ServerSettings;
+  target: TargetInfo;
+  load: LoadPlan;
+  summary?: RunSummary;
+  series: SeriesWindow[];
+  probes: ProbeSample[];
+  histograms?: LoadResult['histograms'];
+  by_request?: LoadResult['by_request'];
+  slow_clients?: LoadResult['slow_clients'];
+  generator?: LoadResult['generator'];
+  events: RunEvent[];
+  diagnosis?: Diagnosis;
+  slo?: Slo;
+}

@@ -1,0 +1,166 @@
+// The sweep document (`cpdiag.sweep/1`): one step per setting value, each a fresh target and a
+// load ramp. Owned by sweep/.
+
+import type { DriftEstimate } from '../analysis/drift.js';
+import type { SaturationSummary } from '../analysis/saturation.js';
+import type { UslFit } from '../analysis/usl.js';
+import type { ServerSettings } from '../config/settings.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Findings } from '../diagnose/findings.js';
+import type { Environment } from '../environment.js';
+import type { RunEvent } from '../events.js';
+import type { LoadPlan, RequestSpec } from '../load/load-plan.js';
+import type { ErrorCounts, LatencySummaryMs, LoadResult } from '../load/load-result.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
+import type { TargetInfo, TargetKind } from '../target/target-info.js';
+
+export const SWEEP_SCHEMA = 'cpdiag.sweep/1';
+
+/** One load level of a ramp at one setting value (an open-loop rate or a closed-loop connection count). */
+export interface SweepLevel {
+  /** Open loop: the offered rate. */
+  offered_rps?: number;
+  /** Closed loop: the connection count. */
+  connections?: number;
+  /** Seconds since the step's target became ready (start of this level's recording). */
+  t_s: number;
+  duration_s: number;
+  requests: number;
+  throughput_rps: number;
+  goodput_rps: number;
+  latency_ms: LatencySummaryMs;
+  service_latency_ms?: LatencySummaryMs;
+  errors: ErrorCounts;
+  generator?: LoadResult['generator'];
+  slow_clients?: LoadResult['slow_clients'];
+  /** Pool state while this level ran (bundled server or a target with stats). */
+  saturation?: SaturationSummary;
+  cpu_percent_mean?: number;
+  /** Context switches (voluntary + involuntary) of the target per completed request. */
+  ctx_per_request?: number;
+  /** Worker-seconds held: the integral of busy workers over the level (from stats samples). */
+  worker_seconds?: number;
+}
+
+/** Why a ramp at one value looked the way it did: the latency knee and the capacity within the SLO. */
+export interface SweepStepKnee {
+  knee_rps: number | null;
+  floor_p99_ms: number;
+  capacity_at_slo_rps: number | null;
+  method: string;
+  reason: string;
+}
+
+export interface SweepStep {
+  setting: string;
+  value: number;
+  /** Grid sweeps: the second setting's value. */
+  setting2?: string;
+  value2?: number;
+  status: 'ok' | 'failed' | 'interrupted';
+  /** One line when the step failed ("thread_pool=256: target exited: EMFILE"). */
+  error?: string;
+  /** Why the step was measured: the initial plan or the refinement around the knee. */
+  origin: 'plan' | 'refine';
+  started_at: string;
+  duration_s: number;
+  settings: ServerSettings;
+  target?: TargetInfo;
+  /** Highest served rate with p99 and errors within the SLO (null when no level met it). */
+  capacity_rps: number | null;
+  /** Highest throughput seen at any level. */
+  max_throughput_rps: number;
+  /** Latency at the capacity level (or the lowest level when none met the SLO). */
+  latency_ms: LatencySummaryMs;
+  /** Mean response time at light load, i.e. the service time. */
+  service_time_ms?: number;
+  knee: SweepStepKnee;
+  ramp_stop_reason?: string;
+  levels: SweepLevel[];
+  /** Pool saturation at the capacity level. */
+  saturation?: SaturationSummary;
+  drift?: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
+  ctx_per_request?: number;
+  cpu_percent_mean?: number;
+  /** Thread states seen in /proc during the step (sum of samples / samples), e.g. { S: 14.2, R: 1.1 }. */
+  threads_by_state_mean?: Record<string, number>;
+  /** Timeout sweeps: the trade-off at this value. */
+  timeout?: {
+    slow_attempted: number;
+    slow_failed: number;
+    slow_failure_rate: number;
+    worker_seconds_held: number;
+    normal_p99_ms: number;
+    normal_error_rate: number;
+  };
+  /** Process samples (thinned), t_s relative to the step's start. */
+  probes: ProbeSample[];
+  events: RunEvent[];
+}
+
+export interface SweepRecommendation {
+  setting: string;
+  value: number | null;
+  /** Grid sweeps: the second setting and its recommended value. */
+  setting2?: string;
+  value2?: number | null;
+  /** One sentence with the numbers. */
+  reason: string;
+  /** Queueing-theory cross-check in one sentence. */
+  theory?: string;
+  /** What the measurements cannot tell. */
+  cannot_tell: string[];
+}
+
+export interface SweepDocument {
+  schema: typeof SWEEP_SCHEMA;
+  cpdiag_version: string;
+  started_at: string;
+  finished_at?: string;
+  complete: boolean;
+  environment: Environment;
+  scenario: string;
+  preset?: string;
+  setting: string;
+  setting2?: string;
+  values: number[];
+  values2?: number[];
+  target: { kind: TargetKind; command?: string };
+  base_settings: ServerSettings;
+  load: {
+    ramp: 'open' | 'closed' | 'fixed';
+    mix: RequestSpec[];
+    level_s: number;
+    warmup_s: number;
+    max_levels: number;
+    slow_clients?: LoadPlan['slow_clients'];
+    fixed_rate_rps?: number;
+  };
+  slo: { p99_ms: number; error_rate: number };
+  steps: SweepStep[];
+  /** Where capacity stops growing across the setting. */
+  knee: {
+    value: number | null; still_growing: boolean; method: string; reason: string;
+    /** Roofline fit min(a·N, P): the pool size where the line meets the plateau. */
+    fitted_n?: number | null; per_worker_rps?: number; plateau_rps?: number | null;
+    /** The model-free rule (first value after which capacity grows < 5% per doubling), for comparison. */
+    gain_rule_value?: number | null;
+  } | null;
+  /** USL fit of capacity against the setting (thread_pool sweeps). */
+  usl: (UslFit) | null;
+  /** Queueing-theory cross-check numbers. */
+  theory?: {
+    service_time_ms: number;
+    target_rps: number;
+    littles_law_workers: number;
+    erlang_c_pool: number | null;
+  };
+  recommendation: SweepRecommendation | null;
+  /** The facts the diagnosis reasoned over (so that `cpdiag diagnose sweep.json` can redo it). */
+  findings?: Findings;
+  /** How resources scale with the setting across steps (median of each step's samples). */
+  resources?: { rss_bytes_per_unit?: number; threads_per_unit?: number; fds_per_unit?: number };
+  diagnosis?: Diagnosis;
+  events: RunEvent[];
+  budget: { planned_s?: number; wall_s: number };
+}
