@@ -1,6 +1,6 @@
 // Events: notable things that happened while cpdiag worked (a target exited, a step failed).
 // Shared by every document (run, sweep, inspect) and by the findings the diagnosis reads, so it
-// lives above all of them.
+// sits beneath all of them and imports nothing.
 
 /** Something notable that happened during a run (target exited, step failed, ...). */
 export interface RunEvent {

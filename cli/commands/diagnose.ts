@@ -4,7 +4,7 @@ import { runAction } from '../../src/cli/run-action.js';
 import { out } from '../../src/cli/output.js';
 import { CpdiagError, EXIT } from '../../src/exit-codes.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { findingsFromDocument } from '../../src/diagnose/findings-from-document.js';
+import { findingsFromDocument } from '../../src/document/findings-from-document.js';
 import { renderDiagnosisText } from '../../src/report/diagnosis-text.js';
 import { CPDIAG_VERSION } from '../../src/version.js';
 

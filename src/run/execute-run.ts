@@ -9,7 +9,7 @@ import { startTarget } from '../target/start-target.js';
 import type { TargetSpec } from '../target/target.js';
 import { startNginxProxy } from '../proxy/nginx.js';
 import { diagnose } from '../diagnose/diagnose.js';
-import { findingsFromRun } from '../diagnose/findings-from-run.js';
+import { findingsFromRun } from './findings-from-run.js';
 import { renderRunMarkdown } from '../report/run-markdown.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SeriesWindow } from '../load/load-result.js';

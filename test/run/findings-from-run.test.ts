@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findingsFromRun } from '../../src/diagnose/findings-from-run.js';
+import { findingsFromRun } from '../../src/run/findings-from-run.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { syntheticRun } from './run-fixture.js';
+import { syntheticRun } from '../diagnose/run-fixture.js';
 
 test('a saturated run: saturation from server stats, service time by Little, CPU per request, ctx per request', () => {
   const f = findingsFromRun(syntheticRun({ saturated: true }));

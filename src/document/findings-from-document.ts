@@ -2,11 +2,11 @@
 // samples (so a newer cpdiag diagnoses an old run with its newer table); sweep and inspect
 // documents are diagnosed from the findings they carry.
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import type { Findings } from './findings.js';
+import type { Findings } from '../diagnose/findings.js';
 import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
 import { RUN_SCHEMA, type RunRecord } from '../run/run-record.js';
 import { SWEEP_SCHEMA } from '../sweep/sweep-document.js';
-import { findingsFromRun } from './findings-from-run.js';
+import { findingsFromRun } from '../run/findings-from-run.js';
 
 const FINDINGS_SOURCES = ['run', 'sweep', 'inspect'];
 

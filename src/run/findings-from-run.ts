@@ -4,10 +4,10 @@
 import { estimateDrift, MIN_DRIFT_SAMPLES, type DriftMetric } from '../analysis/drift.js';
 import { summarizeSaturation } from '../analysis/saturation.js';
 import type { DriftEstimate } from '../analysis/drift.js';
-import type { Findings } from './findings.js';
+import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
-import type { RunRecord } from '../run/run-record.js';
+import type { RunRecord } from './run-record.js';
 
 /** Requests in the server (Little) at least this many times the pool: the pool is never idle. */
 const LITTLE_SATURATED_FACTOR = 1.5;
