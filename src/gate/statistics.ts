@@ -9,7 +9,7 @@
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalCdf, normalQuantile } from '../analysis/normal.js';
 import { median, quantile } from '../analysis/percentiles.js';
-import { mulberry32 } from '../analysis/random.js';
+import { mulberry32 } from '../random.js';
 
 /** Exact U distribution below this size per side (as R's wilcox.test does); normal approximation above. */
 export const EXACT_MAX_PER_SIDE = 50;

@@ -1,7 +1,7 @@
 // Seeded pseudo-random numbers, so that a mix, a Poisson schedule and a run are repeatable.
 // mulberry32 (src/analysis/random.ts): tiny, fast, good enough for picking requests and
 // inter-arrival times (not crypto).
-import { mulberry32 } from '../analysis/random.js';
+import { mulberry32 } from '../random.js';
 
 export type Random = () => number;
 

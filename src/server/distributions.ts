@@ -1,7 +1,7 @@
 // Seeded service-time draws, so M/D/c and M/M/c experiments repeat exactly: request n of a run
 // with seed s draws from PRNG(s + n), whatever thread serves it.
 
-import { mulberry32 } from '../analysis/random.js';
+import { mulberry32 } from '../random.js';
 
 export type Distribution = 'const' | 'exp' | 'lognormal';
 export const DISTRIBUTIONS: readonly Distribution[] = ['const', 'exp', 'lognormal'];

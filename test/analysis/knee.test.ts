@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findLatencyKnee, shouldStopRamp, rampStopReason, type RampPoint } from '../../src/analysis/knee.js';
-import { mulberry32, normalDraw } from '../../src/analysis/random.js';
+import { mulberry32, normalDraw } from '../../src/random.js';
 
 function ramp(loads: number[], p99: (x: number) => number, throughput: (x: number) => number = (x) => x): RampPoint[] {
   return loads.map((x) => ({ offered_rps: x, throughput_rps: throughput(x), p99_ms: p99(x) }));

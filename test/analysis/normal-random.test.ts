@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalCdf, normalQuantile, normalUpperTail } from '../../src/analysis/normal.js';
-import { mulberry32, normalDraw, exponentialDraw } from '../../src/analysis/random.js';
+import { mulberry32, normalDraw, exponentialDraw } from '../../src/random.js';
 import { quantile, median, mad, robustSd } from '../../src/analysis/percentiles.js';
 
 test('normalCdf matches published table values', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitUsl, uslPredict, capacityKnee, capacityKneeDetail, type UslPoint } from '../../src/analysis/usl.js';
-import { mulberry32, normalDraw } from '../../src/analysis/random.js';
+import { mulberry32, normalDraw } from '../../src/random.js';
 
 const POOLS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64];
 

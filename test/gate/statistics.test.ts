@@ -4,7 +4,7 @@ import {
   mannWhitneyU, mannWhitneyExactCdf, hodgesLehmann, bootstrapRatioCi, compareMetric, minRunsForAlpha, estimateRunsNeeded,
   type MetricSpec,
 } from '../../src/gate/statistics.js';
-import { mulberry32, normalDraw, type Rng } from '../../src/analysis/random.js';
+import { mulberry32, normalDraw, type Rng } from '../../src/random.js';
 import { normalQuantile } from '../../src/analysis/normal.js';
 import { CpdiagError } from '../../src/exit-codes.js';
 
