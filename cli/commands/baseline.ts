@@ -3,16 +3,18 @@ import { runAction } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
 import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { parseInteger } from '../../src/cli/options.js';
+import { gateProgressPrinter } from '../../src/cli/gate-progress.js';
 import { err, out } from '../../src/cli/output.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
 import { captureEnvironment } from '../../src/environment.js';
 import { CPDIAG_VERSION } from '../../src/version.js';
-import { defaultGateScenario, DEFAULT_GATE_RUNS, DEFAULT_WARMUP_RUNS } from '../../src/gate/default-scenario.js';
-import { describeTarget } from '../../src/gate/plan-gate.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { defaultGateScenario } from '../../src/gate/default-scenario.js';
+import { executeGateRun } from '../../src/gate/execute-gate-run.js';
+import { BASELINE_SCHEMA } from '../../src/gate/gate-document.js';
+import { planBaseline } from '../../src/gate/plan-gate.js';
 import { recordBaseline } from '../../src/gate/run-gate.js';
-import { writeFileAtomic } from '../../src/gate/write-gate-outputs.js';
-import { renderBaselineText } from '../../src/report/gate-baseline-text.js';
-import { executeGateRun, progressPrinter } from './gate.js';
+import { openOutput, renderTerminal } from '../../src/report/output-stage.js';
 
 export function registerBaseline(program: Command): void {
   const cmd = program
@@ -41,14 +43,11 @@ Exit codes: 0 written, 2 bad flags or scenario, 4 the target failed or exited, 1
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : defaultGateScenario();
       const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
-      const runs = (opts.runs as number | undefined) ?? scenario.gate?.runs ?? DEFAULT_GATE_RUNS;
-      const progress = progressPrinter(false);
+      const plan = planBaseline(scenario, { runs: opts.runs as number | undefined, warmupRuns: opts.warmupRuns as number | undefined });
+      const progress = gateProgressPrinter(false);
       const doc = await withInterrupt((signal) =>
         recordBaseline({
-          scenario,
-          target: describeTarget(scenario),
-          runs,
-          warmupRuns: (opts.warmupRuns as number | undefined) ?? scenario.gate?.warmup_runs ?? DEFAULT_WARMUP_RUNS,
+          ...plan,
           environment: captureEnvironment(),
           cpdiagVersion: CPDIAG_VERSION,
           execute: executeGateRun,
@@ -57,11 +56,10 @@ Exit codes: 0 written, 2 bad flags or scenario, 4 the target failed or exited, 1
         }),
       ).finally(() => progress.done());
       const path = opts.output as string;
-      writeFileAtomic(path, JSON.stringify(doc, null, 1) + '\n', 'the baseline');
-      if (opts.json) process.stdout.write(JSON.stringify(doc, null, 1) + '\n');
-      else process.stdout.write(renderBaselineText(doc, out) + '\n');
+      openOutput(BASELINE_SCHEMA, { paths: { output: path } }).finish(doc);
+      process.stdout.write(renderTerminal(doc, { json: Boolean(opts.json), chalk: out }));
       process.stderr.write(err.dim(`baseline: ${path}\n`));
-      return 0;
+      return EXIT.OK;
     }),
   );
 }

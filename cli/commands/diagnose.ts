@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
 import { out } from '../../src/cli/output.js';
-import { CpdiagError, EXIT } from '../../src/exit-codes.js';
-import { diagnose } from '../../src/diagnose/diagnose.js';
-import { findingsFromDocument } from '../../src/document/findings-from-document.js';
-import { renderDiagnosisText } from '../../src/report/diagnosis-text.js';
-import { CPDIAG_VERSION } from '../../src/version.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { readDocumentFile } from '../../src/document/read-document-file.js';
+import { rediagnoseDocument } from '../../src/document/rediagnose-document.js';
+import { renderTerminal } from '../../src/report/output-stage.js';
 
 export function registerDiagnose(program: Command): void {
   program
@@ -28,27 +26,8 @@ Exit codes: 0 diagnosed (with or without causes), 2 unreadable file, bad JSON or
     )
     .action(
       runAction((file: string, opts: { json?: boolean }) => {
-        let text: string;
-        try {
-          text = readFileSync(file, 'utf8');
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new CpdiagError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`, EXIT.USAGE);
-        }
-        let doc: unknown;
-        try {
-          doc = JSON.parse(text);
-        } catch (e) {
-          throw new CpdiagError(`${file}: not valid JSON (${(e as Error).message})`, EXIT.USAGE);
-        }
-        const findings = findingsFromDocument(doc, file);
-        const diagnosis = diagnose(findings);
-        if (opts.json) {
-          const schema = (doc as { schema?: string }).schema;
-          process.stdout.write(JSON.stringify({ ...diagnosis, cpdiag_version: CPDIAG_VERSION, input: { file, schema }, findings }, null, 1) + '\n');
-        } else {
-          process.stdout.write(renderDiagnosisText(diagnosis, out) + '\n');
-        }
+        const diagnosis = rediagnoseDocument(readDocumentFile(file), file);
+        process.stdout.write(renderTerminal(diagnosis, { json: Boolean(opts.json), chalk: out }));
         return EXIT.OK;
       }),
     );

@@ -3,47 +3,17 @@ import { runAction, reportError } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
 import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { parseChoice, parseInteger, parseNumber } from '../../src/cli/options.js';
-import { ProgressLine, formatEta } from '../../src/cli/progress.js';
+import { gateProgressPrinter } from '../../src/cli/gate-progress.js';
+import { reportFolder, reportsRootOf } from '../../src/cli/report-target.js';
 import { err, out, printWarning } from '../../src/cli/output.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-import { executeRun } from '../../src/run/execute-run.js';
-import { createReportDir } from '../../src/run/record-writer.js';
-import { captureEnvironment } from '../../src/environment.js';
-import { CPDIAG_VERSION } from '../../src/version.js';
-import { CpdiagError, EXIT } from '../../src/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { defaultGateScenario } from '../../src/gate/default-scenario.js';
-import { planGate } from '../../src/gate/plan-gate.js';
-import { runGate, type ExecuteScenario, type GateProgress } from '../../src/gate/run-gate.js';
-import { checkFingerprint, readBaselineFile } from '../../src/gate/baseline-file.js';
-import { compareEnvironments, describeIssue } from '../../src/gate/environment-compat.js';
-import { fingerprintScenario, workloadOf } from '../../src/gate/fingerprint.js';
-import { writeGateOutputs } from '../../src/gate/write-gate-outputs.js';
-import { renderGateText } from '../../src/report/gate-text.js';
-import { fmtMs, fmtRate } from '../../src/report/format.js';
-
-export const executeGateRun: ExecuteScenario = (scenario, signal) => executeRun({ scenario, reportsRoot: null, signal, diagnose: false });
-
-/** One line per run on stderr; `showSides` false for a baseline, whose runs are all one side. */
-export function progressPrinter(showSides = true): { onProgress: (e: GateProgress) => void; done: () => void } {
-  const line = new ProgressLine();
-  const who = (side: string) => (showSides ? `${side} ` : '');
-  return {
-    onProgress: (e) => {
-      if (e.kind === 'run_start') {
-        line.update(`[${e.position}/${e.total}] ${who(e.side)}${e.warmup ? 'warm-up run' : `run ${e.index}`}…`);
-        return;
-      }
-      line.done();
-      const v = e.sample.values;
-      const errors = v.error_rate !== undefined ? `${(v.error_rate * 100).toFixed(2)}% errors` : 'no result';
-      // One permanent line per run: CI logs show progress without control characters.
-      process.stderr.write(
-        err.dim(`[${e.position}/${e.total}] ${who(e.sample.side)}${e.sample.warmup ? 'warm-up (not compared)' : `run ${e.sample.index}`}: p50 ${fmtMs(v.p50)}  p99 ${fmtMs(v.p99)}  ${fmtRate(v.throughput)} req/s  ${errors}${e.sample.target_died ? '  TARGET EXITED' : ''}  (eta ${formatEta(e.etaS)})\n`),
-      );
-    },
-    done: () => line.done(),
-  };
-}
+import { executeGateRun } from '../../src/gate/execute-gate-run.js';
+import { GATE_SCHEMA } from '../../src/gate/gate-document.js';
+import { prepareGate } from '../../src/gate/prepare-gate.js';
+import { runGate } from '../../src/gate/run-gate.js';
+import { openOutput, renderTerminal } from '../../src/report/output-stage.js';
 
 export function registerGate(program: Command): void {
   const cmd = program
@@ -82,7 +52,7 @@ Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or inco
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : defaultGateScenario();
       const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
-      const plan = planGate(scenario, {
+      const gate = prepareGate(scenario, {
         a: opts.a as string | undefined,
         b: opts.b as string | undefined,
         baseline: opts.baseline as string | undefined,
@@ -91,57 +61,20 @@ Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or inco
         alpha: opts.alpha as number | undefined,
         order: opts.order as 'abba' | 'abab' | undefined,
         warmupRuns: opts.warmupRuns as number | undefined,
+        strictEnv: Boolean(opts.strictEnv),
+        failOnInconclusive: Boolean(opts.failOnInconclusive),
       });
-      const environment = captureEnvironment();
-      const warnings: string[] = [];
-      let a: Parameters<typeof runGate>[0]['a'];
-      if (opts.baseline !== undefined) {
-        const path = opts.baseline as string;
-        const baseline = readBaselineFile(path);
-        checkFingerprint(baseline, fingerprintScenario(plan.b.scenario), workloadOf(plan.b.scenario), path);
-        const issues = compareEnvironments(baseline.environment, baseline.cpdiag_version, environment, CPDIAG_VERSION);
-        if (issues.length > 0) {
-          const text = `baseline ${path} was recorded elsewhere: ${issues.map(describeIssue).join('; ')}`;
-          if (opts.strictEnv) throw new CpdiagError(text, EXIT.USAGE, 're-record the baseline on this machine, or run A/B in one job with --a/--b');
-          warnings.push(`${text}; its numbers may not be comparable (--strict-env refuses)`);
-        }
-        a = {
-          description: { label: 'A', description: baseline.target, baseline_file: path },
-          samples: baseline.runs.map((s) => ({ ...s, side: 'A' as const })),
-        };
-      } else {
-        a = plan.a!;
-      }
-      for (const w of warnings) printWarning(w);
-      const progress = progressPrinter();
-      const doc = await withInterrupt((signal) =>
-        runGate({
-          a,
-          b: plan.b,
-          runsPerSide: plan.runsPerSide,
-          order: plan.order,
-          warmupRuns: plan.warmupRuns,
-          specs: plan.specs,
-          alpha: plan.alpha,
-          failOnInconclusive: Boolean(opts.failOnInconclusive),
-          environment,
-          cpdiagVersion: CPDIAG_VERSION,
-          warnings,
-          execute: executeGateRun,
-          signal,
-          onProgress: progress.onProgress,
-        }),
-      ).finally(() => progress.done());
+      for (const w of gate.warnings ?? []) printWarning(w);
+      const progress = gateProgressPrinter();
+      const doc = await withInterrupt((signal) => runGate({ ...gate, execute: executeGateRun, signal, onProgress: progress.onProgress })).finally(() => progress.done());
 
-      if (opts.json) process.stdout.write(JSON.stringify(doc, null, 1) + '\n');
-      else process.stdout.write(renderGateText(doc, out) + '\n');
+      process.stdout.write(renderTerminal(doc, { json: Boolean(opts.json), chalk: out }));
       try {
-        const reportDir = opts.report === false ? undefined : createReportDir(opts.reportsDir as string, `${doc.scenario}-gate`);
-        const written = writeGateOutputs(doc, {
-          reportDir,
-          junitFile: opts.junit as string | undefined,
-          stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+        const output = openOutput(GATE_SCHEMA, {
+          folder: reportFolder(reportsRootOf(opts), `${doc.scenario}-gate`),
+          paths: { junit: opts.junit as string | undefined, 'step-summary': process.env.GITHUB_STEP_SUMMARY || undefined },
         });
+        const { written } = output.finish(doc);
         if (written.length) process.stderr.write(err.dim(`written: ${written.join(', ')}\n`));
       } catch (e) {
         // The verdict stands; a failed write must still fail the job.

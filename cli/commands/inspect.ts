@@ -4,9 +4,10 @@ import { out } from '../../src/cli/output.js';
 import { parseDurationSeconds, parseInteger } from '../../src/cli/options.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { DEFAULT_INSPECT_DURATION_S, DEFAULT_INSPECT_INTERVAL_MS, inspectProcess } from '../../src/inspect/run-inspect.js';
-import { renderInspect, renderWatchLine } from '../../src/inspect/render-inspect.js';
-import type { InspectSample } from '../../src/inspect/inspect-sample.js';
-import { recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
+import { renderWatchLine } from '../../src/inspect/render-inspect.js';
+import { buildInspectDocument } from '../../src/inspect/inspect-document.js';
+import { WatchWorkers } from '../../src/inspect/watch-workers.js';
+import { renderTerminal } from '../../src/report/output-stage.js';
 
 interface InspectFlags {
   duration: number;
@@ -46,12 +47,9 @@ export function registerInspect(program: Command): void {
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      // --watch recognises workers incrementally: each sample's pool threads join the set.
-      const workers = new Set<number>();
-      // The stats answer lands on its sample after the line was due: show the latest one seen.
-      const recent: InspectSample[] = [];
+      const watch = new WatchWorkers(pid);
       try {
-        const { report, findings } = await inspectProcess({
+        const result = await inspectProcess({
           pid,
           durationS: flags.duration,
           intervalMs: flags.interval,
@@ -60,29 +58,18 @@ export function registerInspect(program: Command): void {
           signal: controller.signal,
           onSample: flags.watch && !flags.json
             ? (s) => {
-              const threads: ClassifiedThread[] = s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity }));
-              for (const tid of recognizeWorkers([threads], pid).tids) workers.add(tid);
-              for (const tid of workers) if (!s.threads.some((t) => t.tid === tid)) workers.delete(tid);
-              recent.push(s);
-              if (recent.length > 8) recent.shift();
-              const server = [...recent].reverse().find((x) => x.server)?.server;
+              const { workers, server } = watch.observe(s);
               process.stdout.write(`${renderWatchLine(s, workers, out, server)}\n`);
             }
             : undefined,
         });
-        // The findings travel with the document so that `cpdiag diagnose inspect.json` can judge it again.
-        process.stdout.write(flags.json ? `${JSON.stringify({ ...report, findings }, jsonReplacer, 2)}\n` : `${flags.watch ? '\n' : ''}${renderInspect(report, out)}`);
+        const doc = buildInspectDocument(result);
+        // --watch: the summary after a blank line below the last sample line.
+        process.stdout.write(`${flags.watch && !flags.json ? '\n' : ''}${renderTerminal(doc, { json: Boolean(flags.json), chalk: out })}`);
         return controller.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
       }
     }));
-}
-
-/** NaN/Infinity (e.g. a drift interval with too few samples) become null, as JSON has no NaN. */
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  if (typeof value === 'bigint') return value.toString();
-  return value;
 }

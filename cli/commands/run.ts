@@ -1,16 +1,9 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
-import { withInterrupt } from '../../src/cli/interrupt.js';
 import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
-import { ProgressLine } from '../../src/cli/progress.js';
-import { out, err } from '../../src/cli/output.js';
+import { reportsRootOf } from '../../src/cli/report-target.js';
+import { runScenarioSession } from '../../src/cli/run-session.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-import { executeRun } from '../../src/run/execute-run.js';
-import { renderRunText } from '../../src/report/run-text.js';
-import { EXIT } from '../../src/exit-codes.js';
-import { fmtMs, fmtRate } from '../../src/report/format.js';
-import { sweepSpecFromScenario } from '../../src/sweep/sweep-spec.js';
-import { runSweepCommand } from './sweep.js';
 
 export function registerRun(program: Command): void {
   const cmd = program
@@ -39,27 +32,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : undefined;
       const scenario = applyRunFlags(base, opts);
-      // A scenario with a sweep: section is a sweep (cpdiag sweep's executor, same reports).
-      if (scenario.sweep) return runSweepCommand(sweepSpecFromScenario(scenario), { json: Boolean(opts.json), reportsRoot: opts.report === false ? null : (opts.reportsDir as string) });
-      const progress = new ProgressLine();
-      const total = scenario.load.duration_s;
-      const outcome = await withInterrupt((signal) =>
-        executeRun({
-          scenario,
-          reportsRoot: opts.report === false ? null : (opts.reportsDir as string),
-          signal,
-          onWindow: (w, rec) => {
-            const errors = rec.series.reduce((a, s) => a + Object.values(s.errors).reduce((x: number, y) => x + (y ?? 0), 0), 0);
-            progress.update(`${(w.t_s + w.duration_s).toFixed(0)}/${total} s  ${fmtRate(w.throughput_rps)} req/s  p99 ${fmtMs(w.latency_ms.p99)}  errors ${errors}`);
-          },
-        }),
-      ).finally(() => progress.done());
-      if (opts.json) process.stdout.write(JSON.stringify(outcome.record, null, 1) + '\n');
-      else process.stdout.write(renderRunText(outcome.record, out) + '\n');
-      if (outcome.dir) process.stderr.write(err.dim(`report: ${outcome.dir}/\n`));
-      if (outcome.targetDied) return EXIT.TARGET_FAILED;
-      if (!outcome.record.complete) return EXIT.INTERRUPTED;
-      return EXIT.OK;
+      return runScenarioSession(scenario, { json: Boolean(opts.json), reportsRoot: reportsRootOf(opts) });
     }),
   );
 }

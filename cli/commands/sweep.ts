@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
-import { withInterrupt } from '../../src/cli/interrupt.js';
 import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
-import { ProgressLine, formatEta } from '../../src/cli/progress.js';
 import { parseChoice, parseDurationSeconds, parseInteger, parseNumber } from '../../src/cli/options.js';
-import { out, err } from '../../src/cli/output.js';
+import { reportsRootOf } from '../../src/cli/report-target.js';
+import { runSweepSession } from '../../src/cli/sweep-session.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-import { EXIT } from '../../src/exit-codes.js';
-import { executeSweep } from '../../src/sweep/execute-sweep.js';
 import { resolveSweepSpec, type SweepFlags, type SweepPreset } from '../../src/sweep/sweep-spec.js';
-import { renderSweepText } from '../../src/report/sweep-text.js';
-import type { SweepSpec } from '../../src/sweep/sweep-spec.js';
 
 const PRESETS: Record<string, SweepPreset> = { 'thread-pool': 'thread-pool', timeout: 'timeout' };
 
@@ -81,29 +76,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted 
         warmupS: opts.warmup as number | undefined,
       };
       const spec = resolveSweepSpec({ preset, setting: preset ? undefined : setting, scenario, flags, mixGiven: opts.path !== undefined || base !== undefined });
-      return runSweepCommand(spec, { json: Boolean(opts.json), reportsRoot: opts.report === false ? null : (opts.reportsDir as string) });
+      return runSweepSession(spec, { json: Boolean(opts.json), reportsRoot: reportsRootOf(opts) });
     }),
   );
-}
-
-/** Runs a resolved sweep with progress, prints the report, and maps the outcome to an exit code (also used by `cpdiag run FILE`). */
-export async function runSweepCommand(spec: SweepSpec, o: { json: boolean; reportsRoot: string | null }): Promise<number> {
-  const progress = new ProgressLine();
-  const outcome = await withInterrupt((signal) =>
-    executeSweep({
-      spec,
-      reportsRoot: o.reportsRoot,
-      signal,
-      onProgress: (p) =>
-        progress.update(
-          `step ${p.stepIndex + 1}/${p.stepCount}  ${spec.setting}=${p.value}${p.value2 !== undefined ? ` ${spec.setting2}=${p.value2}` : ''}  ${p.load ?? 'starting the target'}  elapsed ${formatEta(p.elapsedS)}  ETA ${formatEta(p.etaS)}`,
-        ),
-    }),
-  ).finally(() => progress.done());
-  if (o.json) process.stdout.write(JSON.stringify(outcome.doc, null, 1) + '\n');
-  else process.stdout.write(renderSweepText(outcome.doc, out) + '\n');
-  if (outcome.dir) process.stderr.write(err.dim(`report: ${outcome.dir}/ (sweep.json, report.md, report.html)\n`));
-  if (outcome.interrupted) return EXIT.INTERRUPTED;
-  if (outcome.allFailed) return EXIT.TARGET_FAILED;
-  return EXIT.OK;
 }

@@ -76,3 +76,18 @@ export function planGate(scenario: Scenario, flags: GateFlags): GatePlan {
     warmupRuns: flags.warmupRuns ?? scenario.gate?.warmup_runs ?? DEFAULT_WARMUP_RUNS,
   };
 }
+
+export interface BaselineFlags {
+  runs?: number;
+  warmupRuns?: number;
+}
+
+/** What `cpdiag baseline` records: the flags, else the scenario's gate section, else the defaults. */
+export function planBaseline(scenario: Scenario, flags: BaselineFlags): { scenario: Scenario; target: string; runs: number; warmupRuns: number } {
+  return {
+    scenario,
+    target: describeTarget(scenario),
+    runs: flags.runs ?? scenario.gate?.runs ?? DEFAULT_GATE_RUNS,
+    warmupRuns: flags.warmupRuns ?? scenario.gate?.warmup_runs ?? DEFAULT_WARMUP_RUNS,
+  };
+}

@@ -1,7 +1,7 @@
 // One measured run: start the target (and a proxy in front when asked), drive the load, sample
-// the process, and keep a run record on disk as it grows. Every exit path stops what it started.
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+// the process, and return the run record — saved through `progress` as it grows, so that Ctrl-C
+// or a crash leaves a readable record; its files are the output stage's. Every exit path stops
+// what it started.
 import { captureEnvironment } from '../environment.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
@@ -10,13 +10,12 @@ import type { TargetSpec } from '../target/target.js';
 import { startNginxProxy } from '../proxy/nginx.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from './findings-from-run.js';
-import { renderRunMarkdown } from '../report/run-markdown.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import { RUN_SCHEMA, type RunRecord } from './run-record.js';
 import type { TargetInfo } from '../target/target-info.js';
-import { createReportDir, DocumentWriter } from './record-writer.js';
+import type { DocumentSink } from '../document-sink.js';
 import { measurePhase } from './measure-phase.js';
 import { planFromScenario } from './plan-from-scenario.js';
 
@@ -24,8 +23,8 @@ export interface ExecuteRunOptions {
   scenario: Scenario;
   /** Settings that override the scenario's (sweeps, flags). */
   settingsOverride?: Partial<ServerSettings>;
-  /** Where report folders go; null writes nothing. */
-  reportsRoot?: string | null;
+  /** Where the record is saved as it grows (the output stage's run.json); none: nothing is written. */
+  progress?: DocumentSink<RunRecord>;
   signal?: AbortSignal;
   onWindow?: (w: SeriesWindow, record: RunRecord) => void;
   onSample?: (s: ProbeSample) => void;
@@ -35,7 +34,6 @@ export interface ExecuteRunOptions {
 
 export interface RunOutcome {
   record: RunRecord;
-  dir?: string;
   targetDied: boolean;
 }
 
@@ -81,8 +79,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       events: [],
       slo: scenario.slo,
     };
-    const dir = opts.reportsRoot === null ? undefined : createReportDir(opts.reportsRoot ?? 'reports', record.scenario);
-    const writer = dir ? new DocumentWriter<RunRecord>(join(dir, 'run.json')) : undefined;
+    const writer = opts.progress;
     writer?.update(record, true);
 
     const phase = await measurePhase(target, plan, {
@@ -114,9 +111,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     // A target that died ended the run with a finding; only Ctrl-C leaves it incomplete.
     record.complete = phase.targetDied || !opts.signal?.aborted;
     record.finished_at = new Date().toISOString();
-    writer?.update(record, true);
-    if (dir) writeFileSync(join(dir, 'summary.md'), renderRunMarkdown(record));
-    return { record, dir, targetDied: phase.targetDied };
+    return { record, targetDied: phase.targetDied };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   }

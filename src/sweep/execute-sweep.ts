@@ -1,15 +1,12 @@
 // The whole sweep: one step per value (a grid: per pair), a refinement pass around the knee, the
-// analysis across steps, the diagnosis, and the report folder — sweep.json rewritten after every
-// step, so that Ctrl-C or a crash keeps every finished step. Progress goes out as events.
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+// analysis across steps and the diagnosis, returned as the sweep document — saved through
+// `progress` after every level and step, so that Ctrl-C or a crash keeps every finished step; its
+// files are the output stage's. Progress goes out as events.
 import { captureEnvironment } from '../environment.js';
 import { findSetting, resolveSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { diagnose } from '../diagnose/diagnose.js';
-import { createReportDir, DocumentWriter } from '../run/record-writer.js';
-import { renderSweepMarkdown } from '../report/sweep-markdown.js';
-import { renderSweepHtml } from '../report/sweep-html.js';
+import type { DocumentSink } from '../document-sink.js';
 import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from './sweep-document.js';
 import { analyzeSweep, sweepKnee } from './analyze-sweep.js';
 import { findingsFromSweep } from './findings-from-sweep.js';
@@ -30,8 +27,8 @@ export interface SweepProgress {
 
 export interface ExecuteSweepOptions {
   spec: SweepSpec;
-  /** Where report folders go; null writes nothing. */
-  reportsRoot?: string | null;
+  /** Where the document is saved as it grows (the output stage's sweep.json); none: nothing is written. */
+  progress?: DocumentSink<SweepDocument>;
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
   onStep?: (step: SweepStep, doc: SweepDocument) => void;
@@ -39,7 +36,6 @@ export interface ExecuteSweepOptions {
 
 export interface SweepOutcome {
   doc: SweepDocument;
-  dir?: string;
   interrupted: boolean;
   allFailed: boolean;
 }
@@ -88,8 +84,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
   if (targetSpec.kind === 'attached') {
     doc.events.push({ t_s: 0, kind: 'note', message: 'an attached target cannot be restarted per value: every step measured the same process, so the setting was NOT applied' });
   }
-  const dir = opts.reportsRoot === null ? undefined : createReportDir(opts.reportsRoot ?? 'reports', spec.name);
-  const writer = dir ? new DocumentWriter<SweepDocument>(join(dir, 'sweep.json')) : undefined;
+  const writer = opts.progress;
   writer?.update(doc, true);
 
   const pairs: { value: number; value2?: number; origin: SweepStep['origin'] }[] = [];
@@ -174,7 +169,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     doc.values.sort((a, b) => a - b);
   }
 
-  // Analysis, diagnosis and the report are written even when interrupted: the finished steps stand.
+  // Analysis and diagnosis are made even when interrupted: the finished steps stand.
   const analysis = analyzeSweep(doc.steps, {
     setting: spec.setting,
     setting2: spec.setting2,
@@ -195,13 +190,8 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
   doc.finished_at = new Date().toISOString();
   doc.budget.wall_s = round(elapsedS());
   if (interrupted) doc.events.push({ t_s: round(elapsedS()), kind: 'interrupted', message: `interrupted: ${doc.steps.filter((s) => s.status === 'ok').length} finished step(s) kept` });
-  writer?.update(doc, true);
-  if (dir) {
-    writeFileSync(join(dir, 'report.md'), renderSweepMarkdown(doc));
-    writeFileSync(join(dir, 'report.html'), renderSweepHtml(doc));
-  }
   const allFailed = doc.steps.length > 0 && doc.steps.every((s) => s.status === 'failed');
-  return { doc, dir, interrupted, allFailed };
+  return { doc, interrupted, allFailed };
 }
 
 function round(x: number): number {

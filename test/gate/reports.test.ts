@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { captureEnvironment } from '../../src/environment.js';
 import { compareSides, decideOutcome } from '../../src/gate/compare-sides.js';
-import type { GateDocument } from '../../src/gate/gate-document.js';
+import { GATE_SCHEMA, type GateDocument } from '../../src/gate/gate-document.js';
 import { parseMetricSpec } from '../../src/gate/metric-spec.js';
-import { writeGateOutputs } from '../../src/gate/write-gate-outputs.js';
+import { openOutput } from '../../src/report/output-stage.js';
+import { ReportFolder } from '../../src/report/report-folder.js';
 import { escapeXml, renderGateJunit } from '../../src/report/gate-junit.js';
 import { renderGateMarkdown } from '../../src/report/gate-markdown.js';
 import { renderGateText } from '../../src/report/gate-text.js';
@@ -108,16 +109,16 @@ test('outputs: report folder, JUnit file, and GITHUB_STEP_SUMMARY appended (not 
     const summary = join(dir, 'step-summary.md');
     writeFileSync(summary, '## earlier step\n');
     const doc = gateDoc(120);
-    const written = writeGateOutputs(doc, { reportDir: join(dir, 'r'), junitFile: join(dir, 'sub', 'gate.xml'), stepSummaryFile: summary });
-    assert.equal(written.length, 3);
+    const { written } = openOutput(GATE_SCHEMA, { folder: ReportFolder.at(join(dir, 'r')), paths: { junit: join(dir, 'sub', 'gate.xml'), 'step-summary': summary } }).finish(doc);
+    assert.deepEqual(written, [`${join(dir, 'r')}/`, join(dir, 'sub', 'gate.xml'), summary]);
     const text = readFileSync(summary, 'utf8');
     assert.ok(text.startsWith('## earlier step\n### ❌ cpdiag gate'));
-    writeGateOutputs(doc, { stepSummaryFile: summary });
+    openOutput(GATE_SCHEMA, { paths: { 'step-summary': summary } }).finish(doc);
     assert.equal(readFileSync(summary, 'utf8').split('### ❌ cpdiag gate').length, 3, 'appended twice');
     assert.equal(JSON.parse(readFileSync(join(dir, 'r', 'gate.json'), 'utf8')).schema, 'cpdiag.gate/1');
     assert.ok(existsSync(join(dir, 'r', 'summary.md')));
     assertWellFormedXml(readFileSync(join(dir, 'sub', 'gate.xml'), 'utf8'));
-    assert.throws(() => writeGateOutputs(doc, { stepSummaryFile: join(dir, 'no', 'such', 'dir', 'x.md') }), /cannot append to GITHUB_STEP_SUMMARY/);
+    assert.throws(() => openOutput(GATE_SCHEMA, { paths: { 'step-summary': join(dir, 'no', 'such', 'dir', 'x.md') } }).finish(doc), /cannot append to GITHUB_STEP_SUMMARY/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,7 @@ const dir = 'scenarios/faults';
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
   test(`fault scenario ${file}: the injected cause ranks first`, async () => {
     const scenario = loadScenarioFile(join(dir, file));
-    const { record } = await executeRun({ scenario, reportsRoot: null });
+    const { record } = await executeRun({ scenario });
     const causes = record.diagnosis!.causes;
     const ranked = causes.map((c) => `${c.id} (${c.confidence.toFixed(2)})`).join(', ') || 'no causes';
     if (scenario.injects === 'none') {

@@ -23,7 +23,7 @@ function capacity(steps: SweepStep[], value: number): number {
 
 test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then flattens where N/S meets the CPU limit', async () => {
   const values = [2, 4, 8, 16, 32];
-  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8, maxLevels: 6 }), reportsRoot: null });
+  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8, maxLevels: 6 }) });
   assert.equal(doc.steps.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
   // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin).
@@ -46,7 +46,6 @@ test('CPU-bound (cpu_ms=5, GIL on): capacity flat from N=1, more threads do not 
   const values = [1, 4, 16];
   const { doc } = await executeSweep({
     spec: spec({ values: values.join(','), levelS: 0.6, maxLevels: 5 }, { mix: [{ path: '/work?cpu_ms=5' }] }, true),
-    reportsRoot: null,
   });
   const caps = values.map((v) => capacity(doc.steps, v));
   // One core's worth of 5 ms CPU work: at most 200 rps, whatever the pool (16 workers doing I/O
@@ -62,7 +61,7 @@ test('a real CherryPy app through a command target: knee and recommendation; a v
   // Pools above 32 "fail" the way a real server out of descriptors does: exit before ready.
   const cmd = `/bin/sh -c 'if [ {thread_pool} -gt 32 ]; then echo "OSError: [Errno 24] Too many open files (EMFILE)" >&2; exit 1; fi; exec ${PY} ${app} --port {port} --thread-pool {thread_pool}'`;
   const s = spec({ values: '4,32,64', levelS: 0.8, maxLevels: 5 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
-  const { doc, allFailed } = await executeSweep({ spec: s, reportsRoot: null });
+  const { doc, allFailed } = await executeSweep({ spec: s });
   assert.equal(allFailed, false);
   const failed = doc.steps.find((x) => x.value === 64)!;
   assert.equal(failed.status, 'failed');
@@ -76,7 +75,7 @@ test('a real CherryPy app through a command target: knee and recommendation; a v
 test('timeout sweep: a socket_timeout below the slow clients\' 1 s pause cuts them off, one above keeps them', async () => {
   const s = resolveSweepSpec({ preset: 'timeout', scenario: parseScenario({ name: 'sweep' }), flags: { values: '0.5,3', levelS: 2.5 }, mixGiven: false });
   assert.equal(s.refine, false);
-  const { doc } = await executeSweep({ spec: s, reportsRoot: null });
+  const { doc } = await executeSweep({ spec: s });
   const short = doc.steps.find((x) => x.value === 0.5)!;
   const long = doc.steps.find((x) => x.value === 3)!;
   assert.ok(short.timeout && long.timeout, 'trade-off numbers per value');

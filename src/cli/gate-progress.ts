@@ -1,0 +1,27 @@
+// The gate's and the baseline's progress on stderr: a line redrawn while a run goes on, then one
+// permanent line per finished run (CI logs show progress without control characters).
+import type { GateProgress } from '../gate/run-gate.js';
+import { fmtMs, fmtRate } from '../report/format.js';
+import { err } from './output.js';
+import { ProgressLine, formatEta } from './progress.js';
+
+/** `showSides` false for a baseline, whose runs are all one side. */
+export function gateProgressPrinter(showSides = true): { onProgress: (e: GateProgress) => void; done: () => void } {
+  const line = new ProgressLine();
+  const who = (side: string) => (showSides ? `${side} ` : '');
+  return {
+    onProgress: (e) => {
+      if (e.kind === 'run_start') {
+        line.update(`[${e.position}/${e.total}] ${who(e.side)}${e.warmup ? 'warm-up run' : `run ${e.index}`}…`);
+        return;
+      }
+      line.done();
+      const v = e.sample.values;
+      const errors = v.error_rate !== undefined ? `${(v.error_rate * 100).toFixed(2)}% errors` : 'no result';
+      process.stderr.write(
+        err.dim(`[${e.position}/${e.total}] ${who(e.sample.side)}${e.sample.warmup ? 'warm-up (not compared)' : `run ${e.sample.index}`}: p50 ${fmtMs(v.p50)}  p99 ${fmtMs(v.p99)}  ${fmtRate(v.throughput)} req/s  ${errors}${e.sample.target_died ? '  TARGET EXITED' : ''}  (eta ${formatEta(e.etaS)})\n`),
+      );
+    },
+    done: () => line.done(),
+  };
+}
