@@ -19,7 +19,7 @@ import { compareEnvironments, describeIssue } from '../../src/gate/environment-c
 import { fingerprintScenario, workloadOf } from '../../src/gate/fingerprint.js';
 import { writeGateOutputs } from '../../src/gate/write-gate-outputs.js';
 import { renderGateText } from '../../src/report/gate-text.js';
-import { fmtMs, fmtRate } from '../../src/report/format.js';
+import { formatMs, formatPercent, formatRate } from '../../src/format.js';
 
 export const executeGateRun: ExecuteScenario = (scenario, signal) => executeRun({ scenario, reportsRoot: null, signal, diagnose: false });
 
@@ -35,10 +35,10 @@ export function progressPrinter(showSides = true): { onProgress: (e: GateProgres
       }
       line.done();
       const v = e.sample.values;
-      const errors = v.error_rate !== undefined ? `${(v.error_rate * 100).toFixed(2)}% errors` : 'no result';
+      const errors = v.error_rate !== undefined ? `${formatPercent(v.error_rate)} errors` : 'no result';
       // One permanent line per run: CI logs show progress without control characters.
       process.stderr.write(
-        err.dim(`[${e.position}/${e.total}] ${who(e.sample.side)}${e.sample.warmup ? 'warm-up (not compared)' : `run ${e.sample.index}`}: p50 ${fmtMs(v.p50)}  p99 ${fmtMs(v.p99)}  ${fmtRate(v.throughput)} req/s  ${errors}${e.sample.target_died ? '  TARGET EXITED' : ''}  (eta ${formatEta(e.etaS)})\n`),
+        err.dim(`[${e.position}/${e.total}] ${who(e.sample.side)}${e.sample.warmup ? 'warm-up (not compared)' : `run ${e.sample.index}`}: p50 ${formatMs(v.p50)}  p99 ${formatMs(v.p99)}  ${formatRate(v.throughput)} req/s  ${errors}${e.sample.target_died ? '  TARGET EXITED' : ''}  (eta ${formatEta(e.etaS)})\n`),
       );
     },
     done: () => line.done(),

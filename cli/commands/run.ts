@@ -8,7 +8,7 @@ import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
 import { executeRun } from '../../src/run/execute-run.js';
 import { renderRunText } from '../../src/report/run-text.js';
 import { EXIT } from '../../src/exit-codes.js';
-import { fmtMs, fmtRate } from '../../src/report/format.js';
+import { formatCount, formatMs, formatRate } from '../../src/format.js';
 import { sweepSpecFromScenario } from '../../src/sweep/sweep-spec.js';
 import { runSweepCommand } from './sweep.js';
 
@@ -50,7 +50,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-
           signal,
           onWindow: (w, rec) => {
             const errors = rec.series.reduce((a, s) => a + Object.values(s.errors).reduce((x: number, y) => x + (y ?? 0), 0), 0);
-            progress.update(`${(w.t_s + w.duration_s).toFixed(0)}/${total} s  ${fmtRate(w.throughput_rps)} req/s  p99 ${fmtMs(w.latency_ms.p99)}  errors ${errors}`);
+            progress.update(`${(w.t_s + w.duration_s).toFixed(0)}/${total} s  ${formatRate(w.throughput_rps)} req/s  p99 ${formatMs(w.latency_ms.p99)}  errors ${formatCount(errors)}`);
           },
         }),
       ).finally(() => progress.done());

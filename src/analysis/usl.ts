@@ -5,6 +5,7 @@
 // thread_pool and X the measured capacity at that pool size.
 
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { formatPercent } from '../format.js';
 
 export interface UslPoint {
   n: number;
@@ -158,7 +159,7 @@ export function fitUsl(input: readonly UslPoint[]): UslFit {
     return {
       ...out,
       ok: false,
-      reason: `the USL does not describe these data (R² ${fit.r2.toFixed(3)} < ${USL_MIN_R2}, RMSE ${(relativeRmse * 100).toFixed(1)}% of the mean)`,
+      reason: `the USL does not describe these data (R² ${fit.r2.toFixed(3)} < ${USL_MIN_R2}, RMSE ${formatPercent(relativeRmse)} of the mean)`,
     };
   }
   if (params.kappa * nScale >= KAPPA_MAX_SCALED * 0.999) {
@@ -210,7 +211,7 @@ export function capacityKneeDetail(values: readonly number[], capacity: readonly
         value: a.v,
         index: a.i,
         still_growing: false,
-        reason: `capacity grows ${(gain * 100).toFixed(1)}% per doubling from ${a.v} to ${b.v} (below ${(minGain * 100).toFixed(0)}%)`,
+        reason: `capacity grows ${formatPercent(gain)} per doubling from ${a.v} to ${b.v} (below ${formatPercent(minGain)})`,
       };
     }
   }

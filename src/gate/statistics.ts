@@ -10,6 +10,7 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalCdf, normalQuantile } from '../analysis/normal.js';
 import { median, quantile } from '../analysis/percentiles.js';
 import { mulberry32 } from '../analysis/random.js';
+import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
 
 /** Exact U distribution below this size per side (as R's wilcox.test does); normal approximation above. */
 export const EXACT_MAX_PER_SIDE = 50;
@@ -388,13 +389,9 @@ export function estimateRunsNeeded(a: readonly number[], b: readonly number[], t
   return Math.max(n, minRunsForAlpha(alpha));
 }
 
-function pct(r: number): string {
-  const v = (r - 1) * 100;
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
-}
-
+/** Statistics (estimates, bounds, p-values) carry one digit more than a report's figures. */
 function num(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
+  return Number.isFinite(v) ? formatNumber(v, 4) : String(v);
 }
 
 /**
@@ -455,11 +452,11 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
     // For higher-is-better, a drop to 1 − tol is the limit (a 10% tolerance allows −10%).
     worse = lowerIsBetter ? ratio - 1 : 1 - ratio;
     worseCi = lowerIsBetter ? [ratioCi[0] - 1, ratioCi[1] - 1] : [1 - ratioCi[1], 1 - ratioCi[0]];
-    describe = `${pct(ratio)} (${Math.round(hl.confidence * 100)}% CI ${pct(ratioCi[0])} to ${pct(ratioCi[1])}), tolerance ${(tolerance * 100).toFixed(1)}%`;
+    describe = `${formatPercentChange(ratio)} (${formatPercent(hl.confidence)} CI ${formatPercentChange(ratioCi[0])} to ${formatPercentChange(ratioCi[1])}), tolerance ${formatPercent(tolerance)}`;
   } else {
     worse = lowerIsBetter ? hl.estimate : -hl.estimate;
     worseCi = lowerIsBetter ? [hl.ci_low, hl.ci_high] : [-hl.ci_high, -hl.ci_low];
-    describe = `${hl.estimate >= 0 ? '+' : ''}${num(hl.estimate)} (${Math.round(hl.confidence * 100)}% CI ${num(hl.ci_low)} to ${num(hl.ci_high)}), tolerance ${num(tolerance)}`;
+    describe = `${hl.estimate >= 0 ? '+' : ''}${num(hl.estimate)} (${formatPercent(hl.confidence)} CI ${num(hl.ci_low)} to ${num(hl.ci_high)}), tolerance ${num(tolerance)}`;
   }
   const significant = mw.p < alpha;
   const pText = `p=${num(mw.p)}${significant ? ' <' : ' ≥'} ${alpha}`;
@@ -474,7 +471,7 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   } else if (hl.confidence < confidence - 1e-9) {
     // Too few runs for an interval at the requested confidence: nothing can be excluded.
     verdict = 'inconclusive';
-    reason = `${spec.name}: ${a.length} and ${b.length} runs cannot give a ${Math.round(confidence * 100)}% interval (at most ${Math.round(hl.confidence * 100)}%); ${describe}; ${pText}`;
+    reason = `${spec.name}: ${a.length} and ${b.length} runs cannot give a ${formatPercent(confidence)} interval (at most ${formatPercent(hl.confidence)}); ${describe}; ${pText}`;
   } else if (worseCi[1] <= tolerance) {
     verdict = 'no_change';
     const detail = significant ? 'a significant change within the tolerance' : 'no significant change';
