@@ -101,28 +101,8 @@ export function littleL(lambdaPerS: number, wS: number): number {
   return lambdaPerS * wS;
 }
 
-/**
- * The mean number of requests in flight implied by Little's law from a measured throughput and
- * mean latency (ms). Compared with thread_pool it says whether the pool can be the bottleneck:
- * concurrency well below the pool means workers sit idle.
- */
-export function impliedConcurrency(throughputRps: number, meanLatencyMs: number): number {
-  return throughputRps * (meanLatencyMs / 1000);
-}
-
 /** The most a pool of `pool` workers can serve when each request holds a worker for serviceTimeS: N/S. */
 export function poolCapacityRps(pool: number, serviceTimeS: number): number {
   requireFinite('service time', serviceTimeS, 0, true);
   return pool / serviceTimeS;
-}
-
-/** Mean service time implied by a measured capacity of a pool: S = N / X_max. */
-export function impliedServiceTimeS(pool: number, capacityRps: number): number {
-  requireFinite('capacity', capacityRps, 0, true);
-  return pool / capacityRps;
-}
-
-/** Utilisation ρ = λ / (cμ) = λS/c. */
-export function utilisation(c: number, lambdaPerS: number, serviceTimeS: number): number {
-  return (lambdaPerS * serviceTimeS) / c;
 }

@@ -184,13 +184,8 @@ export const DEFAULT_MIN_GAIN_PER_DOUBLING = 0.05;
  * Where capacity stops growing, without any model: walk the values in ascending order and return
  * the first value after which the gain per doubling, (X_{i+1}/X_i)^(1/log2(v_{i+1}/v_i)) − 1,
  * drops below minGain. Normalising per doubling makes uneven value spacing (1, 2, 4, 8, 12, 16)
- * comparable. Null when capacity still grows at the largest value (see capacityKneeDetail).
+ * comparable. still_growing when capacity still grows at the largest value.
  */
-export function capacityKnee(values: readonly number[], capacity: readonly number[], opts: { minGain?: number } = {}): number | null {
-  const detail = capacityKneeDetail(values, capacity, opts);
-  return detail.still_growing ? null : detail.value;
-}
-
 export function capacityKneeDetail(values: readonly number[], capacity: readonly number[], opts: { minGain?: number } = {}): CapacityKneeDetail {
   const minGain = opts.minGain ?? DEFAULT_MIN_GAIN_PER_DOUBLING;
   const pairs = values

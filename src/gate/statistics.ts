@@ -2,14 +2,13 @@
 // with a handful of runs of the candidate (b). Run-to-run noise in latency and throughput is
 // skewed and heavy-tailed (a noisy neighbour, a GC pause), and samples are small (5–20 runs), so
 // everything here is rank-based and distribution-free: Mann–Whitney U for significance,
-// Hodges–Lehmann for the size of the shift and its confidence interval, and a seeded percentile
-// bootstrap for ratios of medians or means. The verdict follows Chromium's Pinpoint: a change is
-// reported only when it is both statistically significant and larger than the declared tolerance.
+// Hodges–Lehmann for the size of the shift and its confidence interval (on logs, for ratios).
+// The verdict follows Chromium's Pinpoint: a change is reported only when it is both
+// statistically significant and larger than the declared tolerance.
 
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalCdf, normalQuantile } from '../analysis/normal.js';
-import { median, quantile } from '../analysis/percentiles.js';
-import { mulberry32 } from '../analysis/random.js';
+import { median } from '../analysis/percentiles.js';
 import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
 
 /** Exact U distribution below this size per side (as R's wilcox.test does); normal approximation above. */
@@ -238,66 +237,10 @@ export function hodgesLehmann(a: readonly number[], b: readonly number[], confid
   return { estimate, ci_low: diffs[lowerCount - 1], ci_high: diffs[count - lowerCount], confidence: Math.max(0, achieved) };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bootstrap
-// ---------------------------------------------------------------------------------------------
-
-export interface BootstrapOptions {
-  iterations?: number;
-  confidence?: number;
-  seed?: number;
-  statistic?: 'median' | 'mean';
-}
-
-export interface BootstrapRatioResult {
-  /** stat(b) / stat(a) on the samples themselves. */
-  ratio: number;
-  ci: [number, number];
-  iterations: number;
-  confidence: number;
-  statistic: 'median' | 'mean';
-}
-
 function meanOf(xs: readonly number[]): number {
   let s = 0;
   for (const x of xs) s += x;
   return s / xs.length;
-}
-
-/**
- * Percentile bootstrap (Efron & Tibshirani 1993, ch. 13) of stat(b)/stat(a): both samples are
- * resampled independently with replacement, `iterations` times, from a mulberry32 stream seeded
- * with `seed`, so the interval is reproducible. Its coverage is only asymptotically right (and it
- * is discrete with 5 runs a side), so compareMetric uses the Hodges–Lehmann interval, whose coverage
- * is exact under a shift model; this is for callers who want a ratio of means or medians as such.
- */
-export function bootstrapRatioCi(a: readonly number[], b: readonly number[], opts: BootstrapOptions = {}): BootstrapRatioResult {
-  requireSample('bootstrap sample a', a, 1);
-  requireSample('bootstrap sample b', b, 1);
-  const iterations = opts.iterations ?? 2000;
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  const statistic = opts.statistic ?? 'median';
-  if (!(Number.isInteger(iterations) && iterations >= 100)) throw new CpdiagError(`bootstrap: iterations must be an integer ≥ 100, got ${iterations}`, EXIT.USAGE);
-  if (!(confidence > 0 && confidence < 1)) throw new CpdiagError(`bootstrap: confidence must be in (0, 1), got ${confidence}`, EXIT.USAGE);
-  const stat = statistic === 'median' ? median : meanOf;
-  const rng = mulberry32(opts.seed ?? 1);
-  const ratios = new Float64Array(iterations);
-  const ra = new Array<number>(a.length);
-  const rb = new Array<number>(b.length);
-  for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < a.length; i++) ra[i] = a[Math.floor(rng() * a.length)];
-    for (let j = 0; j < b.length; j++) rb[j] = b[Math.floor(rng() * b.length)];
-    ratios[it] = stat(rb) / stat(ra);
-  }
-  const sorted = Array.from(ratios).filter((r) => !Number.isNaN(r)).sort((x, y) => x - y);
-  const tail = (1 - confidence) / 2;
-  return {
-    ratio: stat(b) / stat(a),
-    ci: [quantile(sorted, tail), quantile(sorted, 1 - tail)],
-    iterations,
-    confidence,
-    statistic,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

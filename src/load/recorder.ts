@@ -254,8 +254,4 @@ export class LoadRecorder {
   get latencyHistogram(): LatencyHistogram {
     return this.latency;
   }
-
-  summary(): LatencySummaryMs {
-    return summarizeHistogramMs(this.latency);
-  }
 }

@@ -1,5 +1,6 @@
 // The sweep as Markdown (report.md, CI comments): recommendation first here, since a reader of
 // a file starts at the top; then the table, the ramps, the chart, the knee and the diagnosis.
+import { formatCherryPyConfig } from '../config/settings.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisMarkdown } from './diagnosis-markdown.js';
 import { formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
@@ -19,7 +20,10 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
   const r = doc.recommendation;
   if (r) {
     out.push('## Recommendation', '', `**${r.reason}**`, '');
-    if (r.value !== null) out.push('```ini', '[global]', `server.${r.setting} = ${r.value}`, ...(r.setting2 && r.value2 !== null && r.value2 !== undefined ? [`server.${r.setting2} = ${r.value2}`] : []), '```', '');
+    if (r.value !== null) {
+      const settings = { [r.setting]: r.value, ...(r.setting2 && r.value2 !== null && r.value2 !== undefined ? { [r.setting2]: r.value2 } : {}) };
+      out.push('```ini', formatCherryPyConfig(settings), '```', '');
+    }
     if (r.theory) out.push(`Check: ${r.theory}.`, '');
     if (r.cannot_tell.length) out.push('What the data cannot tell:', '', ...r.cannot_tell.map((x) => `- ${x}`), '');
   }
