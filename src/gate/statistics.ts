@@ -6,7 +6,6 @@
 // The verdict follows Chromium's Pinpoint: a change is reported only when it is both
 // statistically significant and larger than the declared tolerance.
 
-import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalCdf, normalQuantile } from '../analysis/normal.js';
 import { median } from '../analysis/percentiles.js';
 import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
@@ -31,10 +30,10 @@ export const MWU_EFFICIENCY = 3 / Math.PI;
 
 function requireSample(name: string, xs: readonly number[], min: number): void {
   if (!Array.isArray(xs) || xs.length < min) {
-    throw new CpdiagError(`${name}: need at least ${min} value${min === 1 ? '' : 's'}, got ${Array.isArray(xs) ? xs.length : 'none'}`, EXIT.USAGE);
+    throw new RangeError(`${name}: need at least ${min} value${min === 1 ? '' : 's'}, got ${Array.isArray(xs) ? xs.length : 'none'}`);
   }
   for (const v of xs) {
-    if (!Number.isFinite(v)) throw new CpdiagError(`${name}: every value must be a finite number, got ${v}`, EXIT.USAGE);
+    if (!Number.isFinite(v)) throw new RangeError(`${name}: every value must be a finite number, got ${v}`);
   }
 }
 
@@ -355,11 +354,11 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   const alpha = spec.alpha ?? DEFAULT_ALPHA;
   const confidence = spec.confidence ?? DEFAULT_CONFIDENCE;
   const tolerance = spec.tolerance;
-  if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new CpdiagError(`${spec.name}: tolerance must be a number ≥ 0, got ${tolerance}`, EXIT.USAGE);
+  if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new RangeError(`${spec.name}: tolerance must be a number ≥ 0, got ${tolerance}`);
   if (kind === 'relative' && spec.direction === 'higher_is_better' && tolerance >= 1) {
-    throw new CpdiagError(`${spec.name}: a relative tolerance for a higher-is-better metric must be below 1, got ${tolerance}`, EXIT.USAGE);
+    throw new RangeError(`${spec.name}: a relative tolerance for a higher-is-better metric must be below 1, got ${tolerance}`);
   }
-  if (!(alpha > 0 && alpha < 1)) throw new CpdiagError(`${spec.name}: alpha must be in (0, 1), got ${alpha}`, EXIT.USAGE);
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`${spec.name}: alpha must be in (0, 1), got ${alpha}`);
 
   const medianA = median(a);
   const medianB = median(b);
@@ -390,7 +389,7 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   let describe: string;
   if (kind === 'relative') {
     if (!Number.isFinite(ratio)) {
-      throw new CpdiagError(`${spec.name}: a relative comparison needs a non-zero baseline median; use an absolute tolerance`, EXIT.USAGE);
+      throw new RangeError(`${spec.name}: a relative comparison needs a non-zero baseline median; use an absolute tolerance`);
     }
     // For higher-is-better, a drop to 1 − tol is the limit (a 10% tolerance allows −10%).
     worse = lowerIsBetter ? ratio - 1 : 1 - ratio;

@@ -6,7 +6,6 @@ import {
 } from '../../src/gate/statistics.js';
 import { mulberry32, normalDraw, type Rng } from '../../src/analysis/random.js';
 import { normalQuantile } from '../../src/analysis/normal.js';
-import { CpdiagError } from '../../src/exit-codes.js';
 
 /** U of a (pairs a_i > b_j, ties ½) by direct counting. */
 function countU(a: number[], b: number[]): number {
@@ -220,9 +219,9 @@ test('runs_needed follows n = 2((z₀.₉₉₅ + z₀.₈)·cv/tol)² / (3/π)'
   assert.equal(minRunsForAlpha(0.05), 4);
 });
 
-test('bad input is a CpdiagError', () => {
-  assert.throws(() => compareMetric([], [1], latency), CpdiagError);
-  assert.throws(() => compareMetric([1, NaN], [1], latency), CpdiagError);
-  assert.throws(() => compareMetric([1], [1], { ...latency, tolerance: -1 }), CpdiagError);
-  assert.throws(() => compareMetric([0, 0], [0, 1], latency), CpdiagError); // relative with a zero baseline
+test('bad arguments are a programming error (RangeError, exit 70 at the CLI), not a usage error', () => {
+  assert.throws(() => compareMetric([], [1], latency), RangeError);
+  assert.throws(() => compareMetric([1, NaN], [1], latency), RangeError);
+  assert.throws(() => compareMetric([1], [1], { ...latency, tolerance: -1 }), RangeError);
+  assert.throws(() => compareMetric([0, 0], [0, 1], latency), RangeError); // relative with a zero baseline
 });
