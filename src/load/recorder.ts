@@ -4,7 +4,7 @@
 // shared by the closed-loop and the open-loop engines.
 import type { ErrorKind } from './error-kind.js';
 import type { LoadPlan } from './load-plan.js';
-import type { LatencySummaryMs, LoadResult, SeriesWindow } from './load-result.js';
+import type { LoadResult, SeriesWindow } from './load-result.js';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarizeHistogramMs, type LatencyHistogram } from './histogram.js';
 import { isSuccessStatus, httpErrorKind } from './error-kind.js';
 import { roundTo } from '../numbers.js';
