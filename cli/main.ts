@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CPDIAG_VERSION } from '../src/version.js';
 import { EXIT } from '../src/exit-codes.js';
+import { reportError } from '../src/cli/run-action.js';
 import { registerServe } from './commands/serve.js';
 import { registerRun } from './commands/run.js';
 import { registerSweep } from './commands/sweep.js';
@@ -31,6 +32,8 @@ try {
     const benign = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
     process.exitCode = benign ? EXIT.OK : EXIT.USAGE;
   } else {
-    throw e;
+    // Actions report their own errors (runAction); this catches what escapes one, e.g. an option
+    // parser that throws: the same one line and exit code, never Node's stack trace and exit 1.
+    process.exitCode = reportError(e);
   }
 }

@@ -17,8 +17,11 @@ export const EXIT = {
   MISSING_DEPENDENCY: 7,
   /** Interrupted by Ctrl-C / SIGTERM; partial results were kept. */
   INTERRUPTED: 130,
-  /** A bug in cpdiag itself. */
-  INTERNAL: 70,
+  /**
+   * A bug in cpdiag itself (sysexits.h EX_SOFTWARE): an exception that is not a CpdiagError
+   * reached the CLI, e.g. pure code refusing arguments its caller should have validated.
+   */
+  SOFTWARE: 70,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -27,12 +27,7 @@ export function normalDraw(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-/** An exponential draw with the given rate (mean 1/rate): inter-arrival times of a Poisson process. */
-export function exponentialDraw(rng: Rng, ratePerS: number): number {
-  return -Math.log(1 - rng()) / ratePerS;
-}
-
-/** An integer in [0, n). */
-export function intBelow(rng: Rng, n: number): number {
-  return Math.floor(rng() * n);
+/** An exponential draw with the given mean (inverse transform; 1 − u keeps it finite): Poisson gaps. */
+export function exponentialDraw(rng: Rng, mean: number): number {
+  return -mean * Math.log(1 - rng());
 }

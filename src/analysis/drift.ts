@@ -8,6 +8,7 @@
 
 import { normalQuantile } from './normal.js';
 import { median } from './percentiles.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../format.js';
 
 /** A slope with its confidence interval, per second. */
 export interface DriftEstimate {
@@ -126,12 +127,12 @@ function materialThreshold(metric: DriftMetric, start: number, override?: number
     case 'rss_bytes': {
       const abs = override ?? RSS_MATERIAL_BYTES;
       const threshold = Math.max(abs, RSS_MATERIAL_FRACTION * start);
-      return { threshold, text: `${(threshold / MIB).toFixed(1)} MiB (max of ${(abs / MIB).toFixed(1)} MiB and 5% of the start)` };
+      return { threshold, text: `${formatBytes(threshold)} (max of ${formatBytes(abs)} and 5% of the start)` };
     }
     case 'fds': {
       const abs = override ?? FDS_MATERIAL_COUNT;
       const threshold = Math.max(abs, FDS_MATERIAL_FRACTION * start);
-      return { threshold, text: `${threshold.toFixed(1)} descriptors` };
+      return { threshold, text: `${formatNumber(threshold)} descriptors` };
     }
     case 'threads': {
       const threshold = override ?? THREADS_MATERIAL_COUNT;
@@ -141,7 +142,7 @@ function materialThreshold(metric: DriftMetric, start: number, override?: number
 }
 
 function formatAmount(metric: DriftMetric, v: number): string {
-  return metric === 'rss_bytes' ? `${(v / MIB).toFixed(2)} MiB` : `${v.toFixed(1)} ${metric === 'fds' ? 'descriptors' : 'threads'}`;
+  return metric === 'rss_bytes' ? formatBytes(v) : `${formatNumber(v)} ${metric === 'fds' ? 'descriptors' : 'threads'}`;
 }
 
 /**
@@ -190,15 +191,15 @@ export function estimateDrift(metric: DriftMetric, timesS: readonly number[], va
   };
   if (opts.requests !== undefined && opts.requests > 0) estimate.per_request = growth / opts.requests;
 
-  const pct = Math.round(confidence * 100);
+  const level = formatPercent(confidence);
   if (!(sen.ciLow > 0)) {
     estimate.reason = sen.slope > 0 && sen.ciLow <= 0
-      ? `no steady growth: the ${pct}% interval of the slope includes zero`
+      ? `no steady growth: the ${level} interval of the slope includes zero`
       : `no growth: slope ${formatAmount(metric, sen.slope)}/s`;
     return estimate;
   }
   if (growth < threshold) {
-    estimate.reason = `growth of ${formatAmount(metric, growth)} over ${span.toFixed(0)} s is below the material threshold of ${thresholdText}`;
+    estimate.reason = `growth of ${formatAmount(metric, growth)} over ${formatSeconds(span)} is below the material threshold of ${thresholdText}`;
     return estimate;
   }
   const quarter = Math.max(1, Math.floor(samples.length / 4));
@@ -215,6 +216,6 @@ export function estimateDrift(metric: DriftMetric, timesS: readonly number[], va
     return estimate;
   }
   estimate.drifting = true;
-  estimate.reason = `grows ${formatAmount(metric, sen.slope)}/s (${pct}% interval ${formatAmount(metric, sen.ciLow)} to ${formatAmount(metric, sen.ciHigh)}), ${formatAmount(metric, growth)} over ${span.toFixed(0)} s`;
+  estimate.reason = `grows ${formatAmount(metric, sen.slope)}/s (${level} interval ${formatAmount(metric, sen.ciLow)} to ${formatAmount(metric, sen.ciHigh)}), ${formatAmount(metric, growth)} over ${formatSeconds(span)}`;
   return estimate;
 }

@@ -6,6 +6,7 @@
 // curve family, plus explicit guards for the cases Kneedle handles badly (few points, flat).
 
 import { median } from './percentiles.js';
+import { formatMs, formatPercent, formatRate } from '../format.js';
 
 export interface RampPoint {
   offered_rps: number;
@@ -114,8 +115,8 @@ export function kneedleConvexIncreasing(xs: readonly number[], ys: readonly numb
 
 /** Why a point no longer counts as served: errors above the limit, or the rate not held. */
 function brokenReason(p: RampPoint, maxErrorRate: number): string | null {
-  if ((p.error_rate ?? 0) > maxErrorRate) return `errors reached ${round((p.error_rate ?? 0) * 100)}%`;
-  if (p.throughput_rps < STOP_KEEP_UP_RATIO * p.offered_rps) return `it achieved only ${round(p.throughput_rps)} rps`;
+  if ((p.error_rate ?? 0) > maxErrorRate) return `errors reached ${formatPercent(p.error_rate ?? 0)}`;
+  if (p.throughput_rps < STOP_KEEP_UP_RATIO * p.offered_rps) return `it achieved only ${formatRate(p.throughput_rps)} rps`;
   return null;
 }
 
@@ -151,16 +152,16 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
     const broken = sorted[firstBroken];
     const what = brokenReason(broken, maxErrorRate);
     if (firstBroken === 0) {
-      return { ...base, knee_index: null, knee_rps: null, method: 'first-failure', reason: `the server failed already at the lowest load, ${round(broken.offered_rps)} rps (${what})` };
+      return { ...base, knee_index: null, knee_rps: null, method: 'first-failure', reason: `the server failed already at the lowest load, ${formatRate(broken.offered_rps)} rps (${what})` };
     }
     const last = sorted[firstBroken - 1];
-    return atIndex(firstBroken - 1, 'first-failure', `${why}; the server stopped keeping up at ${round(broken.offered_rps)} rps (${what}), so the knee is the last load it served, ${round(last.offered_rps)} rps`);
+    return atIndex(firstBroken - 1, 'first-failure', `${why}; the server stopped keeping up at ${formatRate(broken.offered_rps)} rps (${what}), so the knee is the last load it served, ${formatRate(last.offered_rps)} rps`);
   };
 
   const topLoad = curve[curve.length - 1].offered_rps;
   const maxP99 = Math.max(...curve.map((p) => p.p99_ms));
   if (!(maxP99 > FLAT_RATIO * floor)) {
-    const why = `latency stayed at its floor up to ${round(topLoad)} rps (p99 at most ${round(maxP99)} ms against a floor of ${round(floor)} ms)`;
+    const why = `latency stayed at its floor up to ${formatRate(topLoad)} rps (p99 at most ${formatMs(maxP99)} against a floor of ${formatMs(floor)})`;
     if (firstBroken >= 0) return failureFallback(why);
     return { ...base, knee_index: null, knee_rps: null, method: 'flat', reason: why };
   }
@@ -168,7 +169,7 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
     ? kneedleConvexIncreasing(curve.map((p) => p.offered_rps), curve.map((p) => p.p99_ms), sensitivity)
     : null;
   if (curveIndex === null) {
-    const why = `latency rose without a distinct bend up to ${round(topLoad)} rps (Kneedle, S=${sensitivity}, found no knee)`;
+    const why = `latency rose without a distinct bend up to ${formatRate(topLoad)} rps (Kneedle, S=${sensitivity}, found no knee)`;
     if (firstBroken >= 0) return failureFallback(why);
     return { ...base, knee_index: null, knee_rps: null, method: 'kneedle', reason: why };
   }
@@ -176,7 +177,7 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
   return atIndex(
     curveIndex,
     'kneedle',
-    `p99 leaves its floor of ${round(floor)} ms at about ${round(kneePoint.offered_rps)} rps (p99 there ${round(kneePoint.p99_ms)} ms; Kneedle, S=${sensitivity})`,
+    `p99 leaves its floor of ${formatMs(floor)} at about ${formatRate(kneePoint.offered_rps)} rps (p99 there ${formatMs(kneePoint.p99_ms)}; Kneedle, S=${sensitivity})`,
   );
 }
 
@@ -194,13 +195,13 @@ export function rampStopReason(points: readonly RampPoint[], floorP99Ms: number,
   const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
   const keepUp = opts.minKeepUpRatio ?? STOP_KEEP_UP_RATIO;
   if (Number.isFinite(floorP99Ms) && floorP99Ms > 0 && last.p99_ms > factor * floorP99Ms) {
-    return `p99 ${round(last.p99_ms)} ms is over ${factor}× the floor of ${round(floorP99Ms)} ms at ${round(last.offered_rps)} rps`;
+    return `p99 ${formatMs(last.p99_ms)} is over ${factor}× the floor of ${formatMs(floorP99Ms)} at ${formatRate(last.offered_rps)} rps`;
   }
   if ((last.error_rate ?? 0) > maxErrorRate) {
-    return `error rate ${round((last.error_rate ?? 0) * 100)}% exceeds ${round(maxErrorRate * 100)}% at ${round(last.offered_rps)} rps`;
+    return `error rate ${formatPercent(last.error_rate ?? 0)} exceeds ${formatPercent(maxErrorRate)} at ${formatRate(last.offered_rps)} rps`;
   }
   if (last.throughput_rps < keepUp * last.offered_rps) {
-    return `achieved ${round(last.throughput_rps)} rps of ${round(last.offered_rps)} offered (below ${round(keepUp * 100)}%): the rate cannot be held`;
+    return `achieved ${formatRate(last.throughput_rps)} rps of ${formatRate(last.offered_rps)} offered (below ${formatPercent(keepUp)}): the rate cannot be held`;
   }
   return null;
 }
@@ -208,11 +209,4 @@ export function rampStopReason(points: readonly RampPoint[], floorP99Ms: number,
 /** True once the ramp is clearly past the knee (see rampStopReason for which rule fired). */
 export function shouldStopRamp(points: readonly RampPoint[], floorP99Ms: number, opts: StopRampOptions = {}): boolean {
   return rampStopReason(points, floorP99Ms, opts) !== null;
-}
-
-function round(v: number): number {
-  if (!Number.isFinite(v)) return v;
-  const magnitude = Math.abs(v);
-  const digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
-  return Number(v.toFixed(digits));
 }

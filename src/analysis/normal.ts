@@ -51,11 +51,6 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - upperTail : upperTail;
 }
 
-/** P(Z > z), computed directly so that tiny tails keep their precision. */
-export function normalUpperTail(z: number): number {
-  return normalCdf(-z);
-}
-
 // Coefficients of P. J. Acklam's rational approximation to the normal quantile (2003), relative
 // error below 1.15e-9; one Newton step on normalCdf then polishes it.
 const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];

@@ -23,15 +23,3 @@ export function quantile(values: readonly number[], p: number): number {
 export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }
-
-/** Median absolute deviation from the median (raw, not scaled). NaN for an empty input. */
-export function mad(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const m = median(values);
-  return median(values.map((v) => Math.abs(v - m)));
-}
-
-/** 1.4826 · MAD: estimates the standard deviation for normal data, robust to outliers. */
-export function robustSd(values: readonly number[]): number {
-  return 1.4826 * mad(values);
-}

@@ -3,15 +3,16 @@
 // these numbers are a first-order model: they say how many workers a load needs, and whether a
 // measured latency is explained by queueing at all. References: Kleinrock, Queueing Systems I
 // (1975) §3.5; Harchol-Balter, Performance Modeling and Design of Computer Systems (2013) ch. 14.
-
-import { CpdiagError, EXIT } from '../exit-codes.js';
+//
+// Bad arguments are a caller's bug (user input is validated where it is read), so they throw a
+// plain RangeError, which the CLI reports as an internal error (exit 70), never as a usage error.
 
 /** The largest pool erlangCPoolSize will consider; far beyond any sane thread_pool. */
 const MAX_POOL_SEARCH = 100_000;
 
 function requireFinite(name: string, value: number, min: number, strict: boolean): void {
   if (!Number.isFinite(value) || (strict ? value <= min : value < min)) {
-    throw new CpdiagError(`${name} must be a finite number ${strict ? '>' : '≥'} ${min}, got ${value}`, EXIT.USAGE);
+    throw new RangeError(`${name} must be a finite number ${strict ? '>' : '≥'} ${min}, got ${value}`);
   }
 }
 
@@ -23,7 +24,7 @@ function requireFinite(name: string, value: number, min: number, strict: boolean
 export function erlangB(c: number, a: number): number {
   requireFinite('pool size c', c, 0, false);
   requireFinite('offered load a', a, 0, false);
-  if (!Number.isInteger(c)) throw new CpdiagError(`pool size c must be an integer, got ${c}`, EXIT.USAGE);
+  if (!Number.isInteger(c)) throw new RangeError(`pool size c must be an integer, got ${c}`);
   let b = 1;
   for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
   return b;
@@ -81,7 +82,7 @@ export function erlangCPoolSize(lambdaPerS: number, serviceTimeS: number, target
   requireFinite('service time', serviceTimeS, 0, true);
   if (target.maxMeanWaitS !== undefined) requireFinite('maxMeanWaitS', target.maxMeanWaitS, 0, false);
   if (target.maxWaitProb !== undefined && !(target.maxWaitProb >= 0 && target.maxWaitProb <= 1)) {
-    throw new CpdiagError(`maxWaitProb must be within [0, 1], got ${target.maxWaitProb}`, EXIT.USAGE);
+    throw new RangeError(`maxWaitProb must be within [0, 1], got ${target.maxWaitProb}`);
   }
   const tS = target.waitThresholdS ?? 0;
   requireFinite('waitThresholdS', tS, 0, false);
@@ -93,7 +94,7 @@ export function erlangCPoolSize(lambdaPerS: number, serviceTimeS: number, target
     if (target.maxWaitProb !== undefined && erlangCWaitExceedsProb(c, lambdaPerS, muPerS, tS) > target.maxWaitProb) continue;
     return c;
   }
-  throw new CpdiagError(`no pool of up to ${start + MAX_POOL_SEARCH} workers meets the target (a zero wait target is unreachable)`, EXIT.USAGE);
+  throw new RangeError(`no pool of up to ${start + MAX_POOL_SEARCH} workers meets the target (a zero wait target is unreachable)`);
 }
 
 /** Little's law L = λ·W: mean number in the system from the arrival rate and the mean time in it. */
@@ -101,28 +102,8 @@ export function littleL(lambdaPerS: number, wS: number): number {
   return lambdaPerS * wS;
 }
 
-/**
- * The mean number of requests in flight implied by Little's law from a measured throughput and
- * mean latency (ms). Compared with thread_pool it says whether the pool can be the bottleneck:
- * concurrency well below the pool means workers sit idle.
- */
-export function impliedConcurrency(throughputRps: number, meanLatencyMs: number): number {
-  return throughputRps * (meanLatencyMs / 1000);
-}
-
 /** The most a pool of `pool` workers can serve when each request holds a worker for serviceTimeS: N/S. */
 export function poolCapacityRps(pool: number, serviceTimeS: number): number {
   requireFinite('service time', serviceTimeS, 0, true);
   return pool / serviceTimeS;
-}
-
-/** Mean service time implied by a measured capacity of a pool: S = N / X_max. */
-export function impliedServiceTimeS(pool: number, capacityRps: number): number {
-  requireFinite('capacity', capacityRps, 0, true);
-  return pool / capacityRps;
-}
-
-/** Utilisation ρ = λ / (cμ) = λS/c. */
-export function utilisation(c: number, lambdaPerS: number, serviceTimeS: number): number {
-  return (lambdaPerS * serviceTimeS) / c;
 }

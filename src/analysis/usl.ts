@@ -5,6 +5,7 @@
 // thread_pool and X the measured capacity at that pool size.
 
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { formatPercent } from '../format.js';
 
 export interface UslPoint {
   n: number;
@@ -158,7 +159,7 @@ export function fitUsl(input: readonly UslPoint[]): UslFit {
     return {
       ...out,
       ok: false,
-      reason: `the USL does not describe these data (R² ${fit.r2.toFixed(3)} < ${USL_MIN_R2}, RMSE ${(relativeRmse * 100).toFixed(1)}% of the mean)`,
+      reason: `the USL does not describe these data (R² ${fit.r2.toFixed(3)} < ${USL_MIN_R2}, RMSE ${formatPercent(relativeRmse)} of the mean)`,
     };
   }
   if (params.kappa * nScale >= KAPPA_MAX_SCALED * 0.999) {
@@ -183,13 +184,8 @@ export const DEFAULT_MIN_GAIN_PER_DOUBLING = 0.05;
  * Where capacity stops growing, without any model: walk the values in ascending order and return
  * the first value after which the gain per doubling, (X_{i+1}/X_i)^(1/log2(v_{i+1}/v_i)) − 1,
  * drops below minGain. Normalising per doubling makes uneven value spacing (1, 2, 4, 8, 12, 16)
- * comparable. Null when capacity still grows at the largest value (see capacityKneeDetail).
+ * comparable. still_growing when capacity still grows at the largest value.
  */
-export function capacityKnee(values: readonly number[], capacity: readonly number[], opts: { minGain?: number } = {}): number | null {
-  const detail = capacityKneeDetail(values, capacity, opts);
-  return detail.still_growing ? null : detail.value;
-}
-
 export function capacityKneeDetail(values: readonly number[], capacity: readonly number[], opts: { minGain?: number } = {}): CapacityKneeDetail {
   const minGain = opts.minGain ?? DEFAULT_MIN_GAIN_PER_DOUBLING;
   const pairs = values
@@ -210,7 +206,7 @@ export function capacityKneeDetail(values: readonly number[], capacity: readonly
         value: a.v,
         index: a.i,
         still_growing: false,
-        reason: `capacity grows ${(gain * 100).toFixed(1)}% per doubling from ${a.v} to ${b.v} (below ${(minGain * 100).toFixed(0)}%)`,
+        reason: `capacity grows ${formatPercent(gain)} per doubling from ${a.v} to ${b.v} (below ${formatPercent(minGain)})`,
       };
     }
   }

@@ -1,6 +1,6 @@
 // A one-line progress display on stderr, redrawn in place; silent when stderr is not a TTY
 // (CI logs and pipes get no control characters).
-import { err } from './output.js';
+import { formatSeconds } from '../format.js';
 
 export class ProgressLine {
   private readonly enabled: boolean;
@@ -23,11 +23,7 @@ export class ProgressLine {
   }
 }
 
+/** An estimate or elapsed time in whole seconds (the progress line need not flicker tenths). */
 export function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+  return !Number.isFinite(seconds) || seconds < 0 ? '?' : formatSeconds(Math.round(seconds));
 }
-
-export const dim = err.dim;

@@ -156,11 +156,11 @@ export function resolveSettings(...layers: Partial<Record<string, unknown>>[]): 
   return out as unknown as ServerSettings;
 }
 
-/** The settings as a CherryPy config snippet, e.g. for a fix or a report. */
-export function formatCherryPyConfig(settings: Partial<ServerSettings>): string {
+/** Settings as a CherryPy config snippet (Python literals), e.g. a sweep's recommendation. */
+export function formatCherryPyConfig(settings: Readonly<Record<string, string | number | boolean | undefined>>): string {
   const lines = ['[global]'];
   for (const [key, value] of Object.entries(settings)) {
-    if (key === 'gil') continue;
+    if (key === 'gil' || value === undefined) continue;
     lines.push(`server.${key} = ${typeof value === 'string' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? 'True' : 'False') : value}`);
   }
   return lines.join('\n');

@@ -1,12 +1,14 @@
 // The symptom→cause table, as data. Each cause says which detector answers support it, which argue
 // against it, and how to fix it. diagnose.ts reads this table; no rule depends on its order.
 //
-// Knowledge from the project's source material (written here in our own words):
-//   SEED_OPS  = /work/shared/seeds/000_2e0e04709db47017.txt, "Troubleshooting CherryPy in production"
-//               (symptom→cause mapping, pitfalls, case studies 1-3, checklist)
-//   SEED_REWRITE = seeds/003_124a6219dc63a5c5.txt, CherryPy behind Apache mod_rewrite (raw-space bug)
-//   SEED_FLUP = seeds/004_eda68a0c1c248735.txt, nginx + flup FastCGI multiplexing leaking threads
-//   cheroot   = cheroot.server / cheroot.workers.threadpool behaviour (see docs/diagnosis.md)
+// Knowledge from the project's source material (written here in our own words), cited in each
+// cause's `source` by title and section, which `cpdiag causes ID` and every summary.md print:
+//   OPS       "Troubleshooting CherryPy in production": the thread-pool model, configuration, the
+//             symptom table, common pitfalls, step-by-step fixes, case studies, the checklist
+//   BALANCING "Load balancing CherryPy": processes on several ports behind a balancer
+//   REWRITE   "CherryPy behind Apache with mod_rewrite": the raw-space request-line bug
+//   FLUP      "nginx and flup FastCGI: multiplexing leaks threads"
+//   CHEROOT   cheroot.server / cheroot.workers.threadpool behaviour (see docs/diagnosis.md)
 
 export type SymptomId =
   | 'proxy-502-504'
@@ -66,9 +68,10 @@ export interface CauseDefinition {
   source: string;
 }
 
-const SEED_OPS = 'seeds/000_2e0e04709db47017.txt (Troubleshooting CherryPy in production)';
-const SEED_REWRITE = 'seeds/003_124a6219dc63a5c5.txt (CherryPy behind Apache mod_rewrite)';
-const SEED_FLUP = 'seeds/004_eda68a0c1c248735.txt (nginx and flup FastCGI)';
+const OPS = 'Troubleshooting CherryPy in production';
+const BALANCING = 'Load balancing CherryPy';
+const REWRITE = 'CherryPy behind Apache with mod_rewrite';
+const FLUP = 'nginx and flup FastCGI: multiplexing leaks threads';
 const CHEROOT = 'cheroot.server / cheroot.workers.threadpool (CherryPy 18)';
 
 export const CAUSES: readonly CauseDefinition[] = [
@@ -96,7 +99,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,          # measured with cpdiag sweep\n    'server.socket_queue_size': 100,\n    'server.accepted_queue_size': 64,  # refuse with 503 rather than queue without bound\n})",
       nginx: 'proxy_next_upstream error timeout;   # with several upstreams, retry elsewhere\nproxy_read_timeout 35s;',
     },
-    source: `${SEED_OPS}: symptom→cause mapping, pitfall 1; ${CHEROOT}`,
+    source: `${OPS}: symptom table ("502/504 at the proxy"), common pitfalls 1 (thread pool misconfiguration); ${CHEROOT}`,
   },
   {
     id: 'slow-upstream-responses',
@@ -119,7 +122,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Give every outbound call a connect and read deadline shorter than the proxy timeout, cap concurrent calls with a semaphore or circuit breaker, and retry at the caller, not inside the handler.',
       cherrypy: "SESSION.get(url, timeout=(2, 5))   # connect, read deadlines\nGUARD = threading.BoundedSemaphore(8)  # shed load when the dependency is slow",
     },
-    source: `${SEED_OPS}: harden timeouts, backpressure, case study 3`,
+    source: `${OPS}: step-by-step fixes (harden timeouts and retries, implement backpressure), case studies 3 (thread pool saturation on third-party HTTP calls)`,
   },
   {
     id: 'proxy-read-timeout-shorter-than-handler',
@@ -143,7 +146,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       nginx: 'proxy_connect_timeout 3s;\nproxy_read_timeout 35s;\nproxy_send_timeout 35s;',
       cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
     },
-    source: `${SEED_OPS}: pitfall 2 (proxy timeout mismatch), case study 1`,
+    source: `${OPS}: common pitfalls 2 (proxy timeout mismatch), case studies 1 (spiky 502s behind NGINX)`,
   },
   {
     id: 'keepalive-mismatch',
@@ -166,7 +169,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       nginx: 'upstream app {\n    server 127.0.0.1:8080;\n    keepalive 16;\n    keepalive_timeout 5s;   # below server.socket_timeout\n}\nproxy_http_version 1.1;\nproxy_set_header Connection "";',
       cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("mismatched keep-alive semantics"), align proxy and server settings`,
+    source: `${OPS}: symptom table ("mismatched keep-alive semantics"), step-by-step fixes (align proxy and server settings)`,
   },
   // ---------------------------------------------------------------- resets / disconnects
   {
@@ -189,7 +192,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
       nginx: 'proxy_request_buffering on;\nproxy_buffering on;',
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("low server.socket_timeout"), connection reuse; ${CHEROOT}`,
+    source: `${OPS}: symptom table ("low server.socket_timeout"), performance engineering (connection reuse); ${CHEROOT}`,
   },
   {
     id: 'proxy-timeout-shorter-than-server',
@@ -212,7 +215,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       nginx: 'proxy_read_timeout 35s;\nproxy_send_timeout 35s;',
       cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
     },
-    source: `${SEED_OPS}: symptom→cause mapping (resets), case study 1 (socket_timeout 10 s vs proxy_read_timeout 8 s)`,
+    source: `${OPS}: symptom table (sudden RST or "client disconnected"), case studies 1 (socket_timeout 10 s vs proxy_read_timeout 8 s)`,
   },
   {
     id: 'body-too-large',
@@ -234,7 +237,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "cherrypy.config.update({'server.max_request_body_size': 64 * 1024 * 1024})",
       nginx: 'client_max_body_size 64m;',
     },
-    source: `${SEED_OPS}: pitfall 3 (oversized request bodies), FAQ 5; ${CHEROOT}`,
+    source: `${OPS}: common pitfalls 3 (oversized request bodies), FAQ 5 (client disconnects on large POSTs); ${CHEROOT}`,
   },
   // ---------------------------------------------------------------- tail latency under spikes
   {
@@ -263,7 +266,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Raise server.thread_pool to cover peak rate × p95 service time with headroom (start at cores × 2–4 for I/O-bound handlers) and confirm the knee with `cpdiag sweep thread_pool`.',
       cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,\n    'server.socket_queue_size': 100,\n})",
     },
-    source: `${SEED_OPS}: symptom→cause mapping, pitfall 1, right-size the thread pool, FAQ 1`,
+    source: `${OPS}: symptom table ("small server.thread_pool"), common pitfalls 1 (thread pool misconfiguration), step-by-step fixes (right-size the thread pool), FAQ 1 (an initial server.thread_pool size)`,
   },
   {
     id: 'pool-too-large',
@@ -283,7 +286,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Shrink server.thread_pool to the knee found by `cpdiag sweep thread_pool` (the USL peak N*), and move CPU-heavy work off the request threads.',
       cherrypy: "cherrypy.config.update({'server.thread_pool': 16})   # the knee of the sweep",
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("large thread pool causing context-switch overhead"), pitfall 1`,
+    source: `${OPS}: symptom table ("large thread pool causing context-switch overhead"), common pitfalls 1 (thread pool misconfiguration)`,
   },
   {
     id: 'blocking-io-in-handlers',
@@ -306,7 +309,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Put deadlines on blocking calls, stream files instead of reading them whole, move slow work to a background queue, and size the pool for the waiting (or add backpressure with a semaphore).',
       cherrypy: "POOL = threading.BoundedSemaphore(8)\nif not POOL.acquire(blocking=False):\n    raise cherrypy.HTTPError(503)",
     },
-    source: `${SEED_OPS}: pitfall 4 (blocking I/O inside handlers), case study 3`,
+    source: `${OPS}: common pitfalls 4 (blocking I/O inside handlers), case studies 3 (thread pool saturation on third-party HTTP calls)`,
   },
   {
     id: 'downstream-pool-starvation',
@@ -326,7 +329,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Size the downstream pool to the worker count (or cap workers to the pool), give pool checkout a timeout, and reuse clients instead of creating them per request.',
       cherrypy: "engine = create_engine(url, pool_size=16, max_overflow=0, pool_timeout=2)\ncherrypy.config.update({'server.thread_pool': 16})",
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("DB connection pool starvation"), database and cache coupling`,
+    source: `${OPS}: symptom table ("DB connection pool starvation"), performance engineering (database and cache coupling)`,
   },
   {
     id: 'cpu-bound-under-gil',
@@ -350,7 +353,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "from concurrent.futures import ProcessPoolExecutor\nWORK = ProcessPoolExecutor(max_workers=os.cpu_count())\nresult = WORK.submit(heavy, data).result(timeout=5)",
       nginx: 'upstream app {\n    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;   # one process per core\n}',
     },
-    source: `${SEED_OPS}: request lifecycle ("CPU-bound work shares the GIL"), throughput vs latency; seeds/002 (process per port behind a balancer)`,
+    source: `${OPS}: thread-pool model ("CPU-bound work shares the GIL"), performance engineering (throughput vs. latency); ${BALANCING}, generic method (a process per port behind a balancer)`,
   },
   // ---------------------------------------------------------------- rising memory
   {
@@ -372,7 +375,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Bound every cache (functools.lru_cache(maxsize=...), a TTL cache), keep nothing per request at module level, and track RSS per request in a soak run (`cpdiag run --duration 10m`).',
       cherrypy: "@functools.lru_cache(maxsize=1024)\ndef lookup(key): ...",
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("per-request caches"), memory forensics`,
+    source: `${OPS}: symptom table ("per-request caches"), memory and file descriptor forensics`,
   },
   {
     id: 'streamed-responses-not-closed',
@@ -394,7 +397,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "[/download]\nresponse.stream = True\n# in the handler: return cherrypy.lib.file_generator(open(path, 'rb'))",
       nginx: 'proxy_buffering on;',
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("response streaming not closed"), case study 2, FAQ 3`,
+    source: `${OPS}: symptom table ("response streaming not closed"), case studies 2 (memory drift in a file download API), FAQ 3 (streaming large downloads)`,
   },
   {
     id: 'large-bodies-buffered',
@@ -416,7 +419,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "cherrypy.config.update({'server.max_request_body_size': 64 * 1024 * 1024})\nwhile chunk := cherrypy.request.body.read(1024 * 1024):\n    f.write(chunk)",
       nginx: 'client_max_body_size 64m;\nproxy_request_buffering on;',
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("large request bodies buffered"), bound request bodies and stream safely`,
+    source: `${OPS}: symptom table ("large request bodies buffered"), step-by-step fixes (bound request bodies and stream safely)`,
   },
   {
     id: 'log-buffers-accumulating',
@@ -437,7 +440,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Log structured lines to stdout and let the platform ship them; bound any in-memory log queue; rotate files by size.',
       cherrypy: "[global]\nlog.screen = True\nlog.access_file = ''\nlog.error_file = ''",
     },
-    source: `${SEED_OPS}: symptom→cause mapping ("log handlers accumulating buffers"), pitfall 5, stabilize logging`,
+    source: `${OPS}: symptom table ("log handlers accumulating buffers"), common pitfalls 5 (unbounded logging and access logs), step-by-step fixes (stabilize logging)`,
   },
   // ---------------------------------------------------------------- threads and fds
   {
@@ -459,7 +462,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Find who starts the threads (name them; cpdiag inspect lists them by activity), use a bounded executor instead of threading.Thread per request, and turn off FastCGI multiplexing (flup multiplexed=False).',
       cherrypy: "EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=4)\n# flup: WSGIServer(app, multiplexed=False, bindAddress=addr)",
     },
-    source: `${SEED_FLUP}; ${CHEROOT} (the pool itself never grows)`,
+    source: `${FLUP}; ${CHEROOT} (the pool itself never grows)`,
   },
   {
     id: 'fd-leak',
@@ -480,7 +483,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Open files and sockets with `with` (or try/finally), close streamed responses on disconnect, and watch the fd count in a soak run.',
       cherrypy: "with open(path, 'rb') as f:\n    ...",
     },
-    source: `${SEED_OPS}: memory and file descriptor forensics`,
+    source: `${OPS}: memory and file descriptor forensics`,
   },
   {
     id: 'sockets-not-closed-on-disconnect',
@@ -499,7 +502,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Close outbound connections and streams in finally blocks; reuse a session with a bounded pool instead of ad-hoc connections.',
       cherrypy: "try:\n    ...\nfinally:\n    conn.close()",
     },
-    source: `${SEED_OPS}: memory and file descriptor forensics ("client disconnect handling")`,
+    source: `${OPS}: memory and file descriptor forensics ("client disconnect handling")`,
   },
   // ---------------------------------------------------------------- 400s
   {
@@ -518,7 +521,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Have the proxy re-escape the path when rewriting (Apache: RewriteMap escape int:escape and ${escape:$1}); with nginx, proxy_pass without a URI part passes the original escaped request line.',
       nginx: 'location / {\n    proxy_pass http://127.0.0.1:8080;   # no URI part: the escaped path is passed as received\n}',
     },
-    source: `${SEED_REWRITE}; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
+    source: `${REWRITE}, "Beware the encoding bug"; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
   },
   // ---------------------------------------------------------------- request-path overhead
   {
@@ -539,7 +542,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       summary: 'Log to stdout (structured) or through a QueueHandler/QueueListener so the request thread never waits for I/O; rotate by size.',
       cherrypy: "import logging.handlers, queue\nq = queue.SimpleQueue()\nlogging.getLogger('app').addHandler(logging.handlers.QueueHandler(q))\nlogging.handlers.QueueListener(q, logging.StreamHandler()).start()",
     },
-    source: `${SEED_OPS}: pitfall 5 (unbounded logging), stabilize logging`,
+    source: `${OPS}: common pitfalls 5 (unbounded logging and access logs), step-by-step fixes (stabilize logging)`,
   },
   {
     id: 'gzip-incompressible',
@@ -560,7 +563,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "[/]\ntools.gzip.on = True\ntools.gzip.mime_types = ['text/html', 'text/plain', 'application/json']\ntools.gzip.priority = 80",
       nginx: 'gzip on;\ngzip_types text/plain application/json;',
     },
-    source: `${SEED_OPS}: compression and caching, tool priorities, case study 2`,
+    source: `${OPS}: performance engineering (compression and caching), step-by-step fixes (use tool priorities intentionally), case studies 2 (memory drift in a file download API)`,
   },
 ];
 

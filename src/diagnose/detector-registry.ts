@@ -69,7 +69,3 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   threadDrift,
   threadsOverPool,
 ];
-
-export function findDetector(id: string): RegisteredDetector | undefined {
-  return DETECTORS.find((d) => d.id === id);
-}

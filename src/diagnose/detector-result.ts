@@ -1,6 +1,7 @@
 // Small constructors for detector answers, so that every detector words its result the same way
 // and "insufficient data" is as ordinary an answer as "issue" or "none".
 import type { Findings } from './findings.js';
+import { roundTo } from '../numbers.js';
 
 export type DetectorStatus = 'issue' | 'none' | 'insufficient';
 
@@ -30,25 +31,12 @@ export function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
-/** Rounds for people: 3 significant digits at most, no trailing noise. */
-export function fmt(value: number, digits = 3): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 10 ** digits) return String(Math.round(value));
-  return String(Number(value.toPrecision(digits)));
-}
-
-export function pct(share: number): string {
-  return `${fmt(share * 100, 3)}%`;
-}
-
 export function evidence(signal: string, value: number, unit: string, text: string): Evidence {
   return { signal, value, unit, text };
 }
 
 export function issue(detector: string, strength: number, ev: Evidence[]): DetectorResult {
-  return { detector, status: 'issue', strength: Math.round(clamp01(strength) * 1000) / 1000, evidence: ev };
+  return { detector, status: 'issue', strength: roundTo(clamp01(strength)), evidence: ev };
 }
 
 export function none(detector: string, ev: Evidence[]): DetectorResult {

@@ -15,6 +15,7 @@ import type { Findings } from './findings.js';
 import { CAUSES, SYMPTOMS, formatFix, type CauseDefinition, type CauseSignal } from './causes.js';
 import { DETECTORS } from './detector-registry.js';
 import { clamp01 } from './detector-result.js';
+import { roundTo } from '../numbers.js';
 
 /** At or above: the measurements point at this cause clearly. */
 export const HIGH_CONFIDENCE = 0.6;
@@ -106,7 +107,7 @@ export function scoreCause(cause: CauseDefinition, byId: Map<string, DetectorRes
   const total = cause.supports.reduce((s, x) => s + x.weight, 0);
   const support = total > 0 ? cause.supports.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0) / total : 0;
   const against = cause.rules_out.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0);
-  return Math.round(clamp01(support - against) * 1000) / 1000;
+  return roundTo(clamp01(support - against));
 }
 
 function matchValue(signal: CauseSignal, d: DetectorResult | undefined): number {

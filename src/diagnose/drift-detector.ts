@@ -4,12 +4,13 @@ import type { DriftEstimate } from '../analysis/drift.js';
 import type { DetectorResult } from './detector-result.js';
 import type { Findings } from './findings.js';
 import { MIN_DRIFT_SAMPLES } from '../analysis/drift.js';
-import { clamp01, evidence, fmt, insufficient, issue, none } from './detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from './detector-result.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../format.js';
 
 const LABELS: Record<DriftEstimate['metric'], { name: string; unit: string; scale: (v: number) => string }> = {
   rss_bytes: { name: 'RSS', unit: 'bytes', scale: formatBytes },
-  fds: { name: 'open fds', unit: 'fds', scale: (v) => fmt(v) },
-  threads: { name: 'threads', unit: 'threads', scale: (v) => fmt(v) },
+  fds: { name: 'open fds', unit: 'fds', scale: (v) => formatNumber(v) },
+  threads: { name: 'threads', unit: 'threads', scale: (v) => formatNumber(v) },
 };
 
 /**
@@ -36,7 +37,7 @@ export function detectDrift(f: Findings, metric: DriftEstimate['metric'], id: st
     }
     const share = d.growth / Math.max(1, f.rss_bytes - d.growth);
     if (share < SHORT_RUN_RSS_GROWTH_SHARE) {
-      ev.push(evidence('rss_growth_share', share, 'share', `growth is ${fmt(share * 100)}% of the RSS in a run of ${fmt(f.duration_s ?? 0)} s: within warm-up, not a leak (needs ${fmt(SHORT_RUN_RSS_GROWTH_SHARE * 100)}% under ${SHORT_RUN_S} s)`));
+      ev.push(evidence('rss_growth_share', share, 'share', `growth is ${formatPercent(share)} of the RSS in a run of ${formatSeconds(f.duration_s ?? 0)}: within warm-up, not a leak (needs ${formatPercent(SHORT_RUN_RSS_GROWTH_SHARE)} under ${SHORT_RUN_S} s)`));
       return none(id, ev);
     }
   }
@@ -45,12 +46,4 @@ export function detectDrift(f: Findings, metric: DriftEstimate['metric'], id: st
     return issue(id, clamp01(0.5 + 0.5 * (d.ci_low / d.slope_per_s)), ev);
   }
   return none(id, ev);
-}
-
-function formatBytes(v: number): string {
-  const abs = Math.abs(v);
-  if (abs >= 1024 * 1024 * 1024) return `${fmt(v / 1024 ** 3)} GiB`;
-  if (abs >= 1024 * 1024) return `${fmt(v / 1024 ** 2)} MiB`;
-  if (abs >= 1024) return `${fmt(v / 1024)} KiB`;
-  return `${fmt(v)} B`;
 }

@@ -9,6 +9,7 @@ import type { GateOutcome, MetricResult } from './gate-document.js';
 import type { MetricSpec } from './metric-spec.js';
 import type { RunSample } from './run-sample.js';
 import { compareMetric, type MetricComparison } from './statistics.js';
+import { formatBytes, formatNumber } from '../format.js';
 
 export interface GateVerdict {
   outcome: GateOutcome;
@@ -80,8 +81,7 @@ function compareValues(spec: MetricSpec, a: number[], b: number[], alpha: number
 }
 
 function fmtSlope(spec: MetricSpec, v: number): string {
-  if (spec.metric === 'rss_slope') return `${(v / 1024).toFixed(1)} KiB/s`;
-  return `${Number(v.toPrecision(3))}/s`;
+  return spec.metric === 'rss_slope' ? `${formatBytes(v)}/s` : `${formatNumber(v)}/s`;
 }
 
 /**

@@ -71,7 +71,7 @@ async function runInOrder(order: PlannedRun[], sides: Record<'A' | 'B', Scenario
     if (opts.signal?.aborted) return { samples, interrupted: true, elapsedS: clock() - start };
     const { side, warmup } = order[i];
     const scenario = sides[side];
-    if (!scenario) throw new CpdiagError(`internal: no scenario for side ${side}`, EXIT.INTERNAL);
+    if (!scenario) throw new Error(`no scenario for side ${side}`);
     const index = warmup ? -warmCounts[side]++ : ++counts[side];
     opts.onProgress?.({ kind: 'run_start', position: i + 1, total: order.length, side, index, warmup });
     const { record, targetDied } = await opts.execute(scenario, opts.signal);

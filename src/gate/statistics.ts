@@ -2,14 +2,13 @@
 // with a handful of runs of the candidate (b). Run-to-run noise in latency and throughput is
 // skewed and heavy-tailed (a noisy neighbour, a GC pause), and samples are small (5–20 runs), so
 // everything here is rank-based and distribution-free: Mann–Whitney U for significance,
-// Hodges–Lehmann for the size of the shift and its confidence interval, and a seeded percentile
-// bootstrap for ratios of medians or means. The verdict follows Chromium's Pinpoint: a change is
-// reported only when it is both statistically significant and larger than the declared tolerance.
+// Hodges–Lehmann for the size of the shift and its confidence interval (on logs, for ratios).
+// The verdict follows Chromium's Pinpoint: a change is reported only when it is both
+// statistically significant and larger than the declared tolerance.
 
-import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalCdf, normalQuantile } from '../analysis/normal.js';
-import { median, quantile } from '../analysis/percentiles.js';
-import { mulberry32 } from '../random.js';
+import { median } from '../analysis/percentiles.js';
+import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
 
 /** Exact U distribution below this size per side (as R's wilcox.test does); normal approximation above. */
 export const EXACT_MAX_PER_SIDE = 50;
@@ -31,10 +30,10 @@ export const MWU_EFFICIENCY = 3 / Math.PI;
 
 function requireSample(name: string, xs: readonly number[], min: number): void {
   if (!Array.isArray(xs) || xs.length < min) {
-    throw new CpdiagError(`${name}: need at least ${min} value${min === 1 ? '' : 's'}, got ${Array.isArray(xs) ? xs.length : 'none'}`, EXIT.USAGE);
+    throw new RangeError(`${name}: need at least ${min} value${min === 1 ? '' : 's'}, got ${Array.isArray(xs) ? xs.length : 'none'}`);
   }
   for (const v of xs) {
-    if (!Number.isFinite(v)) throw new CpdiagError(`${name}: every value must be a finite number, got ${v}`, EXIT.USAGE);
+    if (!Number.isFinite(v)) throw new RangeError(`${name}: every value must be a finite number, got ${v}`);
   }
 }
 
@@ -237,66 +236,10 @@ export function hodgesLehmann(a: readonly number[], b: readonly number[], confid
   return { estimate, ci_low: diffs[lowerCount - 1], ci_high: diffs[count - lowerCount], confidence: Math.max(0, achieved) };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bootstrap
-// ---------------------------------------------------------------------------------------------
-
-export interface BootstrapOptions {
-  iterations?: number;
-  confidence?: number;
-  seed?: number;
-  statistic?: 'median' | 'mean';
-}
-
-export interface BootstrapRatioResult {
-  /** stat(b) / stat(a) on the samples themselves. */
-  ratio: number;
-  ci: [number, number];
-  iterations: number;
-  confidence: number;
-  statistic: 'median' | 'mean';
-}
-
 function meanOf(xs: readonly number[]): number {
   let s = 0;
   for (const x of xs) s += x;
   return s / xs.length;
-}
-
-/**
- * Percentile bootstrap (Efron & Tibshirani 1993, ch. 13) of stat(b)/stat(a): both samples are
- * resampled independently with replacement, `iterations` times, from a mulberry32 stream seeded
- * with `seed`, so the interval is reproducible. Its coverage is only asymptotically right (and it
- * is discrete with 5 runs a side), so compareMetric uses the Hodges–Lehmann interval, whose coverage
- * is exact under a shift model; this is for callers who want a ratio of means or medians as such.
- */
-export function bootstrapRatioCi(a: readonly number[], b: readonly number[], opts: BootstrapOptions = {}): BootstrapRatioResult {
-  requireSample('bootstrap sample a', a, 1);
-  requireSample('bootstrap sample b', b, 1);
-  const iterations = opts.iterations ?? 2000;
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  const statistic = opts.statistic ?? 'median';
-  if (!(Number.isInteger(iterations) && iterations >= 100)) throw new CpdiagError(`bootstrap: iterations must be an integer ≥ 100, got ${iterations}`, EXIT.USAGE);
-  if (!(confidence > 0 && confidence < 1)) throw new CpdiagError(`bootstrap: confidence must be in (0, 1), got ${confidence}`, EXIT.USAGE);
-  const stat = statistic === 'median' ? median : meanOf;
-  const rng = mulberry32(opts.seed ?? 1);
-  const ratios = new Float64Array(iterations);
-  const ra = new Array<number>(a.length);
-  const rb = new Array<number>(b.length);
-  for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < a.length; i++) ra[i] = a[Math.floor(rng() * a.length)];
-    for (let j = 0; j < b.length; j++) rb[j] = b[Math.floor(rng() * b.length)];
-    ratios[it] = stat(rb) / stat(ra);
-  }
-  const sorted = Array.from(ratios).filter((r) => !Number.isNaN(r)).sort((x, y) => x - y);
-  const tail = (1 - confidence) / 2;
-  return {
-    ratio: stat(b) / stat(a),
-    ci: [quantile(sorted, tail), quantile(sorted, 1 - tail)],
-    iterations,
-    confidence,
-    statistic,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,13 +331,9 @@ export function estimateRunsNeeded(a: readonly number[], b: readonly number[], t
   return Math.max(n, minRunsForAlpha(alpha));
 }
 
-function pct(r: number): string {
-  const v = (r - 1) * 100;
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
-}
-
+/** Statistics (estimates, bounds, p-values) carry one digit more than a report's figures. */
 function num(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
+  return Number.isFinite(v) ? formatNumber(v, 4) : String(v);
 }
 
 /**
@@ -415,11 +354,11 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   const alpha = spec.alpha ?? DEFAULT_ALPHA;
   const confidence = spec.confidence ?? DEFAULT_CONFIDENCE;
   const tolerance = spec.tolerance;
-  if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new CpdiagError(`${spec.name}: tolerance must be a number ≥ 0, got ${tolerance}`, EXIT.USAGE);
+  if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new RangeError(`${spec.name}: tolerance must be a number ≥ 0, got ${tolerance}`);
   if (kind === 'relative' && spec.direction === 'higher_is_better' && tolerance >= 1) {
-    throw new CpdiagError(`${spec.name}: a relative tolerance for a higher-is-better metric must be below 1, got ${tolerance}`, EXIT.USAGE);
+    throw new RangeError(`${spec.name}: a relative tolerance for a higher-is-better metric must be below 1, got ${tolerance}`);
   }
-  if (!(alpha > 0 && alpha < 1)) throw new CpdiagError(`${spec.name}: alpha must be in (0, 1), got ${alpha}`, EXIT.USAGE);
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`${spec.name}: alpha must be in (0, 1), got ${alpha}`);
 
   const medianA = median(a);
   const medianB = median(b);
@@ -450,16 +389,16 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   let describe: string;
   if (kind === 'relative') {
     if (!Number.isFinite(ratio)) {
-      throw new CpdiagError(`${spec.name}: a relative comparison needs a non-zero baseline median; use an absolute tolerance`, EXIT.USAGE);
+      throw new RangeError(`${spec.name}: a relative comparison needs a non-zero baseline median; use an absolute tolerance`);
     }
     // For higher-is-better, a drop to 1 − tol is the limit (a 10% tolerance allows −10%).
     worse = lowerIsBetter ? ratio - 1 : 1 - ratio;
     worseCi = lowerIsBetter ? [ratioCi[0] - 1, ratioCi[1] - 1] : [1 - ratioCi[1], 1 - ratioCi[0]];
-    describe = `${pct(ratio)} (${Math.round(hl.confidence * 100)}% CI ${pct(ratioCi[0])} to ${pct(ratioCi[1])}), tolerance ${(tolerance * 100).toFixed(1)}%`;
+    describe = `${formatPercentChange(ratio)} (${formatPercent(hl.confidence)} CI ${formatPercentChange(ratioCi[0])} to ${formatPercentChange(ratioCi[1])}), tolerance ${formatPercent(tolerance)}`;
   } else {
     worse = lowerIsBetter ? hl.estimate : -hl.estimate;
     worseCi = lowerIsBetter ? [hl.ci_low, hl.ci_high] : [-hl.ci_high, -hl.ci_low];
-    describe = `${hl.estimate >= 0 ? '+' : ''}${num(hl.estimate)} (${Math.round(hl.confidence * 100)}% CI ${num(hl.ci_low)} to ${num(hl.ci_high)}), tolerance ${num(tolerance)}`;
+    describe = `${hl.estimate >= 0 ? '+' : ''}${num(hl.estimate)} (${formatPercent(hl.confidence)} CI ${num(hl.ci_low)} to ${num(hl.ci_high)}), tolerance ${num(tolerance)}`;
   }
   const significant = mw.p < alpha;
   const pText = `p=${num(mw.p)}${significant ? ' <' : ' ≥'} ${alpha}`;
@@ -474,7 +413,7 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
   } else if (hl.confidence < confidence - 1e-9) {
     // Too few runs for an interval at the requested confidence: nothing can be excluded.
     verdict = 'inconclusive';
-    reason = `${spec.name}: ${a.length} and ${b.length} runs cannot give a ${Math.round(confidence * 100)}% interval (at most ${Math.round(hl.confidence * 100)}%); ${describe}; ${pText}`;
+    reason = `${spec.name}: ${a.length} and ${b.length} runs cannot give a ${formatPercent(confidence)} interval (at most ${formatPercent(hl.confidence)}); ${describe}; ${pText}`;
   } else if (worseCi[1] <= tolerance) {
     verdict = 'no_change';
     const detail = significant ? 'a significant change within the tolerance' : 'no significant change';

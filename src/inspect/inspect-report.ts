@@ -16,6 +16,8 @@ import { activityKey, groupActivities, summarizeActivities, type ActivityKind } 
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
 } from './worker-threads.js';
+import { roundTo } from '../numbers.js';
+import { formatSeconds } from '../format.js';
 
 export const INSPECT_SCHEMA = 'cpdiag.inspect/1';
 
@@ -131,10 +133,9 @@ export interface ReportContext {
   statsUrl?: string;
 }
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 function rate(first: number, last: number, dtS: number): number | null {
-  return dtS > 0 ? round((last - first) / dtS, 1) : null;
+  return dtS > 0 ? roundTo((last - first) / dtS, 1) : null;
 }
 
 export function buildInspectReport(c: Collection, ctx: ReportContext): InspectReport {
@@ -144,7 +145,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   const last = samples[samples.length - 1];
   const dtS = last.t_s - first.t_s;
   const notes: string[] = [];
-  if (c.exited) notes.push(`the process exited ${c.exitedAtS?.toFixed(1)} s into the window; these figures are what was collected before`);
+  if (c.exited) notes.push(`the process exited ${formatSeconds(c.exitedAtS)} into the window; these figures are what was collected before`);
   if (c.dropped > 0) notes.push(`the first ${c.dropped} samples were dropped (watch keeps the last ${samples.length})`);
 
   // Workers, recognised over the whole window.
@@ -166,9 +167,9 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       waiting_lock: med('waiting_lock'),
       running: med('running'),
       other: med('other'),
-      all_busy_share: valid.length ? round(valid.filter((x) => x.idle === 0).length / valid.length, 3) : 0,
-      all_blocked_share: valid.length ? round(valid.filter((x) => x.blocked_io + x.waiting_lock === x.total).length / valid.length, 3) : 0,
-      busy_mean: valid.length ? round(valid.reduce((a, x) => a + x.total - x.idle, 0) / valid.length) : 0,
+      all_busy_share: valid.length ? roundTo(valid.filter((x) => x.idle === 0).length / valid.length, 3) : 0,
+      all_blocked_share: valid.length ? roundTo(valid.filter((x) => x.blocked_io + x.waiting_lock === x.total).length / valid.length, 3) : 0,
+      busy_mean: valid.length ? roundTo(valid.reduce((a, x) => a + x.total - x.idle, 0) / valid.length, 2) : 0,
     };
     if (recognition.method !== 'name') notes.push(`worker threads recognised by their pattern (${recognition.method}); the OS shows no names for them`);
   }
@@ -182,7 +183,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
     const worker = recognition.tids.has(t.tid);
     return {
       tid: t.tid, name: t.name, state: t.state, activity: t.activity.label, kind: t.activity.kind,
-      worker, ...(worker ? { worker_state: workerState(t, lastShared) } : {}), cpu_percent: dtS > 0 ? round((cpuS / dtS) * 100, 1) : 0, cpu_s: round(cpuS, 2),
+      worker, ...(worker ? { worker_state: workerState(t, lastShared) } : {}), cpu_percent: dtS > 0 ? roundTo((cpuS / dtS) * 100, 1) : 0, cpu_s: roundTo(cpuS, 2),
     };
   });
 
@@ -192,7 +193,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
     const k = activityKey(t.activity);
     activitySum[k] = (activitySum[k] ?? 0) + 1;
   }
-  const activityMean = Object.fromEntries(Object.entries(activitySum).map(([k, v]) => [k, round(v / samples.length)]));
+  const activityMean = Object.fromEntries(Object.entries(activitySum).map(([k, v]) => [k, roundTo(v / samples.length, 2)]));
 
   const lp = last.process;
   const fp = first.process;
@@ -233,14 +234,14 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       name: lp.status.name,
       cmdline: ctx.cmdline,
       state: lp.stat.state,
-      uptime_s: round(Math.max(0, ctx.uptimeS - lp.stat.starttimeTicks / CLOCK_TICKS_PER_S), 1),
+      uptime_s: roundTo(Math.max(0, ctx.uptimeS - lp.stat.starttimeTicks / CLOCK_TICKS_PER_S), 1),
     },
     window: {
-      duration_s: round(dtS, 3),
+      duration_s: roundTo(dtS, 3),
       interval_ms: ctx.intervalMs,
       samples: samples.length,
       exited: c.exited,
-      ...(c.exitedAtS !== undefined ? { exited_at_s: round(c.exitedAtS, 3) } : {}),
+      ...(c.exitedAtS !== undefined ? { exited_at_s: roundTo(c.exitedAtS, 3) } : {}),
       interrupted: c.interrupted,
     },
     threads: {
@@ -256,7 +257,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
     fds: {
       count: lp.fdsReadable ? lp.fds : null,
       limit: lp.fdLimit,
-      usage: lp.fdLimit && lp.fdsReadable ? round(lp.fds / lp.fdLimit, 4) : null,
+      usage: lp.fdLimit && lp.fdsReadable ? roundTo(lp.fds / lp.fdLimit, 4) : null,
       by_type: lp.fdsByType,
     },
     sockets: {
@@ -269,7 +270,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       rss_bytes: lp.status.vmRssBytes,
       rss_anon_bytes: lp.status.rssAnonBytes ?? null,
       rss_file_bytes: lp.status.rssFileBytes ?? null,
-      cpu_percent: dtS > 0 ? round((cpuTicksDelta / CLOCK_TICKS_PER_S / dtS) * 100, 1) : null,
+      cpu_percent: dtS > 0 ? roundTo((cpuTicksDelta / CLOCK_TICKS_PER_S / dtS) * 100, 1) : null,
       ctx_voluntary_per_s: rate(fp.status.ctxVoluntary, lp.status.ctxVoluntary, dtS),
       ctx_involuntary_per_s: rate(fp.status.ctxInvoluntary, lp.status.ctxInvoluntary, dtS),
     },
@@ -291,8 +292,8 @@ function buildServerSummary(samples: InspectSample[], url?: string): InspectRepo
     url,
     samples: got.length,
     last: b.v,
-    busy_mean: round(got.reduce((s, x) => s + x.v.busy, 0) / got.length),
+    busy_mean: roundTo(got.reduce((s, x) => s + x.v.busy, 0) / got.length, 2),
     queue_max: Math.max(...got.map((x) => x.v.queue)),
-    requests_per_s: b.t > a.t ? round((b.v.requests - a.v.requests) / (b.t - a.t), 1) : null,
+    requests_per_s: b.t > a.t ? roundTo((b.v.requests - a.v.requests) / (b.t - a.t), 1) : null,
   };
 }

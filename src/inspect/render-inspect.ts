@@ -6,29 +6,13 @@ import type { DriftEstimate } from '../analysis/drift.js';
 import type { ServerStatsSample } from '../probe/probe-sample.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
-
-const MIB = 1024 * 1024;
-
-export function formatBytes(b: number): string {
-  if (b >= 1024 * MIB) return `${(b / 1024 / MIB).toFixed(2)} GiB`;
-  if (b >= MIB) return `${(b / MIB).toFixed(1)} MiB`;
-  return `${(b / 1024).toFixed(0)} KiB`;
-}
-
-export function formatDuration(s: number): string {
-  if (s < 60) return `${s.toFixed(0)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${Math.floor(s % 60)}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
-}
+import { formatBytes, formatConfidence, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 
 function driftText(d: DriftEstimate | undefined, c: ChalkInstance): string {
   if (!d) return 'n/a';
-  const unit = d.metric === 'rss_bytes' ? MIB : 1;
-  const u = d.metric === 'rss_bytes' ? ' MiB' : '';
-  const f = (x: number) => (Number.isFinite(x) ? (x / unit).toFixed(d.metric === 'rss_bytes' ? 2 : 2) : '?');
+  const f = (x: number) => (!Number.isFinite(x) ? '?' : d.metric === 'rss_bytes' ? formatBytes(x) : formatNumber(x));
   if (!Number.isFinite(d.ci_low)) return c.dim(`not enough samples (${d.samples})`);
-  const text = `${d.slope_per_s >= 0 ? '+' : ''}${f(d.slope_per_s)}${u}/s [${f(d.ci_low)}, ${f(d.ci_high)}]`;
+  const text = `${d.slope_per_s >= 0 ? '+' : ''}${f(d.slope_per_s)}/s [${f(d.ci_low)}, ${f(d.ci_high)}]`;
   return d.drifting ? c.red.bold(`${text} GROWING`) : `${text} ${c.dim('steady')}`;
 }
 
@@ -41,22 +25,22 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   const head = (label: string) => c.bold(pad(label, 9));
   const p = r.process;
   const cmd = p.cmdline.length > 0 ? p.cmdline.join(' ') : `[${p.name}]`;
-  L.push(c.bold(`pid ${p.pid}`) + ` ${cmd.length > 100 ? `${cmd.slice(0, 97)}...` : cmd}  ${c.dim(`(up ${formatDuration(p.uptime_s)}, state ${p.state}, ppid ${p.ppid})`)}`);
-  L.push(c.dim(`window ${r.window.duration_s.toFixed(1)} s, ${r.window.samples} samples every ${r.window.interval_ms} ms`));
+  L.push(c.bold(`pid ${p.pid}`) + ` ${cmd.length > 100 ? `${cmd.slice(0, 97)}...` : cmd}  ${c.dim(`(up ${formatSeconds(p.uptime_s)}, state ${p.state}, ppid ${p.ppid})`)}`);
+  L.push(c.dim(`window ${formatSeconds(r.window.duration_s)}, ${r.window.samples} samples every ${r.window.interval_ms} ms`));
 
   const states = Object.entries(r.threads.by_state).map(([k, v]) => `${k} ${v}`).join(', ');
   L.push(`${head('threads')}${r.threads.total} (${states}): ${r.threads.summary}`);
   const w = r.threads.workers;
   if (w) {
     const busy = w.total - w.idle;
-    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${(w.all_busy_share * 100).toFixed(0)}% of samples`;
+    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples`;
     L.push(`${head('workers')}${w.idle === 0 && w.total > 0 ? c.yellow(line) : line} ${c.dim(`[by ${w.method}]`)}`);
   } else {
     L.push(`${head('workers')}${c.dim('no thread pool recognised')}`);
   }
   const fd = r.fds;
   const types = Object.entries(fd.by_type).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
-  const usage = fd.usage !== null ? ` (${(fd.usage * 100).toFixed(1)}%)` : '';
+  const usage = fd.usage !== null ? ` (${formatPercent(fd.usage)})` : '';
   const fdLine = fd.count === null
     ? `unknown (the fd directory could not be read), limit ${fd.limit ?? 'unlimited'}`
     : `${fd.count} of ${fd.limit ?? 'unlimited'}${usage}: ${types || 'none'}`;
@@ -72,11 +56,11 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   }
   const m = r.memory;
   const split = m.rss_anon_bytes !== null ? ` (anon ${formatBytes(m.rss_anon_bytes)}, file ${formatBytes(m.rss_file_bytes ?? 0)})` : '';
-  L.push(`${head('memory')}RSS ${formatBytes(m.rss_bytes)}${split}; CPU ${m.cpu_percent ?? '?'}% of a core; context switches ${m.ctx_voluntary_per_s ?? '?'}/s voluntary, ${m.ctx_involuntary_per_s ?? '?'}/s involuntary`);
+  L.push(`${head('memory')}RSS ${formatBytes(m.rss_bytes)}${split}; CPU ${m.cpu_percent !== null ? formatPercent(m.cpu_percent / 100) : '?'} of a core; context switches ${m.ctx_voluntary_per_s !== null ? formatNumber(m.ctx_voluntary_per_s) : '?'}/s voluntary, ${m.ctx_involuntary_per_s !== null ? formatNumber(m.ctx_involuntary_per_s) : '?'}/s involuntary`);
   L.push(`${head('drift')}RSS ${driftText(r.drift.rss_bytes, c)}; fds ${r.drift.fds ? driftText(r.drift.fds, c) : c.dim('unknown')}; threads ${driftText(r.drift.threads, c)}`);
   if (r.server) {
     const s = r.server.last;
-    L.push(`${head('server')}${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${r.server.requests_per_s !== null ? `, ${r.server.requests_per_s} req/s` : ''}` : c.dim(`no answer from ${r.server.url}`)}`);
+    L.push(`${head('server')}${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${r.server.requests_per_s !== null ? `, ${formatRate(r.server.requests_per_s)} req/s` : ''}` : c.dim(`no answer from ${r.server.url}`)}`);
   }
 
   L.push('');
@@ -86,7 +70,7 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
     else {
       L.push(c.bold('Probable causes:'));
       causes.forEach((cause, i) => {
-        L.push(`  ${i + 1}. ${c.bold(cause.title)} ${c.dim(`(${cause.id}, ${cause.confidence_label} ${cause.confidence.toFixed(2)})`)}`);
+        L.push(`  ${i + 1}. ${c.bold(cause.title)} ${c.dim(`(${cause.id}, ${cause.confidence_label} ${formatConfidence(cause.confidence)})`)}`);
         for (const e of cause.evidence.slice(0, 3)) L.push(`     - ${e.text}`);
         L.push(`     fix: ${cause.fix.replace(/\n/g, '\n          ')}`);
       });
@@ -108,7 +92,7 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   L.push(c.dim(`  ${pad('tid', 8)}${pad('name', 17)}${pad('st', 3)}${pad('cpu%', 7)}${pad('worker', 13)}activity`));
   const top = [...r.threads.detail].sort((a, b) => b.cpu_percent - a.cpu_percent || a.tid - b.tid).slice(0, 15);
   for (const t of top) {
-    L.push(`  ${pad(String(t.tid), 8)}${pad(t.name + (t.worker ? '*' : ''), 17)}${pad(t.state, 3)}${pad(t.cpu_percent.toFixed(1), 7)}${pad(t.worker_state ?? '', 13)}${t.activity}`);
+    L.push(`  ${pad(String(t.tid), 8)}${pad(t.name + (t.worker ? '*' : ''), 17)}${pad(t.state, 3)}${pad(formatNumber(t.cpu_percent), 7)}${pad(t.worker_state ?? '', 13)}${t.activity}`);
   }
   if (r.threads.detail.some((t) => t.worker)) L.push(c.dim('  * worker thread'));
   return `${L.join('\n')}\n`;

@@ -163,7 +163,7 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
           if (err) {
             clearTimeout(endTimer);
             signal?.removeEventListener('abort', onAbort);
-            reject(new CpdiagError(`load generator failed to start: ${(err as Error).message}`, EXIT.INTERNAL));
+            reject(new CpdiagError(`load generator failed to start: ${(err as Error).message}`, EXIT.SOFTWARE));
             return;
           }
           finish();
@@ -171,7 +171,7 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
       );
     } catch (err) {
       clearTimeout(endTimer);
-      reject(new CpdiagError(`load generator failed to start: ${(err as Error).message}`, EXIT.INTERNAL));
+      reject(new CpdiagError(`load generator failed to start: ${(err as Error).message}`, EXIT.SOFTWARE));
       return;
     }
     instance!.on('response', (client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {

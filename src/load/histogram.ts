@@ -70,10 +70,3 @@ export function encodeHistogram(h: LatencyHistogram): string {
 export function decodeHistogram(base64: string): LatencyHistogram {
   return hdr.decodeFromCompressedBase64(base64, 32, false);
 }
-
-/** Merges histograms (e.g. repeated gate runs) into a new one of the standard shape. */
-export function mergeHistograms(histograms: LatencyHistogram[]): LatencyHistogram {
-  const out = createLatencyHistogram();
-  for (const h of histograms) out.add(h);
-  return out;
-}

@@ -2,7 +2,8 @@
 // split), so the schedule can be reproduced exactly — e.g. by a test that replays the same
 // arrivals through a queueing simulation.
 import type { ArrivalProcess } from './load-plan.js';
-import { createRandom, sampleExponential } from './prng.js';
+import { exponentialDraw } from '../random.js';
+import { createRandom } from './prng.js';
 
 /** Returns successive intended send times in ms from the start: 0, then one gap after another. */
 export function createPacer(opts: { rateRps: number; arrival?: ArrivalProcess; seed: number }): () => number {
@@ -13,7 +14,7 @@ export function createPacer(opts: { rateRps: number; arrival?: ArrivalProcess; s
   return () => {
     const due = nextMs;
     // Poisson arrivals: exponential gaps with the same mean as the constant interval.
-    nextMs += poisson ? sampleExponential(random, intervalMs) : intervalMs;
+    nextMs += poisson ? exponentialDraw(random, intervalMs) : intervalMs;
     return due;
   };
 }

@@ -11,11 +11,6 @@ export function createRandom(seed: number): Random {
   return mulberry32((Math.floor(seed) >>> 0) ^ 0x9e3779b9);
 }
 
-/** An exponential variate with the given mean (inverse transform; never returns Infinity). */
-export function sampleExponential(random: Random, mean: number): number {
-  return -mean * Math.log(1 - random());
-}
-
 /** Picks an index by weight: cumulative weights normalised to 1, searched linearly (mixes are short). */
 export function createWeightedPicker(weights: number[], random: Random): () => number {
   const total = weights.reduce((s, w) => s + w, 0);

@@ -4,9 +4,10 @@
 // shared by the closed-loop and the open-loop engines.
 import type { ErrorKind } from './error-kind.js';
 import type { LoadPlan } from './load-plan.js';
-import type { LatencySummaryMs, LoadResult, SeriesWindow } from './load-result.js';
+import type { LoadResult, SeriesWindow } from './load-result.js';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarizeHistogramMs, type LatencyHistogram } from './histogram.js';
 import { isSuccessStatus, httpErrorKind } from './error-kind.js';
+import { roundTo } from '../numbers.js';
 
 type ErrorCounts = Partial<Record<ErrorKind, number>>;
 
@@ -214,10 +215,10 @@ export class LoadRecorder {
     const result: LoadResult = {
       plan,
       started_at: args.startedAt,
-      duration_s: round3(recordedS),
+      duration_s: roundTo(recordedS),
       requests: this.responses,
-      throughput_rps: recordedS > 0 ? round3(this.responses / recordedS) : 0,
-      goodput_rps: recordedS > 0 ? round3(this.successes / recordedS) : 0,
+      throughput_rps: recordedS > 0 ? roundTo(this.responses / recordedS) : 0,
+      goodput_rps: recordedS > 0 ? roundTo(this.successes / recordedS) : 0,
       latency_ms: summarizeHistogramMs(this.latency),
       histograms: { latency_us: encodeHistogram(this.latency) },
       errors: { total: errorsTotal, rate: attempted > 0 ? errorsTotal / attempted : 0, by_kind: { ...this.errors } },
@@ -230,7 +231,7 @@ export class LoadRecorder {
       result.generator = {
         delayed_sends: this.delayedSends,
         send_lag_p99_ms: args.sendLagP99Ms ?? 0,
-        achieved_rate_rps: recordedS > 0 ? round3(this.actualSends / recordedS) : 0,
+        achieved_rate_rps: recordedS > 0 ? roundTo(this.actualSends / recordedS) : 0,
       };
     }
     if (this.mix.length > 0) {
@@ -253,12 +254,4 @@ export class LoadRecorder {
   get latencyHistogram(): LatencyHistogram {
     return this.latency;
   }
-
-  summary(): LatencySummaryMs {
-    return summarizeHistogramMs(this.latency);
-  }
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

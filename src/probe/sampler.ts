@@ -11,6 +11,7 @@ import { ProcReader, ProcReadError } from './proc-reader.js';
 import { createStatsPoller } from './stats-poller.js';
 import { rationedTcpTables, type TcpTableSource } from './tcp-tables.js';
 import { createFdDetailRationer, type FdDetailRationer } from './fd-detail.js';
+import { roundTo } from '../numbers.js';
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /**
@@ -140,7 +141,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
     const sample: ProbeSample = {
       t_s: (tMs - startMs) / 1000,
       pid: opts.pid,
-      cpu_percent: round(cpu, 1),
+      cpu_percent: roundTo(cpu, 1),
       // pidusage and /proc status agree on RSS; status is read in the same instant as the rest.
       rss_bytes: totals.rssBytes || rssFromUsage,
       rss_anon_bytes: totals.rssAnonBytes,
@@ -203,9 +204,4 @@ export function startSampler(opts: SamplerOptions): Sampler {
       return samples;
     },
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

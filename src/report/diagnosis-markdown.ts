@@ -1,5 +1,6 @@
 // The diagnosis as Markdown, for summary.md and CI comments.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
+import { formatConfidence } from '../format.js';
 
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];
@@ -10,7 +11,7 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
       : 'Nothing to judge: every detector lacked data.', '');
   } else {
     out.push('| # | cause | confidence | symptom |', '| --- | --- | --- | --- |');
-    d.causes.forEach((c, i) => out.push(`| ${i + 1} | ${escapeCell(c.title)} (\`${c.id}\`) | ${c.confidence_label} (${c.confidence.toFixed(2)}) | ${escapeCell(c.symptom)} |`));
+    d.causes.forEach((c, i) => out.push(`| ${i + 1} | ${escapeCell(c.title)} (\`${c.id}\`) | ${c.confidence_label} (${formatConfidence(c.confidence)}) | ${escapeCell(c.symptom)} |`));
     out.push('');
     d.causes.forEach((c, i) => {
       out.push(`### ${i + 1}. ${c.title}`, '');

@@ -2,6 +2,7 @@
 // judged and why. Returns text; the caller prints it.
 import type { ChalkInstance } from 'chalk';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
+import { formatConfidence } from '../format.js';
 
 /** How many undecided causes to name before summarising the rest. */
 const MAX_INSUFFICIENT_LISTED = 8;
@@ -16,7 +17,7 @@ export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance): string {
   }
   d.causes.forEach((cause, i) => {
     const label = cause.confidence_label === 'high' ? c.red : cause.confidence_label === 'medium' ? c.yellow : c.dim;
-    lines.push(`  ${c.bold(`${i + 1}. ${cause.title}`)}  ${label(`${cause.confidence_label} ${cause.confidence.toFixed(2)}`)}  ${c.dim(`[${cause.id}] ${cause.symptom}`)}`);
+    lines.push(`  ${c.bold(`${i + 1}. ${cause.title}`)}  ${label(`${cause.confidence_label} ${formatConfidence(cause.confidence)}`)}  ${c.dim(`[${cause.id}] ${cause.symptom}`)}`);
     for (const e of cause.evidence) lines.push(`     ${c.green('+')} ${e.text}`);
     for (const e of cause.against) lines.push(`     ${c.red('-')} ${e.text}`);
     const [summary, ...snippet] = cause.fix.split('\n');

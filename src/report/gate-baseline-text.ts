@@ -4,26 +4,20 @@ import type { ChalkInstance } from 'chalk';
 import { median } from '../analysis/percentiles.js';
 import type { BaselineDocument } from '../gate/gate-document.js';
 import type { GateMetricName } from '../gate/metric-spec.js';
-import { fmtBytes, fmtMs, fmtRate, textTable } from './format.js';
+import { formatPercent } from '../format.js';
+import { formatMetricValue } from './gate-format.js';
+import { textTable } from './table.js';
 
-const SHOWN: [GateMetricName, (v: number) => string][] = [
-  ['p50', fmtMs],
-  ['p95', fmtMs],
-  ['p99', fmtMs],
-  ['throughput', (v) => `${fmtRate(v)} req/s`],
-  ['error_rate', (v) => `${(v * 100).toFixed(2)}%`],
-  ['rss_slope', (v) => `${fmtBytes(v)}/s`],
-  ['fd_slope', (v) => `${Number(v.toPrecision(3))}/s`],
-  ['thread_slope', (v) => `${Number(v.toPrecision(3))}/s`],
-];
+const SHOWN: GateMetricName[] = ['p50', 'p95', 'p99', 'throughput', 'error_rate', 'rss_slope', 'fd_slope', 'thread_slope'];
 
 export function renderBaselineText(doc: BaselineDocument, c: ChalkInstance): string {
   const rows: string[][] = [];
-  for (const [metric, fmt] of SHOWN) {
+  for (const metric of SHOWN) {
+    const fmt = (v: number) => formatMetricValue(metric, v);
     const values = doc.runs.map((r) => r.values[metric]).filter((v): v is number => v !== undefined && Number.isFinite(v));
     if (values.length === 0) continue;
     const m = median(values);
-    const spread = m !== 0 && metric !== 'error_rate' && !metric.endsWith('_slope') ? `±${((((Math.max(...values) - Math.min(...values)) / 2) / Math.abs(m)) * 100).toFixed(1)}%` : '';
+    const spread = m !== 0 && metric !== 'error_rate' && !metric.endsWith('_slope') ? `±${formatPercent((Math.max(...values) - Math.min(...values)) / 2 / Math.abs(m))}` : '';
     rows.push([metric, fmt(m), `${fmt(Math.min(...values))} – ${fmt(Math.max(...values))}`, spread]);
   }
   return [

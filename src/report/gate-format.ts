@@ -1,6 +1,7 @@
 // Cells shared by the gate's text, Markdown and JUnit reports, so the three say the same thing.
 import type { GateDocument, MetricResult } from '../gate/gate-document.js';
-import { fmtBytes, fmtMs, fmtRate } from './format.js';
+import type { GateMetricName } from '../gate/metric-spec.js';
+import { formatBytes, formatMs, formatNumber, formatPercent, formatPercentChange, formatPercentPoints, formatRate, formatSeconds } from '../format.js';
 
 export const VERDICT_WORD: Record<MetricResult['verdict'], string> = {
   regression: 'REGRESSION',
@@ -9,44 +10,40 @@ export const VERDICT_WORD: Record<MetricResult['verdict'], string> = {
   inconclusive: 'inconclusive',
 };
 
-export function fmtMetricValue(r: MetricResult, v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '–';
-  switch (r.metric) {
+/** One value of a gate metric, in its unit: the gate's tables, the baseline listing and JUnit. */
+export function formatMetricValue(metric: GateMetricName, v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  switch (metric) {
     case 'throughput': case 'goodput': case 'capacity':
-      return `${fmtRate(v)} req/s`;
+      return `${formatRate(v)} req/s`;
     case 'error_rate':
-      return `${(v * 100).toFixed(2)}%`;
+      return formatPercent(v);
     case 'rss_slope':
-      return `${fmtBytes(v)}/s`;
+      return `${formatBytes(v)}/s`;
     case 'fd_slope': case 'thread_slope':
-      return `${Number(v.toPrecision(3))}/s`;
+      return `${formatNumber(v)}/s`;
     default:
-      return fmtMs(v);
+      return formatMs(v);
   }
-}
-
-function signedPercent(r: number): string {
-  const v = (r - 1) * 100;
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
 }
 
 /** "+12.3% [+8.1, +16.0]" for ratios; the absolute shift for error rates and slopes. */
 export function fmtChange(r: MetricResult): string {
   if (r.ratio !== null && r.tolerance_kind === 'relative') {
-    const ci = r.ratio_ci ? ` [${signedPercent(r.ratio_ci[0])}, ${signedPercent(r.ratio_ci[1])}]` : '';
-    return `${signedPercent(r.ratio)}${ci}`;
+    const ci = r.ratio_ci ? ` [${formatPercentChange(r.ratio_ci[0])}, ${formatPercentChange(r.ratio_ci[1])}]` : '';
+    return `${formatPercentChange(r.ratio)}${ci}`;
   }
   if (r.diff !== null) {
-    const sign = r.diff >= 0 ? '+' : '';
     const ci = r.diff_ci ? ` [${fmtShift(r, r.diff_ci[0])}, ${fmtShift(r, r.diff_ci[1])}]` : '';
-    return `${sign}${fmtShift(r, r.diff)}${ci}`;
+    return `${fmtShift(r, r.diff)}${ci}`;
   }
   return '–';
 }
 
+/** A signed shift: percentage points for error rates, the metric's own unit otherwise. */
 function fmtShift(r: MetricResult, v: number): string {
-  if (r.metric === 'error_rate') return `${(v * 100).toFixed(2)}pp`;
-  return fmtMetricValue(r, v);
+  if (r.metric === 'error_rate') return formatPercentPoints(v);
+  return `${v >= 0 ? '+' : ''}${formatMetricValue(r.metric, v)}`;
 }
 
 export function fmtP(p: number | null): string {
@@ -64,8 +61,8 @@ export function metricRow(r: MetricResult, doc: GateDocument): string[] {
   return [
     r.label,
     r.spec.slice(r.spec.indexOf(' ') + 1),
-    fmtMetricValue(r, r.a_median),
-    fmtMetricValue(r, r.b_median) + drift,
+    formatMetricValue(r.metric, r.a_median),
+    formatMetricValue(r.metric, r.b_median) + drift,
     fmtChange(r),
     fmtP(r.p_value),
     VERDICT_WORD[r.verdict],
@@ -83,5 +80,5 @@ export function sidesLine(doc: GateDocument): string {
 
 export function planLine(doc: GateDocument): string {
   const runs = doc.mode === 'baseline' ? `${doc.runs_per_side} runs of B against the baseline's runs` : `${doc.runs_per_side} runs per side, order ${doc.order}`;
-  return `${runs}, α ${doc.alpha}, ${doc.duration_s.toFixed(0)} s`;
+  return `${runs}, α ${doc.alpha}, ${formatSeconds(doc.duration_s)}`;
 }

@@ -1,6 +1,6 @@
 // The gate as Markdown, for $GITHUB_STEP_SUMMARY and a pull-request comment.
 import type { GateDocument } from '../gate/gate-document.js';
-import { markdownTable } from './format.js';
+import { markdownTable } from './table.js';
 import { METRIC_HEADER, metricRow, planLine, sidesLine } from './gate-format.js';
 
 const ICON = { pass: '✅', regression: '❌', inconclusive: '⚠️' } as const;

@@ -1,7 +1,7 @@
 // The gate in a terminal: the outcome first, then one row per budget, then why.
 import type { ChalkInstance } from 'chalk';
 import type { GateDocument } from '../gate/gate-document.js';
-import { textTable } from './format.js';
+import { textTable } from './table.js';
 import { METRIC_HEADER, metricRow, planLine, sidesLine } from './gate-format.js';
 
 export function renderGateText(doc: GateDocument, c: ChalkInstance): string {

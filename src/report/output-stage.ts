@@ -120,7 +120,7 @@ export function openOutput<S extends Schema>(schema: S, request: OutputRequest =
 
 /** What a command prints on stdout for a document: its text view, or its JSON with `json`. */
 export function renderTerminal(doc: AnyDocument, o: { json: boolean; chalk: ChalkInstance }): string {
-  if (!knownSchema(doc.schema)) throw new CpdiagError(`no terminal view for schema "${String(doc.schema)}"`, EXIT.INTERNAL);
+  if (!knownSchema(doc.schema)) throw new CpdiagError(`no terminal view for schema "${String(doc.schema)}"`, EXIT.SOFTWARE);
   const view = TERMINAL_VIEWS[doc.schema] as { text: (d: AnyDocument, c: ChalkInstance) => string; json: (d: AnyDocument) => string };
   return o.json ? view.json(doc) : view.text(doc, o.chalk);
 }

@@ -1,6 +1,7 @@
 import type { RunRecord } from '../run/run-record.js';
 import { renderDiagnosisMarkdown } from './diagnosis-markdown.js';
-import { markdownTable } from './format.js';
+import { formatSeconds } from '../format.js';
+import { markdownTable } from './table.js';
 import { summarizeRunFacts } from './run-summary.js';
 
 /** summary.md of a run: for a PR comment or $GITHUB_STEP_SUMMARY. */
@@ -10,7 +11,7 @@ export function renderRunMarkdown(run: RunRecord): string {
   if (!run.complete) parts.push('> **Incomplete run**: interrupted before the end; the numbers cover what was measured.', '');
   parts.push(markdownTable(['', ''], facts.rows.map(([k, v]) => [`**${k}**`, v])), '');
   if (facts.errorsByKind.length) parts.push('Errors by kind: ' + facts.errorsByKind.map(([k, n]) => `${k} ${n}`).join(', '), '');
-  for (const e of run.events) parts.push(`- ${e.kind} at ${e.t_s.toFixed(1)} s: ${e.message}`);
+  for (const e of run.events) parts.push(`- ${e.kind} at ${formatSeconds(e.t_s)}: ${e.message}`);
   if (run.events.length) parts.push('');
   if (run.diagnosis) parts.push('## Probable causes', '', renderDiagnosisMarkdown(run.diagnosis), '');
   parts.push(`<sub>cpdiag ${run.cpdiag_version} · ${run.environment.cpu_model} · ${run.environment.cores} cores · Node ${run.environment.node_version} · ${run.started_at}</sub>`, '');

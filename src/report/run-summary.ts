@@ -6,7 +6,7 @@ export interface RunFacts {
   errorsByKind: [string, number][];
 }
 
-import { fmtBytes, fmtCount, fmtMs, fmtPercent, fmtRate } from './format.js';
+import { formatBytes, formatCount, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 
 export function summarizeRunFacts(run: RunRecord): RunFacts {
   const s = run.summary;
@@ -14,26 +14,26 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
   const target = run.target.proxy ? `${run.target.kind} (pid ${run.target.pid}) behind nginx` : `${run.target.kind} (pid ${run.target.pid})`;
   rows.push(['target', target]);
   rows.push(['settings', `thread_pool=${run.settings.thread_pool} socket_timeout=${run.settings.socket_timeout}s socket_queue_size=${run.settings.socket_queue_size} gil=${run.settings.gil ? 'on' : 'off'}`]);
-  const load = run.load.mode === 'open' ? `open loop, ${fmtRate(run.load.rate_rps)} req/s ${run.load.arrival ?? 'constant'}` : `closed loop, ${run.load.connections} connections`;
+  const load = run.load.mode === 'open' ? `open loop, ${formatRate(run.load.rate_rps)} req/s ${run.load.arrival ?? 'constant'}` : `closed loop, ${run.load.connections} connections`;
   rows.push(['load', `${load}, ${run.load.duration_s} s after ${run.load.warmup_s} s warm-up`]);
   if (s) {
-    rows.push(['requests', `${fmtCount(s.requests)} in ${s.duration_s.toFixed(1)} s = ${fmtRate(s.throughput_rps)} req/s (${fmtRate(s.goodput_rps)} ok/s)`]);
+    rows.push(['requests', `${formatCount(s.requests)} in ${formatSeconds(s.duration_s)} = ${formatRate(s.throughput_rps)} req/s (${formatRate(s.goodput_rps)} ok/s)`]);
     const from = run.load.mode === 'open' ? ' (from intended send)' : '';
-    rows.push([`latency${from}`, `p50 ${fmtMs(s.latency_ms.p50)}  p90 ${fmtMs(s.latency_ms.p90)}  p99 ${fmtMs(s.latency_ms.p99)}  max ${fmtMs(s.latency_ms.max)}`]);
-    if (s.service_latency_ms) rows.push(['service time (actual send)', `p50 ${fmtMs(s.service_latency_ms.p50)}  p99 ${fmtMs(s.service_latency_ms.p99)}`]);
-    rows.push(['errors', `${fmtCount(s.errors.total)} (${fmtPercent(s.errors.rate, 2)})`]);
+    rows.push([`latency${from}`, `p50 ${formatMs(s.latency_ms.p50)}  p90 ${formatMs(s.latency_ms.p90)}  p99 ${formatMs(s.latency_ms.p99)}  max ${formatMs(s.latency_ms.max)}`]);
+    if (s.service_latency_ms) rows.push(['service time (actual send)', `p50 ${formatMs(s.service_latency_ms.p50)}  p99 ${formatMs(s.service_latency_ms.p99)}`]);
+    rows.push(['errors', `${formatCount(s.errors.total)} (${formatPercent(s.errors.rate)})`]);
   }
   const probes = run.probes.filter((p) => p.t_s >= 0);
   if (probes.length) {
     const cpu = probes.reduce((a, p) => a + p.cpu_percent, 0) / probes.length;
     const first = probes[0];
     const last = probes[probes.length - 1];
-    rows.push(['process', `CPU ${cpu.toFixed(0)}% of one core, RSS ${fmtBytes(first.rss_bytes)} → ${fmtBytes(last.rss_bytes)}, fds ${first.fds} → ${last.fds}, threads ${first.threads} → ${last.threads}`]);
+    rows.push(['process', `CPU ${formatPercent(cpu / 100)} of one core, RSS ${formatBytes(first.rss_bytes)} → ${formatBytes(last.rss_bytes)}, fds ${first.fds} → ${last.fds}, threads ${first.threads} → ${last.threads}`]);
     const withServer = probes.filter((p) => p.server);
     if (withServer.length) {
       const busy = withServer.reduce((a, p) => a + p.server!.busy, 0) / withServer.length;
       const qmax = Math.max(...withServer.map((p) => p.server!.queue));
-      rows.push(['workers', `${busy.toFixed(1)} of ${withServer[0].server!.threads} busy on average, queue max ${qmax}`]);
+      rows.push(['workers', `${formatNumber(busy)} of ${withServer[0].server!.threads} busy on average, queue max ${qmax}`]);
     }
   }
   if (run.target.proxy) {

@@ -3,7 +3,7 @@
 // gets a text heatmap instead (capacity per pair, shaded by share of the best).
 import type { SweepDocument } from '../sweep/sweep-document.js';
 import { uslPredict } from '../analysis/usl.js';
-import { fmtRate } from './format.js';
+import { formatMs, formatNumber, formatRate } from '../format.js';
 
 const BAR_WIDTH = 44;
 const SHADES = [' ', '░', '▒', '▓', '█'];
@@ -32,7 +32,7 @@ export function renderCapacityChart(doc: SweepDocument): string {
     if (doc.knee?.value === s.value && !doc.knee.still_growing) marks.push('knee');
     if (doc.recommendation?.value === s.value) marks.push('◄ recommended');
     if (s.origin === 'refine') marks.push('(refined)');
-    lines.push(`${String(s.value).padStart(labelWidth)} │${cells.join('')} ${(s.capacity_rps === null ? '–' : fmtRate(s.capacity_rps)).padStart(6)}  ${marks.join(' ')}`.trimEnd());
+    lines.push(`${String(s.value).padStart(labelWidth)} │${cells.join('')} ${(s.capacity_rps === null ? '–' : formatRate(s.capacity_rps)).padStart(6)}  ${marks.join(' ')}`.trimEnd());
   });
   lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(BAR_WIDTH)}`);
   return lines.join('\n');
@@ -52,7 +52,7 @@ function renderGridHeatmap(doc: SweepDocument): string {
       const cap = s.capacity_rps ?? 0;
       const shade = SHADES[Math.min(SHADES.length - 1, Math.round((cap / best) * (SHADES.length - 1)))];
       const mark = doc.recommendation?.value === a && doc.recommendation?.value2 === b ? '*' : ' ';
-      return `${shade}${mark}${fmtRate(cap)}`.padStart(w);
+      return `${shade}${mark}${formatRate(cap)}`.padStart(w);
     });
     lines.push(`${String(a).padStart(8)}${cells.join('')}`);
   }
@@ -73,7 +73,7 @@ function renderTimeoutChart(doc: SweepDocument): string {
     const a = '█'.repeat(Math.round((t.normal_p99_ms / topP99) * w)).padEnd(w);
     const b = '▒'.repeat(Math.round((t.worker_seconds_held / topHeld) * w)).padEnd(w);
     const mark = doc.recommendation?.value === s.value ? '  ◄ recommended' : '';
-    lines.push(`${String(s.value).padStart(labelWidth)} │${a} ${`${Math.round(t.normal_p99_ms)} ms`.padStart(8)} │${b} ${t.worker_seconds_held.toFixed(1).padStart(6)}${mark}`);
+    lines.push(`${String(s.value).padStart(labelWidth)} │${a} ${formatMs(t.normal_p99_ms).padStart(8)} │${b} ${formatNumber(t.worker_seconds_held).padStart(6)}${mark}`);
   }
   return lines.join('\n');
 }

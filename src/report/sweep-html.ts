@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
+import { formatConfidence, formatMs, formatPercent, formatRate, formatSeconds } from '../format.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
 
@@ -188,7 +189,7 @@ export function renderSweepHtml(doc: SweepDocument): string {
   const hasSat = doc.steps.some((s) => s.saturation);
   const diag = doc.diagnosis
     ? `<section><h2>Diagnosis</h2>${doc.diagnosis.causes.length === 0 ? '<p>No probable cause found.</p>' : `<ol>${doc.diagnosis.causes
-        .map((c) => `<li><b>${esc(c.title)}</b> <span class="dim">(${esc(c.confidence_label)} ${c.confidence.toFixed(2)}, ${esc(c.id)})</span><ul>${c.evidence.map((e) => `<li>${esc(e.text)}</li>`).join('')}</ul><p class="fix">Fix: ${esc(c.fix.split('\n')[0])}</p></li>`)
+        .map((c) => `<li><b>${esc(c.title)}</b> <span class="dim">(${esc(c.confidence_label)} ${formatConfidence(c.confidence)}, ${esc(c.id)})</span><ul>${c.evidence.map((e) => `<li>${esc(e.text)}</li>`).join('')}</ul><p class="fix">Fix: ${esc(c.fix.split('\n')[0])}</p></li>`)
         .join('')}</ol>`}</section>`
     : '';
   const target = doc.target.kind === 'command' ? `command <code>${esc(doc.target.command ?? '')}</code>` : doc.target.kind === 'bundled' ? 'the bundled reference server' : 'an attached process';
@@ -205,7 +206,7 @@ canvas{border:1px solid #eee;margin:6px 0} .row{display:flex;flex-wrap:wrap;gap:
 <pre id="cpdiag-errors"></pre>
 <script>(function(){var box=document.getElementById('cpdiag-errors');window.onerror=function(m,s,l){box.textContent+='error: '+m+' (line '+l+')\\n';};var ce=console.error;console.error=function(){box.textContent+='console.error: '+Array.prototype.join.call(arguments,' ')+'\\n';return ce.apply(console,arguments);};})();</script>
 <h1>${esc(title)}${doc.complete ? '' : ' <span class="dim">(incomplete)</span>'}</h1>
-<p class="dim">${doc.steps.length} steps against ${target}; ${esc(doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', '))}; SLO p99 &lt; ${doc.slo.p99_ms} ms, errors &lt; ${(doc.slo.error_rate * 100).toFixed(0)}%. Started ${esc(doc.started_at)}, ${doc.budget.wall_s.toFixed(0)} s, ${doc.environment.cores} cores (${esc(doc.environment.cpu_model)}). cpdiag ${esc(doc.cpdiag_version)}. <span id="cpdiag-status">charts not drawn</span></p>
+<p class="dim">${doc.steps.length} steps against ${target}; ${esc(doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', '))}; SLO p99 &lt; ${doc.slo.p99_ms} ms, errors &lt; ${formatPercent(doc.slo.error_rate)}. Started ${esc(doc.started_at)}, ${formatSeconds(doc.budget.wall_s)}, ${doc.environment.cores} cores (${esc(doc.environment.cpu_model)}). cpdiag ${esc(doc.cpdiag_version)}. <span id="cpdiag-status">charts not drawn</span></p>
 ${rec}
 <h2>Steps</h2>${table}
 ${grid}
@@ -244,7 +245,7 @@ function heatmapTable(doc: SweepDocument): string {
         const share = (s.capacity_rps ?? 0) / best;
         const bg = `hsl(${Math.round(120 * share)}, 60%, ${Math.round(85 - 30 * share)}%)`;
         const mark = doc.recommendation?.value === a && doc.recommendation?.value2 === b ? ' ★' : '';
-        return `<td class="num" style="background:${bg}">${s.capacity_rps === null ? '–' : Math.round(s.capacity_rps)}${mark}<br><span class="dim">p99 ${s.latency_ms.p99.toFixed(0)} ms</span></td>`;
+        return `<td class="num" style="background:${bg}">${formatRate(s.capacity_rps)}${mark}<br><span class="dim">p99 ${formatMs(s.latency_ms.p99)}</span></td>`;
       })
       .join('')}</tr>`)
     .join('');

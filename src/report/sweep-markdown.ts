@@ -1,8 +1,10 @@
 // The sweep as Markdown (report.md, CI comments): recommendation first here, since a reader of
 // a file starts at the top; then the table, the ramps, the chart, the knee and the diagnosis.
+import { formatCherryPyConfig } from '../config/settings.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisMarkdown } from './diagnosis-markdown.js';
-import { fmtMs, fmtPercent, fmtRate, markdownTable } from './format.js';
+import { formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
+import { markdownTable } from './table.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
 
@@ -11,14 +13,17 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
   const target = doc.target.kind === 'command' ? `command \`${doc.target.command}\`` : doc.target.kind === 'bundled' ? 'the bundled reference server' : 'an attached process';
   out.push(`# cpdiag sweep: ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}${doc.complete ? '' : ' (incomplete)'}`, '');
   out.push(
-    `${doc.steps.length} steps against ${target}, ${doc.load.mix.map((m) => `\`${m.method} ${m.path}\``).join(', ')}; SLO p99 < ${doc.slo.p99_ms} ms and errors < ${fmtPercent(doc.slo.error_rate, 0)}. ` +
-      `Started ${doc.started_at}, ${doc.budget.wall_s.toFixed(0)} s wall time on ${doc.environment.cores} cores (${doc.environment.cpu_model}), load average ${doc.environment.load_average.map((x) => x.toFixed(2)).join(' ')}.`,
+    `${doc.steps.length} steps against ${target}, ${doc.load.mix.map((m) => `\`${m.method} ${m.path}\``).join(', ')}; SLO p99 < ${doc.slo.p99_ms} ms and errors < ${formatPercent(doc.slo.error_rate)}. ` +
+      `Started ${doc.started_at}, ${formatSeconds(doc.budget.wall_s)} wall time on ${doc.environment.cores} cores (${doc.environment.cpu_model}), load average ${doc.environment.load_average.map((x) => x.toFixed(2)).join(' ')}.`,
     '',
   );
   const r = doc.recommendation;
   if (r) {
     out.push('## Recommendation', '', `**${r.reason}**`, '');
-    if (r.value !== null) out.push('```ini', '[global]', `server.${r.setting} = ${r.value}`, ...(r.setting2 && r.value2 !== null && r.value2 !== undefined ? [`server.${r.setting2} = ${r.value2}`] : []), '```', '');
+    if (r.value !== null) {
+      const settings = { [r.setting]: r.value, ...(r.setting2 && r.value2 !== null && r.value2 !== undefined ? { [r.setting2]: r.value2 } : {}) };
+      out.push('```ini', formatCherryPyConfig(settings), '```', '');
+    }
     if (r.theory) out.push(`Check: ${r.theory}.`, '');
     if (r.cannot_tell.length) out.push('What the data cannot tell:', '', ...r.cannot_tell.map((x) => `- ${x}`), '');
   }
@@ -29,7 +34,7 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
   out.push('## Capacity by value', '', '```', renderCapacityChart(doc), '```', '');
   out.push('## Knee, scaling and drift', '', ...kneeLines(doc).map((l) => `- ${l}`), '');
   if (doc.theory) {
-    out.push(`Queueing numbers: service time ${doc.theory.service_time_ms.toFixed(1)} ms, target load ${fmtRate(doc.theory.target_rps)} rps, Little's law ${doc.theory.littles_law_workers.toFixed(1)} busy workers, Erlang C pool for the SLO ${doc.theory.erlang_c_pool ?? '–'}.`, '');
+    out.push(`Queueing numbers: service time ${formatMs(doc.theory.service_time_ms)}, target load ${formatRate(doc.theory.target_rps)} rps, Little's law ${formatNumber(doc.theory.littles_law_workers)} busy workers, Erlang C pool for the SLO ${doc.theory.erlang_c_pool ?? '–'}.`, '');
   }
   out.push('## Ramps', '', ...rampLines(doc).map((l) => `- ${l}`), '');
   for (const s of [...doc.steps].sort((a, b) => a.value - b.value || (a.value2 ?? 0) - (b.value2 ?? 0))) {
@@ -39,17 +44,17 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
       markdownTable(
         ['load', 'throughput rps', 'p50', 'p90', 'p99', 'max', 'errors', 'all busy', 'queue p99', 'CPU %', 'ctx/req'],
         s.levels.map((l) => [
-          l.offered_rps !== undefined ? `${fmtRate(l.offered_rps)} rps` : `${l.connections} conns`,
-          fmtRate(l.throughput_rps),
-          fmtMs(l.latency_ms.p50),
-          fmtMs(l.latency_ms.p90),
-          fmtMs(l.latency_ms.p99),
-          fmtMs(l.latency_ms.max),
-          fmtPercent(l.errors.rate),
-          fmtPercent(l.saturation?.all_busy_share, 0),
-          l.saturation ? String(Math.round(l.saturation.queue_p99)) : '–',
-          l.cpu_percent_mean === undefined ? '–' : l.cpu_percent_mean.toFixed(0),
-          l.ctx_per_request === undefined ? '–' : l.ctx_per_request.toFixed(1),
+          l.offered_rps !== undefined ? `${formatRate(l.offered_rps)} rps` : `${l.connections} conns`,
+          formatRate(l.throughput_rps),
+          formatMs(l.latency_ms.p50),
+          formatMs(l.latency_ms.p90),
+          formatMs(l.latency_ms.p99),
+          formatMs(l.latency_ms.max),
+          formatPercent(l.errors.rate),
+          formatPercent(l.saturation?.all_busy_share),
+          formatNumber(l.saturation?.queue_p99),
+          formatNumber(l.cpu_percent_mean),
+          formatNumber(l.ctx_per_request),
         ]),
       ),
       '',

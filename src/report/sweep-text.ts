@@ -4,7 +4,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { SweepDocument, SweepStep } from '../sweep/sweep-document.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
-import { fmtBytes, fmtMs, fmtPercent, fmtRate, textTable } from './format.js';
+import { formatBytes, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
+import { textTable } from './table.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
 
 export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: string[][] } {
@@ -23,20 +24,20 @@ export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: st
       const last = s.probes[s.probes.length - 1];
       const label = `${s.value}${s.value2 !== undefined ? ` × ${s.value2}` : ''}${s.origin === 'refine' ? ' (r)' : ''}`;
       const main = timeout && s.timeout
-        ? [fmtMs(s.timeout.normal_p99_ms), fmtPercent(s.timeout.normal_error_rate), `${s.timeout.slow_failed}/${s.timeout.slow_attempted}`, s.timeout.worker_seconds_held.toFixed(1)]
+        ? [formatMs(s.timeout.normal_p99_ms), formatPercent(s.timeout.normal_error_rate), `${s.timeout.slow_failed}/${s.timeout.slow_attempted}`, formatNumber(s.timeout.worker_seconds_held)]
         : timeout
           ? ['–', '–', '–', '–']
           : [
-              s.capacity_rps === null ? '–' : fmtRate(s.capacity_rps),
-              fmtMs(s.latency_ms.p99),
-              fmtMs(s.knee.floor_p99_ms),
-              s.knee.knee_rps === null ? '–' : fmtRate(s.knee.knee_rps),
-              s.service_time_ms === undefined ? '–' : s.service_time_ms.toFixed(1),
-              fmtPercent(s.saturation?.all_busy_share, 0),
-              s.saturation ? String(Math.round(s.saturation.queue_p99)) : '–',
-              s.ctx_per_request === undefined ? '–' : s.ctx_per_request.toFixed(1),
+              s.capacity_rps === null ? '–' : formatRate(s.capacity_rps),
+              formatMs(s.latency_ms.p99),
+              formatMs(s.knee.floor_p99_ms),
+              s.knee.knee_rps === null ? '–' : formatRate(s.knee.knee_rps),
+              formatNumber(s.service_time_ms),
+              formatPercent(s.saturation?.all_busy_share),
+              formatNumber(s.saturation?.queue_p99),
+              formatNumber(s.ctx_per_request),
             ];
-      return [label, ...main, fmtBytes(last?.rss_bytes), last ? String(last.threads) : '–', String(s.levels.length), statusText(s)];
+      return [label, ...main, formatBytes(last?.rss_bytes), last ? String(last.threads) : '–', String(s.levels.length), statusText(s)];
     });
   return { header, rows };
 }
@@ -53,10 +54,10 @@ export function rampLines(doc: SweepDocument): string[] {
     .map((s) => {
       const head = `${doc.setting}=${s.value}${s.value2 !== undefined ? ` ${doc.setting2}=${s.value2}` : ''}`;
       if (s.status === 'failed') return `${head}: FAILED — ${s.error ?? 'unknown error'}`;
-      const loads = s.levels.map((l) => (l.offered_rps !== undefined ? fmtRate(l.offered_rps) : `${l.connections}c`)).join(' → ');
-      const p99s = s.levels.map((l) => fmtMs(l.latency_ms.p99)).join(' → ');
+      const loads = s.levels.map((l) => (l.offered_rps !== undefined ? formatRate(l.offered_rps) : `${l.connections}c`)).join(' → ');
+      const p99s = s.levels.map((l) => formatMs(l.latency_ms.p99)).join(' → ');
       const unit = s.levels[0]?.offered_rps !== undefined ? ' rps' : '';
-      const states = s.threads_by_state_mean ? `; threads by state (mean) ${Object.entries(s.threads_by_state_mean).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : '';
+      const states = s.threads_by_state_mean ? `; threads by state (mean) ${Object.entries(s.threads_by_state_mean).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')}` : '';
       return `${head}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${states}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;
     });
 }
@@ -66,13 +67,13 @@ export function kneeLines(doc: SweepDocument): string[] {
   if (doc.knee) out.push(`knee: ${doc.knee.still_growing ? 'none yet — ' : `${doc.setting} = ${doc.knee.value} — `}${doc.knee.reason}`);
   if (doc.usl) {
     if (doc.usl.ok) {
-      out.push(`USL fit: σ = ${doc.usl.sigma.toFixed(4)} (contention), κ = ${doc.usl.kappa.toExponential(2)} (coherency), λ = ${doc.usl.lambda.toFixed(1)} rps per worker, R² = ${doc.usl.r2.toFixed(3)}, ${doc.usl.n_star === null ? 'no peak within reach (κ ≈ 0)' : `N* = ${doc.usl.n_star.toFixed(1)} (peak ${fmtRate(doc.usl.x_max)} rps)`}`);
+      out.push(`USL fit: σ = ${doc.usl.sigma.toFixed(4)} (contention), κ = ${doc.usl.kappa.toExponential(2)} (coherency), λ = ${formatRate(doc.usl.lambda)} rps per worker, R² = ${doc.usl.r2.toFixed(3)}, ${doc.usl.n_star === null ? 'no peak within reach (κ ≈ 0)' : `N* = ${formatNumber(doc.usl.n_star)} (peak ${formatRate(doc.usl.x_max)} rps)`}`);
     } else {
       out.push(`USL fit: the data do not support a fit — ${doc.usl.reason ?? 'unknown reason'}`);
     }
   }
   if (doc.resources?.rss_bytes_per_unit !== undefined && doc.setting === 'thread_pool') {
-    out.push(`resources: each extra worker adds about ${fmtBytes(doc.resources.rss_bytes_per_unit)} RSS and ${(doc.resources.threads_per_unit ?? 0).toFixed(2)} OS threads`);
+    out.push(`resources: each extra worker adds about ${formatBytes(doc.resources.rss_bytes_per_unit)} RSS and ${formatNumber(doc.resources.threads_per_unit ?? 0)} OS threads`);
   }
   const drifting = doc.steps.flatMap((s) => Object.values(s.drift ?? {}).filter((d) => d?.drifting).map((d) => `${doc.setting}=${s.value}: ${d!.metric} ${d!.reason ?? 'drifting'}`));
   out.push(drifting.length ? `drift: ${drifting.join('; ')}` : 'drift: no step showed steady growth of RSS, fds or threads');
@@ -84,7 +85,7 @@ export function renderSweepText(doc: SweepDocument, c: ChalkInstance): string {
   const mix = doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', ');
   const lines: string[] = [
     c.bold(`cpdiag sweep ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`) + (doc.complete ? '' : c.yellow('  (incomplete)')),
-    c.dim(`  ${target}; ${mix}; SLO p99 < ${doc.slo.p99_ms} ms, errors < ${fmtPercent(doc.slo.error_rate, 0)}; ${doc.steps.length} steps in ${doc.budget.wall_s.toFixed(0)} s`),
+    c.dim(`  ${target}; ${mix}; SLO p99 < ${doc.slo.p99_ms} ms, errors < ${formatPercent(doc.slo.error_rate)}; ${doc.steps.length} steps in ${formatSeconds(doc.budget.wall_s)}`),
     '',
   ];
   const t = sweepTableRows(doc);

@@ -8,6 +8,7 @@ import type { LoadPlan } from '../load/load-plan.js';
 import type { LoadResult, SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { RunningTarget } from '../target/target.js';
+import { roundTo } from '../numbers.js';
 
 export interface PhaseOptions {
   probeIntervalMs: number;
@@ -43,7 +44,7 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     targetDied = true;
     const how = exit.signal ? `killed by ${exit.signal}` : exit.code === null ? 'gone' : `exit code ${exit.code}`;
     const lastLine = exit.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
-    events.push({ t_s: round(elapsedS()), kind: 'target_exited', message: `target exited mid-run (${how})${lastLine ? `: ${lastLine}` : ''}` });
+    events.push({ t_s: roundTo(elapsedS()), kind: 'target_exited', message: `target exited mid-run (${how})${lastLine ? `: ${lastLine}` : ''}` });
     controller.abort();
   });
 
@@ -62,14 +63,10 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   }
   phaseOver = true;
   const raw = await sampler.stop();
-  const probes = raw.map((s) => ({ ...s, t_s: round(s.t_s - plan.warmup_s) }));
-  if (opts.signal?.aborted && !targetDied) events.push({ t_s: round(elapsedS()), kind: 'interrupted', message: 'interrupted: the results cover the time before Ctrl-C' });
+  const probes = raw.map((s) => ({ ...s, t_s: roundTo(s.t_s - plan.warmup_s) }));
+  if (opts.signal?.aborted && !targetDied) events.push({ t_s: roundTo(elapsedS()), kind: 'interrupted', message: 'interrupted: the results cover the time before Ctrl-C' });
   if (load.generator && load.generator.delayed_sends > 0) {
-    events.push({ t_s: round(elapsedS()), kind: 'generator_saturated', message: `${load.generator.delayed_sends} sends waited for a free connection: the offered rate was not fully held` });
+    events.push({ t_s: roundTo(elapsedS()), kind: 'generator_saturated', message: `${load.generator.delayed_sends} sends waited for a free connection: the offered rate was not fully held` });
   }
   return { load, probes, events, targetDied };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -62,7 +62,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
         opts.log(drained ? 'cpdiag serve: drained, exiting' : 'cpdiag serve: drain deadline passed with requests in flight, exiting');
         await server.close();
         resolve(EXIT.OK);
-      }, () => resolve(EXIT.INTERNAL));
+      }, () => resolve(EXIT.SOFTWARE));
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

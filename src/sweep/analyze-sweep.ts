@@ -1,11 +1,14 @@
 // Across the steps of a sweep: where capacity stops growing (model-free), the USL fit of capacity
 // against the pool, the queueing-theory cross-check, how resources scale with the setting, and
 // the recommendation with what the data cannot tell. Pure: steps in, document fields out.
+import { median } from '../analysis/percentiles.js';
 import { capacityKneeDetail, fitUsl, type UslFit } from '../analysis/usl.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
-import { recommendGrid, recommendPool, recommendTimeout, fmt } from './recommend.js';
+import { recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
 import { fitRoofline } from './roofline-fit.js';
 import { theoryNumbers, theorySentence } from './theory-check.js';
+import { roundTo } from '../numbers.js';
+import { formatNumber, formatPercent } from '../format.js';
 
 export interface SweepAnalysis {
   knee: SweepDocument['knee'];
@@ -105,9 +108,9 @@ export function sweepKnee(steps: readonly SweepStep[], isPool: boolean): SweepDo
   const gainRule = detail.still_growing ? null : detail.value;
   const roof = isPool ? fitRoofline(sorted.map((s) => ({ n: s.value, x: s.capacity_rps ?? 0 }))) : null;
   if (roof && roof.log_error <= ROOFLINE_MAX_LOG_ERROR) {
-    const fitted = { fitted_n: roof.knee_n === null ? null : round2(roof.knee_n), per_worker_rps: round2(roof.per_worker_rps), plateau_rps: Number.isFinite(roof.plateau_rps) ? round2(roof.plateau_rps) : null, gain_rule_value: gainRule };
+    const fitted = { fitted_n: roof.knee_n === null ? null : roundTo(roof.knee_n), per_worker_rps: roundTo(roof.per_worker_rps), plateau_rps: Number.isFinite(roof.plateau_rps) ? roundTo(roof.plateau_rps) : null, gain_rule_value: gainRule };
     if (roof.knee_n === null) {
-      return { value: values[values.length - 1], still_growing: true, method: 'roofline min(a·N, P)', reason: `capacity still grows about ${fmt(roof.per_worker_rps)} requests/s per worker at the largest value measured (${values[values.length - 1]})`, ...fitted };
+      return { value: values[values.length - 1], still_growing: true, method: 'roofline min(a·N, P)', reason: `capacity still grows about ${formatNumber(roof.per_worker_rps)} requests/s per worker at the largest value measured (${values[values.length - 1]})`, ...fitted };
     }
     const plateau = roof.plateau_rps;
     const value = sorted.find((s) => s.value >= 0.95 * roof.knee_n! && (s.capacity_rps ?? 0) >= 0.8 * plateau)?.value ?? sorted.find((s) => s.value >= 0.95 * roof.knee_n!)?.value ?? values[values.length - 1];
@@ -115,15 +118,11 @@ export function sweepKnee(steps: readonly SweepStep[], isPool: boolean): SweepDo
       value,
       still_growing: false,
       method: 'roofline min(a·N, P)',
-      reason: `capacity grows about ${fmt(roof.per_worker_rps)} requests/s per worker up to a plateau of ${fmt(plateau)} requests/s; the two meet at N ≈ ${roof.knee_n.toFixed(1)} (typical deviation from the fit ${Math.round(roof.log_error * 100)}%)`,
+      reason: `capacity grows about ${formatNumber(roof.per_worker_rps)} requests/s per worker up to a plateau of ${formatNumber(plateau)} requests/s; the two meet at N ≈ ${formatNumber(roof.knee_n)} (typical deviation from the fit ${formatPercent(roof.log_error)})`,
       ...fitted,
     };
   }
   return { value: detail.value, still_growing: detail.still_growing, method: 'capacity gain per doubling < 5%', reason: detail.reason, gain_rule_value: gainRule };
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 /** Mean service latency at the lightest level of a step (open loop: from the actual send). */
@@ -155,15 +154,7 @@ export function resourceScaling(steps: readonly SweepStep[]): SweepDocument['res
       sxy += (r.x - mx) * (r[key] - my);
       sxx += (r.x - mx) ** 2;
     }
-    return sxx > 0 ? Math.round((sxy / sxx) * 100) / 100 : undefined;
+    return sxx > 0 ? roundTo(sxy / sxx) : undefined;
   };
   return { rss_bytes_per_unit: slope('rss'), threads_per_unit: slope('threads'), fds_per_unit: slope('fds') };
 }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-export { fmt };

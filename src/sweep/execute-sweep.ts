@@ -13,6 +13,7 @@ import { findingsFromSweep } from './findings-from-sweep.js';
 import { refineValues } from './plan-values.js';
 import { runSweepStep } from './run-step.js';
 import type { SweepSpec } from './sweep-spec.js';
+import { roundTo } from '../numbers.js';
 
 export interface SweepProgress {
   stepIndex: number;
@@ -111,9 +112,9 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
       const projected = remaining * perStepS;
       if (projected > left) {
         const scale = Math.max(MIN_LEVEL_SCALE, Math.min(1, left / projected));
-        stepSpec = { ...spec, ramp: { ...spec.ramp, levelS: round(spec.ramp.levelS * scale) } };
+        stepSpec = { ...spec, ramp: { ...spec.ramp, levelS: roundTo(spec.ramp.levelS * scale) } };
         if (!doc.events.some((e) => e.message.startsWith('levels shortened'))) {
-          doc.events.push({ t_s: round(elapsedS()), kind: 'note', message: `levels shortened to ${stepSpec.ramp.levelS} s from ${spec.setting}=${pair.value} on to stay within the ${spec.budgetS} s budget` });
+          doc.events.push({ t_s: roundTo(elapsedS()), kind: 'note', message: `levels shortened to ${stepSpec.ramp.levelS} s from ${spec.setting}=${pair.value} on to stay within the ${spec.budgetS} s budget` });
         }
       }
     }
@@ -131,9 +132,9 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     });
     if (serviceTimeMs === undefined && step.service_time_ms !== undefined) serviceTimeMs = step.service_time_ms;
     doc.steps.push(step);
-    if (step.status === 'failed' && step.error) doc.events.push({ t_s: round(elapsedS()), kind: 'error', message: step.error });
+    if (step.status === 'failed' && step.error) doc.events.push({ t_s: roundTo(elapsedS()), kind: 'error', message: step.error });
     if (step.status === 'interrupted') interrupted = true;
-    doc.budget.wall_s = round(elapsedS());
+    doc.budget.wall_s = roundTo(elapsedS());
     writer?.update(doc, true);
     opts.onStep?.(step, doc);
   };
@@ -156,7 +157,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     const count = pairs.length + extra.length;
     for (let j = 0; j < extra.length && !interrupted; j++) {
       if (spec.budgetS !== undefined && elapsedS() + perStepS > spec.budgetS) {
-        doc.events.push({ t_s: round(elapsedS()), kind: 'note', message: `refinement at ${spec.setting}=${extra.slice(j).join(', ')} skipped: it would not fit the ${spec.budgetS} s budget` });
+        doc.events.push({ t_s: roundTo(elapsedS()), kind: 'note', message: `refinement at ${spec.setting}=${extra.slice(j).join(', ')} skipped: it would not fit the ${spec.budgetS} s budget` });
         break;
       }
       if (opts.signal?.aborted) {
@@ -188,12 +189,8 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
   doc.diagnosis = diagnose(doc.findings);
   doc.complete = !interrupted;
   doc.finished_at = new Date().toISOString();
-  doc.budget.wall_s = round(elapsedS());
-  if (interrupted) doc.events.push({ t_s: round(elapsedS()), kind: 'interrupted', message: `interrupted: ${doc.steps.filter((s) => s.status === 'ok').length} finished step(s) kept` });
+  doc.budget.wall_s = roundTo(elapsedS());
+  if (interrupted) doc.events.push({ t_s: roundTo(elapsedS()), kind: 'interrupted', message: `interrupted: ${doc.steps.filter((s) => s.status === 'ok').length} finished step(s) kept` });
   const allFailed = doc.steps.length > 0 && doc.steps.every((s) => s.status === 'failed');
   return { doc, interrupted, allFailed };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -1,6 +1,7 @@
 // The recommendation: one value and, in one sentence with the numbers, why. Pure functions over
 // the steps' headline numbers, so that the wording is unit-tested.
 import { scalingEfficiency } from '../diagnose/scaling-efficiency.js';
+import { formatNumber, formatPercent } from '../format.js';
 
 /** A value within 5% of the best capacity is as good as the best: run-to-run noise on a shared machine is about that. */
 export const NEAR_BEST_SHARE = 0.95;
@@ -50,10 +51,10 @@ export function recommendPool(
   const key = `server.${opts.setting}`;
   const ok = views.filter((v) => v.capacity_rps !== null && v.capacity_rps > 0).sort((a, b) => a.value - b.value);
   if (ok.length === 0) {
-    return { value: null, flat: false, still_growing: false, reason: `no ${key} value met the SLO (p99 < ${fmt(opts.sloP99Ms)} ms, errors < 1%) at any load measured, so there is nothing to recommend` };
+    return { value: null, flat: false, still_growing: false, reason: `no ${key} value met the SLO (p99 < ${formatNumber(opts.sloP99Ms)} ms, errors < 1%) at any load measured, so there is nothing to recommend` };
   }
   const best = Math.max(...ok.map((v) => v.capacity_rps!));
-  const slo = `at p99 < ${fmt(opts.sloP99Ms)} ms`;
+  const slo = `at p99 < ${formatNumber(opts.sloP99Ms)} ms`;
   const values = ok.map((v) => v.value);
   const caps = ok.map((v) => v.capacity_rps!);
   const range = Math.max(...values) / Math.min(...values);
@@ -70,7 +71,7 @@ export function recommendPool(
       value: rec.value,
       flat: true,
       still_growing: false,
-      reason: `${key} = ${rec.value}: capacity stays flat at ${fmt(lo)}–${fmt(best)} requests/s ${slo} from ${values[0]} to ${values[values.length - 1]} threads (${pct(Math.max(0, eff ?? 0))} of linear scaling), so more threads do not help — the work is CPU-bound (the GIL); a small pool${floorNote} keeps memory and context switches down`,
+      reason: `${key} = ${rec.value}: capacity stays flat at ${formatNumber(lo)}–${formatNumber(best)} requests/s ${slo} from ${values[0]} to ${values[values.length - 1]} threads (${formatPercent(Math.max(0, eff ?? 0))} of linear scaling), so more threads do not help — the work is CPU-bound (the GIL); a small pool${floorNote} keeps memory and context switches down`,
     };
   }
 
@@ -82,14 +83,14 @@ export function recommendPool(
       value: last.value,
       flat: false,
       still_growing: true,
-      reason: `${key} = ${last.value}: capacity ${fmt(last.capacity_rps!)} requests/s ${slo}, and it still grows at the largest value measured${gain !== undefined && prev ? ` (+${pct(gain)} from ${prev.value})` : ''} — the pool is the limit here, so measure larger values before settling`,
+      reason: `${key} = ${last.value}: capacity ${formatNumber(last.capacity_rps!)} requests/s ${slo}, and it still grows at the largest value measured${gain !== undefined && prev ? ` (+${formatPercent(gain)} from ${prev.value})` : ''} — the pool is the limit here, so measure larger values before settling`,
     };
   }
 
   // The fitted knee when there is one (robust to a noisy step); else the smallest value within 5% of the best.
   const rec = (opts.kneeValue != null ? ok.find((v) => v.value === opts.kneeValue) : undefined) ?? ok.find((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best)!;
   const beyond = ok.filter((v) => v.value > rec.value);
-  let reason = `${key} = ${rec.value}: capacity ${fmt(rec.capacity_rps!)} requests/s ${slo}`;
+  let reason = `${key} = ${rec.value}: capacity ${formatNumber(rec.capacity_rps!)} requests/s ${slo}`;
   if (beyond.length > 0) {
     const top = beyond[beyond.length - 1];
     const bestBeyond = Math.max(...beyond.map((v) => v.capacity_rps!));
@@ -98,14 +99,14 @@ export function recommendPool(
     const growth = gain <= 0 ? 'capacity does not grow' : `capacity grows under ${Math.max(1, Math.ceil(gain * 100))}%`;
     const costs: string[] = [];
     if (Number.isFinite(top.p99_ms) && Number.isFinite(rec.p99_ms) && rec.p99_ms > 0 && top.p99_ms / rec.p99_ms - 1 >= MATERIAL_RISE) {
-      costs.push(`p99 at capacity rises ${pct(top.p99_ms / rec.p99_ms - 1)} (${fmt(rec.p99_ms)} → ${fmt(top.p99_ms)} ms at ${top.value})`);
+      costs.push(`p99 at capacity rises ${formatPercent(top.p99_ms / rec.p99_ms - 1)} (${formatNumber(rec.p99_ms)} → ${formatNumber(top.p99_ms)} ms at ${top.value})`);
     }
     if (rec.ctx_per_request && top.ctx_per_request && rec.ctx_per_request >= MIN_CTX_PER_REQUEST && top.ctx_per_request / rec.ctx_per_request - 1 >= MATERIAL_RISE) {
       const ratio = top.ctx_per_request / rec.ctx_per_request;
-      costs.push(`context switches per request ${ratio >= 1.9 ? (ratio >= 2.2 ? `grow ${ratio.toFixed(1)}×` : 'double') : `rise ${pct(ratio - 1)}`} (${fmt(rec.ctx_per_request)} → ${fmt(top.ctx_per_request)})`);
+      costs.push(`context switches per request ${ratio >= 1.9 ? (ratio >= 2.2 ? `grow ${formatNumber(ratio)}×` : 'double') : `rise ${formatPercent(ratio - 1)}`} (${formatNumber(rec.ctx_per_request)} → ${formatNumber(top.ctx_per_request)})`);
     }
     const upTo = beyond.length === 1 ? `at ${top.value}` : `up to ${top.value}`;
-    const bestText = beyond.length === 1 ? `${fmt(bestBeyond)} requests/s` : `best ${fmt(bestBeyond)} requests/s at ${bestAt}`;
+    const bestText = beyond.length === 1 ? `${formatNumber(bestBeyond)} requests/s` : `best ${formatNumber(bestBeyond)} requests/s at ${bestAt}`;
     reason += `; beyond ${rec.value}, ${growth} (${upTo}: ${bestText})${costs.length ? ` while ${costs.join(' and ')}` : ''}`;
   } else if (ok.length > 1) {
     reason += `, the best of ${ok.length} values measured`;
@@ -132,20 +133,20 @@ export function recommendTimeout(views: readonly TimeoutView[], opts: { sloP99Ms
   const meets = (v: TimeoutView) => v.normal_p99_ms <= opts.sloP99Ms && v.normal_error_rate <= opts.maxErrorRate;
   const good = sorted.filter(meets);
   const describe = (v: TimeoutView) =>
-    `normal clients p99 ${fmt(v.normal_p99_ms)} ms with ${pct(v.normal_error_rate)} errors, ${
+    `normal clients p99 ${formatNumber(v.normal_p99_ms)} ms with ${formatPercent(v.normal_error_rate)} errors, ${
       v.slow_attempted > 0 ? `slow clients cut off in ${v.slow_failed} of ${v.slow_attempted} attempts` : 'no slow client was cut off (each kept its worker to the end)'
-    }, workers held ${fmt(v.worker_seconds_held)} worker-s`;
+    }, workers held ${formatNumber(v.worker_seconds_held)} worker-s`;
   if (good.length === 0) {
     const best = [...sorted].sort((a, b) => a.normal_p99_ms - b.normal_p99_ms)[0];
     return {
       value: best.value,
-      reason: `server.socket_timeout = ${best.value}: no value kept normal clients within p99 < ${fmt(opts.sloP99Ms)} ms; this one came closest (${describe(best)}) — the slow clients hold too many workers: raise thread_pool or put a buffering proxy in front`,
+      reason: `server.socket_timeout = ${best.value}: no value kept normal clients within p99 < ${formatNumber(opts.sloP99Ms)} ms; this one came closest (${describe(best)}) — the slow clients hold too many workers: raise thread_pool or put a buffering proxy in front`,
     };
   }
   const rec = good[good.length - 1];
   const above = sorted.find((v) => v.value > rec.value);
   let reason = `server.socket_timeout = ${rec.value}: ${describe(rec)}`;
-  if (above) reason += `; at ${above.value} s normal p99 goes to ${fmt(above.normal_p99_ms)} ms as slow clients hold ${fmt(above.worker_seconds_held)} worker-s`;
+  if (above) reason += `; at ${above.value} s normal p99 goes to ${formatNumber(above.normal_p99_ms)} ms as slow clients hold ${formatNumber(above.worker_seconds_held)} worker-s`;
   else if (good.length === sorted.length) reason += `; every value measured kept normal clients within the SLO, so the longest is kindest to slow clients`;
   return { value: rec.value, reason };
 }
@@ -167,16 +168,6 @@ export function recommendGrid(cells: readonly GridView[], opts: { setting: strin
   return {
     value: rec.value,
     value2: rec.value2,
-    reason: `server.${opts.setting} = ${rec.value} with server.${opts.setting2} = ${rec.value2}: capacity ${fmt(rec.capacity_rps!)} requests/s at p99 < ${fmt(opts.sloP99Ms)} ms, within ${pct(1 - NEAR_BEST_SHARE)} of the best of ${ok.length} pairs (${fmt(best)} requests/s) with the smallest values`,
+    reason: `server.${opts.setting} = ${rec.value} with server.${opts.setting2} = ${rec.value2}: capacity ${formatNumber(rec.capacity_rps!)} requests/s at p99 < ${formatNumber(opts.sloP99Ms)} ms, within ${formatPercent(1 - NEAR_BEST_SHARE)} of the best of ${ok.length} pairs (${formatNumber(best)} requests/s) with the smallest values`,
   };
-}
-
-export function fmt(x: number): string {
-  if (!Number.isFinite(x)) return '–';
-  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
-export function pct(share: number): string {
-  const p = share * 100;
-  return `${Math.abs(p) >= 10 ? Math.round(p) : p.toFixed(1)}%`;
 }

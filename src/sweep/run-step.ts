@@ -18,6 +18,8 @@ import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, t
 import { rampPoint, summarizeStep, EMPTY_LATENCY } from './summarize-step.js';
 import { summarizeLevel } from './summarize-level.js';
 import type { SweepSpec } from './sweep-spec.js';
+import { formatMs, formatNumber, formatPercent, formatRate } from '../format.js';
+import { roundTo } from '../numbers.js';
 
 /** A level at a low rate runs until it has at least this many requests (capped below), so its p99 means something. */
 export const MIN_REQUESTS_PER_LEVEL = 20;
@@ -82,7 +84,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         step.status = 'failed';
         step.error = `${label}: ${startFailure(e)}`;
       }
-      step.events.push({ t_s: round(elapsedS()), kind: 'target_not_ready', message: step.error });
+      step.events.push({ t_s: roundTo(elapsedS()), kind: 'target_not_ready', message: step.error });
       return step;
     }
     step.target = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
@@ -96,9 +98,9 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         stats: spec.scenario.probes.stats && target!.kind === 'bundled',
         signal: ctx.signal,
       });
-      for (const p of phase.probes) probes.push({ ...p, t_s: round(p.t_s + tStart) });
+      for (const p of phase.probes) probes.push({ ...p, t_s: roundTo(p.t_s + tStart) });
       const level = summarizeLevel(phase.load, phase.probes, workers, tStart);
-      const events = phase.events.map((e) => ({ ...e, t_s: round(e.t_s + tStart) }));
+      const events = phase.events.map((e) => ({ ...e, t_s: roundTo(e.t_s + tStart) }));
       return { level, died: phase.targetDied, events };
     };
 
@@ -155,7 +157,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
     if (adaptive && !(predicted && predicted > 0)) {
       step.status = 'failed';
       step.error = `${label}: no request succeeded at light load, so the load ladder could not be planned`;
-      step.events.push({ t_s: round(elapsedS()), kind: 'error', message: step.error });
+      step.events.push({ t_s: roundTo(elapsedS()), kind: 'error', message: step.error });
       return step;
     }
 
@@ -167,7 +169,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         load = rate === null ? undefined : { rate };
       }
       if (!load) break;
-      ctx.onLevelStart?.(load.rate !== undefined ? `${fmtRate(load.rate)} req/s offered` : `${load.connections} connections`);
+      ctx.onLevelStart?.(load.rate !== undefined ? `${formatRate(load.rate)} req/s offered` : `${load.connections} connections`);
       const result = await runLevel(levelPlan(load, firstLevel));
       firstLevel = false;
       if (!result) break;
@@ -190,8 +192,8 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         // (the machine, the generator). Measure the level again rather than let one pause end the ramp.
         stallRetries++;
         const sat = result.level.saturation;
-        const why = sat ? `${sat.busy_mean.toFixed(1)} of ${workers} workers busy on average, queue p99 ${Math.round(sat.queue_p99)}` : 'no pool stats';
-        step.events.push({ t_s: result.level.t_s, kind: 'note', message: `${label}: ${fmtRate(latestPoint.offered_rps)} rps measured again: p99 ${fmtRate(latestPoint.p99_ms)} ms looked like a pause (${why}, CPU ${result.level.cpu_percent_mean?.toFixed(0) ?? '?'}%)` });
+        const why = sat ? `${formatNumber(sat.busy_mean)} of ${workers} workers busy on average, queue p99 ${formatNumber(sat.queue_p99)}` : 'no pool stats';
+        step.events.push({ t_s: result.level.t_s, kind: 'note', message: `${label}: ${formatRate(latestPoint.offered_rps)} rps measured again: p99 ${formatMs(latestPoint.p99_ms)} looked like a pause (${why}, CPU ${result.level.cpu_percent_mean !== undefined ? formatPercent(result.level.cpu_percent_mean / 100) : '?'})` });
         if (fixed) i--;
         continue;
       }
@@ -213,7 +215,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
     return step;
   } finally {
     if (target) await target.stop().catch(() => undefined);
-    step.duration_s = round(elapsedS());
+    step.duration_s = roundTo(elapsedS());
     step.probes = thin(probes, MAX_PROBES_PER_STEP);
     if (step.levels.length > 0) {
       const summary = summarizeStep(step.levels, probes, { p99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate });
@@ -322,7 +324,7 @@ export function levelStopReason(p: RampPoint, all: readonly RampPoint[], sloP99M
   const floor = Math.min(...lightest.map((x) => x.p99_ms), floorHintMs ?? Infinity);
   const reason = rampStopReason([p], floor, { maxErrorRate });
   if (reason !== null) return reason;
-  if (p.p99_ms > STOP_SLO_FACTOR * sloP99Ms) return `p99 ${fmtRate(p.p99_ms)} ms is over ${STOP_SLO_FACTOR}× the SLO of ${sloP99Ms} ms at ${fmtRate(p.offered_rps)} rps`;
+  if (p.p99_ms > STOP_SLO_FACTOR * sloP99Ms) return `p99 ${formatMs(p.p99_ms)} is over ${STOP_SLO_FACTOR}× the SLO of ${sloP99Ms} ms at ${formatRate(p.offered_rps)} rps`;
   return null;
 }
 
@@ -335,7 +337,7 @@ function failDied(step: SweepStep, label: string, target: RunningTarget, tS: num
   const died = step.events.find((e) => e.kind === 'target_exited');
   const tail = target.stderrTail().trim().split('\n').filter(Boolean).slice(-1)[0];
   step.error = `${label}: ${died ? died.message.replace(/^target exited mid-run/, 'target exited') : `target exited${tail ? `: ${tail}` : ''}`}`;
-  if (!died) step.events.push({ t_s: round(tS), kind: 'target_exited', message: step.error });
+  if (!died) step.events.push({ t_s: roundTo(tS), kind: 'target_exited', message: step.error });
   return step;
 }
 
@@ -370,12 +372,4 @@ function thin<T>(items: T[], max: number): T[] {
   const stepSize = (items.length - 1) / (max - 1);
   for (let k = 0; k < max; k++) out.push(items[Math.round(k * stepSize)]);
   return out;
-}
-
-function fmtRate(r: number): string {
-  return r >= 100 ? String(Math.round(r)) : r.toFixed(1);
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

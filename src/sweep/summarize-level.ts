@@ -4,6 +4,7 @@ import { summarizeSaturation } from '../analysis/saturation.js';
 import type { LoadResult } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { SweepLevel } from './sweep-document.js';
+import { roundTo } from '../numbers.js';
 
 export function summarizeLevel(load: LoadResult, probes: readonly ProbeSample[], workers: number, tStartS: number): SweepLevel {
   // Only samples inside the recorded window (t_s ≥ 0 relative to recording) describe this level.
@@ -11,7 +12,7 @@ export function summarizeLevel(load: LoadResult, probes: readonly ProbeSample[],
   const level: SweepLevel = {
     offered_rps: load.plan.mode === 'open' ? load.plan.rate_rps : undefined,
     connections: load.plan.mode === 'closed' ? load.plan.connections : undefined,
-    t_s: round(tStartS),
+    t_s: roundTo(tStartS),
     duration_s: load.duration_s,
     requests: load.requests,
     throughput_rps: load.throughput_rps,
@@ -28,11 +29,11 @@ export function summarizeLevel(load: LoadResult, probes: readonly ProbeSample[],
       withServer.map((p) => ({ busy: p.server!.busy, queue: p.server!.queue, listen_queue: p.listen_queue })),
       Math.max(1, workers),
     );
-    level.worker_seconds = round(workerSeconds(withServer));
+    level.worker_seconds = roundTo(workerSeconds(withServer));
   }
-  if (recorded.length > 0) level.cpu_percent_mean = round(recorded.reduce((a, p) => a + p.cpu_percent, 0) / recorded.length);
+  if (recorded.length > 0) level.cpu_percent_mean = roundTo(recorded.reduce((a, p) => a + p.cpu_percent, 0) / recorded.length);
   const ctx = contextSwitchesPerRequest(recorded, load.requests, load.duration_s);
-  if (ctx !== undefined) level.ctx_per_request = round(ctx);
+  if (ctx !== undefined) level.ctx_per_request = roundTo(ctx);
   return level;
 }
 
@@ -62,8 +63,4 @@ export function contextSwitchesPerRequest(samples: readonly ProbeSample[], reque
   const levelS = durationS ?? Math.max(span, last.t_s);
   const requestsInSpan = requests * Math.min(1, span / Math.max(levelS, 1e-9));
   return requestsInSpan > 0 ? switches / requestsInSpan : undefined;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

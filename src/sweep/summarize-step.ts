@@ -6,6 +6,7 @@ import type { DriftEstimate } from '../analysis/drift.js';
 import type { LatencySummaryMs } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
+import { roundTo } from '../numbers.js';
 
 export interface StepSlo {
   p99Ms: number;
@@ -44,8 +45,8 @@ export function summarizeStep(levels: readonly SweepLevel[], probes: readonly Pr
   const ref = capIndex ?? lowestIndex;
   const refLevel = ref !== null ? levels[ref] : undefined;
   const summary: StepSummary = {
-    capacity_rps: capIndex !== null ? round(levels[capIndex].goodput_rps || levels[capIndex].throughput_rps) : null,
-    max_throughput_rps: round(Math.max(0, ...levels.map((l) => l.throughput_rps))),
+    capacity_rps: capIndex !== null ? roundTo(levels[capIndex].goodput_rps || levels[capIndex].throughput_rps) : null,
+    max_throughput_rps: roundTo(Math.max(0, ...levels.map((l) => l.throughput_rps))),
     latency_ms: refLevel?.latency_ms ?? EMPTY_LATENCY,
     knee: {
       knee_rps: knee.knee_rps,
@@ -74,10 +75,10 @@ export function summarizeStep(levels: readonly SweepLevel[], probes: readonly Pr
     summary.timeout = {
       slow_attempted: attempted,
       slow_failed: failed,
-      slow_failure_rate: attempted > 0 ? round(failed / attempted) : 0,
-      worker_seconds_held: round(levels.reduce((a, l) => a + (l.worker_seconds ?? 0), 0)),
+      slow_failure_rate: attempted > 0 ? roundTo(failed / attempted) : 0,
+      worker_seconds_held: roundTo(levels.reduce((a, l) => a + (l.worker_seconds ?? 0), 0)),
       normal_p99_ms: Math.max(...levels.map((l) => l.latency_ms.p99)),
-      normal_error_rate: requests > 0 ? round(errors / requests) : 0,
+      normal_error_rate: requests > 0 ? roundTo(errors / requests) : 0,
     };
   }
   return summary;
@@ -108,10 +109,6 @@ export function meanThreadStates(probes: readonly ProbeSample[]): Record<string,
   const sums: Record<string, number> = {};
   for (const p of probes) for (const [k, v] of Object.entries(p.threads_by_state ?? {})) sums[k] = (sums[k] ?? 0) + v;
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(sums)) out[k] = round(v / probes.length);
+  for (const [k, v] of Object.entries(sums)) out[k] = roundTo(v / probes.length);
   return Object.keys(out).length ? out : undefined;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }

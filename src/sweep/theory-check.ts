@@ -3,6 +3,8 @@
 // (P(wait > SLO − S) ≤ 1%). They are first-order models, so they check a recommendation; they do
 // not make it. Where the measured capacity is far below N/S, something other than the pool binds.
 import { erlangCPoolSize, littleL, poolCapacityRps } from '../analysis/queueing.js';
+import { roundTo } from '../numbers.js';
+import { formatNumber } from '../format.js';
 
 /** p99: the share of requests allowed to wait longer than the SLO leaves for queueing. */
 export const SLO_TAIL_SHARE = 0.01;
@@ -26,12 +28,12 @@ export function theoryNumbers(targetRps: number, serviceTimeMs: number, sloP99Ms
       pool = null;
     }
   }
-  return { service_time_ms: round(serviceTimeMs), target_rps: round(targetRps), littles_law_workers: round(littleL(targetRps, s)), erlang_c_pool: pool };
+  return { service_time_ms: roundTo(serviceTimeMs), target_rps: roundTo(targetRps), littles_law_workers: roundTo(littleL(targetRps, s)), erlang_c_pool: pool };
 }
 
 /** One sentence comparing a recommended pool with the theory. */
 export function theorySentence(t: TheoryNumbers, recommendedPool: number): string {
-  const head = `queueing theory: at ${fmt(t.target_rps)} requests/s and a ${fmt(t.service_time_ms)} ms service time, Little's law keeps ${fmt(t.littles_law_workers)} workers busy on average`;
+  const head = `queueing theory: at ${formatNumber(t.target_rps)} requests/s and a ${formatNumber(t.service_time_ms)} ms service time, Little's law keeps ${formatNumber(t.littles_law_workers)} workers busy on average`;
   const erlang = t.erlang_c_pool !== null ? `, and Erlang C needs ${t.erlang_c_pool} for p99 within the SLO` : '';
   let verdict: string;
   const need = t.erlang_c_pool ?? Math.ceil(t.littles_law_workers);
@@ -41,15 +43,7 @@ export function theorySentence(t: TheoryNumbers, recommendedPool: number): strin
     verdict = `; ${recommendedPool} agrees`;
   } else {
     const capacity = poolCapacityRps(recommendedPool, t.service_time_ms / 1000);
-    verdict = `; ${recommendedPool} is more than that because the measured capacity (${fmt(t.target_rps)}) sits below N/S = ${fmt(capacity)} requests/s: workers wait for something other than their own I/O (the CPU, the GIL), which lengthens the real service time under load`;
+    verdict = `; ${recommendedPool} is more than that because the measured capacity (${formatNumber(t.target_rps)}) sits below N/S = ${formatNumber(capacity)} requests/s: workers wait for something other than their own I/O (the CPU, the GIL), which lengthens the real service time under load`;
   }
   return head + erlang + verdict;
-}
-
-function fmt(x: number): string {
-  return x >= 100 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -34,10 +34,6 @@ export function registerChild(child: ChildProcess): void {
   child.once('exit', () => live.delete(child));
 }
 
-export function isRegistered(child: ChildProcess): boolean {
-  return live.has(child);
-}
-
 /** SIGTERM the child's group, then SIGKILL after the grace period; resolves when it has exited. */
 export async function terminateChild(child: ChildProcess, graceMs = 3000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {

@@ -6,6 +6,7 @@ import type { ServerSettings } from '../config/settings.js';
 import type { TargetKind } from './target-info.js';
 import { registerChild, terminateChild } from './child-registry.js';
 import type { RunningTarget, TargetExit } from './target.js';
+import { formatSeconds } from '../format.js';
 
 const STDERR_TAIL_BYTES = 4096;
 const READY_POLL_MS = 100;
@@ -71,7 +72,7 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
   try {
     const readyUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new CpdiagError(`target not ready after ${(opts.readyTimeoutMs / 1000).toFixed(0)} s: ${opts.argv.join(' ')}${tail(stderr)}`, EXIT.TARGET_FAILED, 'raise --ready-timeout, or check that the command listens on {port}')),
+        () => reject(new CpdiagError(`target not ready after ${formatSeconds(opts.readyTimeoutMs / 1000)}: ${opts.argv.join(' ')}${tail(stderr)}`, EXIT.TARGET_FAILED, 'raise --ready-timeout, or check that the command listens on {port}')),
         opts.readyTimeoutMs,
       );
       const onAbort = () => reject(new CpdiagError('interrupted while starting the target', EXIT.INTERRUPTED));

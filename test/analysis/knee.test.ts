@@ -45,7 +45,7 @@ test('flat curve: no knee, with the load it held', () => {
   assert.equal(knee.knee_index, null);
   assert.equal(knee.knee_rps, null);
   assert.equal(knee.method, 'flat');
-  assert.match(knee.reason, /latency stayed at its floor up to 1500 rps/);
+  assert.match(knee.reason, /latency stayed at its floor up to 1,500 rps/);
 });
 
 test('a straight line rising from the start has no knee', () => {
@@ -98,7 +98,7 @@ test('a ramp that breaks before latency bends: the knee is the last load served'
   const capped = ramp(range(100, 1500, 100), (x) => 10 + x / 1000, (x) => Math.min(x, 1000));
   const k2 = findLatencyKnee(capped);
   assert.equal(k2.knee_rps, 1100, k2.reason); // 1000/1100 = 0.91 still held; 1000/1200 < 0.9 broke
-  assert.match(k2.reason, /achieved only 1000 rps/);
+  assert.match(k2.reason, /achieved only 1,000 rps/);
   // Broken from the start: no knee.
   const dead = ramp(range(100, 500, 100), () => 10).map((p) => ({ ...p, error_rate: 1 }));
   assert.equal(findLatencyKnee(dead).knee_rps, null);

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalCdf, normalQuantile, normalUpperTail } from '../../src/analysis/normal.js';
+import { normalCdf, normalQuantile } from '../../src/analysis/normal.js';
 import { mulberry32, normalDraw, exponentialDraw } from '../../src/random.js';
-import { quantile, median, mad, robustSd } from '../../src/analysis/percentiles.js';
+import { quantile, median } from '../../src/analysis/percentiles.js';
 
 test('normalCdf matches published table values', () => {
   // Abramowitz & Stegun table 26.1 values.
   const table: [number, number][] = [[0, 0.5], [1, 0.8413447461], [1.96, 0.9750021049], [2.5758293, 0.995], [3, 0.9986501020], [-2, 0.0227501319]];
   for (const [z, p] of table) assert.ok(Math.abs(normalCdf(z) - p) < 1e-9, `Φ(${z}) = ${normalCdf(z)}, want ${p}`);
   // A deep tail keeps relative precision: P(Z > 6) = 9.8659e-10.
-  assert.ok(Math.abs(normalUpperTail(6) / 9.865876450377e-10 - 1) < 1e-6);
+  assert.ok(Math.abs(normalCdf(-6) / 9.865876450377e-10 - 1) < 1e-6);
 });
 
 test('normalQuantile inverts normalCdf', () => {
@@ -43,7 +43,7 @@ test('mulberry32 is deterministic per seed and roughly uniform', () => {
     const z = normalDraw(rng);
     normalSum += z;
     normalSq += z * z;
-    expSum += exponentialDraw(rng, 4);
+    expSum += exponentialDraw(rng, 0.25);
   }
   assert.ok(Math.abs(sum / n - 0.5) < 0.01);
   assert.ok(Math.abs(normalSum / n) < 0.02);
@@ -56,8 +56,6 @@ test('quantile helpers', () => {
   assert.equal(median([4, 1, 3, 2]), 2.5);
   assert.equal(quantile([5, 1, 4, 2, 3], 1), 5);
   assert.ok(Number.isNaN(median([])));
-  assert.equal(mad([1, 1, 2, 2, 4, 6, 9]), 1); // median 2, deviations 1 1 0 0 2 4 7 → 1
-  assert.ok(Math.abs(robustSd([1, 1, 2, 2, 4, 6, 9]) - 1.4826) < 1e-12);
   const input = [3, 1, 2];
   median(input);
   assert.deepEqual(input, [3, 1, 2], 'does not mutate');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitUsl, uslPredict, capacityKnee, capacityKneeDetail, type UslPoint } from '../../src/analysis/usl.js';
+import { fitUsl, uslPredict, capacityKneeDetail, type UslPoint } from '../../src/analysis/usl.js';
 import { mulberry32, normalDraw } from '../../src/random.js';
 
 const POOLS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64];
@@ -49,7 +49,7 @@ test('GIL-flat data (capacity constant from N=1): σ≈1 and the capacity knee i
   assert.ok(fit.sigma > 0.9, `σ ${fit.sigma}`);
   // X(32) barely above X(1): nothing to gain from more workers.
   assert.ok(uslPredict(fit, 32) / uslPredict(fit, 1) < 1.05);
-  assert.equal(capacityKnee(points.map((p) => p.n), points.map((p) => p.x)), 1);
+  assert.deepEqual(pick(capacityKneeDetail(points.map((p) => p.n), points.map((p) => p.x))), { value: 1, still_growing: false });
 });
 
 test('refuses to fit fewer than 6 pool sizes or data the USL does not describe', () => {
@@ -66,17 +66,20 @@ test('refuses to fit fewer than 6 pool sizes or data the USL does not describe',
   assert.match(bad.reason!, /R²/);
 });
 
-test('capacityKnee: where the gain per doubling drops below 5%', () => {
-  assert.equal(capacityKnee([1, 2, 4, 8, 16], [100, 190, 300, 310, 312]), 4);
-  // Still growing 8%/doubling at the end: null by default, 32 with a 10% bar.
+test('capacityKneeDetail: where the gain per doubling drops below 5%', () => {
+  assert.deepEqual(pick(capacityKneeDetail([1, 2, 4, 8, 16], [100, 190, 300, 310, 312])), { value: 4, still_growing: false });
+  // Still growing 8%/doubling at the end: no knee by default, 32 with a 10% bar.
   const values = [1, 2, 4, 8, 16, 32, 64];
   const cap = [47, 94, 188, 376, 763, 1300, 1407];
-  assert.equal(capacityKnee(values, cap), null);
   assert.equal(capacityKneeDetail(values, cap).still_growing, true);
-  assert.equal(capacityKnee(values, cap, { minGain: 0.1 }), 32);
+  assert.deepEqual(pick(capacityKneeDetail(values, cap, { minGain: 0.1 })), { value: 32, still_growing: false });
   // Uneven spacing is normalised per doubling: 10 → 12 with +4% is 15%/doubling, still growing.
-  assert.equal(capacityKnee([8, 10, 12, 16], [800, 900, 936, 940]), 12);
+  assert.deepEqual(pick(capacityKneeDetail([8, 10, 12, 16], [800, 900, 936, 940])), { value: 12, still_growing: false });
   // Order of input does not matter.
-  assert.equal(capacityKnee([16, 1, 8, 4, 2], [312, 100, 310, 300, 190]), 4);
-  assert.equal(capacityKnee([4], [10]), null);
+  assert.deepEqual(pick(capacityKneeDetail([16, 1, 8, 4, 2], [312, 100, 310, 300, 190])), { value: 4, still_growing: false });
+  assert.deepEqual(pick(capacityKneeDetail([4], [10])), { value: null, still_growing: false });
 });
+
+function pick(d: { value: number | null; still_growing: boolean }): { value: number | null; still_growing: boolean } {
+  return { value: d.value, still_growing: d.still_growing };
+}

@@ -30,6 +30,27 @@ test('every cause has a symptom, a title, a cause text, a fix and a source', () 
   }
 });
 
+// Users read `source` in `cpdiag causes ID` and every summary.md: it must name what a person can
+// find (a title and a section), never a file outside the product.
+const SOURCE_TITLES = [
+  'Troubleshooting CherryPy in production',
+  'Deploying CherryPy: deployment models',
+  'Load balancing CherryPy',
+  'CherryPy behind Apache with mod_rewrite',
+  'nginx and flup FastCGI: multiplexing leaks threads',
+  'cheroot.server / cheroot.workers.threadpool',
+];
+
+test('every source is cited by title and section, never by a file path', () => {
+  for (const c of CAUSES) {
+    assert.ok(SOURCE_TITLES.some((t) => c.source.startsWith(t)), `${c.id}: source starts with a known title: ${c.source}`);
+    // A path: a name of 2+ characters with a letter or dot before a slash (notes/001_x.txt,
+    // ../shared; not "502/504" nor "I/O"), an absolute path (/work/shared), or a file extension.
+    assert.doesNotMatch(c.source, /(?=[\w.~-]{2})[\w.~-]*[A-Za-z_.~][\w.~-]*\/[\w.~-]|(^|\s)\/\w|\.(txt|md|html?|pdf|ts|js|py)\b/, `${c.id}: source names a file: ${c.source}`);
+    assert.doesNotMatch(c.source, /seeds|shared/, `${c.id}: ${c.source}`);
+  }
+});
+
 test('every cause needs at least one "issue" to be reported, and weights are sane', () => {
   for (const c of CAUSES) {
     const required = c.supports.filter((s) => s.required);

@@ -40,7 +40,14 @@ test('causes --json: every cause with id, symptoms, fix and source', () => {
 test('causes ID: one cause in full', () => {
   const r = cpdiag('causes', 'proxy-read-timeout-shorter-than-handler');
   assert.equal(r.code, 0, r.stderr);
-  for (const part of [/Evidence for/, /Evidence against/, /Fix/, /proxy_read_timeout 35s;/, /source: seeds\/000_2e0e04709db47017\.txt/]) assert.match(r.stdout, part);
+  for (const part of [/Evidence for/, /Evidence against/, /Fix/, /proxy_read_timeout 35s;/, /source: Troubleshooting CherryPy in production: common pitfalls 2/]) assert.match(r.stdout, part);
+});
+
+test('causes pool-too-small cites its source by title and section, not by a file', () => {
+  const r = cpdiag('causes', 'pool-too-small');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /source: Troubleshooting CherryPy in production: symptom table \("small server\.thread_pool"\), common pitfalls 1/);
+  assert.doesNotMatch(r.stdout, /seeds|\.txt\b/);
 });
 
 test('causes UNKNOWN: exit 2 with the list of ids', () => {

@@ -30,7 +30,7 @@ test('markdown: a table of causes, evidence, fenced snippets by language, the so
   assert.match(md, /^\| 1 \| proxy_read_timeout is shorter than the handler time \(`proxy-read-timeout-shorter-than-handler`\) \| high \(1\.00\) \|/m);
   assert.match(md, /```nginx\nproxy_connect_timeout 3s;/);
   assert.match(md, /```python\ncherrypy\.config\.update/);
-  assert.match(md, /_Source: seeds\/000_2e0e04709db47017\.txt/);
+  assert.match(md, /_Source: Troubleshooting CherryPy in production: common pitfalls 2 \(proxy timeout mismatch\)/);
   assert.equal((md.match(/```/g) ?? []).length % 2, 0, 'fences balanced');
   assert.match(renderDiagnosisMarkdown(diagnose({ source: 'run' })), new RegExp(`Nothing to judge[\\s\\S]*<details><summary>Insufficient data to judge ${CAUSES.length} causes`));
   assert.match(renderDiagnosisText(diagnose({ source: 'run' }), plain), /Nothing to judge: every detector lacked data/);

@@ -20,7 +20,8 @@ import assert from 'node:assert/strict';
 import { cpus, loadavg } from 'node:os';
 import { runLoad } from '../../src/load/run-load.js';
 import { createPacer } from '../../src/load/pacer.js';
-import { createRandom, sampleExponential } from '../../src/load/prng.js';
+import { exponentialDraw } from '../../src/random.js';
+import { createRandom } from '../../src/load/prng.js';
 import type { LoadPlan } from '../../src/load/load-plan.js';
 import { erlangCMeanWaitS } from '../../src/analysis/queueing.js';
 import { drawWithMean, makeRandom } from '../../src/server/distributions.js';
@@ -65,7 +66,7 @@ test('the FIFO c-server simulator reproduces Erlang C in the long run', async (t
   const pacer = createPacer({ rateRps: LAMBDA_RPS, arrival: 'poisson', seed: SEED });
   const service = createRandom(SEED + 1);
   const arrivals = Array.from({ length: n }, () => pacer());
-  const services = Array.from({ length: n }, () => sampleExponential(service, MEAN_SERVICE_MS));
+  const services = Array.from({ length: n }, () => exponentialDraw(service, MEAN_SERVICE_MS));
   const simulated = mean(simulateFifoWaitsMs(arrivals, services, POOL));
   const expected = erlangCMeanWaitS(POOL, LAMBDA_RPS, 1000 / MEAN_SERVICE_MS) * 1000;
   t.diagnostic(`simulated W_q ${simulated.toFixed(2)} ms, Erlang C ${expected.toFixed(2)} ms`);

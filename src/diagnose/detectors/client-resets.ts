@@ -1,7 +1,8 @@
 // Did clients see connections reset or closed without a response? The server (or the proxy) hung
 // up on them: a timeout, a refused body, or a crash.
 import type { Detector } from '../detector-result.js';
-import { clamp01, errorCount, evidence, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, errorCount, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatPercent } from '../../format.js';
 
 export const id = 'client-resets';
 
@@ -14,6 +15,6 @@ export const detect: Detector = (f) => {
   const closed = errorCount(f.errors.by_kind, 'closed');
   const n = resets + closed;
   const rate = f.requests ? n / f.requests : f.errors.rate;
-  const ev = [evidence('client_resets', n, 'requests', `${resets} connections reset and ${closed} closed without a response (${pct(rate)} of requests)`)];
+  const ev = [evidence('client_resets', n, 'requests', `${resets} connections reset and ${closed} closed without a response (${formatPercent(rate)} of requests)`)];
   return n >= 1 && rate >= RESET_RATE_ISSUE ? issue(id, clamp01(0.4 + rate * 10), ev) : none(id, ev);
 };

@@ -1,7 +1,8 @@
 // Does a bigger pool buy only context switches? Past the useful size, more threads contend for
 // the CPU (and the GIL): switches per request rise while capacity stays flat or falls.
 import type { Detector, Evidence } from '../detector-result.js';
-import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatNumber } from '../../format.js';
 
 export const id = 'context-switch-overhead';
 
@@ -23,12 +24,12 @@ export const detect: Detector = (f) => {
   const capGain = p.capacity_rps[last] / Math.max(p.capacity_rps[first], 1e-9);
   const retrograde = p.capacity_rps[last] < RETROGRADE_SHARE * best;
   ev.push(evidence('capacity_at_largest_pool_share', p.capacity_rps[last] / best, 'share',
-    `pool ${p.values[last]} serves ${fmt(p.capacity_rps[last])} rps; best ${fmt(best)} rps; pool ${p.values[first]} ${fmt(p.capacity_rps[first])} rps`));
+    `pool ${p.values[last]} serves ${formatNumber(p.capacity_rps[last])} rps; best ${formatNumber(best)} rps; pool ${p.values[first]} ${formatNumber(p.capacity_rps[first])} rps`));
   let ctxRise: number | undefined;
   if (p.ctx_per_request && p.ctx_per_request.length === p.values.length && p.ctx_per_request[first] > 0) {
     ctxRise = p.ctx_per_request[last] / p.ctx_per_request[first];
     ev.push(evidence('ctx_per_request_rise', ctxRise, 'ratio',
-      `context switches per request ${fmt(p.ctx_per_request[first])} at pool ${p.values[first]} to ${fmt(p.ctx_per_request[last])} at pool ${p.values[last]} (${fmt(ctxRise)}x)`));
+      `context switches per request ${formatNumber(p.ctx_per_request[first])} at pool ${p.values[first]} to ${formatNumber(p.ctx_per_request[last])} at pool ${p.values[last]} (${formatNumber(ctxRise)}x)`));
   }
   const switching = ctxRise !== undefined && ctxRise >= CTX_RISE_ISSUE && capGain <= CAPACITY_GAIN_FLAT;
   if (switching || retrograde) {

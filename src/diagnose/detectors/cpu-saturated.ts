@@ -1,6 +1,7 @@
 // Is the machine out of CPU? Then more workers cannot help, whatever the queue says.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatPercent } from '../../format.js';
 
 export const id = 'cpu-saturated';
 
@@ -15,6 +16,6 @@ export const detect: Detector = (f) => {
   const cpu = f.cpu_percent_mean!;
   const cores = f.cores!;
   const share = cpu / (cores * 100);
-  const ev = [evidence('cpu_share_of_machine', share, 'share', `CPU ${fmt(cpu)}% of one core = ${pct(share)} of ${cores} cores`)];
+  const ev = [evidence('cpu_share_of_machine', share, 'share', `CPU ${formatPercent(cpu / 100)} of one core = ${formatPercent(share)} of ${cores} cores`)];
   return share >= CPU_SHARE_ISSUE ? issue(id, clamp01((share - 0.5) / 0.5), ev) : none(id, ev);
 };

@@ -1,7 +1,8 @@
 // Are workers queued on a lock rather than working? The usual shape: 40 workers share a database
 // pool of 5 connections, so 35 wait on the pool's lock and the server looks busy doing nothing.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatPercent } from '../../format.js';
 
 export const id = 'downstream-pool-wait';
 
@@ -12,6 +13,6 @@ export const detect: Detector = (f) => {
   const w = f.worker_threads;
   if (!w || w.total <= 0) return insufficient(id, ['worker_threads']);
   const share = w.waiting_lock / w.total;
-  const ev = [evidence('workers_waiting_lock_share', share, 'share', `${w.waiting_lock} of ${w.total} workers waiting on a lock (${pct(share)}); ${w.blocked_io} in I/O, ${w.running} running, ${w.idle} idle`)];
+  const ev = [evidence('workers_waiting_lock_share', share, 'share', `${w.waiting_lock} of ${w.total} workers waiting on a lock (${formatPercent(share)}); ${w.blocked_io} in I/O, ${w.running} running, ${w.idle} idle`)];
   return share >= WAITING_SHARE_ISSUE ? issue(id, clamp01(share), ev) : none(id, ev);
 };

@@ -1,7 +1,8 @@
 // Is Python's GIL the ceiling? CPU work in handlers runs one thread at a time, so a CPU-heavy
 // process sits at about one core while other cores idle, and adding workers adds no capacity.
 import type { Detector, Evidence } from '../detector-result.js';
-import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatMs, formatPercent } from '../../format.js';
 import { scalingEfficiency } from '../scaling-efficiency.js';
 
 export const id = 'gil-bound';
@@ -51,7 +52,7 @@ export const detect: Detector = (f) => {
     const saturated = !!s && s.all_busy_share >= BUSY_SHARE_LOADED;
     ambiguous = !(pinned && loaded) && saturated && cpu >= AMBIGUOUS_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
     const note = pinned && loaded ? ' (pinned at one core under load)' : ambiguous ? ' with every worker busy: the GIL, or per-request overhead?' : '';
-    ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${fmt(cpu)}% of one core while ${f.cores} cores exist${note}`));
+    ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${formatPercent(cpu / 100)} of one core while ${f.cores} cores exist${note}`));
     if (pinned && loaded) {
       positive = true;
       strength = Math.max(strength, ONE_CORE_STRENGTH);
@@ -60,7 +61,7 @@ export const detect: Detector = (f) => {
   if (f.cpu_time_per_request_ms !== undefined && f.service_time_ms !== undefined && f.service_time_ms > 0) {
     available++;
     const share = f.cpu_time_per_request_ms / f.service_time_ms;
-    ev.push(evidence('cpu_share_of_service_time', share, 'share', `CPU ${fmt(f.cpu_time_per_request_ms)} ms of a ${fmt(f.service_time_ms)} ms service time (${pct(share)})`));
+    ev.push(evidence('cpu_share_of_service_time', share, 'share', `CPU ${formatMs(f.cpu_time_per_request_ms)} of a ${formatMs(f.service_time_ms)} service time (${formatPercent(share)})`));
     if (share >= CPU_SHARE_OF_SERVICE_ISSUE && loaded) {
       positive = true;
       strength = Math.max(strength, clamp01(share));
@@ -69,7 +70,7 @@ export const detect: Detector = (f) => {
   if (available === 0) return insufficient(id, ['cpu_percent_mean', 'cores', 'cpu_time_per_request_ms', 'service_time_ms']);
 
   if (eff !== undefined) {
-    ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${pct(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p!.values)} to ${Math.max(...p!.values)}`));
+    ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${formatPercent(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p!.values)} to ${Math.max(...p!.values)}`));
     if (positive && flat) strength += 0.3;
     if (!positive && ambiguous && flat) {
       positive = true;

@@ -1,7 +1,8 @@
 // Do handlers mostly wait (database, HTTP calls, sleep) rather than compute? Such handlers hold a
 // worker while idle, so the pool, not the CPU, limits throughput.
 import type { Detector, Evidence } from '../detector-result.js';
-import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatMs, formatPercent } from '../../format.js';
 
 export const id = 'io-bound-handlers';
 
@@ -23,7 +24,7 @@ export const detect: Detector = (f) => {
     available = true;
     const ratio = f.service_time_ms / Math.max(f.cpu_time_per_request_ms, 0.001);
     const cpuBusy = f.cpu_percent_mean !== undefined && f.cpu_percent_mean >= GIL_POSSIBLE_CPU_PERCENT;
-    ev.push(evidence('service_to_cpu_ratio', ratio, 'ratio', `service time ${fmt(f.service_time_ms)} ms vs CPU ${fmt(f.cpu_time_per_request_ms)} ms per request: ${pct(clamp01(1 - 1 / ratio))} of it waiting${cpuBusy ? ` (but the process uses ${fmt(f.cpu_percent_mean!)}% of a core: the wait may be for the GIL)` : ''}`));
+    ev.push(evidence('service_to_cpu_ratio', ratio, 'ratio', `service time ${formatMs(f.service_time_ms)} vs CPU ${formatMs(f.cpu_time_per_request_ms)} per request: ${formatPercent(clamp01(1 - 1 / ratio))} of it waiting${cpuBusy ? ` (but the process uses ${formatPercent(f.cpu_percent_mean! / 100)} of a core: the wait may be for the GIL)` : ''}`));
     if (ratio >= WAIT_RATIO_ISSUE && !cpuBusy) strength = Math.max(strength, clamp01(1 - 1 / ratio));
   }
   const w = f.worker_threads;

@@ -1,7 +1,8 @@
 // Are responses large? Large downloads built in memory (or gzipped in process) cost RSS, and a
 // streamed one left open on a client disconnect keeps its buffers and file.
 import type { Detector } from '../detector-result.js';
-import { evidence, fmt, insufficient, issue, none } from '../detector-result.js';
+import { evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatBytes } from '../../format.js';
 
 export const id = 'large-responses';
 
@@ -11,6 +12,6 @@ const LARGE_RESPONSE_BYTES = 256 * 1024;
 export const detect: Detector = (f) => {
   if (f.mean_response_bytes === undefined) return insufficient(id, ['mean_response_bytes']);
   const b = f.mean_response_bytes;
-  const ev = [evidence('mean_response_bytes', b, 'bytes', `mean response ${fmt(b)} bytes`)];
+  const ev = [evidence('mean_response_bytes', b, 'bytes', `mean response ${formatBytes(b)}`)];
   return b >= LARGE_RESPONSE_BYTES ? issue(id, 0.7, ev) : none(id, ev);
 };

@@ -1,7 +1,8 @@
 // Is the worker pool the bottleneck? cheroot's pool never grows, so when every worker is busy
 // new requests wait in the accepted queue (in-process) or, past that, in the kernel's backlog.
 import type { Detector } from '../detector-result.js';
-import { evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+import { evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatMs, formatNumber, formatPercent } from '../../format.js';
 
 export const id = 'pool-saturated';
 
@@ -28,11 +29,11 @@ export const detect: Detector = (f) => {
   const s = f.saturation;
   if (s && s.samples > 0 && s.workers > 0) {
     const ev = [
-      evidence('all_busy_share', s.all_busy_share, 'share', `all ${s.workers} workers busy ${pct(s.all_busy_share)} of the time (${s.samples} samples; mean busy ${fmt(s.busy_mean)})`),
-      evidence('queue_p99', s.queue_p99, 'requests', `requests waiting for a worker: p50 ${fmt(s.queue_p50)}, p99 ${fmt(s.queue_p99)}, max ${fmt(s.queue_max)}`),
+      evidence('all_busy_share', s.all_busy_share, 'share', `all ${s.workers} workers busy ${formatPercent(s.all_busy_share)} of the time (${s.samples} samples; mean busy ${formatNumber(s.busy_mean)})`),
+      evidence('queue_p99', s.queue_p99, 'requests', `requests waiting for a worker: p50 ${formatNumber(s.queue_p50)}, p99 ${formatNumber(s.queue_p99)}, max ${formatNumber(s.queue_max)}`),
     ];
     if (s.listen_queue_max !== undefined) {
-      ev.push(evidence('listen_queue_max', s.listen_queue_max, 'connections', `kernel accept queue reached ${fmt(s.listen_queue_max)}`));
+      ev.push(evidence('listen_queue_max', s.listen_queue_max, 'connections', `kernel accept queue reached ${formatNumber(s.listen_queue_max)}`));
     }
     const busy = s.all_busy_share >= ALL_BUSY_SHARE_ISSUE;
     const queued = s.queue_p99 >= QUEUE_P99_ISSUE;
@@ -55,7 +56,7 @@ export const detect: Detector = (f) => {
   const pool = f.settings?.thread_pool;
   if (inSystem !== undefined && pool && pool > 0) {
     const ev = [evidence('requests_in_server', inSystem, 'requests',
-      `${fmt(inSystem)} requests in the server on average (Little: ${fmt(f.throughput_rps!)} req/s x ${fmt(f.latency_ms!.mean)} ms) for ${pool} workers`)];
+      `${formatNumber(inSystem)} requests in the server on average (Little: ${formatNumber(f.throughput_rps!)} req/s x ${formatMs(f.latency_ms!.mean)}) for ${pool} workers`)];
     return inSystem >= LITTLE_OVER_POOL_ISSUE * pool ? issue(id, Math.min(LITTLE_MAX_STRENGTH, 0.4 + 0.1 * (inSystem / pool)), ev) : none(id, ev);
   }
   return insufficient(id, ['saturation', 'worker_threads']);

@@ -1,7 +1,8 @@
 // Is latency mostly time spent waiting for a worker? Little's law: with all workers busy, each
 // extra request in the system adds a service time of waiting.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, fmt, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatMs, formatNumber, formatPercent } from '../../format.js';
 import { requestsInServer } from './pool-saturated.js';
 
 export const id = 'queueing';
@@ -24,15 +25,15 @@ export const detect: Detector = (f) => {
   const service = f.service_time_ms!;
   const ratio = mean / service;
   const waitShare = clamp01(1 - 1 / ratio);
-  const ev = [evidence('latency_to_service_ratio', ratio, 'ratio', `mean latency ${fmt(mean)} ms vs service time ${fmt(service)} ms: ${pct(waitShare)} of it waiting`)];
+  const ev = [evidence('latency_to_service_ratio', ratio, 'ratio', `mean latency ${formatMs(mean)} vs service time ${formatMs(service)}: ${formatPercent(waitShare)} of it waiting`)];
   let saturated: boolean;
   const s = f.saturation;
   if (s) {
     saturated = s.all_busy_share >= ALL_BUSY_SHARE_SATURATED || s.queue_p99 >= 1;
-    ev.push(evidence('all_busy_share', s.all_busy_share, 'share', `all workers busy ${pct(s.all_busy_share)} of the time, queue p99 ${fmt(s.queue_p99)}`));
+    ev.push(evidence('all_busy_share', s.all_busy_share, 'share', `all workers busy ${formatPercent(s.all_busy_share)} of the time, queue p99 ${formatNumber(s.queue_p99)}`));
   } else {
     saturated = inSystem! >= LITTLE_OVER_POOL_SATURATED * pool!;
-    ev.push(evidence('requests_in_server', inSystem!, 'requests', `${fmt(inSystem!)} requests in the server on average for ${pool} workers (Little's law)`));
+    ev.push(evidence('requests_in_server', inSystem!, 'requests', `${formatNumber(inSystem!)} requests in the server on average for ${pool} workers (Little's law)`));
   }
   return ratio >= WAIT_RATIO_ISSUE && saturated ? issue(id, waitShare, ev) : none(id, ev);
 };

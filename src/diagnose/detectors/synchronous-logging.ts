@@ -1,7 +1,8 @@
 // Does every request wait for a log write? cpdiag cannot see logging from outside; the field is
 // filled only when the user or an instrumented app reports it.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none, pct } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatPercent } from '../../format.js';
 
 export const id = 'synchronous-logging';
 
@@ -14,7 +15,7 @@ export const detect: Detector = (f) => {
   if (!f.logging) return insufficient(id, ['logging (time spent writing logs per request)']);
   const { synchronous, share_of_service_time: share } = f.logging;
   const ev = [evidence('logging_synchronous', synchronous ? 1 : 0, 'bool',
-    `logging is ${synchronous ? 'synchronous on the request thread' : 'asynchronous'}${share !== undefined ? `, ${pct(share)} of service time` : ''}`)];
+    `logging is ${synchronous ? 'synchronous on the request thread' : 'asynchronous'}${share !== undefined ? `, ${formatPercent(share)} of service time` : ''}`)];
   if (!synchronous) return none(id, ev);
   if (share === undefined) return issue(id, UNMEASURED_STRENGTH, ev);
   return share >= LOG_SHARE_ISSUE ? issue(id, clamp01(0.4 + share), ev) : none(id, ev);

@@ -1,6 +1,7 @@
 // Is the tail far above what a request costs when the server is quiet?
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, fmt, insufficient, issue, none } from '../detector-result.js';
+import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { formatMs, formatNumber } from '../../format.js';
 
 export const id = 'tail-latency';
 
@@ -15,7 +16,7 @@ export const detect: Detector = (f) => {
   const floor = f.latency_floor_ms ?? f.latency_ms.p50;
   const floorName = f.latency_floor_ms !== undefined ? 'the light-load floor' : 'the median';
   const ratio = p99 / Math.max(floor, 0.001);
-  const ev = [evidence('p99_to_floor_ratio', ratio, 'ratio', `p99 ${fmt(p99)} ms is ${fmt(ratio)}x ${floorName} (${fmt(floor)} ms); max ${fmt(f.latency_ms.max)} ms`)];
+  const ev = [evidence('p99_to_floor_ratio', ratio, 'ratio', `p99 ${formatMs(p99)} is ${formatNumber(ratio)}x ${floorName} (${formatMs(floor)}); max ${formatMs(f.latency_ms.max)}`)];
   if (ratio >= TAIL_RATIO_ISSUE && p99 >= TAIL_MIN_MS) return issue(id, clamp01(Math.log10(ratio) / 2), ev);
   return none(id, ev);
 };
