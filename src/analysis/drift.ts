@@ -6,7 +6,6 @@
 // Environmental Pollution Monitoring, 1987, §16.5). Resource series are autocorrelated, which
 // makes that interval too narrow; the materiality and persistence checks below exist because of it.
 
-import { CpdiagError, EXIT } from '../exit-codes.js';
 import { normalQuantile } from './normal.js';
 import { median } from './percentiles.js';
 
@@ -155,10 +154,10 @@ function formatAmount(metric: DriftMetric, v: number): string {
  */
 export function estimateDrift(metric: DriftMetric, timesS: readonly number[], values: readonly number[], opts: DriftOptions = {}): DriftEstimate {
   if (timesS.length !== values.length) {
-    throw new CpdiagError(`drift: ${timesS.length} times but ${values.length} values`, EXIT.USAGE);
+    throw new RangeError(`drift: ${timesS.length} times but ${values.length} values`);
   }
   const confidence = opts.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw new CpdiagError(`drift: confidence must be in (0, 1), got ${confidence}`, EXIT.USAGE);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`drift: confidence must be in (0, 1), got ${confidence}`);
   const all = timesS
     .map((t, i) => ({ t, v: values[i] }))
     .filter((p) => Number.isFinite(p.t) && Number.isFinite(p.v))

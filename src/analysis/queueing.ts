@@ -4,14 +4,15 @@
 // measured latency is explained by queueing at all. References: Kleinrock, Queueing Systems I
 // (1975) §3.5; Harchol-Balter, Performance Modeling and Design of Computer Systems (2013) ch. 14.
 
-import { CpdiagError, EXIT } from '../exit-codes.js';
+// Impossible inputs (a negative rate, a pool of 2.5) throw RangeError: they are a caller's bug,
+// since callers check user input where it enters.
 
 /** The largest pool erlangCPoolSize will consider; far beyond any sane thread_pool. */
 const MAX_POOL_SEARCH = 100_000;
 
 function requireFinite(name: string, value: number, min: number, strict: boolean): void {
   if (!Number.isFinite(value) || (strict ? value <= min : value < min)) {
-    throw new CpdiagError(`${name} must be a finite number ${strict ? '>' : '≥'} ${min}, got ${value}`, EXIT.USAGE);
+    throw new RangeError(`${name} must be a finite number ${strict ? '>' : '≥'} ${min}, got ${value}`);
   }
 }
 
@@ -23,7 +24,7 @@ function requireFinite(name: string, value: number, min: number, strict: boolean
 export function erlangB(c: number, a: number): number {
   requireFinite('pool size c', c, 0, false);
   requireFinite('offered load a', a, 0, false);
-  if (!Number.isInteger(c)) throw new CpdiagError(`pool size c must be an integer, got ${c}`, EXIT.USAGE);
+  if (!Number.isInteger(c)) throw new RangeError(`pool size c must be an integer, got ${c}`);
   let b = 1;
   for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
   return b;
@@ -81,7 +82,7 @@ export function erlangCPoolSize(lambdaPerS: number, serviceTimeS: number, target
   requireFinite('service time', serviceTimeS, 0, true);
   if (target.maxMeanWaitS !== undefined) requireFinite('maxMeanWaitS', target.maxMeanWaitS, 0, false);
   if (target.maxWaitProb !== undefined && !(target.maxWaitProb >= 0 && target.maxWaitProb <= 1)) {
-    throw new CpdiagError(`maxWaitProb must be within [0, 1], got ${target.maxWaitProb}`, EXIT.USAGE);
+    throw new RangeError(`maxWaitProb must be within [0, 1], got ${target.maxWaitProb}`);
   }
   const tS = target.waitThresholdS ?? 0;
   requireFinite('waitThresholdS', tS, 0, false);
@@ -93,7 +94,7 @@ export function erlangCPoolSize(lambdaPerS: number, serviceTimeS: number, target
     if (target.maxWaitProb !== undefined && erlangCWaitExceedsProb(c, lambdaPerS, muPerS, tS) > target.maxWaitProb) continue;
     return c;
   }
-  throw new CpdiagError(`no pool of up to ${start + MAX_POOL_SEARCH} workers meets the target (a zero wait target is unreachable)`, EXIT.USAGE);
+  throw new RangeError(`no pool of up to ${start + MAX_POOL_SEARCH} workers meets the target (a zero wait target is unreachable)`);
 }
 
 /** Little's law L = λ·W: mean number in the system from the arrival rate and the mean time in it. */

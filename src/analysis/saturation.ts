@@ -1,7 +1,6 @@
 // How saturated was the worker pool? Sampled pool states (busy workers, queued requests, the
 // kernel's accept queue) reduced to a few numbers a detector can compare with thresholds.
 
-import { CpdiagError, EXIT } from '../exit-codes.js';
 import { quantile } from './percentiles.js';
 
 export interface SaturationSummary {
@@ -31,7 +30,7 @@ export interface PoolSample {
  */
 export function summarizeSaturation(samples: readonly PoolSample[], workers: number): SaturationSummary {
   if (!(Number.isInteger(workers) && workers > 0)) {
-    throw new CpdiagError(`saturation: workers must be a positive integer, got ${workers}`, EXIT.USAGE);
+    throw new RangeError(`saturation: workers must be a positive integer, got ${workers}`);
   }
   const valid = samples.filter((s) => Number.isFinite(s.busy) && Number.isFinite(s.queue));
   if (valid.length === 0) {

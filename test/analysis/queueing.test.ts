@@ -4,7 +4,6 @@ import {
   erlangB, erlangC, erlangCMeanWaitS, erlangCWaitExceedsProb, erlangCPoolSize,
   littleL, impliedConcurrency, poolCapacityRps, impliedServiceTimeS,
 } from '../../src/analysis/queueing.js';
-import { CpdiagError } from '../../src/exit-codes.js';
 
 /** The textbook formula with factorials, as an independent check for small c. */
 function erlangCByFactorials(c: number, a: number): number {
@@ -75,8 +74,9 @@ test('erlangCPoolSize finds the smallest pool meeting the target', () => {
   assert.ok(erlangCWaitExceedsProb(c3, lambda, 1 / s, 0.1) <= 0.01);
   assert.ok(c3 === 6 || erlangCWaitExceedsProb(c3 - 1, lambda, 1 / s, 0.1) > 0.01);
   assert.equal(erlangCPoolSize(lambda, s), 6, 'no target: smallest stable pool');
-  assert.throws(() => erlangCPoolSize(-1, s), CpdiagError);
-  assert.throws(() => erlangCPoolSize(10, 0), CpdiagError);
+  // Impossible inputs are a caller's bug (RangeError), not a user's usage error (issue 10).
+  assert.throws(() => erlangCPoolSize(-1, s), RangeError);
+  assert.throws(() => erlangCPoolSize(10, 0), RangeError);
 });
 
 test("Little's law helpers", () => {
@@ -85,4 +85,14 @@ test("Little's law helpers", () => {
   // 16 workers, 20 ms sleep handler: at most 800 rps (the measured 763 is 0.95 of it).
   near(poolCapacityRps(16, 0.02), 800, 1e-9);
   near(impliedServiceTimeS(16, 800), 0.02, 1e-12);
+});
+
+test('impossible inputs throw RangeError (a programming error), never a CLI usage error', () => {
+  assert.throws(() => erlangB(2.5, 1), RangeError);
+  assert.throws(() => erlangC(4, -1), RangeError);
+  assert.throws(() => erlangCMeanWaitS(4, 1, 0), RangeError);
+  assert.throws(() => erlangCWaitExceedsProb(4, 1, 1, Number.NaN), RangeError);
+  assert.throws(() => erlangCPoolSize(10, 0.01, { maxWaitProb: 2 }), RangeError);
+  assert.throws(() => poolCapacityRps(4, 0), RangeError);
+  assert.throws(() => impliedServiceTimeS(4, -5), RangeError);
 });
