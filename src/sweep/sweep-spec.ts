@@ -10,8 +10,6 @@ import { parseValuesOrRange, sweepableSetting } from './parse-values.js';
 import { DEFAULT_SWEEP_PRESET, findSweepPreset, findSweepPresetForSetting, SWEEP_PRESETS } from './presets/index.js';
 import type { RampSpec } from './ramp-spec.js';
 
-export type { RampSpec } from './ramp-spec.js';
-
 export interface SweepSpec {
   name: string;
   /** The preset's name (presets/index.ts), when the sweep was asked for by one. */
