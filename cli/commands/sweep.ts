@@ -5,14 +5,13 @@ import { parseChoice, parseDurationSeconds, parseInteger, parseNumber } from '..
 import { reportsRootOf } from '../../src/cli/report-target.js';
 import { runSweepSession } from '../../src/cli/sweep-session.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-import { resolveSweepSpec, type SweepFlags, type SweepPreset } from '../../src/sweep/sweep-spec.js';
-
-const PRESETS: Record<string, SweepPreset> = { 'thread-pool': 'thread-pool', timeout: 'timeout' };
+import { presetNames, resolveSweepSpec, type SweepFlags } from '../../src/sweep/sweep-spec.js';
+import { findSweepPreset } from '../../src/sweep/presets/index.js';
 
 export function registerSweep(program: Command): void {
   const cmd = program
     .command('sweep')
-    .argument('[setting]', 'thread-pool or timeout (presets), or any numeric server setting (thread_pool, socket_timeout, socket_queue_size, accepted_queue_size)')
+    .argument('[setting]', `a preset (${presetNames()}), or any numeric server setting (thread_pool, socket_timeout, socket_queue_size, accepted_queue_size)`)
     .description('find the best value of a server setting by measurement: a fresh target per value, a load ramp to the knee, capacity, USL fit, saturation, drift, and a recommendation')
     .option('--values <list>', 'values to measure, e.g. 1,2,4,8 (or a range, see --range)')
     .option('--range <from:to:step>', 'values as a range: 1:64:x2 (geometric) or 10:100:+10 (arithmetic)')
@@ -56,7 +55,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted 
     runAction(async (setting: string | undefined, opts: Record<string, unknown>) => {
       const base = opts.scenario ? loadScenarioFile(opts.scenario as string) : undefined;
       const scenario = applyRunFlags(base, opts, 'sweep');
-      const preset = setting ? PRESETS[setting] : undefined;
+      const preset = setting ? findSweepPreset(setting)?.name : undefined;
       const flags: SweepFlags = {
         values: opts.values as string | undefined,
         range: opts.range as string | undefined,

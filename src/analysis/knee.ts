@@ -5,16 +5,10 @@
 // in System Behavior", ICDCS workshops 2011), which is parameter-light and does not assume a
 // curve family, plus explicit guards for the cases Kneedle handles badly (few points, flat).
 
-import { median } from './percentiles.js';
-import { formatMs, formatPercent, formatRate } from '../format.js';
+import { DEFAULT_MAX_ERROR_RATE, findCapacityIndex, findFloorP99Ms, servingFailure, type RampPoint } from './ramp-rules.js';
+import { formatMs, formatRate } from '../format.js';
 
-export interface RampPoint {
-  offered_rps: number;
-  throughput_rps: number;
-  p99_ms: number;
-  p50_ms?: number;
-  error_rate?: number;
-}
+export type { RampPoint } from './ramp-rules.js';
 
 export interface KneeOptions {
   /** Kneedle's S. Lower finds an earlier knee, higher is more conservative (needs a sharper bend). */
@@ -23,12 +17,14 @@ export interface KneeOptions {
   sloP99Ms?: number;
   /** Highest error rate (0..1) a point may have and still count as within the SLO. */
   maxErrorRate?: number;
+  /** The light-load service time, when measured: it caps the floor (see ramp-rules' findFloorP99Ms). */
+  serviceTimeMs?: number;
 }
 
 export interface KneeResult {
   knee_index: number | null;
   knee_rps: number | null;
-  /** Typical p99 at light load: the median p99 of the (up to) three lowest-load points. */
+  /** Typical p99 at light load: ramp-rules' findFloorP99Ms, the floor the ramp stopped by. */
   floor_p99_ms: number;
   capacity_at_slo_rps: number | null;
   method: string;
@@ -37,43 +33,15 @@ export interface KneeResult {
 
 /** Kneedle's published default. */
 export const DEFAULT_SENSITIVITY = 1;
-/** A request error rate above 1% is not "serving" the load; also the ramp stop rule below. */
-export const DEFAULT_MAX_ERROR_RATE = 0.01;
-/** A point "kept up" when it achieved at least 95% of the offered rate (5% absorbs pacing jitter). */
-export const KEEP_UP_RATIO = 0.95;
 /**
  * The curve is called flat when its highest p99 is within 50% of the floor: a p99 that varies
  * by less than that across a ramp is within the run-to-run noise of tail latency on a shared
  * machine, and Kneedle would otherwise normalise noise into a fake knee.
  */
 export const FLAT_RATIO = 1.5;
-/** Points used for the floor: the lowest loads, where queueing is negligible. */
-const FLOOR_POINTS = 3;
-
-/** Ramp stop: p99 beyond 10× the floor means queueing dominates; measuring further only hurts. */
-export const STOP_P99_FACTOR = 10;
-/** Ramp stop: achieved below 90% of offered means server or generator cannot hold the rate. */
-export const STOP_KEEP_UP_RATIO = 0.9;
 
 function sortedByLoad(points: readonly RampPoint[]): RampPoint[] {
   return [...points].sort((a, b) => a.offered_rps - b.offered_rps);
-}
-
-function floorOf(sorted: readonly RampPoint[]): number {
-  if (sorted.length === 0) return NaN;
-  return median(sorted.slice(0, FLOOR_POINTS).map((p) => p.p99_ms));
-}
-
-function capacityAtSlo(sorted: readonly RampPoint[], opts: KneeOptions): number | null {
-  const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
-  let best: number | null = null;
-  for (const p of sorted) {
-    if (opts.sloP99Ms !== undefined && !(p.p99_ms <= opts.sloP99Ms)) continue;
-    if ((p.error_rate ?? 0) > maxErrorRate) continue;
-    if (p.throughput_rps < KEEP_UP_RATIO * p.offered_rps) continue;
-    best = best === null ? p.offered_rps : Math.max(best, p.offered_rps);
-  }
-  return best;
 }
 
 /**
@@ -113,13 +81,6 @@ export function kneedleConvexIncreasing(xs: readonly number[], ys: readonly numb
   return null;
 }
 
-/** Why a point no longer counts as served: errors above the limit, or the rate not held. */
-function brokenReason(p: RampPoint, maxErrorRate: number): string | null {
-  if ((p.error_rate ?? 0) > maxErrorRate) return `errors reached ${formatPercent(p.error_rate ?? 0)}`;
-  if (p.throughput_rps < STOP_KEEP_UP_RATIO * p.offered_rps) return `it achieved only ${formatRate(p.throughput_rps)} rps`;
-  return null;
-}
-
 /**
  * Finds the latency knee of a load ramp, plus the floor latency and the capacity within the SLO.
  * Points past the first "broken" one (errors above maxErrorRate, or throughput below 90% of
@@ -131,13 +92,14 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
   const sensitivity = opts.sensitivity ?? DEFAULT_SENSITIVITY;
   const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
   const sorted = sortedByLoad(points).filter((p) => Number.isFinite(p.offered_rps) && Number.isFinite(p.p99_ms));
-  const floor = floorOf(sorted);
-  const capacity = capacityAtSlo(sorted, opts);
+  const floor = findFloorP99Ms(sorted, opts.serviceTimeMs);
+  const capacityIndex = findCapacityIndex(sorted, { p99Ms: opts.sloP99Ms, maxErrorRate });
+  const capacity = capacityIndex === null ? null : sorted[capacityIndex].offered_rps;
   const base = { floor_p99_ms: floor, capacity_at_slo_rps: capacity };
   if (sorted.length < 3) {
     return { ...base, knee_index: null, knee_rps: null, method: 'none', reason: `need at least 3 load levels to find a knee, got ${sorted.length}` };
   }
-  const firstBroken = sorted.findIndex((p) => brokenReason(p, maxErrorRate) !== null);
+  const firstBroken = sorted.findIndex((p) => servingFailure(p, maxErrorRate) !== null);
   // The ramp as far as it was served, plus the point where it broke (its natural end).
   const curve = firstBroken >= 0 ? sorted.slice(0, firstBroken + 1) : sorted;
   const atIndex = (i: number, method: string, reason: string): KneeResult => ({
@@ -150,7 +112,7 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
   });
   const failureFallback = (why: string): KneeResult => {
     const broken = sorted[firstBroken];
-    const what = brokenReason(broken, maxErrorRate);
+    const what = servingFailure(broken, maxErrorRate);
     if (firstBroken === 0) {
       return { ...base, knee_index: null, knee_rps: null, method: 'first-failure', reason: `the server failed already at the lowest load, ${formatRate(broken.offered_rps)} rps (${what})` };
     }
@@ -179,34 +141,4 @@ export function findLatencyKnee(points: readonly RampPoint[], opts: KneeOptions 
     'kneedle',
     `p99 leaves its floor of ${formatMs(floor)} at about ${formatRate(kneePoint.offered_rps)} rps (p99 there ${formatMs(kneePoint.p99_ms)}; Kneedle, S=${sensitivity})`,
   );
-}
-
-export interface StopRampOptions {
-  p99Factor?: number;
-  maxErrorRate?: number;
-  minKeepUpRatio?: number;
-}
-
-/** Why the ramp should stop after its latest point, or null to continue. */
-export function rampStopReason(points: readonly RampPoint[], floorP99Ms: number, opts: StopRampOptions = {}): string | null {
-  if (points.length === 0) return null;
-  const last = sortedByLoad(points)[points.length - 1];
-  const factor = opts.p99Factor ?? STOP_P99_FACTOR;
-  const maxErrorRate = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
-  const keepUp = opts.minKeepUpRatio ?? STOP_KEEP_UP_RATIO;
-  if (Number.isFinite(floorP99Ms) && floorP99Ms > 0 && last.p99_ms > factor * floorP99Ms) {
-    return `p99 ${formatMs(last.p99_ms)} is over ${factor}× the floor of ${formatMs(floorP99Ms)} at ${formatRate(last.offered_rps)} rps`;
-  }
-  if ((last.error_rate ?? 0) > maxErrorRate) {
-    return `error rate ${formatPercent(last.error_rate ?? 0)} exceeds ${formatPercent(maxErrorRate)} at ${formatRate(last.offered_rps)} rps`;
-  }
-  if (last.throughput_rps < keepUp * last.offered_rps) {
-    return `achieved ${formatRate(last.throughput_rps)} rps of ${formatRate(last.offered_rps)} offered (below ${formatPercent(keepUp)}): the rate cannot be held`;
-  }
-  return null;
-}
-
-/** True once the ramp is clearly past the knee (see rampStopReason for which rule fired). */
-export function shouldStopRamp(points: readonly RampPoint[], floorP99Ms: number, opts: StopRampOptions = {}): boolean {
-  return rampStopReason(points, floorP99Ms, opts) !== null;
 }

@@ -33,7 +33,8 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
     listen_queue: s.process.sockets.listen.reduce((a, l) => a + l.acceptQueue, 0),
   }));
   const poolSize = samples.find((s) => s.server)?.server?.threads ?? 0;
-  if (pool.length > 0 && poolSize > 0) {
+  // The size is the server's own report (foreign data): only a whole number of workers is summarised.
+  if (pool.length > 0 && Number.isInteger(poolSize) && poolSize > 0) {
     f.saturation = summarizeSaturation(pool, poolSize);
     f.settings = { thread_pool: poolSize };
     if (report.server?.requests_per_s != null) {

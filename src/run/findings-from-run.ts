@@ -45,7 +45,9 @@ export function findingsFromRun(run: RunRecord): Findings {
 
     const withStats = probes.filter((p) => p.server);
     const workers = run.settings?.thread_pool ?? withStats[0]?.server?.threads;
-    if (withStats.length > 0 && workers && workers > 0) {
+    // The pool size comes from a record or a server's stats (foreign data): a size that is not a
+    // whole number of workers leaves the saturation summary out rather than reach analysis/.
+    if (withStats.length > 0 && workers !== undefined && Number.isInteger(workers) && workers > 0) {
       f.saturation = summarizeSaturation(
         withStats.map((p) => ({ busy: p.server!.busy, queue: p.server!.queue, threads: p.server!.threads, listen_queue: p.listen_queue })),
         workers,

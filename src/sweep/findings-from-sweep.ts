@@ -3,10 +3,11 @@
 // recommended step at about 80% of its capacity (or the best step's when there is no
 // recommendation).
 import type { DriftEstimate } from '../analysis/drift.js';
+import { isErrorRateWithinSlo } from '../analysis/ramp-rules.js';
 import type { Findings } from '../diagnose/findings.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
 
-export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number }): Findings {
+export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number; maxErrorRate?: number }): Findings {
   const ok = input.steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);
   const f: Findings = { source: 'sweep' };
   if (input.cores) f.cores = input.cores;
@@ -26,7 +27,7 @@ export function findingsFromSweep(input: { setting: string; steps: readonly Swee
   const step = ok.find((s) => s.value === input.recommendedValue) ?? [...ok].sort((a, b) => (b.capacity_rps ?? 0) - (a.capacity_rps ?? 0))[0];
   f.settings = step.settings;
   f.duration_s = step.duration_s;
-  const level = operatingLevel(step);
+  const level = operatingLevel(step, input.maxErrorRate);
   if (level) {
     f.offered_rps = level.offered_rps;
     f.throughput_rps = level.throughput_rps;
@@ -67,16 +68,17 @@ export function findingsFromSweep(input: { setting: string; steps: readonly Swee
 /**
  * The operating point a user would run at: the highest level at or below OPERATING_SHARE of the
  * step's capacity. (The capacity level itself is saturated by definition — every worker busy, a
- * queue — and would have the detectors call a well-sized pool too small.) Else the lowest level.
+ * queue — and would have the detectors call a well-sized pool too small.) Its errors must be within
+ * the SLO's limit (ramp-rules; the default 1% unless the sweep's SLO says otherwise). Else the lowest level.
  */
 export const OPERATING_SHARE = 0.8;
 
-function operatingLevel(step: SweepStep): SweepLevel | undefined {
+function operatingLevel(step: SweepStep, maxErrorRate?: number): SweepLevel | undefined {
   if (step.levels.length === 0) return undefined;
   const load = (l: SweepLevel) => l.offered_rps ?? l.throughput_rps;
   const sorted = [...step.levels].sort((a, b) => load(a) - load(b));
   if (step.capacity_rps !== null) {
-    const below = sorted.filter((l) => load(l) <= OPERATING_SHARE * step.capacity_rps! * 1.02 && l.errors.rate <= 0.01);
+    const below = sorted.filter((l) => load(l) <= OPERATING_SHARE * step.capacity_rps! * 1.02 && isErrorRateWithinSlo(l.errors.rate, { maxErrorRate }));
     if (below.length > 0) return below[below.length - 1];
   }
   return sorted[0];

@@ -1,6 +1,6 @@
 // The load ladder at one setting value. Levels are fractions of a predicted capacity, so that a
 // pool of 64 does not spend its time at rates a pool of 1 could serve, and the ramp stops as soon
-// as it is clearly past the knee (analysis/knee.ts rampStopReason). The prediction is the
+// as it is clearly past the knee (analysis/ramp-rules.ts rampStopReason). The prediction is the
 // smaller of pool/service-time (the most N workers can do when each request holds one for S)
 // and the previous value's capacity scaled by the setting ratio (the most linear scaling gives);
 // the first value has neither, so its ladder is anchored on the service time alone.

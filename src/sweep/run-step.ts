@@ -2,13 +2,12 @@
 // loop ladder, explicit levels, or closed-loop connection levels), the process sampled
 // throughout, and the target stopped whatever happens. A target that fails to start or dies is
 // a failed step with a one-line reason, not an exception: the sweep goes on.
-import { rampStopReason, type RampPoint } from '../analysis/knee.js';
+import { findFloorP99Ms, isWithinSlo, looksLikeStall, MAX_STALL_RETRIES, rampStopReason, type RampPoint } from '../analysis/ramp-rules.js';
 import type { ServerSettings } from '../config/settings.js';
 import { measurePhase } from '../run/measure-phase.js';
 import { planFromScenario } from '../run/plan-from-scenario.js';
 import { startTarget } from '../target/start-target.js';
 import { fetchServerStats } from '../probe/server-stats.js';
-import { erlangC } from '../analysis/queueing.js';
 import type { RunningTarget, TargetSpec } from '../target/target.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
@@ -161,6 +160,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       return step;
     }
 
+    const slo = { p99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate };
     for (let i = 0; ; i++) {
       let load: { rate?: number; connections?: number } | undefined;
       if (fixed) load = i < fixed.length && i < spec.ramp.maxLevels ? fixed[i] : undefined;
@@ -182,10 +182,9 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         // A level cut short by Ctrl-C is not comparable with complete ones: drop it.
         return interrupted(step, label);
       }
-      const floorHint = serviceTimeMs !== undefined ? FLOOR_PER_SERVICE_TIME * serviceTimeMs : undefined;
       const candidate = [...step.levels, result.level].map(rampPoint);
       const latestPoint = candidate[candidate.length - 1];
-      const failing = levelStopReason(latestPoint, candidate, spec.sloP99Ms, spec.maxErrorRate, floorHint) !== null || !withinSlo(latestPoint, spec.sloP99Ms, spec.maxErrorRate);
+      const failing = levelStopReason(candidate, spec.sloP99Ms, spec.maxErrorRate, serviceTimeMs) !== null || !isWithinSlo(latestPoint, slo);
       if (failing && stallRetries < MAX_STALL_RETRIES && looksLikeStall(result.level, workers, spec.maxErrorRate, serviceTimeMs)) {
         // The tail says overload but the server says otherwise (an idle pool, or a load queueing
         // theory calls light, with the CPU far from its limit): a pause outside the pool's control
@@ -201,8 +200,8 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       ctx.onLevel?.(result.level, step.levels.length - 1);
       const points = step.levels.map(rampPoint);
       const latest = points[points.length - 1];
-      const stop = levelStopReason(latest, points, spec.sloP99Ms, spec.maxErrorRate, floorHint);
-      history.push({ offered_rps: latest.offered_rps, ok: stop === null, withinSlo: withinSlo(latest, spec.sloP99Ms, spec.maxErrorRate) });
+      const stop = levelStopReason(points, spec.sloP99Ms, spec.maxErrorRate, serviceTimeMs);
+      history.push({ offered_rps: latest.offered_rps, ok: stop === null, withinSlo: isWithinSlo(latest, slo) });
       if (stop !== null && step.ramp_stop_reason === undefined) step.ramp_stop_reason = stop;
       if (fixed && stop !== null) break;
       // An overloaded level leaves a backlog behind (requests the client gave up on are still
@@ -218,63 +217,11 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
     step.duration_s = roundTo(elapsedS());
     step.probes = thin(probes, MAX_PROBES_PER_STEP);
     if (step.levels.length > 0) {
-      const summary = summarizeStep(step.levels, probes, { p99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate });
+      const summary = summarizeStep(step.levels, probes, { p99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate }, step.service_time_ms);
       const { capacityLevelIndex: _ignored, ...fields } = summary;
       Object.assign(step, fields);
     }
   }
-}
-
-/** Levels re-measured per step because the latency contradicted an idle pool (a pause outside the server). */
-export const MAX_STALL_RETRIES = 2;
-/** "Idle": mean busy workers under this share of the pool. */
-const STALL_BUSY_SHARE = 0.8;
-
-/** The client's mean latency must exceed the server's own time per request (Little) by this factor. */
-const STALL_LATENCY_FACTOR = 2;
-
-/**
- * A level whose latency says overload while the server's own stats deny it: the pool mostly idle,
- * nothing waiting in its queue, and the time a request spent in the server by Little's law
- * (W = mean busy workers / throughput) under half the mean latency the client saw. The time went
- * elsewhere — a machine-wide pause, the load generator starved of CPU. Only judged with stats (the
- * bundled server), and never when the level had errors (those are real). A CPU-bound server past
- * its limit does not qualify: its requests spend the time inside, so W grows with the latency.
- */
-export function looksLikeStall(level: SweepLevel, workers: number, maxErrorRate: number, serviceTimeMs?: number): boolean {
-  if (level.errors.rate > maxErrorRate || !(level.throughput_rps > 0)) return false;
-  const sat = level.saturation;
-  if (sat && sat.samples >= 3) {
-    const inServerMs = (sat.busy_mean / level.throughput_rps) * 1000;
-    const clientMeanMs = level.service_latency_ms?.mean ?? level.latency_ms.mean;
-    if (sat.busy_mean < STALL_BUSY_SHARE * workers && sat.queue_p99 === 0 && clientMeanMs > STALL_LATENCY_FACTOR * inServerMs) return true;
-  }
-  return implausibleTail(level, workers, serviceTimeMs);
-}
-
-/** Far below its CPU limit: under 70% of one core (a GIL-bound server tops out near 100%). */
-export const STALL_MAX_CPU_PERCENT = 70;
-/** The measured p99 must exceed the M/M/c p99 by this factor to be called implausible. */
-export const IMPLAUSIBLE_TAIL_FACTOR = 5;
-/** Only at moderate utilisation: near ρ = 1 any tail is plausible. */
-const IMPLAUSIBLE_MAX_UTILISATION = 0.75;
-
-/**
- * Queueing theory as a plausibility check: at utilisation ρ = λS/N below 0.75, M/M/c puts the p99
- * at about 4.6·S (an exponential service tail) plus the Erlang C p99 wait ln(C/0.01)/(Nμ − λ). A
- * p99 five times that, from a server using under 70% of a core, is a pause, not the pool's knee.
- */
-export function implausibleTail(level: SweepLevel, workers: number, serviceTimeMs?: number): boolean {
-  if (!serviceTimeMs || !(serviceTimeMs > 0)) return false;
-  if (level.cpu_percent_mean === undefined || level.cpu_percent_mean >= STALL_MAX_CPU_PERCENT) return false;
-  const lambda = level.offered_rps ?? level.throughput_rps;
-  const s = serviceTimeMs / 1000;
-  const rho = (lambda * s) / workers;
-  if (!(rho < IMPLAUSIBLE_MAX_UTILISATION)) return false;
-  const c = erlangC(workers, lambda * s);
-  const waitP99S = c > 0.01 ? Math.log(c / 0.01) / (workers / s - lambda) : 0;
-  const expectedP99Ms = 4.6 * serviceTimeMs + waitP99S * 1000;
-  return level.latency_ms.p99 > IMPLAUSIBLE_TAIL_FACTOR * expectedP99Ms;
 }
 
 /** Longest wait for a server to work off an overloaded level's backlog. */
@@ -303,33 +250,11 @@ async function waitForDrain(target: RunningTarget, level: SweepLevel, workers: n
 }
 
 /**
- * The p99 floor is at most this many service times. Without it, a first level that is already
- * past the knee would be its own floor (an open loop's throughput keeps up with the offered rate
- * even then, since late responses still count), and the ladder would climb on.
+ * Why the ramp stops after its latest level (the last of `points`), by ramp-rules: the floor from
+ * every level so far (capped by the service time), then rampStopReason with the SLO.
  */
-export const FLOOR_PER_SERVICE_TIME = 2;
-
-/**
- * Beyond this multiple of the SLO's p99 the capacity within the SLO is known and the knee passed:
- * further levels only lengthen the queue (and the drain after the level).
- */
-export const STOP_SLO_FACTOR = 4;
-
-/**
- * Analysis' stop rules (rampStopReason) for one level, against the floor: the lowest p99 among the
- * three lightest levels. (A median would be pulled up by a loaded level while the ladder is short.)
- */
-export function levelStopReason(p: RampPoint, all: readonly RampPoint[], sloP99Ms: number, maxErrorRate: number, floorHintMs?: number): string | null {
-  const lightest = [...all].sort((a, b) => a.offered_rps - b.offered_rps).slice(0, 3);
-  const floor = Math.min(...lightest.map((x) => x.p99_ms), floorHintMs ?? Infinity);
-  const reason = rampStopReason([p], floor, { maxErrorRate });
-  if (reason !== null) return reason;
-  if (p.p99_ms > STOP_SLO_FACTOR * sloP99Ms) return `p99 ${formatMs(p.p99_ms)} is over ${STOP_SLO_FACTOR}× the SLO of ${sloP99Ms} ms at ${formatRate(p.offered_rps)} rps`;
-  return null;
-}
-
-export function withinSlo(p: RampPoint, sloP99Ms: number, maxErrorRate: number): boolean {
-  return p.p99_ms <= sloP99Ms && (p.error_rate ?? 0) <= maxErrorRate && p.throughput_rps >= 0.95 * p.offered_rps;
+function levelStopReason(points: readonly RampPoint[], sloP99Ms: number, maxErrorRate: number, serviceTimeMs?: number): string | null {
+  return rampStopReason(points, findFloorP99Ms(points, serviceTimeMs), { maxErrorRate, sloP99Ms });
 }
 
 function failDied(step: SweepStep, label: string, target: RunningTarget, tS: number): SweepStep {

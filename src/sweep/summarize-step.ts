@@ -1,6 +1,7 @@
 // A step's headline numbers from its ramp levels: the latency knee, the capacity within the SLO,
 // the latency there, the pool's saturation there, and drift of resources over the whole step.
-import { findLatencyKnee, type RampPoint } from '../analysis/knee.js';
+import { findLatencyKnee } from '../analysis/knee.js';
+import { findCapacityIndex, type RampPoint } from '../analysis/ramp-rules.js';
 import { estimateDrift } from '../analysis/drift.js';
 import type { DriftEstimate } from '../analysis/drift.js';
 import type { LatencySummaryMs } from '../load/load-result.js';
@@ -30,17 +31,16 @@ export type StepSummary = Pick<SweepStep, 'capacity_rps' | 'max_throughput_rps' 
 
 export const EMPTY_LATENCY: LatencySummaryMs = { min: NaN, mean: NaN, p50: NaN, p90: NaN, p95: NaN, p99: NaN, p999: NaN, max: NaN };
 
-export function summarizeStep(levels: readonly SweepLevel[], probes: readonly ProbeSample[], slo: StepSlo): StepSummary {
+/**
+ * The step's numbers from its levels, by ramp-rules: the floor (capped by the service time when it
+ * was measured, as during the ramp), the capacity level, the knee.
+ */
+export function summarizeStep(levels: readonly SweepLevel[], probes: readonly ProbeSample[], slo: StepSlo, serviceTimeMs?: number): StepSummary {
   const points = levels.map(rampPoint);
-  const knee = findLatencyKnee(points, { sloP99Ms: slo.p99Ms, maxErrorRate: slo.maxErrorRate });
+  const knee = findLatencyKnee(points, { sloP99Ms: slo.p99Ms, maxErrorRate: slo.maxErrorRate, serviceTimeMs });
   // The capacity level: the highest-load level within the SLO (closed-loop levels have
   // offered = throughput, so the keep-up rule holds for them trivially).
-  let capIndex: number | null = null;
-  levels.forEach((l, i) => {
-    const p = points[i];
-    const within = p.p99_ms <= slo.p99Ms && (p.error_rate ?? 0) <= slo.maxErrorRate && p.throughput_rps >= 0.95 * p.offered_rps;
-    if (within && (capIndex === null || p.offered_rps > points[capIndex].offered_rps)) capIndex = i;
-  });
+  const capIndex = findCapacityIndex(points, { p99Ms: slo.p99Ms, maxErrorRate: slo.maxErrorRate });
   const lowestIndex = levels.length ? points.reduce((best, p, i) => (p.offered_rps < points[best].offered_rps ? i : best), 0) : null;
   const ref = capIndex ?? lowestIndex;
   const refLevel = ref !== null ? levels[ref] : undefined;
@@ -50,9 +50,7 @@ export function summarizeStep(levels: readonly SweepLevel[], probes: readonly Pr
     latency_ms: refLevel?.latency_ms ?? EMPTY_LATENCY,
     knee: {
       knee_rps: knee.knee_rps,
-      // The lowest p99 among the three lightest levels: a median would be pulled up by a loaded
-      // level when the ladder stopped after few levels.
-      floor_p99_ms: Math.min(...[...points].sort((a, b) => a.offered_rps - b.offered_rps).slice(0, 3).map((p) => p.p99_ms)),
+      floor_p99_ms: knee.floor_p99_ms,
       capacity_at_slo_rps: knee.capacity_at_slo_rps,
       method: knee.method,
       reason: knee.reason,

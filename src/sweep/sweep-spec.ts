@@ -1,36 +1,19 @@
-// What a sweep is asked to do, resolved from a preset (thread-pool, timeout), a scenario's
+// What a sweep is asked to do, resolved from a preset (presets/: thread-pool, timeout, …), a scenario's
 // `sweep:` section and flags, in that order of precedence (flags win). Everything the executor
 // needs is in SweepSpec; nothing downstream reads flags.
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { resolveSettings, type SettingName } from '../config/settings.js';
+import { DEFAULT_MAX_ERROR_RATE } from '../analysis/ramp-rules.js';
 import { parseScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/schema.js';
 import { parseValuesOrRange, sweepableSetting } from './parse-values.js';
-import { powersOfTwo } from './plan-values.js';
-
-export type SweepPreset = 'thread-pool' | 'timeout';
-
-export interface RampSpec {
-  /** open: a rate ladder (adaptive unless levels are given); closed: connection levels. */
-  mode: 'open' | 'closed';
-  /** Explicit levels (rates for open, connections for closed); otherwise adaptive. */
-  levels?: number[];
-  /** Geometric ladder instead of the adaptive one: start_rps × factor^k. */
-  startRps?: number;
-  factor?: number;
-  maxRps: number;
-  maxLevels: number;
-  /** Measured seconds per level (a level at a low rate runs longer, see MIN_REQUESTS_PER_LEVEL). */
-  levelS: number;
-  /** Warm-up of the first level at each value (connections, JIT, the target's first requests). */
-  firstWarmupS: number;
-  /** Warm-up of later levels: lets the new rate settle. */
-  warmupS: number;
-}
+import { DEFAULT_SWEEP_PRESET, findSweepPreset, findSweepPresetForSetting, SWEEP_PRESETS } from './presets/index.js';
+import type { RampSpec } from './ramp-spec.js';
 
 export interface SweepSpec {
   name: string;
-  preset?: SweepPreset;
+  /** The preset's name (presets/index.ts), when the sweep was asked for by one. */
+  preset?: string;
   setting: SettingName;
   values: number[];
   setting2?: SettingName;
@@ -45,38 +28,10 @@ export interface SweepSpec {
   budgetS?: number;
 }
 
-/** The default SLO of a sweep (issue 4): p99 under 250 ms with under 1% errors. */
+/** The default SLO of a sweep (issue 4): p99 under 250 ms with under 1% errors (ramp-rules' DEFAULT_MAX_ERROR_RATE). */
 export const DEFAULT_SLO_P99_MS = 250;
-export const DEFAULT_MAX_ERROR_RATE = 0.01;
 /** Sweeps sample faster than runs: a ramp level lasts about a second. */
 export const SWEEP_PROBE_INTERVAL_MS = 100;
-
-/**
- * thread-pool: the issue's default sweep, designed for at most 90 s on a 2-core machine:
- * 7 pool sizes (1..64) plus up to 2 refined around the knee ≈ 9 steps; each step ≈ 0.4 s to
- * start the target + about 5 levels of 1 s (+0.2 s settle) before the ramp stops past the knee.
- */
-export const THREAD_POOL_PRESET = {
-  values: powersOfTwo(1, 64),
-  mixPath: '/work?io_ms=20&cpu_ms=1',
-  ramp: { mode: 'open', maxRps: 20000, maxLevels: 8, levelS: 1, firstWarmupS: 0.5, warmupS: 0.2 } satisfies RampSpec,
-  budgetS: 90,
-} as const;
-
-/**
- * timeout: normal clients at a fixed rate well under the pool's capacity, plus slow uploaders
- * trickling a body at 1 byte/s (a pause of 1 s between bytes, see load/slow-clients.ts). A
- * socket_timeout below the pause cuts them off; above it they hold a worker for the whole step.
- * 8 slow clients against CherryPy's default pool of 10 leave 2 workers for the normal load.
- */
-export const TIMEOUT_PRESET = {
-  values: [0.5, 1, 2, 5, 10],
-  mixPath: '/work?io_ms=20&cpu_ms=1',
-  normalRateRps: 60,
-  slowClients: { count: 8, upload_bytes_per_s: 1, request: { method: 'POST', path: '/upload', body_bytes: 64, weight: 1 } },
-  ramp: { mode: 'open', levels: [60], maxRps: 20000, maxLevels: 1, levelS: 5, firstWarmupS: 0.5, warmupS: 0.2 } satisfies RampSpec,
-  budgetS: 60,
-} as const;
 
 export interface SweepFlags {
   values?: string;
@@ -101,18 +56,24 @@ export interface SweepFlags {
 
 /**
  * Builds a SweepSpec. `scenario` already has the target/load/settings flags applied
- * (cli/scenario-flags.ts); `presetMix` tells whether the scenario's mix is still the default
- * (then a preset may put its own workload in).
+ * (cli/scenario-flags.ts); `mixGiven` tells whether the user gave a mix (otherwise
+ * a preset puts its own workload in).
  */
-export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string; scenario: Scenario; flags: SweepFlags; mixGiven: boolean }): SweepSpec {
-  const { preset, flags } = input;
+export function resolveSweepSpec(input: { preset?: string; setting?: string; scenario: Scenario; flags: SweepFlags; mixGiven: boolean }): SweepSpec {
+  const { flags } = input;
+  const preset = input.preset === undefined ? undefined : findSweepPreset(input.preset);
+  if (input.preset !== undefined && !preset) throw new CpdiagError(`unknown sweep preset "${input.preset}"`, EXIT.USAGE, `presets: ${presetNames()}`);
   const scenario: Scenario = structuredClone(input.scenario);
   const section = scenario.sweep;
-  const settingName = preset === 'thread-pool' ? 'thread_pool' : preset === 'timeout' ? 'socket_timeout' : (input.setting ?? section?.setting);
-  if (!settingName) throw new CpdiagError('which setting? e.g. `cpdiag sweep thread_pool --values 1,2,4,8`', EXIT.USAGE, 'or a preset: `cpdiag sweep thread-pool` / `cpdiag sweep timeout`');
+  const settingName = preset?.setting ?? input.setting ?? section?.setting;
+  if (!settingName) throw new CpdiagError('which setting? e.g. `cpdiag sweep thread_pool --values 1,2,4,8`', EXIT.USAGE, `or a preset: ${SWEEP_PRESETS.map((p) => `\`cpdiag sweep ${p.name}\``).join(' / ')}`);
   const def = sweepableSetting(settingName, input.setting ? 'sweep' : 'sweep.setting');
   if (scenario.proxy) throw new CpdiagError('sweeps do not put a proxy in front yet: drop --proxy (or the proxy: section) and sweep the server directly', EXIT.USAGE);
   const setting = def.name;
+  // The setting's own preset (named, or by its setting) brings values and workload; a setting
+  // without one gets the default preset's workload and ramp, but no values.
+  const own = preset ?? findSweepPresetForSetting(setting);
+  const workload = own ?? DEFAULT_SWEEP_PRESET;
 
   let values: number[] | undefined;
   if (flags.values !== undefined && flags.range !== undefined) throw new CpdiagError('--values and --range both give the values: use one', EXIT.USAGE);
@@ -120,8 +81,7 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
   else if (flags.range !== undefined) values = parseValuesOrRange(flags.range, def, '--range');
   else if (section?.values && section.setting && sweepableSetting(section.setting).name === setting) values = parseValuesOrRange(section.values.join(','), def, 'sweep.values');
   else if (section?.range && section.setting && sweepableSetting(section.setting).name === setting) values = parseValuesOrRange(section.range, def, 'sweep.range');
-  else if (preset === 'thread-pool' || setting === 'thread_pool') values = [...THREAD_POOL_PRESET.values];
-  else if (preset === 'timeout' || setting === 'socket_timeout') values = [...TIMEOUT_PRESET.values];
+  else if (own) values = [...own.values];
   if (!values) throw new CpdiagError(`no values for ${setting}: give --values 1,2,4 or --range 1:64:x2`, EXIT.USAGE);
 
   let setting2: SettingName | undefined;
@@ -140,19 +100,16 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
   if (values.length * (values2?.length ?? 1) > 64) throw new CpdiagError(`${values.length * (values2?.length ?? 1)} steps is more than a sweep allows (64)`, EXIT.USAGE);
 
   // Presets bring their workload when the user did not give one.
-  if (!input.mixGiven) {
-    const path = preset === 'timeout' || setting === 'socket_timeout' ? TIMEOUT_PRESET.mixPath : THREAD_POOL_PRESET.mixPath;
-    scenario.mix = [{ method: 'GET', path, weight: 1 }];
-  }
-  const timeoutSweep = preset === 'timeout' || setting === 'socket_timeout';
-  if (timeoutSweep && !scenario.slow_clients) {
-    const count = flags.slowClients ?? TIMEOUT_PRESET.slowClients.count;
+  if (!input.mixGiven) scenario.mix = [{ method: 'GET', path: workload.mixPath, weight: 1 }];
+  const fixedLoad = own?.fixedLoad ?? false;
+  if (own?.slowClients && !scenario.slow_clients) {
+    const count = flags.slowClients ?? own.slowClients.count;
     if (count > 0) {
-      scenario.slow_clients = [{ count, upload_bytes_per_s: TIMEOUT_PRESET.slowClients.upload_bytes_per_s, request: { ...TIMEOUT_PRESET.slowClients.request } }];
+      scenario.slow_clients = [{ count, upload_bytes_per_s: own.slowClients.upload_bytes_per_s, request: { ...own.slowClients.request } }];
     }
   }
 
-  const base: RampSpec = timeoutSweep ? { ...TIMEOUT_PRESET.ramp, levels: [...TIMEOUT_PRESET.ramp.levels] } : { ...THREAD_POOL_PRESET.ramp };
+  const base: RampSpec = { ...workload.ramp, ...(workload.ramp.levels ? { levels: [...workload.ramp.levels] } : {}) };
   const r = section?.ramp;
   const ramp: RampSpec = {
     ...base,
@@ -170,7 +127,7 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
     if (levels.length === 0 || !levels.every((l) => Number.isFinite(l) && l > 0)) throw new CpdiagError(`--levels: expected positive numbers separated by commas, got "${flags.levels}"`, EXIT.USAGE);
     ramp.levels = levels;
   }
-  if (timeoutSweep && flags.rateRps !== undefined) ramp.levels = [flags.rateRps];
+  if (fixedLoad && flags.rateRps !== undefined) ramp.levels = [flags.rateRps];
   if (ramp.mode === 'closed' && ramp.levels && !ramp.levels.every(Number.isInteger)) throw new CpdiagError('closed-loop levels are connection counts: whole numbers', EXIT.USAGE);
   if (ramp.levels) ramp.maxLevels = Math.max(ramp.maxLevels, ramp.levels.length);
 
@@ -179,17 +136,18 @@ export function resolveSweepSpec(input: { preset?: SweepPreset; setting?: string
 
   const sloP99Ms = flags.sloP99Ms ?? scenario.slo?.p99_ms ?? DEFAULT_SLO_P99_MS;
   const maxErrorRate = scenario.slo?.error_rate ?? DEFAULT_MAX_ERROR_RATE;
-  const defaultBudget = preset === 'thread-pool' ? THREAD_POOL_PRESET.budgetS : preset === 'timeout' ? TIMEOUT_PRESET.budgetS : undefined;
+  // The budget only when the preset was named: a sweep of chosen values has no preset's design to keep to.
+  const defaultBudget = preset?.budgetS;
   const name = `sweep-${setting}${setting2 ? `-${setting2}` : ''}`;
   return {
     name,
-    preset,
+    preset: preset?.name,
     setting,
     values,
     setting2,
     values2,
-    // Refinement looks for a capacity knee; a timeout sweep has none (its load is fixed).
-    refine: timeoutSweep ? false : (flags.refine ?? section?.refine ?? true),
+    // Refinement looks for a capacity knee; a fixed-load sweep (timeout) has none.
+    refine: fixedLoad ? false : (flags.refine ?? section?.refine ?? true),
     scenario,
     ramp,
     sloP99Ms,
@@ -206,4 +164,9 @@ export function sweepSpecFromScenario(scenario: Scenario): SweepSpec {
   const spec = resolveSweepSpec({ scenario: parseScenario(scenario, scenario.name ?? 'scenario'), flags: {}, mixGiven });
   // The report folder is named after the scenario, as for a run.
   return { ...spec, name: scenario.name ?? spec.name };
+}
+
+/** The preset names, for help texts and messages. */
+export function presetNames(): string {
+  return SWEEP_PRESETS.map((p) => p.name).join(', ');
 }

@@ -17,14 +17,17 @@ export interface TheoryNumbers {
 }
 
 export function theoryNumbers(targetRps: number, serviceTimeMs: number, sloP99Ms: number): TheoryNumbers | undefined {
-  if (!(targetRps > 0) || !(serviceTimeMs > 0)) return undefined;
+  // Measured numbers and the user's SLO enter queueing maths here: anything it cannot take means "no theory".
+  if (!(targetRps > 0 && Number.isFinite(targetRps)) || !(serviceTimeMs > 0 && Number.isFinite(serviceTimeMs)) || !Number.isFinite(sloP99Ms)) return undefined;
   const s = serviceTimeMs / 1000;
   let pool: number | null = null;
   const waitBudgetS = (sloP99Ms - serviceTimeMs) / 1000;
   if (waitBudgetS > 0) {
     try {
       pool = erlangCPoolSize(targetRps, s, { maxWaitProb: SLO_TAIL_SHARE, waitThresholdS: waitBudgetS });
-    } catch {
+    } catch (e) {
+      // RangeError: no pool within the search meets the target. Anything else is a bug: let it out.
+      if (!(e instanceof RangeError)) throw e;
       pool = null;
     }
   }

@@ -74,6 +74,7 @@ test('erlangCPoolSize finds the smallest pool meeting the target', () => {
   assert.ok(erlangCWaitExceedsProb(c3, lambda, 1 / s, 0.1) <= 0.01);
   assert.ok(c3 === 6 || erlangCWaitExceedsProb(c3 - 1, lambda, 1 / s, 0.1) > 0.01);
   assert.equal(erlangCPoolSize(lambda, s), 6, 'no target: smallest stable pool');
+  // Impossible inputs are a caller's bug (RangeError), not a user's usage error (issue 10).
   assert.throws(() => erlangCPoolSize(-1, s), RangeError);
   assert.throws(() => erlangCPoolSize(10, 0), RangeError);
 });
@@ -83,4 +84,13 @@ test("Little's law helpers", () => {
   near(littleL(750, 0.02), 15, 1e-12); // 750 rps at a 20 ms mean latency: 15 in flight
   // 16 workers, 20 ms sleep handler: at most 800 rps (the measured 763 is 0.95 of it).
   near(poolCapacityRps(16, 0.02), 800, 1e-9);
+});
+
+test('impossible inputs throw RangeError (a programming error), never a CLI usage error', () => {
+  assert.throws(() => erlangB(2.5, 1), RangeError);
+  assert.throws(() => erlangC(4, -1), RangeError);
+  assert.throws(() => erlangCMeanWaitS(4, 1, 0), RangeError);
+  assert.throws(() => erlangCWaitExceedsProb(4, 1, 1, Number.NaN), RangeError);
+  assert.throws(() => erlangCPoolSize(10, 0.01, { maxWaitProb: 2 }), RangeError);
+  assert.throws(() => poolCapacityRps(4, 0), RangeError);
 });

@@ -24,7 +24,7 @@ test('busy above the pool size counts as all busy; no listen queue field when ne
   assert.equal('listen_queue_max' in s, false);
 });
 
-test('no samples is a normal answer; a bad pool size is an input error', () => {
+test('no samples is a normal answer; a bad pool size is a caller\'s bug (RangeError)', () => {
   assert.equal(summarizeSaturation([], 10).samples, 0);
   assert.throws(() => summarizeSaturation([], 0), RangeError);
 });

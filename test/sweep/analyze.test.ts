@@ -66,30 +66,3 @@ test('level arithmetic: worker-seconds and context switches per request', () => 
   assert.equal(contextSwitchesPerRequest(samples, 200, 1), 3);
   assert.equal(contextSwitchesPerRequest(samples.slice(0, 1), 200, 1), undefined);
 });
-
-test('a stall outside the server: tail high, pool idle, Little says the time was spent elsewhere', async () => {
-  const { looksLikeStall } = await import('../../src/sweep/run-step.js');
-  const step = syntheticStep(24, { serviceMs: 23, limitRps: 800 });
-  const base = step.levels[1];
-  const sat = { workers: 24, all_busy_share: 0, busy_mean: 6.7, queue_p50: 0, queue_p99: 0, queue_max: 0, samples: 10 };
-  // Measured: 290 rps, p99 1256 ms, mean 63.5 ms, 6.7 of 24 busy (W = 23 ms), no queue.
-  const stalled = { ...base, throughput_rps: 290, latency_ms: { ...base.latency_ms, p99: 1256, mean: 70.2 }, service_latency_ms: { ...base.latency_ms, p99: 1229, mean: 63.5 }, saturation: sat };
-  assert.equal(looksLikeStall(stalled, 24, 0.01), true);
-  // CPU-bound past its limit (64 workers, 820 rps, mean 97 ms, W = 78 ms): the time is inside.
-  assert.equal(looksLikeStall({ ...stalled, throughput_rps: 820, service_latency_ms: { ...base.latency_ms, mean: 97 }, saturation: { ...sat, workers: 64, busy_mean: 64 } }, 64, 0.01), false);
-  assert.equal(looksLikeStall({ ...stalled, saturation: { ...sat, queue_p99: 4 } }, 24, 0.01), false);
-  assert.equal(looksLikeStall({ ...stalled, errors: { total: 9, rate: 0.03, by_kind: { timeout: 9 } } }, 24, 0.01), false);
-  assert.equal(looksLikeStall({ ...stalled, saturation: undefined }, 24, 0.01), false);
-});
-
-test('implausible tail: p99 far above what M/M/c allows at moderate load, with the CPU far from its limit', async () => {
-  const { implausibleTail } = await import('../../src/sweep/run-step.js');
-  const base = syntheticStep(4, { serviceMs: 22, limitRps: 800 }).levels[0];
-  // Measured: pool 4, 110 rps offered (ρ = 0.6), p99 1059 ms, 35% CPU.
-  const paused = { ...base, offered_rps: 110, throughput_rps: 110, latency_ms: { ...base.latency_ms, p99: 1059 }, cpu_percent_mean: 35 };
-  assert.equal(implausibleTail(paused, 4, 22), true);
-  assert.equal(implausibleTail({ ...paused, latency_ms: { ...base.latency_ms, p99: 180 } }, 4, 22), false, 'a plausible tail');
-  assert.equal(implausibleTail({ ...paused, offered_rps: 170 }, 4, 22), false, 'ρ = 0.94: anything goes');
-  assert.equal(implausibleTail({ ...paused, cpu_percent_mean: 95 }, 4, 22), false, 'CPU at its (GIL) limit');
-  assert.equal(implausibleTail(paused, 4, undefined), false);
-});

@@ -76,4 +76,9 @@ test('queueing check: Little and Erlang C for the SLO, and the sentence', () => 
   assert.match(theorySentence(t, 8), /8 is below that/);
   assert.match(theorySentence(t, 64), /more than that because the measured capacity/);
   assert.equal(theoryNumbers(0, 21, 250), undefined);
+  // Measured numbers enter the queueing maths here: what it cannot take means no theory, not a crash.
+  assert.equal(theoryNumbers(Infinity, 21, 250), undefined);
+  assert.equal(theoryNumbers(700, NaN, 250), undefined);
+  assert.equal(theoryNumbers(700, 21, Infinity), undefined);
+  assert.equal(theoryNumbers(700, 21, 20)?.erlang_c_pool, null, 'an SLO below the service time leaves no wait budget');
 });

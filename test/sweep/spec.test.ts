@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
-import { resolveSweepSpec, sweepSpecFromScenario, THREAD_POOL_PRESET } from '../../src/sweep/sweep-spec.js';
+import { resolveSweepSpec, sweepSpecFromScenario } from '../../src/sweep/sweep-spec.js';
+import { THREAD_POOL_PRESET } from '../../src/sweep/presets/thread-pool.js';
+import { DEFAULT_SWEEP_PRESET, findSweepPreset, SWEEP_PRESETS } from '../../src/sweep/presets/index.js';
 import { CpdiagError } from '../../src/exit-codes.js';
 
 const base = () => parseScenario({ name: 'sweep' });
@@ -59,4 +61,33 @@ test('grid and refused combinations', () => {
     assert.throws(() => resolveSweepSpec({ setting, scenario: base(), flags, mixGiven: false }), CpdiagError, JSON.stringify({ setting, flags }));
   }
   assert.throws(() => resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'p', proxy: { kind: 'nginx' } }), flags: {}, mixGiven: false }), /proxy/);
+});
+
+test('presets are records in one registry: each resolves to its setting, values, workload and budget', () => {
+  const names = SWEEP_PRESETS.map((p) => p.name);
+  assert.deepEqual(names.filter((n) => n === 'thread-pool' || n === 'timeout'), ['thread-pool', 'timeout']);
+  assert.equal(new Set(names).size, names.length, 'one preset per name');
+  assert.equal(new Set(SWEEP_PRESETS.map((p) => p.setting)).size, SWEEP_PRESETS.length, 'one preset per setting');
+  for (const p of SWEEP_PRESETS) {
+    const s = resolveSweepSpec({ preset: p.name, scenario: base(), flags: {}, mixGiven: false });
+    assert.equal(s.preset, p.name);
+    assert.equal(s.setting, p.setting);
+    assert.deepEqual(s.values, p.values);
+    assert.equal(s.scenario.mix[0].path, p.mixPath);
+    assert.equal(s.budgetS, p.budgetS);
+    assert.equal(s.refine, !p.fixedLoad);
+    assert.deepEqual(s.ramp.levels, p.ramp.levels);
+    assert.equal(s.scenario.slow_clients?.[0].count, p.slowClients?.count);
+    // Sweeping the setting by name measures the same, without the preset's budget.
+    const bySetting = resolveSweepSpec({ setting: p.setting, scenario: base(), flags: {}, mixGiven: false });
+    assert.deepEqual({ ...bySetting, preset: p.name, budgetS: p.budgetS }, s);
+    assert.equal(bySetting.budgetS, undefined);
+  }
+  // A setting without a preset of its own gets the default preset's workload and ramp.
+  const other = resolveSweepSpec({ setting: 'socket_queue_size', scenario: base(), flags: { values: '1,5' }, mixGiven: false });
+  assert.equal(other.scenario.mix[0].path, DEFAULT_SWEEP_PRESET.mixPath);
+  assert.deepEqual(other.ramp, { ...DEFAULT_SWEEP_PRESET.ramp, levels: undefined, startRps: undefined, factor: undefined });
+  assert.equal(other.refine, true);
+  assert.equal(findSweepPreset('thread-pool'), THREAD_POOL_PRESET);
+  assert.throws(() => resolveSweepSpec({ preset: 'no-such-preset', scenario: base(), flags: {}, mixGiven: false }), CpdiagError);
 });
