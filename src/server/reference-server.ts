@@ -334,8 +334,10 @@ class Acceptor implements ReferenceServer {
   /** CONNECT: node hands the socket over (no parser any more). CherryPy answers 404 to it. */
   private onConnect(req: IncomingMessage, socket: TrackedSocket): void {
     const conn = socket[CONN];
-    // node no longer times this socket out: bound it ourselves.
+    // node no longer reads or times this socket out: close it once the answer is out (nothing
+    // more will be read from it), and bound it by socket_timeout meanwhile.
     socket.once('timeout', () => socket.destroy());
+    socket.once('finish', () => socket.destroy());
     if (!conn || conn.closing) {
       socket.destroy();
       return;
