@@ -40,6 +40,10 @@ export interface ReferenceServer {
 
 const OK_BODY = Buffer.from('ok\n');
 const SERVER_HEADER = 'cpdiag-serve';
+/** Pipelined requests parsed ahead of their turn before the connection stops being read. */
+const MAX_PIPELINED = 16;
+/** Longest a connection stays open after its final answer if the client does not close it. */
+const MAX_LINGER_MS = 2_000;
 const TOO_LARGE_MESSAGE = 'The entity sent with the request exceeds the maximum allowed bytes.';
 
 /**
@@ -63,6 +67,13 @@ interface ConnState {
   parseFailed: boolean;
   /** An answer for bytes that were not a request, sent once the responses before it are out. */
   pendingAnswer: Buffer | undefined;
+  /**
+   * Its request that waited in the queue when the connection ended: it still runs when a worker
+   * is free (cheroot's worker would read it from the socket buffer and only fail to write).
+   */
+  orphan: Exchange | undefined;
+  /** Reading paused because too many pipelined requests wait their turn. */
+  pipelinePaused: boolean;
   /** socket.bytesRead when the last response finished: more than this = a request has begun. */
   boundary: number;
   ended: boolean;
@@ -199,7 +210,7 @@ class Acceptor implements ReferenceServer {
     this.counters.connections++;
     const conn: ConnState = {
       socket, pipeline: [], held: undefined, queued: false, requests: 0, closing: false,
-      parseFailed: false, pendingAnswer: undefined, boundary: 0, ended: false,
+      parseFailed: false, pendingAnswer: undefined, orphan: undefined, pipelinePaused: false, boundary: 0, ended: false,
     };
     socket[CONN] = conn;
     this.sockets.add(socket);
@@ -225,10 +236,8 @@ class Acceptor implements ReferenceServer {
     // A request waiting in the queue for a worker still runs (cheroot's worker would read it
     // from the socket buffer and fail only when it writes): keep its place. Otherwise the
     // connection gives up its place.
-    if (conn.queued && !(first && first.isJob && !first.started)) {
-      this.queue.remove(conn);
-      conn.queued = false;
-    }
+    if (conn.queued && first && first.isJob && !first.started) conn.orphan = first;
+    else this.unqueue(conn);
     // Later pipelined requests were never read by cheroot: they end unanswered, uncounted.
     for (const ex of [...conn.pipeline]) this.responseEnded(ex);
     this.feed();
@@ -324,6 +333,7 @@ class Acceptor implements ReferenceServer {
         conn.pendingAnswer = verdict.response;
         // The requests between are answered first; this one never runs.
         conn.pipeline.splice(conn.pipeline.indexOf(inBody), 1);
+        inBody.responseDone = true;
       }
       return;
     }
@@ -365,6 +375,12 @@ class Acceptor implements ReferenceServer {
     const ex = new Exchange(this, req, res, conn, disposition, expectContinue);
     conn.pipeline.push(ex);
     res.once('close', () => this.responseEnded(ex));
+    // cheroot reads one request at a time; node parses ahead without bound. Stop reading while
+    // many wait their turn, so a flood of pipelined requests cannot pile up objects.
+    if (conn.pipeline.length >= MAX_PIPELINED && !conn.pipelinePaused) {
+      conn.pipelinePaused = true;
+      socket.pause();
+    }
     // Connection: close, or HTTP/1.0 without keep-alive: the last request cheroot reads.
     if (!res.shouldKeepAlive) conn.closing = true;
     if ((disposition.kind === 'refuse' && disposition.refusal.close) || disposition.kind === 'draining') conn.closing = true;
@@ -517,7 +533,8 @@ class Acceptor implements ReferenceServer {
       if (!slot) return;
       const conn = this.queue.take()!;
       conn.queued = false;
-      const ex = conn.pipeline[0];
+      const ex = conn.pipeline[0] ?? conn.orphan;
+      conn.orphan = undefined;
       if (ex && ex.isJob && !ex.started) this.dispatch(ex, slot);
       else if (!conn.ended) this.hold(conn, slot);
       else this.pool.release(slot);
@@ -676,9 +693,13 @@ class Acceptor implements ReferenceServer {
         if (ex.slot && !ex.workerDone) this.pool.abandon(ex.slot);
         else this.abortBody(ex);
       }
-    } else if (ex.isJob && conn.queued && i === 0) {
-      // It waited in the queue and will never run now (its connection ended): cheroot's worker
-      // would still have read and run it — see onConnectionClosed, which keeps such a place.
+    } else if (ex.isJob && i === 0 && !ex.closedByServer) {
+      // The client left while its request waited for a worker.
+      this.counters.clientDisconnects++;
+    }
+    if (conn.pipelinePaused && conn.pipeline.length <= MAX_PIPELINED / 2 && !conn.ended) {
+      conn.pipelinePaused = false;
+      conn.socket.resume();
     }
     const slot = this.releasable(ex);
     if (slot) this.pool.release(slot);
@@ -708,8 +729,14 @@ class Acceptor implements ReferenceServer {
   /** Sends a final answer on the raw socket and closes after it: nothing may follow. */
   private endWith(conn: ConnState, bytes: Buffer): void {
     conn.closing = true;
-    if (conn.socket.destroyed || conn.socket.writableEnded) return;
-    conn.socket.end(bytes);
+    const socket = conn.socket;
+    if (socket.destroyed || socket.writableEnded) return;
+    // Half-close and let the client read the answer and close first (closing at once with its
+    // unread bytes in our buffer would send a reset that can destroy the answer); a client that
+    // keeps the connection open, or keeps sending, is cut off after a short linger.
+    socket.end(bytes);
+    const lingerMs = this.timeoutMs > 0 ? Math.min(this.timeoutMs, MAX_LINGER_MS) : MAX_LINGER_MS;
+    socket.once('finish', () => setTimeout(() => socket.destroy(), lingerMs).unref());
   }
 
   private answer(res: ServerResponse, status: number, type: string, body: Buffer, close = false): void {

@@ -156,3 +156,13 @@ test('nothing follows a response that closes the connection', async () => {
   assert.ok(r.closed);
   await assertNothingHeld();
 });
+
+test('a flood of pipelined requests is served in order, one at a time', async () => {
+  const n = 400;
+  let data = '';
+  for (let i = 0; i < n; i++) data += GET(`/work?bytes=${1 + (i % 7)}`);
+  const r = await rawSteps(server.url, [{ data }], { waitMs: 8000, expectResponses: n });
+  assert.equal(r.responses.length, n, `${r.responses.length} responses`);
+  assert.deepEqual(r.responses.map((x) => x.body.length), Array.from({ length: n }, (_, i) => 1 + (i % 7)), 'in request order');
+  await assertNothingHeld();
+});
