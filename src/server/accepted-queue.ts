@@ -1,4 +1,5 @@
-// cheroot's accepted queue: requests that have arrived wait here, FIFO, for a free worker.
+// cheroot's accepted queue: connections wait here, FIFO, for a free worker (a fresh one from
+// accept on, a kept-alive one once its next request has arrived).
 // Bounded (accepted_queue_size > 0) and full, a newcomer waits up to accepted_queue_timeout to
 // get in, and is then refused. As Python's queue.Queue, a size of 0 or -1 means unbounded.
 
@@ -66,6 +67,28 @@ export class AcceptedQueue<T> {
       this.push(entrant.item);
     }
     return item;
+  }
+
+  /**
+   * Takes an item out wherever it waits (a connection that left, or whose request turned out
+   * not to need a worker); the first one waiting to enter takes its place. False if absent.
+   */
+  remove(item: T): boolean {
+    const i = this.items.indexOf(item, this.head);
+    if (i >= 0) {
+      this.items.splice(i, 1);
+      const entrant = this.entrants.shift();
+      if (entrant) {
+        clearTimeout(entrant.timer);
+        this.push(entrant.item);
+      }
+      return true;
+    }
+    const e = this.entrants.findIndex((x) => x.item === item);
+    if (e < 0) return false;
+    clearTimeout(this.entrants[e].timer);
+    this.entrants.splice(e, 1);
+    return true;
   }
 
   /** Fails every waiting item (shutdown). */

@@ -47,6 +47,8 @@ export interface Slot {
   readonly ctl: Int32Array;
   readonly num: Float64Array;
   busy: boolean;
+  /** Held by a fresh connection, no job yet: shown as `reading` (cheroot's worker blocks reading the request). */
+  held?: boolean;
   /** Its thread died: never handed out again. */
   dead?: boolean;
   evtSeen: number;
@@ -151,8 +153,21 @@ export class WorkerPool {
     return slot;
   }
 
+  /**
+   * A fresh connection holds this slot until its first request: the thread stays idle in its
+   * futex, but the slot counts busy and shows `reading`, as cheroot's worker blocked in recv.
+   */
+  hold(slot: Slot): void {
+    slot.held = true;
+    Atomics.store(slot.ctl, SLOT.STATE, WORKER_STATE.READING);
+  }
+
   release(slot: Slot): void {
     if (!slot.busy) return;
+    if (slot.held) {
+      slot.held = false;
+      Atomics.store(slot.ctl, SLOT.STATE, WORKER_STATE.IDLE);
+    }
     slot.busy = false;
     slot.callbacks = undefined;
     if (!slot.dead) this.free.push(slot);
@@ -161,6 +176,7 @@ export class WorkerPool {
   /** Hands a job to the worker thread of a slot acquired before. */
   run(slot: Slot, job: JobSpec, callbacks: JobCallbacks): void {
     const { ctl, num } = slot;
+    slot.held = false;
     num[SLOTF.IO_MS] = job.ioMs ?? 0;
     num[SLOTF.CPU_MS] = job.cpuMs ?? 0;
     num[SLOTF.ARG_A] = job.argA ?? 0;
