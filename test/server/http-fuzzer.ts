@@ -4,7 +4,7 @@
 // random early disconnects. Every connection and the whole run are bounded in time and count.
 // The same seed sends the same bytes (timing and the server's answers may still differ).
 import { connect } from 'node:net';
-import { mulberry32, type Rng } from '../../src/analysis/random.js';
+import { mulberry32, type Rng } from '../../src/random.js';
 
 const H = 'Host: fuzz\r\n';
 
