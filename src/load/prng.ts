@@ -1,5 +1,5 @@
 // Seeded pseudo-random numbers, so that a mix, a Poisson schedule and a run are repeatable.
-// mulberry32 (src/analysis/random.ts): tiny, fast, good enough for picking requests and
+// mulberry32 (src/random.ts): tiny, fast, good enough for picking requests and
 // inter-arrival times (not crypto).
 import { mulberry32 } from '../random.js';
 

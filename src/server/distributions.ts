@@ -9,7 +9,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['const', 'exp', 'lognorma
 /** Shape of the lognormal draws: sigma of the underlying normal (mean is kept as asked). */
 export const LOGNORMAL_SIGMA = 1;
 
-/** mulberry32 (src/analysis/random.ts), seeded: returns a generator of [0, 1). */
+/** mulberry32 (src/random.ts), seeded: returns a generator of [0, 1). */
 export const makeRandom = mulberry32;
 
 /** One draw with the given mean. */
