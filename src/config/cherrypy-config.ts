@@ -241,7 +241,10 @@ function setSetting(config: CherryPyConfig, name: SettingName, entry: CherryPyEn
     if (v.value === '') throw refuse("the empty string is not allowed (CherryPy raises ValueError; use '0.0.0.0' for all interfaces)");
     js = v.value;
   } else {
-    if (v.type === 'opaque') throw refuse(`expected a number; cpdiag cannot evaluate ${v.what} (CherryPy would, if it resolves): write the number`);
+    if (v.type === 'opaque' && v.what === 'a Python name') {
+      throw refuse('expected a number, got a bare name (CherryPy imports it as a module or takes a builtin, and refuses the file when neither exists): write the number');
+    }
+    if (v.type === 'opaque') throw refuse(`expected a number; cpdiag cannot evaluate ${v.what} (only Python can): write the number`);
     if (v.type !== 'int' && v.type !== 'float') {
       const hint = v.type === 'str' ? ' (CherryPy would pass the string on and the server would fail: drop the quotes)' : '';
       throw refuse(`expected a number, got ${describeType(v)}${hint}`);

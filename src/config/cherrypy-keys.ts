@@ -57,10 +57,13 @@ export function findServerKey(name: string): CherryPyServerKey | undefined {
   return CHERRYPY_SERVER_KEYS.find((k) => k.name === name);
 }
 
-/** The closest candidate when it is a plausible typo (a few edits, and under a third of the word). */
+/** The closest candidate when it is a plausible typo (a few edits, under a third of the word) or abbreviation. */
 export function suggestClosest(word: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const lower = word.toLowerCase().replace(/-/g, '_');
+  // An abbreviation ('prod' for 'production') is a typo too.
+  const prefixed = lower.length >= 3 ? candidates.filter((c) => c.startsWith(lower)) : [];
+  if (prefixed.length === 1) return prefixed[0];
   const best = closest(lower, [...candidates]);
   const d = distance(lower, best);
   return d <= Math.min(3, Math.max(1, Math.floor(best.length / 3))) ? best : undefined;
