@@ -3,48 +3,16 @@
 // and Python values — and refuse what CherryPy refuses; then take its [global] server.* keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCherryPyConfig, readCherryPyConfigFile, readCherryPyConfigSections } from '../../src/config/cherrypy-config.js';
 import { CHERRYPY_ENVIRONMENTS, CHERRYPY_NAMESPACES, CHERRYPY_SERVER_KEYS } from '../../src/config/cherrypy-keys.js';
 import { SettingsError } from '../../src/config/settings.js';
-import { assertReferenceAvailable, readWithCherryPy, runPython, tagValue, type TaggedSections } from './cherrypy-reference.js';
+import { assertReferenceAvailable, compareWithCherryPy, readWithCherryPy, runPython } from './cherrypy-reference.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cherrypy-config/', import.meta.url));
-
-function readOurs(text: string, file: string): { ok: TaggedSections } | { error: SettingsError } {
-  try {
-    const { sections } = readCherryPyConfigSections(text, file);
-    return { ok: sections.map((s) => [s.name, s.entries.map((e) => [e.key, tagValue(e.value)] as [string, ReturnType<typeof tagValue>])]) };
-  } catch (e) {
-    if (e instanceof SettingsError) return { error: e };
-    throw e;
-  }
-}
-
-/** Both parsers on each file: identical values, or both refuse (cpdiag with file:line). */
-function compareWithCherryPy(paths: string[]): { accepted: number; refused: number } {
-  const reference = readWithCherryPy(paths);
-  let accepted = 0;
-  let refused = 0;
-  for (const path of paths) {
-    const theirs = reference[path];
-    const ours = readOurs(readFileSync(path, 'utf8'), path);
-    const name = path.split('/').pop()!;
-    if ('ok' in theirs) {
-      assert.ok('ok' in ours, `${name}: CherryPy reads it, cpdiag refuses: ${'error' in ours ? ours.error.message : ''}`);
-      assert.deepStrictEqual(ours.ok, theirs.ok, `${name}: values differ from CherryPy's`);
-      accepted++;
-    } else {
-      assert.ok('error' in ours, `${name}: CherryPy refuses it (${theirs.error}: ${theirs.message}), cpdiag reads it`);
-      assert.match(ours.error.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: `), `${name}: the message names the file (and line)`);
-      refused++;
-    }
-  }
-  return { accepted, refused };
-}
 
 test('every fixture file reads as CherryPy reads it; refused-* files are refused by both', () => {
   assertReferenceAvailable();

@@ -2,9 +2,11 @@
 // the same files, and its values are compared with cpdiag's. CI installs python3-cherrypy3; when
 // it is missing the tests fail (they cannot prove anything without the reference).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import type { PyValue } from '../../src/config/python-literal.js';
+import { readCherryPyConfigSections } from '../../src/config/cherrypy-config.js';
+import { SettingsError } from '../../src/config/settings.js';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -113,3 +115,36 @@ export function tagValue(v: PyValue): Tagged {
 export function runPython(code: string, args: string[] = []): string {
   return execFileSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
+
+function readOurs(text: string, file: string): { ok: TaggedSections } | { error: SettingsError } {
+  try {
+    const { sections } = readCherryPyConfigSections(text, file);
+    return { ok: sections.map((s) => [s.name, s.entries.map((e) => [e.key, tagValue(e.value)] as [string, ReturnType<typeof tagValue>])]) };
+  } catch (e) {
+    if (e instanceof SettingsError) return { error: e };
+    throw e;
+  }
+}
+
+/** Both parsers on each file: identical values, or both refuse (cpdiag with file:line). */
+export function compareWithCherryPy(paths: string[]): { accepted: number; refused: number } {
+  const reference = readWithCherryPy(paths);
+  let accepted = 0;
+  let refused = 0;
+  for (const path of paths) {
+    const theirs = reference[path];
+    const ours = readOurs(readFileSync(path, 'utf8'), path);
+    const name = path.split('/').pop()!;
+    if ('ok' in theirs) {
+      assert.ok('ok' in ours, `${name}: CherryPy reads it, cpdiag refuses: ${'error' in ours ? ours.error.message : ''}`);
+      assert.deepStrictEqual(ours.ok, theirs.ok, `${name}: values differ from CherryPy's`);
+      accepted++;
+    } else {
+      assert.ok('error' in ours, `${name}: CherryPy refuses it (${theirs.error}: ${theirs.message}), cpdiag reads it`);
+      assert.match(ours.error.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: `), `${name}: the message names the file (and line)`);
+      refused++;
+    }
+  }
+  return { accepted, refused };
+}
+
