@@ -7,6 +7,7 @@ import { DEFAULT_INSPECT_DURATION_S, DEFAULT_INSPECT_INTERVAL_MS, inspectProcess
 import { renderInspect, renderWatchLine } from '../../src/inspect/render-inspect.js';
 import type { InspectSample } from '../../src/inspect/inspect-sample.js';
 import { recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
+import { chainSampleHandlers, startInspectMetrics } from '../../src/cli/inspect-metrics.js';
 
 interface InspectFlags {
   duration: number;
@@ -14,6 +15,7 @@ interface InspectFlags {
   watch?: boolean;
   stats?: string;
   json?: boolean;
+  metricsListen?: string;
 }
 
 const EXAMPLES = `
@@ -22,6 +24,7 @@ Examples:
   $ cpdiag inspect $(pgrep -f app.py) --duration 10s --json > inspect.json
   $ cpdiag inspect 4242 --stats http://127.0.0.1:8080/cpstats/data   add CherryPy's own pool view
   $ cpdiag inspect 4242 --watch --interval 500ms                       a line per sample until Ctrl-C
+  $ cpdiag inspect 4242 --watch --metrics-listen 127.0.0.1:9464         and serve them to Prometheus
 
 Reads only /proc (and \`ss -ltn\` for the listen backlog): it never stops, signals or attaches to
 the process. Exit codes: 0 ok (also when the process exits during the window), 2 bad flags,
@@ -40,6 +43,7 @@ export function registerInspect(program: Command): void {
     .option('--watch', 'print a line per sample until Ctrl-C, then a summary (exit 130)')
     .option('--stats <url>', "the server's own stats JSON on loopback: bundled /_cpdiag/stats, cheroot statistics or CherryPy /cpstats/data")
     .option('--json', `print the ${'cpdiag.inspect/1'} JSON document instead of text`)
+    .option('--metrics-listen <host:port>', 'with --watch: serve the figures at http://HOST:PORT/metrics (OpenMetrics, for Prometheus); loopback only')
     .addHelpText('after', EXAMPLES)
     .action(runAction(async (pid: number, flags: InspectFlags) => {
       const controller = new AbortController();
@@ -50,6 +54,7 @@ export function registerInspect(program: Command): void {
       const workers = new Set<number>();
       // The stats answer lands on its sample after the line was due: show the latest one seen.
       const recent: InspectSample[] = [];
+      const metrics = await startInspectMetrics(pid, flags.metricsListen, flags.watch);
       try {
         const { report, findings } = await inspectProcess({
           pid,
@@ -58,7 +63,7 @@ export function registerInspect(program: Command): void {
           statsUrl: flags.stats,
           watch: flags.watch,
           signal: controller.signal,
-          onSample: flags.watch && !flags.json
+          onSample: chainSampleHandlers(metrics?.onSample, flags.watch && !flags.json
             ? (s) => {
               const threads: ClassifiedThread[] = s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity }));
               for (const tid of recognizeWorkers([threads], pid).tids) workers.add(tid);
@@ -68,12 +73,13 @@ export function registerInspect(program: Command): void {
               const server = [...recent].reverse().find((x) => x.server)?.server;
               process.stdout.write(`${renderWatchLine(s, workers, out, server)}\n`);
             }
-            : undefined,
+            : undefined),
         });
         // The findings travel with the document so that `cpdiag diagnose inspect.json` can judge it again.
         process.stdout.write(flags.json ? `${JSON.stringify({ ...report, findings }, jsonReplacer, 2)}\n` : `${flags.watch ? '\n' : ''}${renderInspect(report, out)}`);
         return controller.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
       } finally {
+        await metrics?.close();
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
       }

@@ -11,13 +11,16 @@ import { EXIT } from '../../src/exit-codes.js';
 import { fmtMs, fmtRate } from '../../src/report/format.js';
 import { sweepSpecFromScenario } from '../../src/sweep/sweep-spec.js';
 import { runSweepCommand } from './sweep.js';
+import { writeRunMetricsFile } from '../../src/cli/metrics-file.js';
+import { CpdiagError } from '../../src/exit-codes.js';
 
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .argument('[scenario]', 'a scenario file (YAML); without one, a short default run against the bundled server')
     .description('one measured run: drive load at a target while sampling its process; report latency, errors, saturation, drift and probable causes')
-    .option('--json', 'print the run document (JSON) on stdout instead of the summary');
+    .option('--json', 'print the run document (JSON) on stdout instead of the summary')
+    .option('--metrics-file <file>', "write the run's series as OpenMetrics text, a timestamp per point (names in docs/metrics.md)");
   addReportOptions(cmd);
   addRunOptions(cmd);
   cmd.addHelpText(
@@ -40,6 +43,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-
       const base = file ? loadScenarioFile(file) : undefined;
       const scenario = applyRunFlags(base, opts);
       // A scenario with a sweep: section is a sweep (cpdiag sweep's executor, same reports).
+      if (scenario.sweep && opts.metricsFile !== undefined) throw new CpdiagError('--metrics-file: a sweep has no single run series; use it with a run', EXIT.USAGE);
       if (scenario.sweep) return runSweepCommand(sweepSpecFromScenario(scenario), { json: Boolean(opts.json), reportsRoot: opts.report === false ? null : (opts.reportsDir as string) });
       const progress = new ProgressLine();
       const total = scenario.load.duration_s;
@@ -57,6 +61,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-
       if (opts.json) process.stdout.write(JSON.stringify(outcome.record, null, 1) + '\n');
       else process.stdout.write(renderRunText(outcome.record, out) + '\n');
       if (outcome.dir) process.stderr.write(err.dim(`report: ${outcome.dir}/\n`));
+      if (opts.metricsFile !== undefined) writeRunMetricsFile(opts.metricsFile as string, outcome.record);
       if (outcome.targetDied) return EXIT.TARGET_FAILED;
       if (!outcome.record.complete) return EXIT.INTERRUPTED;
       return EXIT.OK;
