@@ -12,6 +12,7 @@ import { registerCauses } from './commands/causes.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerGate } from './commands/gate.js';
 import { registerBaseline } from './commands/baseline.js';
+import { registerSchema } from './commands/schema.js';
 
 const program = new Command('cpdiag')
   .description('Measure, tune and diagnose thread-pool HTTP servers (CherryPy/cheroot and alike).')
@@ -19,7 +20,7 @@ const program = new Command('cpdiag')
   .showSuggestionAfterError(true)
   .exitOverride();
 
-for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe]) {
+for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe, registerSchema]) {
   register(program);
 }
 // Every subcommand refuses unknown flags and bad values the same way (exitOverride: exit 2).

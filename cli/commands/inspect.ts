@@ -8,6 +8,7 @@ import { renderWatchLine } from '../../src/inspect/render-inspect.js';
 import { buildInspectDocument } from '../../src/inspect/inspect-document.js';
 import { WatchWorkers } from '../../src/inspect/watch-workers.js';
 import { renderTerminal } from '../../src/report/output-stage.js';
+import { chainSampleHandlers, startInspectMetrics } from '../../src/cli/inspect-metrics.js';
 
 interface InspectFlags {
   duration: number;
@@ -15,6 +16,7 @@ interface InspectFlags {
   watch?: boolean;
   stats?: string;
   json?: boolean;
+  metricsListen?: string;
 }
 
 const EXAMPLES = `
@@ -23,6 +25,7 @@ Examples:
   $ cpdiag inspect $(pgrep -f app.py) --duration 10s --json > inspect.json
   $ cpdiag inspect 4242 --stats http://127.0.0.1:8080/cpstats/data   add CherryPy's own pool view
   $ cpdiag inspect 4242 --watch --interval 500ms                       a line per sample until Ctrl-C
+  $ cpdiag inspect 4242 --watch --metrics-listen 127.0.0.1:9464         and serve them to Prometheus
 
 Reads only /proc (and \`ss -ltn\` for the listen backlog): it never stops, signals or attaches to
 the process. Exit codes: 0 ok (also when the process exits during the window), 2 bad flags,
@@ -41,6 +44,7 @@ export function registerInspect(program: Command): void {
     .option('--watch', 'print a line per sample until Ctrl-C, then a summary (exit 130)')
     .option('--stats <url>', "the server's own stats JSON on loopback: bundled /_cpdiag/stats, cheroot statistics or CherryPy /cpstats/data")
     .option('--json', `print the ${'cpdiag.inspect/1'} JSON document instead of text`)
+    .option('--metrics-listen <host:port>', 'with --watch: serve the figures at http://HOST:PORT/metrics (OpenMetrics, for Prometheus); loopback only')
     .addHelpText('after', EXAMPLES)
     .action(runAction(async (pid: number, flags: InspectFlags) => {
       const controller = new AbortController();
@@ -48,6 +52,7 @@ export function registerInspect(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const watch = new WatchWorkers(pid);
+      const metrics = await startInspectMetrics(pid, flags.metricsListen, flags.watch);
       try {
         const result = await inspectProcess({
           pid,
@@ -56,18 +61,19 @@ export function registerInspect(program: Command): void {
           statsUrl: flags.stats,
           watch: flags.watch,
           signal: controller.signal,
-          onSample: flags.watch && !flags.json
+          onSample: chainSampleHandlers(metrics?.onSample, flags.watch && !flags.json
             ? (s) => {
               const { workers, server } = watch.observe(s);
               process.stdout.write(`${renderWatchLine(s, workers, out, server)}\n`);
             }
-            : undefined,
+            : undefined),
         });
         const doc = buildInspectDocument(result);
         // --watch: the summary after a blank line below the last sample line.
         process.stdout.write(`${flags.watch && !flags.json ? '\n' : ''}${renderTerminal(doc, { json: Boolean(flags.json), chalk: out })}`);
         return controller.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
       } finally {
+        await metrics?.close();
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
       }

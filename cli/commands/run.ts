@@ -4,13 +4,15 @@ import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/sc
 import { reportsRootOf } from '../../src/cli/report-target.js';
 import { runScenarioSession } from '../../src/cli/run-session.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
+import { CpdiagError, EXIT } from '../../src/exit-codes.js';
 
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .argument('[scenario]', 'a scenario file (YAML); without one, a short default run against the bundled server')
     .description('one measured run: drive load at a target while sampling its process; report latency, errors, saturation, drift and probable causes')
-    .option('--json', 'print the run document (JSON) on stdout instead of the summary');
+    .option('--json', 'print the run document (JSON) on stdout instead of the summary')
+    .option('--metrics-file <file>', "write the run's series as OpenMetrics text, a timestamp per point (names in docs/metrics.md)");
   addReportOptions(cmd);
   addRunOptions(cmd);
   cmd.addHelpText(
@@ -32,7 +34,8 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : undefined;
       const scenario = applyRunFlags(base, opts);
-      return runScenarioSession(scenario, { json: Boolean(opts.json), reportsRoot: reportsRootOf(opts) });
+      if (scenario.sweep && opts.metricsFile !== undefined) throw new CpdiagError('--metrics-file: a sweep has no single run series; use it with a run', EXIT.USAGE);
+      return runScenarioSession(scenario, { json: Boolean(opts.json), reportsRoot: reportsRootOf(opts), metricsFile: opts.metricsFile as string | undefined });
     }),
   );
 }

@@ -3,6 +3,11 @@
 Run with the system Python that has CherryPy installed:
 
     /usr/bin/python3 examples/cherrypy/app.py --port 8080 --thread-pool 10
+    /usr/bin/python3 examples/cherrypy/app.py -c examples/cherrypy/app.conf
+
+With -c/--config FILE the CherryPy config file is loaded as CherryPy applications load theirs
+(cherrypy.config.update for [global], tree.mount(config=FILE) for the application sections);
+flags given explicitly win over the file, and the file over the built-in defaults.
 
 It prints "READY http://127.0.0.1:PORT" on stdout once the server listens (with --port 0
 the kernel picks the port). Endpoints:
@@ -69,26 +74,38 @@ def mount_stats():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--host', default='127.0.0.1')
-    p.add_argument('--port', type=int, default=8080)
-    p.add_argument('--thread-pool', type=int, default=10)
-    p.add_argument('--socket-timeout', type=float, default=10)
-    p.add_argument('--socket-queue-size', type=int, default=5)
+    p.add_argument('-c', '--config', help='a CherryPy config file ([global] server.* keys, application sections)')
+    # No argparse defaults: a flag not given must not override the config file.
+    p.add_argument('--host', help='server.socket_host [127.0.0.1]')
+    p.add_argument('--port', type=int, help='server.socket_port [8080]; 0 picks a free port')
+    p.add_argument('--thread-pool', type=int, help='server.thread_pool [10]')
+    p.add_argument('--socket-timeout', type=float, help='server.socket_timeout [10]')
+    p.add_argument('--socket-queue-size', type=int, help='server.socket_queue_size [5]')
     a = p.parse_args()
     cherrypy.config.update({
-        'server.socket_host': a.host,
-        'server.socket_port': a.port,
-        'server.thread_pool': a.thread_pool,
-        'server.socket_timeout': a.socket_timeout,
-        'server.socket_queue_size': a.socket_queue_size,
+        'server.socket_host': '127.0.0.1',
+        'server.socket_port': 8080,
+        'server.thread_pool': 10,
+        'server.socket_timeout': 10,
+        'server.socket_queue_size': 5,
         'server.statistics': True,
         'engine.autoreload.on': False,
         'checker.on': False,
         'log.screen': False,
         'environment': 'production',
     })
+    if a.config:
+        cherrypy.config.update(a.config)
+    flags = {
+        'server.socket_host': a.host,
+        'server.socket_port': a.port,
+        'server.thread_pool': a.thread_pool,
+        'server.socket_timeout': a.socket_timeout,
+        'server.socket_queue_size': a.socket_queue_size,
+    }
+    cherrypy.config.update({k: v for k, v in flags.items() if v is not None})
     stats = mount_stats()
-    cherrypy.tree.mount(App(), '/')
+    cherrypy.tree.mount(App(), '/', config=a.config)
 
     def announce():
         host, port = cherrypy.server.bound_addr[:2]

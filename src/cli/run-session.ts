@@ -14,12 +14,12 @@ import { ProgressLine } from './progress.js';
 import { reportFolder } from './report-target.js';
 import { runSweepSession, type SessionOptions } from './sweep-session.js';
 
-export async function runScenarioSession(scenario: Scenario, o: SessionOptions): Promise<number> {
+export async function runScenarioSession(scenario: Scenario, o: SessionOptions & { metricsFile?: string }): Promise<number> {
   // A scenario with a sweep: section is a sweep (the same executor and reports as `cpdiag sweep`).
   if (scenario.sweep) return runSweepSession(sweepSpecFromScenario(scenario), o);
   const progress = new ProgressLine();
   const total = scenario.load.duration_s;
-  const output = openOutput(RUN_SCHEMA, { folder: reportFolder(o.reportsRoot, scenario.name ?? 'scenario') });
+  const output = openOutput(RUN_SCHEMA, { folder: reportFolder(o.reportsRoot, scenario.name ?? 'scenario'), paths: { metrics: o.metricsFile } });
   const { outcome, files } = await withInterrupt(async (signal) => {
     const outcome = await executeRun({
       scenario,

@@ -1,7 +1,10 @@
 // Flags shared by `run`, `sweep`, `baseline` and `gate`: the target, the load and the proxy.
-// They override what a scenario file says.
+// They override what a scenario file says, which overrides a CherryPy config file (--config).
 import { InvalidArgumentError, type Command } from 'commander';
+import { describeConfigNotes, readCherryPyConfigFile } from '../config/cherrypy-config.js';
+import type { ServerSettings } from '../config/settings.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
+import { printWarning } from './output.js';
 import { parseScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/schema.js';
 import { addSettingOptions, parseChoice, parseDurationSeconds, parseInteger, parseNumber, settingsFromOptions } from './options.js';
@@ -39,12 +42,27 @@ export function addReportOptions(cmd: Command): Command {
   return cmd.option('--reports-dir <dir>', 'where report folders go', 'reports').option('--no-report', 'write no report folder');
 }
 
-/** Adds the settings flags too (every server.* setting in kebab-case). */
+/** Adds the settings flags too (every server.* setting in kebab-case), and --config. */
 export function addRunOptions(cmd: Command): Command {
-  return addSettingOptions(addLoadOptions(addTargetOptions(cmd)));
+  addSettingOptions(addLoadOptions(addTargetOptions(cmd)));
+  return cmd.option('--config <file>', "a CherryPy config file (the app's own): its [global] server.* values are the target's settings; a scenario's settings and the flags override them");
 }
 
-/** Applies flags on top of a scenario (or the default scenario when none was given). */
+/**
+ * The server settings of a CherryPy config file (--config), with its notes printed once. Its
+ * address is not used: cpdiag starts each target on a free loopback port.
+ */
+export function settingsFromConfigFile(path: string, warn: (line: string) => void = printWarning): Partial<ServerSettings> {
+  const config = readCherryPyConfigFile(path);
+  for (const note of describeConfigNotes(config)) warn(note);
+  const { socket_host: host, socket_port: port, ...settings } = config.settings;
+  if (host !== undefined || port !== undefined) {
+    warn(`${path}: ${[host !== undefined ? 'server.socket_host' : '', port !== undefined ? 'server.socket_port' : ''].filter(Boolean).join(' and ')} not used: cpdiag starts each target on a free loopback port`);
+  }
+  return settings;
+}
+
+/** Applies flags on top of a scenario (or the default scenario when none was given): defaults < --config < scenario < flags. */
 export function applyRunFlags(base: Scenario | undefined, opts: Record<string, unknown>, fallbackName = 'default'): Scenario {
   const s: Record<string, any> = structuredClone(base ?? parseScenario({ name: fallbackName, load: { duration_s: 5 } }, fallbackName));
   if (opts.cmd !== undefined && opts.url !== undefined) throw new CpdiagError('--cmd and --url are two kinds of target: give one', EXIT.USAGE);
@@ -54,7 +72,8 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
     if (opts.url === undefined || opts.pid === undefined) throw new CpdiagError('attaching needs both --url and --pid', EXIT.USAGE, 'e.g. --url http://127.0.0.1:8080 --pid 1234');
     s.target = { kind: 'attached', url: opts.url, pid: opts.pid };
   }
-  s.settings = { ...s.settings, ...settingsFromOptions(opts) };
+  const fromConfig = opts.config !== undefined ? settingsFromConfigFile(opts.config as string) : {};
+  s.settings = { ...fromConfig, ...s.settings, ...settingsFromOptions(opts) };
   const load = s.load;
   if (opts.rate !== undefined) {
     load.mode = 'open';

@@ -111,37 +111,6 @@ function parseNumericLiteral(text: string): number | undefined {
   return Number.isFinite(product) ? product : undefined;
 }
 
-/**
- * Parses a CherryPy-style ini config ([global] section, `server.thread_pool = 16`).
- * Other sections (per-path config) are ignored, as they do not configure the server.
- * Unknown `server.*` keys are refused; other keys in [global] (tools.*, log.*) are ignored.
- */
-export function parseIniSettings(text: string, fileName = 'config'): Partial<ServerSettings> {
-  const out: Partial<ServerSettings> = {};
-  let section = '';
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const where = `${fileName}:${i + 1}`;
-    const line = lines[i].trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[(.+)\]$/.exec(line);
-    if (header) {
-      section = header[1].trim();
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq < 0) throw new SettingsError(`expected "key = value", got "${line}"`, where);
-    if (section !== 'global') continue;
-    const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
-    if (!key.startsWith('server.')) continue;
-    const def = findSetting(key);
-    if (!def) throw new SettingsError(`unknown setting ${key} (known: ${SETTING_DEFINITIONS.map((d) => 'server.' + d.name).join(', ')})`, where);
-    (out as Record<string, unknown>)[def.name] = coerceSetting(def, value, where);
-  }
-  return out;
-}
-
 /** Validates a partial settings object (from flags, a scenario or JSON) and fills the defaults. */
 export function resolveSettings(...layers: Partial<Record<string, unknown>>[]): ServerSettings {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };

@@ -17,6 +17,8 @@ import { SWEEP_SCHEMA, type SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
 import { renderBaselineText } from './gate-baseline-text.js';
 import { renderGateJunit } from './gate-junit.js';
+import { metricsFromRun } from './metrics-from-run.js';
+import { renderOpenMetrics } from './openmetrics.js';
 import { renderGateMarkdown } from './gate-markdown.js';
 import { renderGateText } from './gate-text.js';
 import { renderInspectJson, renderJson, renderJsonLine } from './json-text.js';
@@ -46,7 +48,9 @@ export type NamedPath =
   /** cpdiag baseline -o FILE */
   | 'output'
   /** $GITHUB_STEP_SUMMARY */
-  | 'step-summary';
+  | 'step-summary'
+  /** cpdiag run --metrics-file FILE */
+  | 'metrics';
 
 /**
  * Where an output goes: a file of this name in the command's report folder; the file the user
@@ -71,6 +75,7 @@ type AnyOutputFormat = { [S in Schema]: OutputFormat<S> }[Schema];
 export const OUTPUT_FORMATS: readonly AnyOutputFormat[] = [
   { schema: RUN_SCHEMA, to: { file: 'run.json' }, what: 'the run record', render: renderJson, progressive: true },
   { schema: RUN_SCHEMA, to: { file: 'summary.md' }, what: 'the run summary', render: renderRunMarkdown },
+  { schema: RUN_SCHEMA, to: { path: 'metrics' }, what: 'the --metrics-file', render: (doc) => renderOpenMetrics(metricsFromRun(doc)) },
   { schema: SWEEP_SCHEMA, to: { file: 'sweep.json' }, what: 'the sweep document', render: renderJson, progressive: true },
   { schema: SWEEP_SCHEMA, to: { file: 'report.md' }, what: 'the sweep report', render: renderSweepMarkdown },
   { schema: SWEEP_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderSweepHtml },

@@ -115,20 +115,20 @@ const gate = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, . _ -').optional(),
-    description: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, . _ -').optional().describe('lower-case; names the report folder (default: the file name)'),
+    description: z.string().optional().describe('what this scenario shows'),
     /** For fault scenarios: the cause id this scenario injects (ground truth). */
-    injects: z.string().optional(),
-    target: target.default({ kind: 'bundled' }),
-    settings: z.record(z.union([z.number(), z.string(), z.boolean()])).default({}),
-    load: load.default({}),
-    mix: z.array(requestSpec).min(1).default([{ method: 'GET', path: '/work?io_ms=20&cpu_ms=1', weight: 1 }]),
-    slow_clients: z.array(slowClient).optional(),
+    injects: z.string().optional().describe('fault scenarios only: the cause id this scenario injects'),
+    target: target.default({ kind: 'bundled' }).describe('the server under test: bundled (cpdiag serve), command (your server, {setting} placeholders) or attached (url + pid)'),
+    settings: z.record(z.union([z.number(), z.string(), z.boolean()])).default({}).describe('CherryPy server.* settings by short name, e.g. thread_pool: 16'),
+    load: load.default({}).describe('how the load is driven: closed (connections) or open (rate_rps) loop'),
+    mix: z.array(requestSpec).min(1).default([{ method: 'GET', path: '/work?io_ms=20&cpu_ms=1', weight: 1 }]).describe('weighted request mix'),
+    slow_clients: z.array(slowClient).optional().describe('slow uploaders, readers or idle connections beside the main load'),
     probes: z.object({ interval_ms: z.number().int().min(50).max(10000).default(250), stats: z.boolean().default(true) }).strict().default({}),
-    slo: slo.optional(),
-    proxy: proxy.optional(),
-    sweep: sweep.optional(),
-    gate: gate.optional(),
+    slo: slo.optional().describe('service level objectives the run is judged against'),
+    proxy: proxy.optional().describe('a real nginx in front of the target'),
+    sweep: sweep.optional().describe('makes the scenario a sweep: the setting(s) to vary and the load ramp'),
+    gate: gate.optional().describe('gate runs, budgets (metrics) and order'),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 // `cpdiag serve` from validated options to exit: settings layers, start, the URL line on
 // stdout, then wait for SIGTERM/SIGINT, drain, and exit. The CLI file only parses flags.
-import { readFileSync } from 'node:fs';
-import { parseIniSettings, resolveSettings, SettingsError, type ServerSettings } from '../config/settings.js';
+import { describeConfigNotes, readCherryPyConfigFile } from '../config/cherrypy-config.js';
+import { resolveSettings, SettingsError, type ServerSettings } from '../config/settings.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { startReferenceServer, type ReferenceServer } from './reference-server.js';
 
@@ -17,23 +17,19 @@ export interface ServeOptions {
 }
 
 /** Defaults < config file < flags. Throws SettingsError / CpdiagError (exit 2) on bad input. */
-export function loadServeSettings(configFile: string | undefined, flagSettings: Partial<ServerSettings>): ServerSettings {
+export function loadServeSettings(configFile: string | undefined, flagSettings: Partial<ServerSettings>, log?: (line: string) => void): ServerSettings {
   let fileSettings: Partial<ServerSettings> = {};
   if (configFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(configFile, 'utf8');
-    } catch (e) {
-      throw new CpdiagError(`cannot read config file ${configFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, EXIT.USAGE);
-    }
-    fileSettings = parseIniSettings(text, configFile);
+    const config = readCherryPyConfigFile(configFile);
+    for (const note of describeConfigNotes(config)) log?.(`cpdiag serve: ${note}`);
+    fileSettings = config.settings;
   }
   return resolveSettings(fileSettings, flagSettings);
 }
 
 /** Runs the server until a signal; resolves with the exit code. */
 export async function runServe(opts: ServeOptions): Promise<number> {
-  const settings = loadServeSettings(opts.configFile, opts.flagSettings);
+  const settings = loadServeSettings(opts.configFile, opts.flagSettings, opts.log);
   let server: ReferenceServer;
   try {
     server = await startReferenceServer(settings, { log: opts.log });
