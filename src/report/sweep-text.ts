@@ -6,6 +6,7 @@ import type { SweepDocument, SweepStep } from '../sweep/sweep-document.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
 import { fmtBytes, fmtMs, fmtPercent, fmtRate, textTable } from './format.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
+import { describeRecordedTarget } from '../target/target-kinds.js';
 
 export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: string[][] } {
   const timeout = doc.steps.some((s) => s.timeout);
@@ -80,7 +81,7 @@ export function kneeLines(doc: SweepDocument): string[] {
 }
 
 export function renderSweepText(doc: SweepDocument, c: ChalkInstance): string {
-  const target = doc.target.kind === 'command' ? `command: ${doc.target.command}` : doc.target.kind === 'bundled' ? 'bundled server' : 'attached process';
+  const target = describeRecordedTarget(doc.target);
   const mix = doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', ');
   const lines: string[] = [
     c.bold(`cpdiag sweep ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`) + (doc.complete ? '' : c.yellow('  (incomplete)')),

@@ -1,6 +1,7 @@
 // The scenario file format (YAML), validated with zod so that a bad file gets the path of the
 // bad field and what was expected, and nothing runs. Documented in scenarios/README.md.
 import { z } from 'zod';
+import { DEFAULT_TARGET_SPEC, targetSpecSchema } from '../target/target-kinds.js';
 
 const requestSpec = z
   .object({
@@ -26,20 +27,6 @@ const slowClient = z
   .refine((s) => s.upload_bytes_per_s !== undefined || s.read_bytes_per_s !== undefined || s.idle_hold_s !== undefined, {
     message: 'a slow client needs upload_bytes_per_s, read_bytes_per_s or idle_hold_s',
   });
-
-const target = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('bundled') }).strict(),
-  z
-    .object({
-      kind: z.literal('command'),
-      command: z.string().min(1),
-      ready_path: z.string().startsWith('/').optional(),
-      ready_timeout_s: z.number().positive().optional(),
-      cwd: z.string().optional(),
-    })
-    .strict(),
-  z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive() }).strict(),
-]);
 
 const load = z
   .object({
@@ -119,7 +106,8 @@ export const scenarioSchema = z
     description: z.string().optional(),
     /** For fault scenarios: the cause id this scenario injects (ground truth). */
     injects: z.string().optional(),
-    target: target.default({ kind: 'bundled' }),
+    // Each kind's part is defined with the kind (src/target/kinds/), collected in target-kinds.ts.
+    target: targetSpecSchema.default(DEFAULT_TARGET_SPEC),
     settings: z.record(z.union([z.number(), z.string(), z.boolean()])).default({}),
     load: load.default({}),
     mix: z.array(requestSpec).min(1).default([{ method: 'GET', path: '/work?io_ms=20&cpu_ms=1', weight: 1 }]),
