@@ -49,7 +49,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
   for (const def of SETTING_DEFINITIONS) options[flagName(def.name)] = { type: 'string' };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: joinValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (e) {
     // node's messages are long and about positional arguments; say it as commander does.
     const err = e as NodeJS.ErrnoException;
@@ -84,6 +84,20 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
     flagSettings: flagSettings as Partial<ServerSettings>,
     drainTimeoutS: (parsedFlags['drain-timeout'] as number | undefined) ?? DEFAULT_DRAIN_TIMEOUT_S,
   };
+}
+
+/**
+ * `--flag value` → `--flag=value` for options that take a value: parseArgs (unlike commander)
+ * refuses a separate value that starts with "-", as in `--accepted-queue-size -1`.
+ */
+function joinValues(argv: readonly string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') && !argv[i].includes('=') ? argv[i].slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && i + 1 < argv.length) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** Usage of the lean entry: the same flags as `cpdiag serve` (whose --help has the full text). */

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnBundledServer } from '../helpers/bundled-server.js';
 import { CLI } from '../helpers/cli.js';
 import { SERVE_ENTRY_PATH } from '../../src/target/kinds/bundled.js';
@@ -109,20 +110,20 @@ test('bad settings are refused before anything starts, exit 2, naming key, value
 });
 
 test('the lean entry loads no command-line module', async () => {
-  // Started with a loader hook that lists every module node resolves: nothing under cli/ or
-  // src/cli/, and not commander. (--import runs the hook registration before the entry.)
-  const hook = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register('data:text/javascript,${encodeURIComponent(
-    "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
-  )}');`)}`;
+  // Started with a resolve hook that prints every module node loads: nothing under cli/ or
+  // src/cli/, and not commander. (--import registers the hook before the entry runs.)
+  writeFileSync(join(dir, 'list-modules.mjs'), "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n");
+  writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module'; register('./list-modules.mjs', import.meta.url);\n");
   const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', hook, SERVE_ENTRY_PATH, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, SERVE_ENTRY_PATH, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
     child.on('exit', (code) => resolve({ code, stderr }));
   });
   assert.equal(r.code, 0, r.stderr);
   const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
-  assert.ok(loaded.some((u) => u.endsWith('/src/server/serve-entry.js')), `the hook saw the entry: ${loaded.join(' ')}`);
+  assert.ok(loaded.some((u) => u.endsWith('/src/server/serve-entry.js')), `the hook saw the entry: ${r.stderr}`);
+  assert.ok(loaded.some((u) => u.endsWith('/src/server/run-serve.js')), 'and what it imports');
   assert.deepEqual(loaded.filter((u) => /\/dist\/cli\/|\/src\/cli\/|commander/.test(u)), []);
 });
 
