@@ -22,8 +22,11 @@ export type ChaosBlow = (typeof CHAOS_BLOWS)[number];
 export interface TrialOptions {
   command: ChaosCommand;
   blow: ChaosBlow;
-  /** Milliseconds after the start, or 'measuring': once the run's document has a measured window. */
-  at: number | 'measuring';
+  /**
+   * Milliseconds after the start; { afterSpawnMs }: that long after cpdiag's first child (the
+   * watchdog and the target) appeared; or 'measuring': once the run's document has a measured window.
+   */
+  at: number | { afterSpawnMs: number } | 'measuring';
   /** Replaces the command's default arguments (before --reports-dir). */
   args?: string[];
   /** How long cpdiag may take to exit after the blow (SIGKILL: at once). */
@@ -213,6 +216,10 @@ export async function runChaosTrial(opts: TrialOptions): Promise<TrialResult> {
   if (opts.at === 'measuring') {
     const deadline = Date.now() + 60_000;
     while (exit === undefined && Date.now() < deadline && finishedSteps(reportsDir).count === 0) await new Promise((r) => setTimeout(r, 100));
+  } else if (typeof opts.at === 'object') {
+    const deadline = Date.now() + 60_000;
+    while (exit === undefined && Date.now() < deadline && seen.size < 2) await new Promise((r) => setTimeout(r, 50));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, (opts.at as { afterSpawnMs: number }).afterSpawnMs))]);
   } else {
     await Promise.race([exited, new Promise((r) => setTimeout(r, opts.at as number))]);
   }

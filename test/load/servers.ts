@@ -2,7 +2,8 @@
 // (when the target must not share the generator's event loop, e.g. to stall it), and the
 // bundled reference server, started as cpdiag starts it (test/helpers/bundled-server.ts).
 import http from 'node:http';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnSupervised } from '../../src/target/spawn-supervised.js';
 import { spawnBundledServer } from '../helpers/bundled-server.js';
 import type { AddressInfo } from 'node:net';
 
@@ -58,7 +59,8 @@ export async function freePort(): Promise<number> {
 
 /** Starts `node -e source` in a child; the child prints its URL as its first stdout line. */
 export async function startChildServer(source: string, timeoutMs = 10_000): Promise<TestServer & { child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Supervised as cpdiag's own children are: it dies with the test process, however that ends.
+  const { child } = spawnSupervised(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await readUrlLine(child, timeoutMs);
   return { child, url, close: () => stopChild(child) };
 }
