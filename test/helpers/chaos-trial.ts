@@ -129,7 +129,7 @@ function liveEntries(): ProcEntry[] {
   return out;
 }
 
-/** run.json: measured windows; sweep.json: finished steps; undefined when there is no document yet. */
+/** Finished steps on disk (run.json: measured windows; sweep.json: steps measured), and documents that do not parse. */
 function finishedSteps(reportsDir: string): { count: number; problems: string[] } {
   let count = 0;
   const problems: string[] = [];
@@ -238,9 +238,9 @@ export async function runChaosTrial(opts: TrialOptions): Promise<TrialResult> {
   clearTimeout(timer);
   clearInterval(scanner);
   if (exit === undefined) {
-    exit = 'hung';
     child.kill('SIGKILL');
     await exited;
+    // (the exit handler has set it to SIGKILL meanwhile: ours, not cpdiag's)
     exit = 'hung';
   }
   child.stdout!.destroy();
