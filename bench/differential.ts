@@ -9,7 +9,7 @@
 // differential markers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { spawnBundledServer } from '../src/server/spawn-bundled.js';
+import { spawnBundledServer } from '../test/helpers/bundled-server.js';
 import {
   CORPUS_SOCKET_TIMEOUT_S, CORPUS_THREAD_POOL, DIFFERENTIAL_CASES, formatOutcome, runCase,
   type CaseOutcome, type CaseResult,
@@ -43,7 +43,7 @@ function cell(r: CaseResult): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cases = DIFFERENTIAL_CASES.filter((c) => !args.only || args.only.has(c.id));
-  const bundled = await spawnBundledServer({ thread_pool: CORPUS_THREAD_POOL, socket_timeout: CORPUS_SOCKET_TIMEOUT_S }, { entry: 'standalone' });
+  const bundled = await spawnBundledServer({ thread_pool: CORPUS_THREAD_POOL, socket_timeout: CORPUS_SOCKET_TIMEOUT_S });
   const cheroot = await startCherryPyExample({ threadPool: CORPUS_THREAD_POOL, socketTimeoutS: CORPUS_SOCKET_TIMEOUT_S });
   const rows: string[] = [];
   let mismatches = 0;

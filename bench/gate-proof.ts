@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVE_ENTRY_PATH } from '../src/target/kinds/bundled.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const NODE = process.execPath;
@@ -44,8 +45,9 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** B as a user's command: the bundled server through its lean entry, as side A starts it. */
 function serveCommand(scale: number): string {
-  return `env CPDIAG_WORK_SCALE=${scale} ${NODE} ${CLI} serve --socket-port {port} --thread-pool {thread_pool}`;
+  return `env CPDIAG_WORK_SCALE=${scale} ${NODE} ${SERVE_ENTRY_PATH} --socket-port {port} --thread-pool {thread_pool}`;
 }
 
 interface GateRun {

@@ -12,6 +12,7 @@ import { startSampler } from '../src/probe/sampler.js';
 import { readInspectSample } from '../src/inspect/inspect-sample.js';
 import { inspectProcess } from '../src/inspect/run-inspect.js';
 import { CLOCK_TICKS_PER_S, parseProcStat } from '../src/probe/parse-stat.js';
+import { spawnSupervised } from '../src/target/spawn-supervised.js';
 
 const CPDIAG = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -36,7 +37,7 @@ sys.stdin.read()
 interface Target { proc: ChildProcess; pid: number; fds: number; threads: number }
 
 async function startTarget(threads: number, fds: number): Promise<Target> {
-  const proc = spawn(PYTHON, ['-c', TARGET, String(threads), String(fds)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const { child: proc } = spawnSupervised(PYTHON, ['-c', TARGET, String(threads), String(fds)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     proc.stdout!.on('data', (d) => {

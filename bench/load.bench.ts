@@ -5,7 +5,8 @@
 //  2. Open-loop precision: achieved / target rate and send lag p99 at 1,000 and 5,000 rps.
 //  3. autocannon's traps, verified: with a rate set, its CO correction reports latencies below
 //     a 20 ms server's floor; its histograms are whole milliseconds.
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { spawnSupervised } from '../src/target/spawn-supervised.js';
 import { loadavg, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -41,7 +42,7 @@ s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().por
 `;
 
 async function startChild(source: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { child } = spawnSupervised(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 10_000);
     child.stdout!.on('data', (d: Buffer) => {
@@ -176,7 +177,7 @@ http { access_log off; keepalive_requests 10000000;
   server { listen 127.0.0.1:${port}; location / { return 200 'ok'; } } }
 `,
   );
-  const child = spawn(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  const { child } = spawnSupervised(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
     const up = await new Promise<boolean>((r) => {

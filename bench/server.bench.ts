@@ -4,11 +4,14 @@
 // autocannon runs in this process and competes for the same 2 cores: rows near the CPU limit
 // measure the machine as much as the server. BENCH_DURATION_S sets the seconds per row.
 import autocannon from 'autocannon';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnBundledServer, type BundledServer } from '../src/server/spawn-bundled.js';
+import { resolveSettings } from '../src/config/settings.js';
+import { startBundledServer } from '../src/target/kinds/bundled.js';
+import { spawnTarget } from '../src/target/spawn-target.js';
+import type { RunningTarget } from '../src/target/target.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
 const WARMUP_S = 1;
@@ -35,8 +38,9 @@ async function load(url: string, connections: number, durationS: number): Promis
   return { rps: r.requests.total / durationS, p50: r.latency.p50, p99: r.latency.p99, errors };
 }
 
-async function withBundled<T>(settings: Record<string, unknown>, fn: (s: BundledServer) => Promise<T>): Promise<T> {
-  const server = await spawnBundledServer(settings, { readyTimeoutMs: 60_000, entry: 'standalone' });
+// Every server of the bench runs as cpdiag runs a target: supervised, in its own process group.
+async function withBundled<T>(settings: Record<string, unknown>, fn: (s: RunningTarget) => Promise<T>): Promise<T> {
+  const server = await startBundledServer(settings, { readyTimeoutMs: 60_000 });
   try {
     return await fn(server);
   } finally {
@@ -44,28 +48,21 @@ async function withBundled<T>(settings: Record<string, unknown>, fn: (s: Bundled
   }
 }
 
-function startChild(cmd: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${cmd} not ready`)); }, 20_000);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (t: string) => {
-      buf += t;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
-    });
-    child.once('exit', () => { clearTimeout(timer); reject(new Error(`${cmd} exited`)); });
+/** A comparison server that prints its URL on stdout when ready. */
+async function startChild(cmd: string, args: string[]): Promise<{ child: RunningTarget; url: string }> {
+  const child = await spawnTarget({
+    kind: 'command',
+    argv: [cmd, ...args],
+    settings: resolveSettings({}),
+    readiness: { kind: 'stdout-url' },
+    readyTimeoutMs: 20_000,
+    onStderr: (line) => process.stderr.write(`${line}\n`),
   });
+  return { child, url: child.url };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await gone;
-  clearTimeout(t);
+function stopChild(child: RunningTarget): Promise<void> {
+  return child.stop();
 }
 
 const CHERRYPY_APP = `
@@ -187,7 +184,7 @@ async function main(): Promise<void> {
   const startRows: string[] = [];
   for (const n of [64, 256]) {
     const t0 = performance.now();
-    const s = await spawnBundledServer({ thread_pool: n }, { readyTimeoutMs: 120_000, entry: 'standalone' });
+    const s = await startBundledServer({ thread_pool: n }, { readyTimeoutMs: 120_000 });
     const ms = performance.now() - t0;
     const status = await import('node:fs').then((fs) => fs.readFileSync(`/proc/${s.pid}/status`, 'utf8'));
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;

@@ -15,7 +15,7 @@ export const EXIT = {
   UNSUPPORTED_PLATFORM: 6,
   /** A needed external program (nginx, chromium) is not installed. */
   MISSING_DEPENDENCY: 7,
-  /** Interrupted by Ctrl-C / SIGTERM; partial results were kept. */
+  /** Interrupted by Ctrl-C, SIGTERM, SIGHUP or a closed stdout; partial results were kept. */
   INTERRUPTED: 130,
   /**
    * A bug in cpdiag itself (sysexits.h EX_SOFTWARE): an exception that is not a CpdiagError

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { addSettingOptions, parseDurationSeconds, settingsFromOptions } from '../../src/cli/options.js';
+import { addSettingOptions, asOptionParser, settingsFromOptions } from '../../src/cli/options.js';
 import { runAction } from '../../src/cli/run-action.js';
-import { DEFAULT_DRAIN_TIMEOUT_S, runServe } from '../../src/server/run-serve.js';
+import { runServe } from '../../src/server/run-serve.js';
+import { DEFAULT_DRAIN_TIMEOUT_S, SERVE_FLAGS } from '../../src/server/serve-options.js';
 
 const HELP = `
 Endpoints (each is handled by a pool worker thread unless marked "acceptor"):
@@ -35,9 +36,12 @@ Examples:
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
-    .description('run the bundled reference threaded server (behaves as CherryPy 18 on cheroot)')
-    .option('--config <file>', 'CherryPy-style ini config file ([global] server.* keys)')
-    .option('--drain-timeout <seconds>', `how long in-flight requests may take after SIGTERM [default ${DEFAULT_DRAIN_TIMEOUT_S}]`, parseDurationSeconds);
+    .description('run the bundled reference threaded server (behaves as CherryPy 18 on cheroot)');
+  // serve's own flags come from the table the lean entry (src/server/serve-entry.ts) parses too.
+  for (const flag of SERVE_FLAGS) {
+    if (flag.parse) command.option(`--${flag.name} ${flag.value}`, flag.help, asOptionParser(flag.parse));
+    else command.option(`--${flag.name} ${flag.value}`, flag.help);
+  }
   addSettingOptions(command);
   command.addHelpText('after', HELP);
   command.action(runAction(async (opts: Record<string, unknown>) => runServe({
@@ -45,6 +49,6 @@ export function registerServe(program: Command): void {
     flagSettings: settingsFromOptions(opts),
     drainTimeoutS: (opts.drainTimeout as number | undefined) ?? DEFAULT_DRAIN_TIMEOUT_S,
     stdout: process.stdout,
-    log: (line) => process.stderr.write(`${line}\n`),
+    stderr: process.stderr,
   })));
 }

@@ -2,6 +2,7 @@
 // values the same way: commander turns InvalidArgumentError into a one-line message, exit 2.
 import { InvalidArgumentError, type Command } from 'commander';
 import { SETTING_DEFINITIONS, coerceSetting, flagName, SettingsError, type ServerSettings } from '../config/settings.js';
+import { parseDurationText } from '../config/duration.js';
 
 export function parseInteger(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
@@ -22,12 +23,17 @@ export function parseNumber(min = -Infinity, max = Infinity) {
 }
 
 /** Durations: "30", "30s", "500ms", "2m". Returns seconds. */
-export function parseDurationSeconds(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  if (!m) throw new InvalidArgumentError(`expected a duration like 10s, 500ms or 2m, got "${text}"`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : n;
+export const parseDurationSeconds = asOptionParser(parseDurationText);
+
+/** A validator from below the CLI (throws a plain Error) as a commander option parser: one line, exit 2. */
+export function asOptionParser<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (e) {
+      throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+    }
+  };
 }
 
 export function parseChoice<T extends string>(choices: readonly T[]) {

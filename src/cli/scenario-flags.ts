@@ -7,15 +7,16 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import { printWarning } from './output.js';
 import { parseScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/schema.js';
-import { addSettingOptions, parseChoice, parseDurationSeconds, parseInteger, parseNumber, settingsFromOptions } from './options.js';
+import { targetFlags, targetSpecFromFlags } from '../target/target-kinds.js';
+import { addSettingOptions, asOptionParser, parseChoice, parseDurationSeconds, parseInteger, parseNumber, settingsFromOptions } from './options.js';
 
+/** Each target kind's flags (--cmd ..., --url/--pid), from the kinds' table. */
 export function addTargetOptions(cmd: Command): Command {
-  return cmd
-    .option('--cmd <command>', "run your own server: a command template, e.g. 'python3 app.py --port {port} --threads {thread_pool}' (no shell; settings also in CPDIAG_* env vars)")
-    .option('--ready-path <path>', 'with --cmd: path polled until the target answers', '/')
-    .option('--ready-timeout <duration>', 'with --cmd: how long to wait for the target to answer', parseDurationSeconds)
-    .option('--url <url>', 'attach to a server that is already running (with --pid): nothing is spawned or killed')
-    .option('--pid <pid>', 'with --url: the server process to sample', parseInteger(1));
+  for (const flag of targetFlags()) {
+    if (flag.parse) cmd.option(flag.flags, flag.description, asOptionParser(flag.parse), flag.defaultValue);
+    else cmd.option(flag.flags, flag.description, flag.defaultValue);
+  }
+  return cmd;
 }
 
 export function addLoadOptions(cmd: Command): Command {
@@ -65,13 +66,8 @@ export function settingsFromConfigFile(path: string, warn: (line: string) => voi
 /** Applies flags on top of a scenario (or the default scenario when none was given): defaults < --config < scenario < flags. */
 export function applyRunFlags(base: Scenario | undefined, opts: Record<string, unknown>, fallbackName = 'default'): Scenario {
   const s: Record<string, any> = structuredClone(base ?? parseScenario({ name: fallbackName, load: { duration_s: 5 } }, fallbackName));
-  if (opts.cmd !== undefined && opts.url !== undefined) throw new CpdiagError('--cmd and --url are two kinds of target: give one', EXIT.USAGE);
-  if (opts.cmd !== undefined) {
-    s.target = { kind: 'command', command: opts.cmd, ready_path: opts.readyPath ?? '/', ready_timeout_s: opts.readyTimeout };
-  } else if (opts.url !== undefined || opts.pid !== undefined) {
-    if (opts.url === undefined || opts.pid === undefined) throw new CpdiagError('attaching needs both --url and --pid', EXIT.USAGE, 'e.g. --url http://127.0.0.1:8080 --pid 1234');
-    s.target = { kind: 'attached', url: opts.url, pid: opts.pid };
-  }
+  const target = targetSpecFromFlags(opts);
+  if (target !== undefined) s.target = target;
   const fromConfig = opts.config !== undefined ? settingsFromConfigFile(opts.config as string) : {};
   s.settings = { ...fromConfig, ...s.settings, ...settingsFromOptions(opts) };
   const load = s.load;

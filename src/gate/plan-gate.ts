@@ -3,6 +3,7 @@
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { parseScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/schema.js';
+import { describeTarget as describeTargetSpec } from '../target/target-kinds.js';
 import type { SideDescription } from './gate-document.js';
 import { DEFAULT_GATE_RUNS, DEFAULT_WARMUP_RUNS } from './default-scenario.js';
 import { resolveMetricSpecs, type MetricSpec } from './metric-spec.js';
@@ -33,10 +34,7 @@ export interface GatePlan {
 export const MAX_GATE_RUNS = 100;
 
 export function describeTarget(scenario: Scenario): string {
-  const t = scenario.target;
-  if (t.kind === 'bundled') return 'bundled server';
-  if (t.kind === 'command') return t.command;
-  return `attached pid ${t.pid} at ${t.url}`;
+  return describeTargetSpec(scenario.target);
 }
 
 /** The scenario with its target replaced by a command template (--a / --b). */

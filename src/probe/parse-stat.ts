@@ -9,6 +9,8 @@ export interface ProcStat {
   /** One letter: R running, S sleeping, D uninterruptible, Z zombie, T stopped, t traced, I idle, X dead. */
   state: string;
   ppid: number;
+  /** Process group id (a process started detached leads its own group: pgrp = pid). */
+  pgrp: number;
   /** Kernel flags (PF_*); PF_KTHREAD marks a kernel thread. */
   flags: number;
   utimeTicks: number;
@@ -43,6 +45,7 @@ export function parseProcStat(text: string): ProcStat {
     comm,
     state: rest[0],
     ppid: field(4),
+    pgrp: field(5),
     flags: field(9),
     utimeTicks: field(14),
     stimeTicks: field(15),

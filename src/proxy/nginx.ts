@@ -1,14 +1,17 @@
 // A real nginx in front of the target, for the 502/504 and timeout experiments. nginx runs in the
 // foreground (daemon off) as our child, with its config, pid file, logs and temp files in a
-// private directory; stop() (or, failing that, our process exiting) shuts it down and removes the
-// directory, so no nginx outlives the run.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// private directory. It is started supervised, as targets are (src/target/spawn-supervised.ts):
+// master and workers in their own process group, stopped by stop(), or by cpdiag's exit hook, or
+// by the watchdog if cpdiag is killed outright, which also removes the directory; no nginx and no
+// directory outlive the run.
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
+import { registerTempDir, removeTempDir } from '../target/child-registry.js';
+import { spawnSupervised, type SupervisedChild } from '../target/spawn-supervised.js';
 import { renderNginxConfig } from './nginx-config.js';
 import { parseNginxErrorLog, type NginxErrorLogSummary } from './parse-nginx-error-log.js';
 
@@ -93,6 +96,8 @@ let earlyErrorLogFlag = true;
 
 async function startOnce(nginx: string, upstream: { host: string; port: number }, opts: NginxProxyOptions, port: number): Promise<NginxProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'cpdiag-nginx-'));
+  // Registered before anything runs in it: removed on any exit of cpdiag, even SIGKILL.
+  registerTempDir(dir);
   mkdirSync(join(dir, 'tmp'));
   const errorLog = join(dir, 'error.log');
   const conf = join(dir, 'nginx.conf');
@@ -113,55 +118,29 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
 
   // stdout/stderr to a file rather than a pipe: nothing ties our event loop to the child.
   const stderrFd = openSync(join(dir, 'stderr.log'), 'w');
-  let child: ChildProcess;
+  let supervised: SupervisedChild;
   try {
     const early = earlyErrorLogFlag ? ['-e', errorLog] : [];
-    child = spawn(nginx, ['-p', dir, '-c', conf, ...early, '-g', 'daemon off; master_process on;'], {
+    supervised = spawnSupervised(nginx, ['-p', dir, '-c', conf, ...early, '-g', 'daemon off; master_process on;'], {
       stdio: ['ignore', stderrFd, stderrFd],
     });
   } finally {
     closeSync(stderrFd);
   }
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(-1));
-  });
-  let exitCode: number | null | undefined;
-  void exited.then((c) => { exitCode = c; });
-  const pid = child.pid ?? -1;
-
-  const killOnExit = () => {
-    try { if (pid > 0) process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
-    try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
-  };
-  process.on('exit', killOnExit);
-  child.unref();
+  supervised.child.unref();
+  const pid = supervised.pid ?? -1;
 
   let stoppedLog: NginxErrorLogSummary | undefined;
   const stop = async (): Promise<void> => {
     if (stoppedLog) return;
-    process.off('exit', killOnExit);
-    const workers = childPids(pid);
-    if (exitCode === undefined) {
-      try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS); });
-      const outcome = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-        await exited;
-      }
-    }
-    for (const w of workers) {
-      try { process.kill(w, 'SIGKILL'); } catch { /* already exited with the master */ }
-    }
+    // SIGTERM (fast shutdown) to master and workers, SIGKILL after the timeout and to any leftover.
+    await supervised.stop(STOP_TIMEOUT_MS);
     stoppedLog = parseNginxErrorLog(readText(errorLog));
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   };
 
   try {
-    await waitUntilListening(port, join(dir, 'nginx.pid'), pid, () => exitCode !== undefined);
+    await waitUntilListening(port, join(dir, 'nginx.pid'), pid, supervised.hasExited);
   } catch (e) {
     const why = `${readText(join(dir, 'stderr.log'))}\n${readText(errorLog)}`.trim();
     await stop();
@@ -230,16 +209,6 @@ function canConnect(port: number): Promise<boolean> {
     s.once('connect', () => { s.destroy(); resolve(true); });
     s.once('error', () => { s.destroy(); resolve(false); });
   });
-}
-
-/** The master's children (its workers), so that a SIGKILLed master leaves none behind. */
-function childPids(pid: number): number[] {
-  if (!(pid > 0)) return [];
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }
 
 function readText(path: string): string {

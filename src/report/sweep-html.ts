@@ -12,6 +12,7 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import { formatConfidence, formatMs, formatPercent, formatRate, formatSeconds } from '../format.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
+import { describeRecordedTarget } from '../target/target-kinds.js';
 
 let chartJsCache: string | undefined;
 
@@ -192,7 +193,7 @@ export function renderSweepHtml(doc: SweepDocument): string {
         .map((c) => `<li><b>${esc(c.title)}</b> <span class="dim">(${esc(c.confidence_label)} ${formatConfidence(c.confidence)}, ${esc(c.id)})</span><ul>${c.evidence.map((e) => `<li>${esc(e.text)}</li>`).join('')}</ul><p class="fix">Fix: ${esc(c.fix.split('\n')[0])}</p></li>`)
         .join('')}</ol>`}</section>`
     : '';
-  const target = doc.target.kind === 'command' ? `command <code>${esc(doc.target.command ?? '')}</code>` : doc.target.kind === 'bundled' ? 'the bundled reference server' : 'an attached process';
+  const target = describeRecordedTarget(doc.target, (text) => `<code>${esc(text)}</code>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>

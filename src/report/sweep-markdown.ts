@@ -7,10 +7,11 @@ import { formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from
 import { markdownTable } from './table.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
+import { describeRecordedTarget } from '../target/target-kinds.js';
 
 export function renderSweepMarkdown(doc: SweepDocument): string {
   const out: string[] = [];
-  const target = doc.target.kind === 'command' ? `command \`${doc.target.command}\`` : doc.target.kind === 'bundled' ? 'the bundled reference server' : 'an attached process';
+  const target = describeRecordedTarget(doc.target, (text) => `\`${text}\``);
   out.push(`# cpdiag sweep: ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}${doc.complete ? '' : ' (incomplete)'}`, '');
   out.push(
     `${doc.steps.length} steps against ${target}, ${doc.load.mix.map((m) => `\`${m.method} ${m.path}\``).join(', ')}; SLO p99 < ${doc.slo.p99_ms} ms and errors < ${formatPercent(doc.slo.error_rate)}. ` +

@@ -7,6 +7,7 @@ import { renderDiagnosisText } from './diagnosis-text.js';
 import { formatBytes, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { textTable } from './table.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
+import { describeRecordedTarget } from '../target/target-kinds.js';
 
 export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: string[][] } {
   const timeout = doc.steps.some((s) => s.timeout);
@@ -81,7 +82,7 @@ export function kneeLines(doc: SweepDocument): string[] {
 }
 
 export function renderSweepText(doc: SweepDocument, c: ChalkInstance): string {
-  const target = doc.target.kind === 'command' ? `command: ${doc.target.command}` : doc.target.kind === 'bundled' ? 'bundled server' : 'attached process';
+  const target = describeRecordedTarget(doc.target);
   const mix = doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', ');
   const lines: string[] = [
     c.bold(`cpdiag sweep ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`) + (doc.complete ? '' : c.yellow('  (incomplete)')),

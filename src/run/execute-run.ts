@@ -6,7 +6,6 @@ import { captureEnvironment } from '../environment.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
-import type { TargetSpec } from '../target/target.js';
 import { startNginxProxy } from '../proxy/nginx.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from './findings-from-run.js';
@@ -42,7 +41,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const settings = resolveSettings(scenario.settings, opts.settingsOverride ?? {});
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const target = await startTarget(scenario.target as TargetSpec, settings, opts.signal);
+    const target = await startTarget(scenario.target, settings, opts.signal);
     cleanups.unshift(() => target.stop());
     const targetInfo: TargetInfo = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
 
@@ -84,7 +83,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
-      stats: scenario.probes.stats && target.kind === 'bundled',
+      stats: scenario.probes.stats && target.statsUrl !== undefined,
       signal: opts.signal,
       onWindow: (w) => {
         record.series.push(w);

@@ -1,7 +1,7 @@
 // One measured load phase against a running target: offered load and, beside it, samples of the
 // target process from outside. If the target dies mid-phase, the load stops and the death is
 // recorded as an event: a finding, not a crash.
-import { runLoad } from '../load/run-load.js';
+import { assertLoopback, runLoad } from '../load/run-load.js';
 import { startSampler } from '../probe/sampler.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
@@ -28,6 +28,8 @@ export interface PhaseResult {
 }
 
 export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: PhaseOptions): Promise<PhaseResult> {
+  // Refuse a bad URL before anything starts: a sampler started first would keep cpdiag alive.
+  assertLoopback(plan.url);
   const events: RunEvent[] = [];
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -56,13 +58,15 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     onSample: opts.onSample,
   });
   let load: LoadResult;
+  let raw: ProbeSample[];
   try {
     load = await runLoad(plan, { signal: controller.signal, onWindow: opts.onWindow });
   } finally {
     opts.signal?.removeEventListener('abort', abort);
+    phaseOver = true;
+    // On every path: a sampler left running (its timer) would keep the process from exiting.
+    raw = await sampler.stop();
   }
-  phaseOver = true;
-  const raw = await sampler.stop();
   const probes = raw.map((s) => ({ ...s, t_s: roundTo(s.t_s - plan.warmup_s) }));
   if (opts.signal?.aborted && !targetDied) events.push({ t_s: roundTo(elapsedS()), kind: 'interrupted', message: 'interrupted: the results cover the time before Ctrl-C' });
   if (load.generator && load.generator.delayed_sends > 0) {

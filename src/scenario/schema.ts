@@ -1,6 +1,7 @@
 // The scenario file format (YAML), validated with zod so that a bad file gets the path of the
 // bad field and what was expected, and nothing runs. Documented in scenarios/README.md.
 import { z } from 'zod';
+import { DEFAULT_TARGET_SPEC, targetSpecSchema } from '../target/target-kinds.js';
 
 const requestSpec = z
   .object({
@@ -26,20 +27,6 @@ const slowClient = z
   .refine((s) => s.upload_bytes_per_s !== undefined || s.read_bytes_per_s !== undefined || s.idle_hold_s !== undefined, {
     message: 'a slow client needs upload_bytes_per_s, read_bytes_per_s or idle_hold_s',
   });
-
-const target = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('bundled') }).strict(),
-  z
-    .object({
-      kind: z.literal('command'),
-      command: z.string().min(1),
-      ready_path: z.string().startsWith('/').optional(),
-      ready_timeout_s: z.number().positive().optional(),
-      cwd: z.string().optional(),
-    })
-    .strict(),
-  z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive() }).strict(),
-]);
 
 const load = z
   .object({
@@ -119,7 +106,8 @@ export const scenarioSchema = z
     description: z.string().optional().describe('what this scenario shows'),
     /** For fault scenarios: the cause id this scenario injects (ground truth). */
     injects: z.string().optional().describe('fault scenarios only: the cause id this scenario injects'),
-    target: target.default({ kind: 'bundled' }).describe('the server under test: bundled (cpdiag serve), command (your server, {setting} placeholders) or attached (url + pid)'),
+    // Each kind's part is defined with the kind (src/target/kinds/), collected in target-kinds.ts.
+    target: targetSpecSchema.default(DEFAULT_TARGET_SPEC).describe('the server under test: bundled (cpdiag serve), command (your server, {setting} placeholders) or attached (url + pid)'),
     settings: z.record(z.union([z.number(), z.string(), z.boolean()])).default({}).describe('CherryPy server.* settings by short name, e.g. thread_pool: 16'),
     load: load.default({}).describe('how the load is driven: closed (connections) or open (rate_rps) loop'),
     mix: z.array(requestSpec).min(1).default([{ method: 'GET', path: '/work?io_ms=20&cpu_ms=1', weight: 1 }]).describe('weighted request mix'),

@@ -1,19 +1,45 @@
 // `cpdiag serve` from validated options to exit: settings layers, start, the URL line on
-// stdout, then wait for SIGTERM/SIGINT, drain, and exit. The CLI file only parses flags.
+// stdout, then wait for SIGTERM/SIGINT, drain, and exit. Flags are parsed by the callers (the CLI
+// command, or the lean entry serve-entry.ts) from the one table in serve-options.ts.
 import { describeConfigNotes, readCherryPyConfigFile } from '../config/cherrypy-config.js';
 import { resolveSettings, SettingsError, type ServerSettings } from '../config/settings.js';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { startReferenceServer, type ReferenceServer } from './reference-server.js';
+import type { ServeArgs } from './serve-options.js';
 
-export const DEFAULT_DRAIN_TIMEOUT_S = 30;
+export { DEFAULT_DRAIN_TIMEOUT_S } from './serve-options.js';
 
-export interface ServeOptions {
-  configFile?: string;
-  /** Settings given as flags (they win over the file). */
-  flagSettings: Partial<ServerSettings>;
-  drainTimeoutS: number;
+export interface ServeOptions extends ServeArgs {
+  /** The URL line goes here. */
   stdout: NodeJS.WritableStream;
-  log: (line: string) => void;
+  /** Log lines go here. */
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Writes lines until the stream's reader is gone, then drops them. A server whose log reader
+ * died (`cpdiag serve | head -c1`, or the orphan of a killed cpdiag) must keep serving and still
+ * drain on SIGTERM: without the 'error' listener an EPIPE becomes an uncaught exception, whose
+ * logging raises EPIPE again, a loop that burns a core and starves the signal handler.
+ */
+export function lineWriter(stream: NodeJS.WritableStream): (line: string) => void {
+  let open = true;
+  stream.on('error', () => {
+    open = false;
+  });
+  return (line) => {
+    if (!open) return;
+    try {
+      stream.write(`${line}\n`);
+    } catch {
+      open = false;
+    }
+  };
+}
+
+function isBrokenPipe(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
 }
 
 /** Defaults < config file < flags. Throws SettingsError / CpdiagError (exit 2) on bad input. */
@@ -29,33 +55,39 @@ export function loadServeSettings(configFile: string | undefined, flagSettings: 
 
 /** Runs the server until a signal; resolves with the exit code. */
 export async function runServe(opts: ServeOptions): Promise<number> {
-  const settings = loadServeSettings(opts.configFile, opts.flagSettings, opts.log);
+  const log = lineWriter(opts.stderr);
+  const out = lineWriter(opts.stdout);
+  const settings = loadServeSettings(opts.configFile, opts.flagSettings, log);
   let server: ReferenceServer;
   try {
-    server = await startReferenceServer(settings, { log: opts.log });
+    server = await startReferenceServer(settings, { log });
   } catch (e) {
     if (e instanceof SettingsError || e instanceof CpdiagError) throw e;
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${settings.socket_port} is in use` : err.message;
     throw new CpdiagError(`cannot start the server on ${settings.socket_host}:${settings.socket_port}: ${why}`, EXIT.TARGET_FAILED);
   }
-  // The server must outlive a bug in one request's handling: log it and keep serving.
-  process.on('uncaughtException', (e) => opts.log(`cpdiag serve: internal error (still serving): ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
-  opts.log(`cpdiag serve: pid ${process.pid}, ${settings.thread_pool} worker threads ready in ${Math.round(server.startupMs)} ms, gil ${settings.gil ? 'on' : 'off'}`);
+  // The server must outlive a bug in one request's handling: log it and keep serving. A reader
+  // gone from our own stdout/stderr is no bug, and logging it would only raise it again.
+  process.on('uncaughtException', (e) => {
+    if (isBrokenPipe(e)) return;
+    log(`cpdiag serve: internal error (still serving): ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  });
+  log(`cpdiag serve: pid ${process.pid}, ${settings.thread_pool} worker threads ready in ${Math.round(server.startupMs)} ms, gil ${settings.gil ? 'on' : 'off'}`);
   // The one line on stdout: scripts and spawnBundledServer wait for it.
-  opts.stdout.write(`${server.url}\n`);
+  out(server.url);
 
   return new Promise<number>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) {
-        opts.log(`cpdiag serve: second ${signal}, exiting now`);
+        log(`cpdiag serve: second ${signal}, exiting now`);
         process.exit(EXIT.INTERRUPTED);
       }
       signalled = true;
-      opts.log(`cpdiag serve: ${signal}, draining (up to ${opts.drainTimeoutS} s; signal again to exit now)`);
+      log(`cpdiag serve: ${signal}, draining (up to ${opts.drainTimeoutS} s; signal again to exit now)`);
       server.drain(opts.drainTimeoutS * 1000).then(async (drained) => {
-        opts.log(drained ? 'cpdiag serve: drained, exiting' : 'cpdiag serve: drain deadline passed with requests in flight, exiting');
+        log(drained ? 'cpdiag serve: drained, exiting' : 'cpdiag serve: drain deadline passed with requests in flight, exiting');
         await server.close();
         resolve(EXIT.OK);
       }, () => resolve(EXIT.SOFTWARE));

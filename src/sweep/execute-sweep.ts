@@ -14,6 +14,7 @@ import { refineValues } from './plan-values.js';
 import { runSweepStep } from './run-step.js';
 import type { SweepSpec } from './sweep-spec.js';
 import { roundTo } from '../numbers.js';
+import { isRestartable } from '../target/target-kinds.js';
 
 export interface SweepProgress {
   stepIndex: number;
@@ -63,7 +64,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     setting: spec.setting,
     ...(spec.setting2 ? { setting2: spec.setting2, values2: spec.values2 } : {}),
     values: [...spec.values],
-    target: { kind: targetSpec.kind, ...(targetSpec.kind === 'command' ? { command: targetSpec.command } : {}) },
+    target: { kind: targetSpec.kind, ...('command' in targetSpec ? { command: targetSpec.command } : {}) },
     base_settings: baseSettings,
     load: {
       ramp: spec.ramp.levels && spec.ramp.levels.length === 1 ? 'fixed' : spec.ramp.mode,
@@ -82,7 +83,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     events: [],
     budget: { planned_s: spec.budgetS, wall_s: 0 },
   };
-  if (targetSpec.kind === 'attached') {
+  if (!isRestartable(targetSpec)) {
     doc.events.push({ t_s: 0, kind: 'note', message: 'an attached target cannot be restarted per value: every step measured the same process, so the setting was NOT applied' });
   }
   const writer = opts.progress;

@@ -8,7 +8,7 @@ import { measurePhase } from '../run/measure-phase.js';
 import { planFromScenario } from '../run/plan-from-scenario.js';
 import { startTarget } from '../target/start-target.js';
 import { fetchServerStats } from '../probe/server-stats.js';
-import type { RunningTarget, TargetSpec } from '../target/target.js';
+import type { RunningTarget } from '../target/target.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
@@ -74,7 +74,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
   const probes: ProbeSample[] = [];
   try {
     try {
-      target = await startTarget(spec.scenario.target as TargetSpec, ctx.settings, ctx.signal);
+      target = await startTarget(spec.scenario.target, ctx.settings, ctx.signal);
     } catch (e) {
       if (ctx.signal?.aborted) {
         step.status = 'interrupted';
@@ -94,7 +94,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const tStart = elapsedS() - readyS + plan.warmup_s;
       const phase = await measurePhase(target!, plan, {
         probeIntervalMs: spec.probeIntervalMs,
-        stats: spec.scenario.probes.stats && target!.kind === 'bundled',
+        stats: spec.scenario.probes.stats && target!.statsUrl !== undefined,
         signal: ctx.signal,
       });
       for (const p of phase.probes) probes.push({ ...p, t_s: roundTo(p.t_s + tStart) });

@@ -1,44 +1,49 @@
-// Starting a server process and knowing when it is ready, or why it never was.
-import { spawn } from 'node:child_process';
+// Starting a server process and knowing when it is ready, or why it never was. The process is
+// started supervised (spawn-supervised.ts: own process group, watchdog, cleanup on every exit).
 import { request } from 'node:http';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { ServerSettings } from '../config/settings.js';
-import type { TargetKind } from './target-info.js';
-import { registerChild, terminateChild } from './child-registry.js';
+import { spawnSupervised } from './spawn-supervised.js';
 import type { RunningTarget, TargetExit } from './target.js';
 import { formatSeconds } from '../format.js';
 
 const STDERR_TAIL_BYTES = 4096;
 const READY_POLL_MS = 100;
+/** SIGTERM, then SIGKILL after this long (the bundled server drains in far less once its load is gone). */
+const DEFAULT_STOP_GRACE_MS = 3000;
 
 export interface SpawnOptions {
-  kind: TargetKind;
+  kind: string;
   argv: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   settings: ServerSettings;
-  /** How the target tells it is ready: a URL line on stdout (the bundled server) or a URL that answers. */
+  /** How the target tells it is ready: a URL on stdout (the bundled server prints one line) or a URL that answers. */
   readiness: { kind: 'stdout-url' } | { kind: 'http'; url: string; path: string };
   readyTimeoutMs: number;
   signal?: AbortSignal;
   statsPath?: string;
+  /** Called with each line the target writes on stderr (its log). */
+  onStderr?: (line: string) => void;
 }
 
 export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
   const [file, ...args] = opts.argv;
-  const child = spawn(file, args, {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group: stop() kills the target's children too.
-    detached: true,
-  });
-  registerChild(child);
+  const supervised = spawnSupervised(file, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child } = supervised;
 
   let stderr = '';
+  let stderrLine = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    if (!opts.onStderr) return;
+    stderrLine += chunk;
+    let nl: number;
+    while ((nl = stderrLine.indexOf('\n')) >= 0) {
+      opts.onStderr(stderrLine.slice(0, nl));
+      stderrLine = stderrLine.slice(nl + 1);
+    }
   });
   let stdout = '';
   child.stdout!.setEncoding('utf8');
@@ -50,22 +55,14 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
     });
   });
 
-  let exitedFlag = false;
   let stopping = false;
-  const exited = new Promise<TargetExit>((resolve) => {
-    child.once('error', (e) => {
-      exitedFlag = true;
-      stderr += `\n${e.message}`;
-      resolve({ code: null, signal: null, stderrTail: stderr });
-    });
-    child.once('exit', (code, signal) => {
-      exitedFlag = true;
-      resolve({ code, signal, stderrTail: stderr });
-    });
+  const exited: Promise<TargetExit> = supervised.exited.then((e) => {
+    if (e.error) stderr += `\n${e.error.message}`;
+    return { code: e.code, signal: e.signal, stderrTail: stderr };
   });
-  const stop = async () => {
+  const stop = async (graceMs = DEFAULT_STOP_GRACE_MS) => {
     stopping = true;
-    await terminateChild(child);
+    await supervised.stop(graceMs);
   };
 
   const describeExit = (e: TargetExit) => (e.signal ? `signal ${e.signal}` : `exit code ${e.code}`);
@@ -77,6 +74,7 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
       );
       const onAbort = () => reject(new CpdiagError('interrupted while starting the target', EXIT.INTERRUPTED));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (opts.signal?.aborted) onAbort();
       const done = () => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -85,7 +83,7 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
         done();
         reject(new CpdiagError(`target exited before it was ready (${describeExit(e)}): ${opts.argv.join(' ')}${tail(e.stderrTail)}`, EXIT.TARGET_FAILED));
       });
-      const ready = opts.readiness.kind === 'stdout-url' ? stdoutUrl : waitForHttp(opts.readiness.url, opts.readiness.path, () => exitedFlag || stopping);
+      const ready = opts.readiness.kind === 'stdout-url' ? stdoutUrl : waitForHttp(opts.readiness.url, opts.readiness.path, () => supervised.hasExited() || stopping);
       ready.then((url) => {
         done();
         resolve(url);
@@ -99,8 +97,9 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
       command: opts.argv,
       statsUrl: opts.statsPath ? url + opts.statsPath : undefined,
       settings: opts.settings,
+      child,
       exited,
-      hasExited: () => exitedFlag,
+      hasExited: supervised.hasExited,
       stderrTail: () => stderr,
       stop,
     };

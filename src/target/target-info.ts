@@ -1,6 +1,10 @@
 // What a document records about the target it measured.
 
-export type TargetKind = 'bundled' | 'command' | 'attached';
+/**
+ * A target kind's name (src/target/target-kinds.ts lists them): 'bundled', 'command', 'attached'.
+ * A string in documents, so that reading a document never depends on which kinds this build has.
+ */
+export type TargetKind = string;
 
 export interface TargetInfo {
   kind: TargetKind;

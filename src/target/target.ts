@@ -1,20 +1,8 @@
-// One interface for the three kinds of target: the bundled server, a user's command, or a
-// process that is already running (attached: nothing spawned, nothing killed).
+// What every kind of target looks like once started (the kinds themselves are in kinds/, listed in
+// target-kinds.ts): the bundled server, a user's command, or a process that is already running
+// (attached: nothing spawned, nothing killed).
+import type { ChildProcess } from 'node:child_process';
 import type { ServerSettings } from '../config/settings.js';
-import type { TargetKind } from './target-info.js';
-
-export type TargetSpec =
-  | { kind: 'bundled' }
-  | {
-      kind: 'command';
-      /** Command template, split without a shell; {port} and {thread_pool}, {socket_timeout}, ... are filled. */
-      command: string;
-      /** Path polled until it answers (any HTTP status). */
-      ready_path?: string;
-      ready_timeout_s?: number;
-      cwd?: string;
-    }
-  | { kind: 'attached'; url: string; pid: number };
 
 export interface TargetExit {
   code: number | null;
@@ -23,19 +11,25 @@ export interface TargetExit {
 }
 
 export interface RunningTarget {
-  kind: TargetKind;
+  /** The kind's name, as in the scenario and the documents. */
+  kind: string;
   /** Base URL, e.g. http://127.0.0.1:PORT */
   url: string;
   pid: number;
   command?: string[];
-  /** The reference server's stats endpoint, when the target is the bundled server. */
+  /** The reference server's stats endpoint, when the target serves one (the bundled server). */
   statsUrl?: string;
   settings: ServerSettings;
+  /** The spawned process (absent when attached), for callers that signal it themselves. */
+  child?: ChildProcess;
   /** Resolves if the target exits before stop() is called (a crash, EMFILE, ...). Never rejects. */
   exited: Promise<TargetExit>;
   hasExited(): boolean;
   /** The last lines the target wrote on stderr (for error messages). */
   stderrTail(): string;
-  /** Stops a spawned target and its children; a no-op for attached targets. */
-  stop(): Promise<void>;
+  /**
+   * Stops a spawned target and everything it started (SIGTERM, SIGKILL after graceMs); a no-op for
+   * attached targets.
+   */
+  stop(graceMs?: number): Promise<void>;
 }

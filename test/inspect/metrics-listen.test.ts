@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnBundledServer } from '../helpers/bundled-server.js';
 import { runCli, startCli } from '../helpers/cli.js';
-import { findFreePort } from '../../src/target/start-target.js';
+import { findFreePort } from '../../src/target/kinds/command.js';
 import { assertPrometheusTools, PROMETHEUS, promtoolCheckMetrics } from '../report/prometheus-tools.js';
 
 const OPENMETRICS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';

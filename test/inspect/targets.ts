@@ -1,8 +1,11 @@
 // Real targets for the inspect tests: the bundled server (cpdiag serve) and the CherryPy example
 // app, each started as a child whose pid is the server itself, plus a bounded loopback load loop.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import type { ChildProcess } from 'node:child_process';
+import { resolveSettings } from '../../src/config/settings.js';
+import { spawnTarget } from '../../src/target/spawn-target.js';
+import { spawnBundledServer } from '../helpers/bundled-server.js';
 
 export const CPDIAG = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 export const CHERRYPY_APP = fileURLToPath(new URL('../../../examples/cherrypy/app.py', import.meta.url));
@@ -15,46 +18,22 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-async function startTarget(cmd: string, args: string[], parseUrl: (line: string) => string | undefined, timeoutMs = 15000): Promise<Target> {
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr!.on('data', (d) => { stderr += String(d); });
-  const stop = async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    const t = setTimeout(() => proc.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(t);
-  };
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      const timer = setTimeout(() => reject(new Error(`${cmd} not ready in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
-      proc.stdout!.on('data', (d) => {
-        buf += String(d);
-        for (const line of buf.split('\n')) {
-          const u = parseUrl(line);
-          if (u) { clearTimeout(timer); resolve(u); return; }
-        }
-      });
-      proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${cmd} exited (${code}): ${stderr}`)); });
-    });
-    return { proc, pid: proc.pid!, url, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+/** The bundled server as cpdiag starts it (its pid is the server itself). */
+export async function startBundledServer(threadPool: number): Promise<Target> {
+  const server = await spawnBundledServer({ thread_pool: threadPool }, { readyTimeoutMs: 15_000 });
+  return { proc: server.child, pid: server.pid, url: server.url, stop: () => server.stop(3000) };
 }
 
-export function startBundledServer(threadPool: number): Promise<Target> {
-  return startTarget(process.execPath, [CPDIAG, 'serve', '--socket-port', '0', '--thread-pool', String(threadPool)],
-    (line) => (/^http:\/\/127\.0\.0\.1:\d+/.test(line.trim()) ? line.trim() : undefined));
-}
-
-export function startCherryPy(threadPool: number, socketQueueSize = 5): Promise<Target> {
-  return startTarget(SYSTEM_PYTHON, [CHERRYPY_APP, '--port', '0', '--thread-pool', String(threadPool), '--socket-queue-size', String(socketQueueSize)],
-    (line) => /^READY (http:\/\/\S+)/.exec(line.trim())?.[1]);
+/** The CherryPy example app, through the same supervised spawn path; it prints "READY http://...". */
+export async function startCherryPy(threadPool: number, socketQueueSize = 5): Promise<Target> {
+  const target = await spawnTarget({
+    kind: 'command',
+    argv: [SYSTEM_PYTHON, CHERRYPY_APP, '--port', '0', '--thread-pool', String(threadPool), '--socket-queue-size', String(socketQueueSize)],
+    settings: resolveSettings({ thread_pool: threadPool, socket_queue_size: socketQueueSize }),
+    readiness: { kind: 'stdout-url' },
+    readyTimeoutMs: 15_000,
+  });
+  return { proc: target.child!, pid: target.pid, url: target.url, stop: () => target.stop() };
 }
 
 function get(url: string, timeoutMs: number): Promise<number> {

@@ -1,9 +1,10 @@
 // Test targets for the load engine: small node:http servers, in-process or in a child process
 // (when the target must not share the generator's event loop, e.g. to stall it), and the
-// bundled reference server through the CLI when it is built.
+// bundled reference server, started as cpdiag starts it (test/helpers/bundled-server.ts).
 import http from 'node:http';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { spawnBundledServer } from '../../src/server/spawn-bundled.js';
+import type { ChildProcess } from 'node:child_process';
+import { spawnSupervised } from '../../src/target/spawn-supervised.js';
+import { spawnBundledServer } from '../helpers/bundled-server.js';
 import type { AddressInfo } from 'node:net';
 
 export interface TestServer {
@@ -58,7 +59,8 @@ export async function freePort(): Promise<number> {
 
 /** Starts `node -e source` in a child; the child prints its URL as its first stdout line. */
 export async function startChildServer(source: string, timeoutMs = 10_000): Promise<TestServer & { child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Supervised as cpdiag's own children are: it dies with the test process, however that ends.
+  const { child } = spawnSupervised(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await readUrlLine(child, timeoutMs);
   return { child, url, close: () => stopChild(child) };
 }
@@ -97,7 +99,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The bundled reference server via `cpdiag serve` (src/server/spawn-bundled.ts); a failure to start fails the test. */
+/** The bundled reference server, started as a bundled target is; a failure to start fails the test. */
 export async function startBundledServer(args: string[]): Promise<TestServer & { child: ChildProcess }> {
   const server = await spawnBundledServer({}, { extraArgs: args, readyTimeoutMs: 15_000 });
   return { child: server.child, url: server.url, close: () => server.stop() };

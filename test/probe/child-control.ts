@@ -2,7 +2,8 @@
 // starts N worker threads (each parked forever), "alloc MB" allocates and touches MB of memory,
 // "spin MS" burns MS of CPU time (however long that takes on a loaded machine), "child" starts a grandchild `sleep 30`. It answers "ok <what>" per command.
 // Kept inline (node -e) so that the test runner does not mistake it for a test file.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSupervised } from '../../src/target/spawn-supervised.js';
 import { once } from 'node:events';
 
 const SCRIPT = `
@@ -34,7 +35,8 @@ export interface ControlledChild {
 }
 
 export async function startControlledChild(): Promise<ControlledChild> {
-  const proc = spawn(process.execPath, ['-e', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Supervised (own group, watchdog): it and its grandchild die with the test process, however that ends.
+  const proc = spawnSupervised(process.execPath, ['-e', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] }).child as ChildProcessWithoutNullStreams;
   let buffer = '';
   const waiters: ((line: string) => void)[] = [];
   proc.stdout.setEncoding('utf8');

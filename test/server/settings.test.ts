@@ -1,13 +1,16 @@
 // cpdiag serve's settings: defaults < config file < flags, and every refusal before anything
-// starts (exit 2, a message naming the key, the value and, for a file, file:line).
+// starts (exit 2, a message naming the key, the value and, for a file, file:line), the same from
+// `cpdiag serve` and from the lean entry that bundled targets use (src/server/serve-entry.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnBundledServer } from '../helpers/bundled-server.js';
-import { CLI_MAIN_PATH } from '../../src/server/spawn-bundled.js';
+import { CLI } from '../helpers/cli.js';
+import { SERVE_ENTRY_PATH } from '../../src/target/kinds/bundled.js';
 import { getStats } from './http-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cpdiag-serve-settings-'));
@@ -21,16 +24,18 @@ function writeConfig(name: string, text: string): string {
 /** dist/ rebuilt by someone else while node loads it: not what these tests are about. */
 const MODULE_LOAD_FAILURE = /ERR_MODULE_NOT_FOUND|does not provide an export|SyntaxError/;
 
-async function runServe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `cpdiag serve ARGS`, or with entry 'lean' `node serve-entry.js ARGS`. */
+async function runServe(args: string[], entry: 'cli' | 'lean' = 'cli'): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const argv = entry === 'cli' ? [CLI, 'serve', '--socket-port', '0', ...args] : [SERVE_ENTRY_PATH, '--socket-port', '0', ...args];
   for (let attempt = 1; ; attempt++) {
-    const r = await runServeOnce(args);
+    const r = await runServeOnce(argv);
     if (attempt >= 3 || !MODULE_LOAD_FAILURE.test(r.stderr)) return r;
   }
 }
 
-function runServeOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runServeOnce(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_MAIN_PATH, 'serve', '--socket-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -87,18 +92,39 @@ test('bad settings are refused before anything starts, exit 2, naming key, value
     { args: ['--thread-pol', '4'], expect: [/unknown option/] },
     { args: ['--drain-timeout', 'soon'], expect: [/--drain-timeout/, /soon/] },
   ];
-  // Three at a time: eleven node processes loading the CLI at once swamp a 2-core machine.
-  const results: Awaited<ReturnType<typeof runServe>>[] = [];
-  for (let i = 0; i < cases.length; i += 3) {
-    results.push(...(await Promise.all(cases.slice(i, i + 3).map((c) => runServe(c.args)))));
+  // Both entries parse with the same table and validators: each case is refused by both alike.
+  for (const entry of ['cli', 'lean'] as const) {
+    // Three at a time: eleven node processes loading the CLI at once swamp a 2-core machine.
+    const results: Awaited<ReturnType<typeof runServe>>[] = [];
+    for (let i = 0; i < cases.length; i += 3) {
+      results.push(...(await Promise.all(cases.slice(i, i + 3).map((c) => runServe(c.args, entry)))));
+    }
+    results.forEach((r, i) => {
+      const label = `${entry}: ${cases[i].args.join(' ')}`;
+      assert.equal(r.code, 2, `${label}: exit ${r.code}, stderr ${r.stderr}`);
+      assert.equal(r.stdout, '', `${label}: nothing on stdout`);
+      for (const re of cases[i].expect) assert.match(r.stderr, re, `${label}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`);
+    });
   }
-  results.forEach((r, i) => {
-    const label = cases[i].args.join(' ');
-    assert.equal(r.code, 2, `${label}: exit ${r.code}, stderr ${r.stderr}`);
-    assert.equal(r.stdout, '', `${label}: nothing on stdout`);
-    for (const re of cases[i].expect) assert.match(r.stderr, re, `${label}: ${r.stderr}`);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`);
+});
+
+test('the lean entry loads no command-line module', async () => {
+  // Started with a resolve hook that prints every module node loads: nothing under cli/ or
+  // src/cli/, and not commander. (--import registers the hook before the entry runs.)
+  writeFileSync(join(dir, 'list-modules.mjs'), "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n");
+  writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module'; register('./list-modules.mjs', import.meta.url);\n");
+  const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, SERVE_ENTRY_PATH, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('exit', (code) => resolve({ code, stderr }));
   });
+  assert.equal(r.code, 0, r.stderr);
+  const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+  assert.ok(loaded.some((u) => u.endsWith('/src/server/serve-entry.js')), `the hook saw the entry: ${r.stderr}`);
+  assert.ok(loaded.some((u) => u.endsWith('/src/server/run-serve.js')), 'and what it imports');
+  assert.deepEqual(loaded.filter((u) => /\/dist\/cli\/|\/src\/cli\/|commander/.test(u)), []);
 });
 
 test('CPDIAG_WORK_SCALE stretches /work and shows in the stats; a bad value refuses to start', async () => {
@@ -114,7 +140,7 @@ test('CPDIAG_WORK_SCALE stretches /work and shows in the stats; a bad value refu
     await server.stop();
   }
   const bad = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI_MAIN_PATH, 'serve', '--socket-port', '0'], { env: { ...process.env, CPDIAG_WORK_SCALE: 'fast' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--socket-port', '0'], { env: { ...process.env, CPDIAG_WORK_SCALE: 'fast' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
     const timer = setTimeout(() => child.kill('SIGKILL'), 8000);

@@ -4,7 +4,7 @@ import { drawWithMean, makeRandom } from '../../src/server/distributions.js';
 import { AcceptedQueue } from '../../src/server/accepted-queue.js';
 import { resolveRoute } from '../../src/server/routes.js';
 import { rawSimpleResponse } from '../../src/server/client-errors.js';
-import { settingsToArgs } from '../../src/server/spawn-bundled.js';
+import { settingsToArgs } from '../../src/target/kinds/bundled.js';
 import { OP } from '../../src/server/shared-layout.js';
 
 test('distributions keep their mean and repeat with the same seed', () => {

@@ -1,0 +1,79 @@
+// The user's own server, from a command template (`--cmd 'python3 app.py --port {port}'`): split
+// without a shell, placeholders filled from the settings (also passed as CPDIAG_* variables), ready
+// when a path answers.
+import { createServer } from 'node:net';
+import { z } from 'zod';
+import { SETTING_DEFINITIONS, envName, type ServerSettings } from '../../config/settings.js';
+import { parseDurationText } from '../../config/duration.js';
+import { defineTargetKind } from '../target-kind.js';
+import { fillPlaceholders, splitCommandLine } from '../command-line.js';
+import { spawnTarget } from '../spawn-target.js';
+
+const DEFAULT_READY_TIMEOUT_S = 20;
+
+const schema = z
+  .object({
+    kind: z.literal('command'),
+    /** Command template, split without a shell; {port} and {thread_pool}, {socket_timeout}, ... are filled. */
+    command: z.string().min(1),
+    /** Path polled until it answers (any HTTP status). */
+    ready_path: z.string().startsWith('/').optional(),
+    ready_timeout_s: z.number().positive().optional(),
+    cwd: z.string().optional(),
+  })
+  .strict();
+
+export type CommandSpec = z.infer<typeof schema>;
+
+export const commandKind = defineTargetKind({
+  name: 'command',
+  schema,
+  describe: (spec) => spec.command,
+  reportLabel: (target, code) => `command ${code(target.command ?? '')}`,
+  restartable: true,
+  flags: [
+    { flags: '--cmd <command>', description: "run your own server: a command template, e.g. 'python3 app.py --port {port} --threads {thread_pool}' (no shell; settings also in CPDIAG_* env vars)" },
+    { flags: '--ready-path <path>', description: 'with --cmd: path polled until the target answers', defaultValue: '/' },
+    { flags: '--ready-timeout <duration>', description: 'with --cmd: how long to wait for the target to answer', parse: parseDurationText },
+  ],
+  fromFlags: (opts) =>
+    opts.cmd === undefined
+      ? undefined
+      : { kind: 'command' as const, command: String(opts.cmd), ready_path: (opts.readyPath as string | undefined) ?? '/', ready_timeout_s: opts.readyTimeout as number | undefined },
+  start: async (spec, { settings, signal }) => {
+    // 8080 (the default) is likely taken on a developer's machine: a free port instead.
+    const port = settings.socket_port === 0 || settings.socket_port === 8080 ? await findFreePort(settings.socket_host) : settings.socket_port;
+    const effective: ServerSettings = { ...settings, socket_port: port };
+    const values: Record<string, string | number | boolean> = { port, host: effective.socket_host };
+    const env: NodeJS.ProcessEnv = { CPDIAG_PORT: String(port), CPDIAG_HOST: effective.socket_host };
+    for (const def of SETTING_DEFINITIONS) {
+      const v = effective[def.name];
+      values[def.name] = v;
+      env[envName(def.name)] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
+    }
+    const argv = fillPlaceholders(splitCommandLine(spec.command), values);
+    const host = effective.socket_host.includes(':') ? `[${effective.socket_host}]` : effective.socket_host;
+    return spawnTarget({
+      kind: 'command',
+      argv,
+      env,
+      cwd: spec.cwd,
+      settings: effective,
+      readiness: { kind: 'http', url: `http://${host}:${port}`, path: spec.ready_path ?? '/' },
+      readyTimeoutMs: (spec.ready_timeout_s ?? DEFAULT_READY_TIMEOUT_S) * 1000,
+      signal,
+    });
+  },
+});
+
+export function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
