@@ -8,6 +8,7 @@
 //
 // --trials is per command (default 20: 5 of each blow); trials run one after another (each starts
 // real servers; in parallel they would measure the machine rather than cpdiag).
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { createRandom } from '../src/load/prng.js';
@@ -49,6 +50,8 @@ for (let i = 0; i < trialsPerCommand; i++) {
     const r = await runChaosTrial({ command, blow, at });
     results.push(r);
     const bad = r.leftovers.length > 0 || r.leftoverDirs.length > 0 || r.docProblems.length > 0 || r.exit === 'hung';
+    // A failed trial keeps its reports directory for a look; a clean one leaves nothing in /tmp.
+    if (!bad) rmSync(r.reportsDir, { recursive: true, force: true });
     process.stderr.write(
       `[${index}/${total}] ${command} ${blow} at ${r.atMs} ms: exit ${r.exit}, ${r.processesSeen} processes seen, ${r.leftovers.length} left` +
         `${bad ? `  <-- ${[...r.leftovers.map((l) => `${l.pid} ${l.cmdline.slice(0, 80)} (${l.why})`), ...r.leftoverDirs, ...r.docProblems].join('; ')}` : ''}\n`,

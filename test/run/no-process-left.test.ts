@@ -3,7 +3,7 @@
 // attach that used to sample forever.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChaosTrial, type TrialResult } from '../helpers/chaos-trial.js';
@@ -21,6 +21,7 @@ test('SIGKILL of `run` while it measures the bundled server: the server goes too
   assert.deepEqual(r.leftovers, [], describe(r));
   assert.deepEqual(r.docProblems, [], describe(r));
   assert.ok(r.stepsAfter >= 1, 'the windows measured before the kill are on disk');
+  rmSync(r.reportsDir, { recursive: true, force: true });
 });
 
 const HAVE_NGINX = findNginx() !== undefined;
@@ -32,6 +33,7 @@ test('SIGKILL of `run --proxy nginx`: the server, nginx master and workers and i
   assert.deepEqual(r.leftovers, [], describe(r));
   assert.deepEqual(r.leftoverDirs, [], describe(r));
   assert.deepEqual(r.docProblems, [], describe(r));
+  rmSync(r.reportsDir, { recursive: true, force: true });
 });
 
 test('a --cmd descendant that calls setsid and keeps the pipes: cpdiag still ends after its report, and the descendant is stopped', async () => {
@@ -55,6 +57,8 @@ exec "${process.execPath}" -e "require('node:http').createServer((q, s) => s.end
   assert.equal(r.exit, '0', describe(r));
   assert.ok(r.atMs < 30_000, `cpdiag ended by itself after ${r.atMs} ms`);
   assert.deepEqual(r.leftovers, [], describe(r));
+  rmSync(r.reportsDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('run --url <not loopback> --pid P: refused at once, and the process exits (no sampler left running)', async () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -23,7 +23,8 @@ for (const [name, argv] of [
 ] as const) {
   test(`${name}: a reader gone from its output costs no CPU, and SIGTERM still ends it`, async () => {
     // A FIFO stands in for `| head -c1`: we read one byte, then close our end.
-    const fifo = join(mkdtempSync(join(tmpdir(), 'cpdiag-epipe-')), 'out');
+    const dir = mkdtempSync(join(tmpdir(), 'cpdiag-epipe-'));
+    const fifo = join(dir, 'out');
     execFileSync('mkfifo', [fifo]);
     const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writer = openSync(fifo, constants.O_WRONLY);
@@ -58,6 +59,7 @@ for (const [name, argv] of [
       assert.equal(code, 0, 'SIGTERM drained and ended it');
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }
