@@ -91,9 +91,11 @@ test('zombie: exit 5 and says zombie', async () => {
 
 test('a process that exits during the window: report what was collected, exit 0 with a note; --json fields', async () => {
   // Async spawn, so that this process reaps the victim when it exits (spawnSync would leave a zombie).
-  const victim = spawn('sleep', ['2.5'], { stdio: 'ignore' });
+  // The victim outlives the CLI's start even on a loaded machine (node takes seconds to load there),
+  // and exits well inside the window.
+  const victim = spawn('sleep', ['6'], { stdio: 'ignore' });
   try {
-    const r = await cpdiagAsync(['inspect', String(victim.pid), '--duration', '6s', '--interval', '100ms', '--json']);
+    const r = await cpdiagAsync(['inspect', String(victim.pid), '--duration', '15s', '--interval', '100ms', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.schema, 'cpdiag.inspect/1');
@@ -109,7 +111,7 @@ test('a process that exits during the window: report what was collected, exit 0 
     assert.ok('limit' in doc.fds && 'by_type' in doc.fds);
     assert.equal(typeof doc.sockets.by_state, 'object');
     assert.equal(doc.process.pid, victim.pid);
-    assert.deepEqual(doc.process.cmdline, ['sleep', '2.5']);
+    assert.deepEqual(doc.process.cmdline, ['sleep', '6']);
   } finally {
     victim.kill('SIGKILL');
   }
