@@ -2,7 +2,7 @@
 // file can be unusable is one line and exit 2, naming the file.
 import { readFileSync, statSync } from 'node:fs';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatCount } from '../format.js';
 
 /**
  * The largest document read: parsing holds the text and its objects in memory at once (several
@@ -20,7 +20,7 @@ export function readDocumentFile(file: string, maxBytes: number = MAX_DOCUMENT_B
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!st.isFile()) throw new CpdiagError(`cannot read ${file}: not a regular file`, EXIT.USAGE);
     if (st.size > maxBytes) {
-      throw new CpdiagError(`${file} is ${formatBytes(st.size)}; cpdiag reads documents up to ${formatBytes(maxBytes)}`, EXIT.USAGE, 'is this a cpdiag document (run.json, sweep.json, gate.json, inspect --json)?');
+      throw new CpdiagError(`${file}: ${formatCount(st.size)} bytes, more than the ${formatBytes(maxBytes)} cpdiag reads`, EXIT.USAGE, 'is this a cpdiag document (run.json, sweep.json, gate.json, inspect --json)?');
     }
     text = readFileSync(file, 'utf8');
   } catch (e) {

@@ -84,7 +84,8 @@ export function checkReportDocument(doc: unknown, file: string): ReportedDocumen
       EXIT.USAGE,
     );
   }
-  const problems = REQUIRED[schema as ReportedSchema].flatMap(([path, shape]) => problemsAt(doc, path, shape));
+  // A list that is missing fails its own check and every check of its elements: said once.
+  const problems = [...new Set(REQUIRED[schema as ReportedSchema].flatMap(([path, shape]) => problemsAt(doc, path, shape)))];
   if (problems.length) {
     throw new CpdiagError(`${file}: malformed ${String(schema)} document: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`, EXIT.USAGE);
   }

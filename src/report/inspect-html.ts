@@ -97,7 +97,7 @@ const PAGE_SCRIPT = String.raw`
   var T = D.timeline;
   if (T) {
     function pts(ys) { return ys.map(function (y, i) { return { x: T.t[i], y: y }; }).filter(function (p) { return p.y !== null; }); }
-    var timeAxis = { type: 'linear', min: T.t[0], max: T.t[T.t.length - 1], title: { display: true, text: 'time since the inspection started (s)' } };
+    var timeAxis = { type: 'linear', bounds: 'data', title: { display: true, text: 'time since the inspection started (s)' } };
     CP.make('chart-timeline-activity', { type: 'line', data: { datasets: T.keys.map(function (k, i) {
       var c = k === 'other' ? '#bbb' : color(i);
       return { label: k, data: pts(T.stacks[i]), fill: i === 0 ? 'origin' : '-1', pointRadius: 0, borderWidth: 1, borderColor: c, backgroundColor: c + (c.length === 7 ? '99' : '') };

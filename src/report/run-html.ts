@@ -37,7 +37,7 @@ function chartData(run: RunRecord) {
 const PAGE_SCRIPT = String.raw`
   var color = CP.color;
   function xy(rows, col) { return rows.filter(function (r) { return r[col] !== null; }).map(function (r) { return { x: r[0], y: r[col] }; }); }
-  var timeAxis = { type: 'linear', title: { display: true, text: 'time since the measurement started (s)' } };
+  var timeAxis = { type: 'linear', bounds: 'data', title: { display: true, text: 'time since the measurement started (s)' } };
 
   if (D.series.length) {
     var tsets = [{ label: 'throughput (responses/s)', data: xy(D.series, 1), showLine: true, borderColor: color(0), backgroundColor: color(0), yAxisID: 'y' }];
