@@ -11,6 +11,8 @@ import type { RunRecord } from '../../src/run/run-record.js';
 import { renderGateHtml } from '../../src/report/gate-html.js';
 import { renderInspectHtml } from '../../src/report/inspect-html.js';
 import { renderRunHtml } from '../../src/report/run-html.js';
+import { syntheticRun } from '../diagnose/run-fixture.js';
+import { runCli } from '../helpers/cli.js';
 import { assertEveryChartDrew, checkHtmlInChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 
 function example<T>(path: string): T {
@@ -45,6 +47,25 @@ test('run HTML: throughput, latency, workers and queues, the process, the percen
   assert.equal(busy?.points, run.probes.filter((p) => p.server).length, 'busy workers from every probe with server stats');
   // The spectrum's axis reads in percentiles, to the last one the request count resolves (4,971 requests: 99.9%).
   assert.deepEqual(charts['chart-spectrum'].xTicks, ['min', '50%', '90%', '99%', '99.9%']);
+});
+
+test('run HTML of a fresh open-loop run: the offered rate and the service-time spectrum too', { skip: NO_CHROMIUM }, async () => {
+  const r = await runCli(['run', '--rate', '150', '-d', '2s', '--warmup', '0.5s', '--path', '/work?io_ms=5', '--json', '--no-report']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = JSON.parse(r.stdout) as RunRecord;
+  assert.ok(run.histograms?.service_us, 'an open-loop run records the service time');
+  const check = checkHtmlInChromium(renderRunHtml(run), CHART_LABELS);
+  assertEveryChartDrew(check, 5, 'open-loop run');
+  const charts = check.probe as Charts;
+  assert.ok(charts['chart-throughput'].datasets.some((d) => d.label === 'offered (requests/s)' && d.points === run.series.length));
+  assert.deepEqual(charts['chart-spectrum'].datasets.map((d) => d.label), ['latency (from the intended send)', 'service time (from the actual send)']);
+});
+
+test('run HTML without windows or a histogram draws what there is and says what is missing', { skip: NO_CHROMIUM }, () => {
+  const run = syntheticRun({ saturated: true });
+  const html = renderRunHtml(run);
+  assert.match(html, /No time windows were recorded/);
+  assertEveryChartDrew(checkHtmlInChromium(html), 2, 'run without series: workers and the process');
 });
 
 test('gate HTML: a chart per metric with A and B runs, the interval and the budget band — all drawn', { skip: NO_CHROMIUM }, () => {

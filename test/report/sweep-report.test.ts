@@ -66,3 +66,15 @@ test('HTML report: self-contained, renders in headless Chromium with every chart
   assert.doesNotMatch(probe.visibleText, /charts-drawn|charts not drawn/, 'the test hook is out of the reader\'s view');
   assert.match(probe.visibleText, /Its cost: thread_pool 8 → 16: \+83\.\d% capacity \(362 → 665 requests\/s\) for \+64\.0 MiB RSS/);
 });
+
+test('HTML report of a grid: the heatmap, and every chart drawn (no capacity-by-value chart for two settings)', { skip: NO_CHROMIUM }, () => {
+  const doc = syntheticSweep([4, 8], { serviceMs: 21, limitRps: 700 });
+  doc.setting2 = 'accepted_queue_size';
+  doc.steps = [4, 8].flatMap((v) => [-1, 10].map((v2) => syntheticStep(v, { serviceMs: 21, limitRps: 700, value2: v2 })));
+  doc.recommendation = { setting: 'thread_pool', value: 8, setting2: 'accepted_queue_size', value2: -1, reason: 'x', cannot_tell: [] };
+  const html = renderSweepHtml(doc);
+  assert.doesNotMatch(html, /Its cost:/, 'no one-setting cost line for a grid');
+  const check = checkHtmlInChromium(html, `Chart.getChart('chart-latency').legend.legendItems.map(function (i) { return i.text; })`);
+  assertEveryChartDrew(check, 5, 'grid: latency, saturation, RSS, fds, threads');
+  assert.ok((check.probe as string[]).includes('thread_pool=8 accepted_queue_size=-1 (recommended) p99'), String(check.probe));
+});
