@@ -13,6 +13,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerGate } from './commands/gate.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerSchema } from './commands/schema.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command('cpdiag')
   .description('Measure, tune and diagnose thread-pool HTTP servers (CherryPy/cheroot and alike).')
@@ -20,7 +21,7 @@ const program = new Command('cpdiag')
   .showSuggestionAfterError(true)
   .exitOverride();
 
-for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe, registerSchema]) {
+for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe, registerSchema, registerReport]) {
   register(program);
 }
 // Every subcommand refuses unknown flags and bad values the same way (exitOverride: exit 2).

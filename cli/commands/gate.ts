@@ -43,7 +43,7 @@ Examples:
   cpdiag gate scenarios/gate-default.yaml --baseline baseline.json --b 'python3 app.py --port {port}'
   cpdiag gate --metric 'p95 +10%' --metric 'throughput -5%' --runs 8 --junit gate.xml
 
-Outputs: the table here (or --json), reports/<UTC time>-<scenario>-gate/{gate.json,summary.md},
+Outputs: the table here (or --json), reports/<UTC time>-<scenario>-gate/{gate.json,summary.md,report.html},
 --junit FILE, and the Markdown summary appended to $GITHUB_STEP_SUMMARY when that is set.
 Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or incompatible baseline),
 3 inconclusive (only with --fail-on-inconclusive), 4 a target failed to start, 130 interrupted.`,

@@ -27,7 +27,7 @@ Examples:
   cpdiag run --url http://127.0.0.1:8080 --pid 4242 -d 30s
   cpdiag run scenarios/faults/proxy-read-timeout.yaml --proxy nginx --proxy-read-timeout 1s
 
-Output: reports/<UTC time>-<scenario>/run.json (the JSON interface), summary.md, and the summary here.
+Output: reports/<UTC time>-<scenario>/run.json (the JSON interface), summary.md, report.html, and the summary here.
 Exit codes: 0 ok, 2 bad flags or scenario, 4 target failed to start or died mid-run, 130 interrupted.`,
   );
   cmd.action(

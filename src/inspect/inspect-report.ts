@@ -12,6 +12,7 @@ import type { FdType, ServerStatsSample, TcpState } from '../probe/probe-sample.
 import type { Collection } from './collect-samples.js';
 import type { InspectSample } from './inspect-sample.js';
 import { findBacklog } from './listen-backlog.js';
+import { buildInspectTimeline, type InspectTimelinePoint } from './inspect-timeline.js';
 import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from './thread-activity.js';
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
@@ -114,6 +115,11 @@ export interface InspectReport {
     queue_max: number | null;
     requests_per_s: number | null;
   } | null;
+  /**
+   * One entry per sample of the window (--watch: the samples kept), for the report's timeline.
+   * Absent in documents written before it existed.
+   */
+  timeline?: InspectTimelinePoint[];
   /** Files that could not be read, so the reader knows which figures are missing. */
   unreadable: string[];
   notes: string[];
@@ -152,12 +158,14 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity })));
   const recognition = recognizeWorkers(perSample, ctx.pid);
   let workers: InspectReport['threads']['workers'] = null;
+  let workerCounts: WorkerCounts[] | undefined;
   if (recognition.tids.size > 0) {
     const counts = perSample.map((s) => countWorkerStates(s, recognition.tids));
     const med = (key: keyof WorkerCounts) => {
       const v = counts.map((x) => x[key]).sort((a, b) => a - b);
       return v[Math.floor((v.length - 1) / 2)];
     };
+    workerCounts = counts;
     const valid = counts.filter((x) => x.total > 0);
     workers = {
       method: recognition.method,
@@ -276,6 +284,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
     },
     drift,
     server,
+    timeline: buildInspectTimeline(samples, workerCounts),
     unreadable,
     notes,
     diagnosis: null,

@@ -19,9 +19,12 @@ import { renderBaselineText } from './gate-baseline-text.js';
 import { renderGateJunit } from './gate-junit.js';
 import { metricsFromRun } from './metrics-from-run.js';
 import { renderOpenMetrics } from './openmetrics.js';
+import { renderGateHtml } from './gate-html.js';
 import { renderGateMarkdown } from './gate-markdown.js';
 import { renderGateText } from './gate-text.js';
+import { renderInspectHtml } from './inspect-html.js';
 import { renderInspectJson, renderJson, renderJsonLine } from './json-text.js';
+import { renderRunHtml } from './run-html.js';
 import { renderRunMarkdown } from './run-markdown.js';
 import { renderRunText } from './run-text.js';
 import { renderSweepHtml } from './sweep-html.js';
@@ -67,24 +70,30 @@ export type OutputFormat<S extends Schema = Schema> = {
   render: (doc: DocumentsBySchema[S]) => string;
   /** The document's own JSON file: rewritten by the executor as the document grows, so Ctrl-C or a crash leaves it readable. */
   progressive?: true;
+  /** The document itself (its JSON): `cpdiag report FILE` reads it and does not write it again. */
+  source?: true;
 };
 
 type AnyOutputFormat = { [S in Schema]: OutputFormat<S> }[Schema];
 
 /** Files, in the order they are written. */
 export const OUTPUT_FORMATS: readonly AnyOutputFormat[] = [
-  { schema: RUN_SCHEMA, to: { file: 'run.json' }, what: 'the run record', render: renderJson, progressive: true },
+  { schema: RUN_SCHEMA, to: { file: 'run.json' }, what: 'the run record', render: renderJson, progressive: true, source: true },
   { schema: RUN_SCHEMA, to: { file: 'summary.md' }, what: 'the run summary', render: renderRunMarkdown },
+  { schema: RUN_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderRunHtml },
   { schema: RUN_SCHEMA, to: { path: 'metrics' }, what: 'the --metrics-file', render: (doc) => renderOpenMetrics(metricsFromRun(doc)) },
-  { schema: SWEEP_SCHEMA, to: { file: 'sweep.json' }, what: 'the sweep document', render: renderJson, progressive: true },
+  { schema: SWEEP_SCHEMA, to: { file: 'sweep.json' }, what: 'the sweep document', render: renderJson, progressive: true, source: true },
   { schema: SWEEP_SCHEMA, to: { file: 'report.md' }, what: 'the sweep report', render: renderSweepMarkdown },
   { schema: SWEEP_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderSweepHtml },
-  { schema: GATE_SCHEMA, to: { file: 'gate.json' }, what: 'the gate report', render: renderJsonLine },
+  { schema: GATE_SCHEMA, to: { file: 'gate.json' }, what: 'the gate report', render: renderJsonLine, source: true },
   { schema: GATE_SCHEMA, to: { file: 'summary.md' }, what: 'the gate summary', render: renderGateMarkdown },
+  { schema: GATE_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderGateHtml },
   { schema: GATE_SCHEMA, to: { path: 'junit' }, what: 'the JUnit report', render: renderGateJunit },
   { schema: GATE_SCHEMA, to: { append: 'step-summary' }, what: 'GITHUB_STEP_SUMMARY', render: (doc) => `${renderGateMarkdown(doc)}\n` },
   { schema: BASELINE_SCHEMA, to: { path: 'output' }, what: 'the baseline', render: renderJsonLine },
-  // inspect and diagnose print to the terminal only.
+  // inspect prints to the terminal (its JSON with --json); `cpdiag report inspect.json` writes this.
+  { schema: INSPECT_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderInspectHtml },
+  // diagnose prints to the terminal only.
 ];
 
 /** What a command prints on stdout: the text view, or the JSON (--json). */

@@ -44,14 +44,16 @@ function knownSchema(schema: unknown): schema is Schema {
 
 /**
  * Every file of a document, rendered: those of its report folder, and those the user named in
- * `paths`. Nothing is written. `cpdiag report FILE.json` would be writeOutputs(renderDocument(doc), …).
+ * `paths`. Nothing is written. `cpdiag report FILE.json` is writeOutputs(renderDocument(doc, {},
+ * { withSource: false }), folder): the reports again, without rewriting the document it read.
  */
-export function renderDocument(doc: AnyDocument, paths: Partial<Record<NamedPath, string>> = {}): RenderedOutput[] {
+export function renderDocument(doc: AnyDocument, paths: Partial<Record<NamedPath, string>> = {}, o: { withSource?: boolean } = {}): RenderedOutput[] {
   if (!knownSchema(doc.schema)) {
     throw new CpdiagError(`no report for schema "${String(doc.schema)}" (known: ${Object.keys(TERMINAL_VIEWS).join(', ')})`, EXIT.USAGE);
   }
   const outputs: RenderedOutput[] = [];
   for (const f of formatsOf(doc.schema)) {
+    if (f.source && o.withSource === false) continue;
     const render = f.render as (d: AnyDocument) => string;
     if ('file' in f.to) {
       outputs.push({ what: f.what, text: render(doc), to: { file: f.to.file } });

@@ -1,42 +1,16 @@
-// The sweep as ONE self-contained HTML file: no network, chart.js's UMD bundle inlined (read from
-// node_modules at report time), the data embedded as JSON. Charts: capacity by value with the
-// fitted USL curve, latency percentiles against offered load per value (log axis), RSS / fds /
-// threads over time with each step's drift line, saturation and queue depth by value; a grid
-// sweep adds a heatmap table, a timeout sweep its trade-off chart. The page reports on itself:
-// #cpdiag-status says how many charts were drawn (pixels checked), #cpdiag-errors holds any
-// script error — so a headless browser can verify the report renders.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { CpdiagError, EXIT } from '../exit-codes.js';
-import { formatConfidence, formatMs, formatPercent, formatRate, formatSeconds } from '../format.js';
+// The sweep as ONE self-contained HTML page (see html-page.ts): capacity by value with the fitted
+// USL curve, the knee and the recommended value marked and ticks at the tested values; latency
+// percentiles against offered load for a few representative values (the rest grey); RSS / fds /
+// threads over time with each step's drift line; saturation and queue depth by value; a grid
+// sweep adds a heatmap table, a timeout sweep its trade-off chart. The recommendation states its
+// cost in capacity and RSS (sweep-cost.ts).
+import { formatMs, formatPercent, formatRate, formatSeconds } from '../format.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
+import { renderDiagnosisHtml } from './diagnosis-html.js';
+import { canvasHtml, escapeHtml as esc, listHtml, renderHtmlPage, tableHtml } from './html-page.js';
+import { recommendationCostLines } from './sweep-cost.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
-
-let chartJsCache: string | undefined;
-
-/** chart.js's UMD bundle; its package exports hide the path, so resolve the package and look beside it. */
-export function readChartJsBundle(): string {
-  if (chartJsCache !== undefined) return chartJsCache;
-  try {
-    const require = createRequire(import.meta.url);
-    const main = require.resolve('chart.js');
-    chartJsCache = readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8');
-    return chartJsCache;
-  } catch (e) {
-    throw new CpdiagError(`cannot read chart.js's bundle for the HTML report: ${(e as Error).message}`, EXIT.MISSING_DEPENDENCY, 'reinstall cpdiag (npm install) so that node_modules/chart.js is present');
-  }
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
-/** JSON safe inside a <script> element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
 
 /** The data the page's script needs (the document minus what no chart reads). */
 function chartData(doc: SweepDocument) {
@@ -65,31 +39,18 @@ function chartData(doc: SweepDocument) {
 }
 
 const PAGE_SCRIPT = String.raw`
-(function () {
-  var D = JSON.parse(document.getElementById('cpdiag-data').textContent);
-  var status = document.getElementById('cpdiag-status');
-  var charts = [];
-  Chart.defaults.animation = false;
-  Chart.defaults.font.family = 'system-ui, sans-serif';
-  var palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf','#393b79','#637939'];
-  function color(i) { return palette[i % palette.length]; }
+  var color = CP.color;
   function ok(s) { return s.status === 'ok' && s.levels.length > 0; }
-  function make(id, config) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    config.options = config.options || {};
-    config.options.responsive = false;
-    config.options.maintainAspectRatio = false;
-    charts.push({ id: id, chart: new Chart(el.getContext('2d'), config) });
-  }
   function median(xs) { var s = xs.slice().sort(function (a, b) { return a - b; }); var m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; }
+  function isRecommended(s) { return s.value === D.recommended && (D.setting2 === null || s.value2 === D.recommended2); }
   var steps = D.steps.filter(ok).sort(function (a, b) { return a.value - b.value || (a.value2 || 0) - (b.value2 || 0); });
   var positive = steps.every(function (s) { return s.value > 0; });
   var logX = positive && steps.length > 1 && steps[steps.length - 1].value / steps[0].value >= 8;
 
   if (!D.setting2 && document.getElementById('chart-capacity')) {
+    var tested = steps.map(function (s) { return s.value; });
     var pts = steps.map(function (s) { return { x: s.value, y: s.capacity || 0 }; });
-    var sets = [{ label: 'measured capacity (requests/s within the SLO)', data: pts, showLine: true, borderColor: color(0), backgroundColor: color(0), pointRadius: steps.map(function (s) { return s.value === D.recommended ? 7 : 4; }) }];
+    var sets = [{ label: 'measured capacity (requests/s within the SLO)', data: pts, showLine: true, borderColor: color(0), backgroundColor: color(0), pointRadius: steps.map(function (s) { return isRecommended(s) ? 7 : 4; }) }];
     if (D.usl && steps.length) {
       var lo = steps[0].value, hi = steps[steps.length - 1].value, curve = [];
       for (var k = 0; k <= 60; k++) {
@@ -98,21 +59,43 @@ const PAGE_SCRIPT = String.raw`
       }
       sets.push({ label: 'USL fit (σ ' + D.usl.sigma.toFixed(3) + ', κ ' + D.usl.kappa.toExponential(1) + ')', data: curve, showLine: true, pointRadius: 0, borderDash: [6, 4], borderColor: color(1) });
     }
-    make('chart-capacity', { type: 'scatter', data: { datasets: sets }, options: { plugins: { title: { display: true, text: 'Capacity by ' + D.setting + (D.recommended !== null ? ' (large dot: recommended ' + D.recommended + ')' : '') } },
-      scales: { x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: 'server.' + D.setting } }, y: { beginAtZero: true, title: { display: true, text: 'capacity (requests/s)' } } } } });
+    var marks = [];
+    if (D.knee !== null) marks.push(CP.vline(D.knee, D.knee === D.recommended ? 'knee = recommended ' + D.knee : 'knee ' + D.knee, '#2ca02c'));
+    if (D.recommended !== null && D.recommended !== D.knee) marks.push(CP.vline(D.recommended, 'recommended ' + D.recommended, '#d62728'));
+    // Ticks at the values tested, not at the log axis's own 1-2-5 steps: the reader looks up a value.
+    CP.make('chart-capacity', { type: 'scatter', data: { datasets: sets }, plugins: marks, options: { plugins: { title: { display: true, text: 'Capacity by ' + D.setting + (D.recommended !== null ? ' (large dot: recommended ' + D.recommended + ')' : '') } },
+      scales: { x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: 'server.' + D.setting + (logX ? ' (log scale; ticks at the tested values)' : ' (ticks at the tested values)') },
+        afterBuildTicks: function (axis) { axis.ticks = tested.map(function (v) { return { value: v }; }); },
+        ticks: { autoSkip: true, maxRotation: 0, callback: function (v) { return String(v); } } },
+        y: { beginAtZero: true, title: { display: true, text: 'capacity (requests/s)' } } } } });
   }
 
   if (document.getElementById('chart-latency')) {
-    var lsets = [];
-    steps.forEach(function (s, i) {
+    // A handful of steps in colour (the smallest, the largest, the knee, the recommended value and
+    // one between); the rest grey behind them, so the legend stays readable at any step count.
+    var shown = [];
+    function pick(s) { if (s && shown.indexOf(s) < 0 && shown.length < 5) shown.push(s); }
+    pick(steps.filter(isRecommended)[0]);
+    pick(steps.filter(function (s) { return s.value === D.knee; })[0]);
+    pick(steps[0]); pick(steps[steps.length - 1]); pick(steps[Math.floor(steps.length / 2)]);
+    shown.sort(function (a, b) { return steps.indexOf(a) - steps.indexOf(b); });
+    var lsets = [], others = false;
+    steps.forEach(function (s) {
       var name = D.setting + '=' + s.value + (s.value2 !== null ? ' ' + D.setting2 + '=' + s.value2 : '');
-      lsets.push({ label: name + ' p99', data: s.levels.map(function (l) { return { x: l.x, y: Math.max(l.p99, 0.01) }; }), showLine: true, borderColor: color(i), backgroundColor: color(i) });
-      lsets.push({ label: name + ' p50', data: s.levels.map(function (l) { return { x: l.x, y: Math.max(l.p50, 0.01) }; }), showLine: true, borderDash: [3, 3], borderColor: color(i), backgroundColor: color(i), pointRadius: 2 });
+      var i = shown.indexOf(s);
+      var p99 = s.levels.map(function (l) { return { x: l.x, y: Math.max(l.p99, 0.01) }; });
+      if (i < 0) {
+        lsets.push({ label: others ? '' : 'other values (p99)', data: p99, showLine: true, pointRadius: 1.5, borderWidth: 1, borderColor: '#c8c8c8', backgroundColor: '#c8c8c8', order: 2 });
+        others = true;
+        return;
+      }
+      var c = color(i);
+      lsets.push({ label: name + (isRecommended(s) ? ' (recommended)' : '') + ' p99', data: p99, showLine: true, borderWidth: isRecommended(s) ? 3 : 2, borderColor: c, backgroundColor: c, order: 1 });
+      lsets.push({ label: '', data: s.levels.map(function (l) { return { x: l.x, y: Math.max(l.p50, 0.01) }; }), showLine: true, borderDash: [3, 3], borderColor: c, backgroundColor: c, pointRadius: 2, order: 1 });
     });
-    lsets.push({ label: 'SLO p99 ' + D.slo.p99_ms + ' ms', data: [], borderColor: '#000' });
-    make('chart-latency', { type: 'scatter', data: { datasets: lsets }, options: { plugins: { title: { display: true, text: 'Latency against offered load (solid p99, dashed p50)' }, legend: { labels: { boxWidth: 12, font: { size: 10 } } } },
-      scales: { x: { title: { display: true, text: 'offered load (requests/s)' } }, y: { type: 'logarithmic', title: { display: true, text: 'latency (ms, log scale)' } } } },
-      plugins: [{ id: 'slo', afterDraw: function (c) { var y = c.scales.y.getPixelForValue(D.slo.p99_ms); if (y < c.chartArea.top || y > c.chartArea.bottom) return; var g = c.ctx; g.save(); g.strokeStyle = '#000'; g.setLineDash([8, 4]); g.beginPath(); g.moveTo(c.chartArea.left, y); g.lineTo(c.chartArea.right, y); g.stroke(); g.restore(); } }] });
+    CP.make('chart-latency', { type: 'scatter', data: { datasets: lsets }, plugins: [CP.hline(D.slo.p99_ms, 'SLO p99 ' + D.slo.p99_ms + ' ms', '#000')],
+      options: { plugins: { title: { display: true, text: 'Latency against offered load (solid p99, dashed p50)' }, legend: { labels: { boxWidth: 12, font: { size: 11 }, filter: function (item) { return item.text !== ''; } } } },
+      scales: { x: { title: { display: true, text: 'offered load (requests/s)' } }, y: { type: 'logarithmic', title: { display: true, text: 'latency (ms, log scale)' } } } } });
   }
 
   // Resources over the sweep's time: each step placed at its start, with its Theil-Sen drift line.
@@ -133,14 +116,14 @@ const PAGE_SCRIPT = String.raw`
         rsets.push({ label: 'drift ' + s.value + (d.drifting ? ' (DRIFTING)' : ''), data: [{ x: a0 + off, y: b + slope * a0 }, { x: a1 + off, y: b + slope * a1 }], showLine: true, pointRadius: 0, borderDash: [4, 3], borderWidth: d.drifting ? 3 : 1, borderColor: d.drifting ? '#d62728' : '#444' });
       }
     });
-    make(spec[0], { type: 'scatter', data: { datasets: rsets }, options: { plugins: { title: { display: true, text: spec[2] + ' over the sweep (dashed: drift line per step)' }, legend: { labels: { boxWidth: 10, font: { size: 9 }, filter: function (item) { return item.text.indexOf('drift') !== 0 || item.text.indexOf('DRIFTING') > 0; } } } },
+    CP.make(spec[0], { type: 'scatter', data: { datasets: rsets }, options: { plugins: { title: { display: true, text: spec[2] + ' over the sweep (dashed: drift line per step)' }, legend: { labels: { boxWidth: 10, font: { size: 9 }, filter: function (item) { return item.text.indexOf('drift') !== 0 || item.text.indexOf('DRIFTING') > 0; } } } },
       scales: { x: { title: { display: true, text: 'time since the sweep started (s)' } }, y: { title: { display: true, text: spec[2] } } } } });
   });
 
   var sat = steps.filter(function (s) { return s.saturation; });
   if (sat.length && document.getElementById('chart-saturation')) {
     var labels = sat.map(function (s) { return String(s.value) + (s.value2 !== null ? '×' + s.value2 : ''); });
-    make('chart-saturation', { type: 'bar', data: { labels: labels, datasets: [
+    CP.make('chart-saturation', { type: 'bar', data: { labels: labels, datasets: [
       { label: 'share of samples with every worker busy (%)', data: sat.map(function (s) { return 100 * s.saturation.all_busy; }), backgroundColor: color(3), yAxisID: 'y' },
       { type: 'line', label: 'queue depth p50', data: sat.map(function (s) { return s.saturation.queue_p50; }), borderColor: color(0), backgroundColor: color(0), yAxisID: 'y1' },
       { type: 'line', label: 'queue depth p99', data: sat.map(function (s) { return s.saturation.queue_p99; }), borderColor: color(1), backgroundColor: color(1), yAxisID: 'y1' },
@@ -152,84 +135,48 @@ const PAGE_SCRIPT = String.raw`
 
   var tsteps = steps.filter(function (s) { return s.timeout; });
   if (tsteps.length && document.getElementById('chart-timeout')) {
-    make('chart-timeout', { type: 'line', data: { labels: tsteps.map(function (s) { return s.value + ' s'; }), datasets: [
+    CP.make('chart-timeout', { type: 'line', data: { labels: tsteps.map(function (s) { return s.value + ' s'; }), datasets: [
       { label: 'slow clients failed (%)', data: tsteps.map(function (s) { return 100 * s.timeout.slow_failure_rate; }), borderColor: color(3), backgroundColor: color(3), yAxisID: 'y' },
       { label: 'worker-seconds held', data: tsteps.map(function (s) { return s.timeout.worker_seconds_held; }), borderColor: color(2), backgroundColor: color(2), yAxisID: 'y1' },
       { label: 'normal clients p99 (ms)', data: tsteps.map(function (s) { return s.timeout.normal_p99_ms; }), borderColor: color(0), backgroundColor: color(0), yAxisID: 'y1' }
     ] }, options: { plugins: { title: { display: true, text: 'socket_timeout trade-off' } },
       scales: { x: { title: { display: true, text: 'server.socket_timeout' } }, y: { min: 0, max: 100, title: { display: true, text: 'slow-client failures (%)' } }, y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'worker-s held / p99 ms' } } } } });
   }
-
-  // Verify: a chart counts as drawn when its canvas has non-blank pixels.
-  var drawn = 0;
-  charts.forEach(function (c) {
-    var canvas = c.chart.canvas, g = canvas.getContext('2d');
-    var data = g.getImageData(0, 0, canvas.width, canvas.height).data, inked = 0;
-    for (var i = 3; i < data.length; i += 16) if (data[i] !== 0) inked++;
-    if (inked > 50) drawn++;
-    canvas.setAttribute('data-drawn', inked > 50 ? 'yes' : 'no');
-  });
-  status.textContent = 'charts-drawn ' + drawn + '/' + charts.length;
-  status.setAttribute('data-drawn', String(drawn));
-  status.setAttribute('data-total', String(charts.length));
-})();
 `;
 
 export function renderSweepHtml(doc: SweepDocument): string {
-  const title = `cpdiag sweep: ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`;
+  const title = `cpdiag sweep: ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}${doc.complete ? '' : ' (incomplete)'}`;
   const t = sweepTableRows(doc);
-  const table = `<table><thead><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${i === 0 ? '' : ' class="num"'}>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+  const table = tableHtml(t.header, t.rows);
   const r = doc.recommendation;
+  const cost = recommendationCostLines(doc);
   const rec = r
-    ? `<section class="rec"><h2>Recommendation</h2><p class="reason">${esc(r.reason)}</p>${r.value !== null ? `<pre>[global]\nserver.${esc(r.setting)} = ${r.value}${r.setting2 && r.value2 != null ? `\nserver.${esc(r.setting2)} = ${r.value2}` : ''}</pre>` : ''}${r.theory ? `<p>Check: ${esc(r.theory)}.</p>` : ''}${r.cannot_tell.length ? `<p>What the data cannot tell:</p><ul>${r.cannot_tell.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}</section>`
+    ? `<section class="rec"><h2>Recommendation</h2><p class="reason">${esc(r.reason)}</p>${r.value !== null ? `<pre>[global]\nserver.${esc(r.setting)} = ${r.value}${r.setting2 && r.value2 != null ? `\nserver.${esc(r.setting2)} = ${r.value2}` : ''}</pre>` : ''}${cost.map((l) => `<p class="cost">${esc(l)}</p>`).join('')}${r.theory ? `<p>Check: ${esc(r.theory)}.</p>` : ''}${r.cannot_tell.length ? `<p>What the data cannot tell:</p>${listHtml(r.cannot_tell)}` : ''}</section>`
     : '';
   const grid = doc.setting2 ? heatmapTable(doc) : '';
   const hasTimeout = doc.steps.some((s) => s.timeout);
   const hasSat = doc.steps.some((s) => s.saturation);
-  const diag = doc.diagnosis
-    ? `<section><h2>Diagnosis</h2>${doc.diagnosis.causes.length === 0 ? '<p>No probable cause found.</p>' : `<ol>${doc.diagnosis.causes
-        .map((c) => `<li><b>${esc(c.title)}</b> <span class="dim">(${esc(c.confidence_label)} ${formatConfidence(c.confidence)}, ${esc(c.id)})</span><ul>${c.evidence.map((e) => `<li>${esc(e.text)}</li>`).join('')}</ul><p class="fix">Fix: ${esc(c.fix.split('\n')[0])}</p></li>`)
-        .join('')}</ol>`}</section>`
-    : '';
+  const diag = renderDiagnosisHtml(doc.diagnosis, 'Diagnosis');
   const target = describeRecordedTarget(doc.target, (text) => `<code>${esc(text)}</code>`);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;max-width:1220px;color:#222}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:22px 0 8px}
-.dim{color:#777} .rec{background:#eef7ee;border:1px solid #9c9;padding:8px 16px;border-radius:6px} .reason{font-size:15px;font-weight:600}
-table{border-collapse:collapse;font-size:12px} th,td{border:1px solid #ccc;padding:3px 7px} td.num{text-align:right} th{background:#f3f3f3}
-canvas{border:1px solid #eee;margin:6px 0} .row{display:flex;flex-wrap:wrap;gap:8px} pre{background:#f6f6f6;padding:6px}
-#cpdiag-errors{color:#b00;white-space:pre-wrap} .fix{margin:2px 0 8px}
-</style></head><body>
-<pre id="cpdiag-errors"></pre>
-<script>(function(){var box=document.getElementById('cpdiag-errors');window.onerror=function(m,s,l){box.textContent+='error: '+m+' (line '+l+')\\n';};var ce=console.error;console.error=function(){box.textContent+='console.error: '+Array.prototype.join.call(arguments,' ')+'\\n';return ce.apply(console,arguments);};})();</script>
-<h1>${esc(title)}${doc.complete ? '' : ' <span class="dim">(incomplete)</span>'}</h1>
-<p class="dim">${doc.steps.length} steps against ${target}; ${esc(doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', '))}; SLO p99 &lt; ${doc.slo.p99_ms} ms, errors &lt; ${formatPercent(doc.slo.error_rate)}. Started ${esc(doc.started_at)}, ${formatSeconds(doc.budget.wall_s)}, ${doc.environment.cores} cores (${esc(doc.environment.cpu_model)}). cpdiag ${esc(doc.cpdiag_version)}. <span id="cpdiag-status">charts not drawn</span></p>
-${rec}
+  const subtitle = `${doc.steps.length} steps against ${target}; ${esc(doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', '))}; SLO p99 &lt; ${doc.slo.p99_ms} ms, errors &lt; ${formatPercent(doc.slo.error_rate)}. Started ${esc(doc.started_at)}, ${formatSeconds(doc.budget.wall_s)}, ${doc.environment.cores} cores (${esc(doc.environment.cpu_model)}). cpdiag ${esc(doc.cpdiag_version)}.`;
+  const body = `${rec}
 <h2>Steps</h2>${table}
 ${grid}
 <h2>Charts</h2>
 <div class="row">
-${doc.setting2 ? '' : '<canvas id="chart-capacity" width="600" height="360"></canvas>'}
-<canvas id="chart-latency" width="600" height="360"></canvas>
-${hasTimeout ? '<canvas id="chart-timeout" width="600" height="360"></canvas>' : ''}
-${hasSat ? '<canvas id="chart-saturation" width="600" height="360"></canvas>' : ''}
-<canvas id="chart-rss" width="600" height="300"></canvas>
-<canvas id="chart-fds" width="600" height="300"></canvas>
-<canvas id="chart-threads" width="600" height="300"></canvas>
+${doc.setting2 ? '' : canvasHtml('chart-capacity', 600, 360)}
+${canvasHtml('chart-latency', 600, 360)}
+${hasTimeout ? canvasHtml('chart-timeout', 600, 360) : ''}
+${hasSat ? canvasHtml('chart-saturation', 600, 360) : ''}
+${canvasHtml('chart-rss', 600, 300)}
+${canvasHtml('chart-fds', 600, 300)}
+${canvasHtml('chart-threads', 600, 300)}
 </div>
-<h2>Knee, scaling and drift</h2><ul>${kneeLines(doc).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
-<h2>Ramps</h2><ul>${rampLines(doc).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
-${doc.events.length ? `<h2>Events</h2><ul>${doc.events.map((e) => `<li>${esc(e.kind)}: ${esc(e.message)}</li>`).join('')}</ul>` : ''}
-${diag}
-<script id="cpdiag-data" type="application/json">${scriptJson(chartData(doc))}</script>
-<script>${readChartJsBundle().replace(/<\/script/gi, '<\\/script')}</script>
-<script>${PAGE_SCRIPT}</script>
-</body></html>
-`;
+<h2>Knee, scaling and drift</h2>${listHtml(kneeLines(doc))}
+<h2>Ramps</h2>${listHtml(rampLines(doc))}
+${doc.events.length ? `<h2>Events</h2>${listHtml(doc.events.map((e) => `${e.kind}: ${e.message}`))}` : ''}
+${diag}`;
+  return renderHtmlPage({ title, subtitleHtml: subtitle, bodyHtml: body, data: chartData(doc), script: PAGE_SCRIPT });
 }
 
 function heatmapTable(doc: SweepDocument): string {

@@ -16,6 +16,7 @@ import { ReportFolder } from '../../src/report/report-folder.js';
 import { renderRunMarkdown } from '../../src/report/run-markdown.js';
 import { renderRunText } from '../../src/report/run-text.js';
 import { renderSweepHtml } from '../../src/report/sweep-html.js';
+import { renderRunHtml } from '../../src/report/run-html.js';
 import { renderSweepMarkdown } from '../../src/report/sweep-markdown.js';
 import { syntheticRun } from '../diagnose/run-fixture.js';
 import { syntheticSweep } from '../sweep/synthetic-doc.js';
@@ -44,13 +45,16 @@ test('the table: every schema has a terminal view, file names are unique per sch
   for (const f of OUTPUT_FORMATS) assert.ok(schemas.has(f.schema), `${f.schema} has a terminal view`);
 });
 
-test('renderDocument: a run is run.json (the document, as saved) and summary.md; a sweep is sweep.json, report.md, report.html', () => {
+test('renderDocument: a run is run.json (the document, as saved), summary.md, report.html; a sweep is sweep.json, report.md, report.html', () => {
   const run = syntheticRun({ saturated: true });
   const outputs = renderDocument(run);
-  assert.deepEqual(outputs.map((o) => o.to), [{ file: 'run.json' }, { file: 'summary.md' }]);
+  assert.deepEqual(outputs.map((o) => o.to), [{ file: 'run.json' }, { file: 'summary.md' }, { file: 'report.html' }]);
   assert.deepEqual(JSON.parse(outputs[0].text), JSON.parse(JSON.stringify(run)));
   assert.ok(!outputs[0].text.endsWith('\n'), 'run.json has no trailing newline, as before');
   assert.equal(outputs[1].text, renderRunMarkdown(run));
+  assert.equal(outputs[2].text, renderRunHtml(run));
+  // `cpdiag report` renders the reports without the document it read.
+  assert.deepEqual(renderDocument(run, {}, { withSource: false }).map((o) => o.to), [{ file: 'summary.md' }, { file: 'report.html' }]);
 
   const sweep = syntheticSweep([1, 2, 4, 8], { serviceMs: 21, limitRps: 300 });
   const files = renderDocument(sweep);
@@ -89,11 +93,12 @@ test('a run: the folder appears at the first progressive save, run.json grows (t
     output.progress!.update({ ...partial, scenario: 'forced' }, true);
     assert.equal(saved().scenario, 'forced');
     assert.ok(!existsSync(join(dir, 'summary.md')), 'the summary is written at the end only');
+    assert.ok(!existsSync(join(dir, 'report.html')), 'the HTML is written at the end only');
 
     const files = output.finish(run);
     assert.equal(files.dir, dir);
     assert.deepEqual(files.written, [`${dir}/`]);
-    assert.deepEqual(readdirSync(dir).sort(), ['run.json', 'summary.md']);
+    assert.deepEqual(readdirSync(dir).sort(), ['report.html', 'run.json', 'summary.md']);
     assert.equal(readFileSync(join(dir, 'run.json'), 'utf8'), JSON.stringify(run, null, 1));
     assert.equal(readFileSync(join(dir, 'summary.md'), 'utf8'), renderRunMarkdown(run));
   });

@@ -1,0 +1,22 @@
+// The diagnosis as an HTML section, shared by the run, sweep and inspect pages: each cause with its
+// evidence for and against and the first line of its fix.
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import { formatConfidence } from '../format.js';
+import { escapeHtml as esc, listHtml } from './html-page.js';
+
+export function renderDiagnosisHtml(d: Diagnosis | null | undefined, heading = 'Probable causes'): string {
+  if (!d) return '';
+  const measured = d.detectors.some((r) => r.status !== 'insufficient');
+  const none = measured ? 'No probable cause found: every signal cpdiag could measure is within its normal range.' : 'Nothing to judge: every detector lacked data.';
+  const causes = d.causes
+    .map((c) => `<li><b>${esc(c.title)}</b> <span class="dim">(${esc(c.confidence_label)} ${formatConfidence(c.confidence)}, ${esc(c.id)})</span>${listHtml([
+      ...c.evidence.map((e) => `✔ ${e.text}`),
+      ...c.against.map((e) => `✘ ${e.text}`),
+    ])}<p class="fix">Fix: ${esc(c.fix.split('\n')[0])}</p></li>`)
+    .join('');
+  const undecided = d.insufficient_causes ?? [];
+  const insufficient = undecided.length
+    ? `<p class="dim">Insufficient data to judge ${undecided.length} other cause${undecided.length === 1 ? '' : 's'}: ${esc(undecided.map((u) => u.id).join(', '))}.</p>`
+    : '';
+  return `<section><h2>${esc(heading)}</h2>${d.causes.length ? `<ol>${causes}</ol>` : `<p>${esc(none)}</p>`}${insufficient}</section>`;
+}
