@@ -50,6 +50,8 @@ export interface CauseFix {
   cherrypy?: string;
   /** nginx directives, where a proxy is involved. */
   nginx?: string;
+  /** Apache directives, where Apache is the proxy. */
+  apache?: string;
 }
 
 export interface CauseDefinition {
@@ -508,7 +510,7 @@ export const CAUSES: readonly CauseDefinition[] = [
   {
     id: 'raw-space-request-line',
     symptoms: ['bad-requests-400'],
-    title: 'A rewriting proxy forwards unescaped paths (raw spaces → 400)',
+    title: 'A rewriting proxy unescapes paths (raw spaces → 400)',
     cause:
       'Apache mod_rewrite (and other rewriting proxies) decode %20 before forwarding, so a path with a space reaches the ' +
       'server as "GET /a b HTTP/1.1": three spaces in the request line, which cheroot rejects with 400 Malformed Request-Line.',
@@ -516,9 +518,10 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'bad-request-400s', status: 'issue', weight: 3, required: true, why: 'requests answered 400' },
     ],
     rules_out: [],
-    would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy.',
+    would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy: its access log names the %20 paths with 400.',
     fix: {
-      summary: 'Have the proxy re-escape the path when rewriting (Apache: RewriteMap escape int:escape and ${escape:$1}); with nginx, proxy_pass without a URI part passes the original escaped request line.',
+      summary: 'Have the proxy re-escape the path when rewriting (Apache: RewriteMap escape int:escape and ${escape:$1}, or ProxyPass, which forwards the path still encoded); with nginx, proxy_pass without a URI part passes the original escaped request line.',
+      apache: '# in the server config (not .htaccess)\nRewriteMap escape int:escape\nRewriteRule ^(.*)$ http://127.0.0.1:8080${escape:$1} [P]',
       nginx: 'location / {\n    proxy_pass http://127.0.0.1:8080;   # no URI part: the escaped path is passed as received\n}',
     },
     source: `${REWRITE}, "Beware the encoding bug"; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
@@ -576,6 +579,7 @@ export function formatFix(fix: CauseFix): string {
   const parts = [fix.summary];
   if (fix.cherrypy) parts.push(`CherryPy:\n${indent(fix.cherrypy)}`);
   if (fix.nginx) parts.push(`nginx:\n${indent(fix.nginx)}`);
+  if (fix.apache) parts.push(`Apache:\n${indent(fix.apache)}`);
   return parts.join('\n');
 }
 

@@ -7,6 +7,7 @@ import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
 import { startNginxProxy } from '../proxy/nginx.js';
+import { startApacheProxy, type ApacheProxy } from '../proxy/apache.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from './findings-from-run.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -47,7 +48,27 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
     let loadUrl = target.url;
     let proxy: Awaited<ReturnType<typeof startNginxProxy>> | undefined;
-    if (scenario.proxy) {
+    let apache: ApacheProxy | undefined;
+    if (scenario.proxy?.kind === 'apache') {
+      const p = scenario.proxy;
+      apache = await startApacheProxy({
+        upstreamUrl: target.url,
+        style: p.apache_style,
+        escapeFix: p.apache_escape_fix,
+        noEscape: p.apache_rewrite_ne,
+        timeoutS: p.read_timeout_s,
+        keepalive: p.keepalive,
+        threadsPerChild: p.apache_threads_per_child,
+        serverLimit: p.apache_server_limit,
+      });
+      cleanups.unshift(() => apache!.stop());
+      loadUrl = apache.url;
+      targetInfo.proxy = {
+        kind: 'apache', url: apache.url, read_timeout_s: p.read_timeout_s,
+        apache_style: p.apache_style ?? 'rewrite', apache_escape_fix: p.apache_escape_fix ?? false,
+        apache_rewrite_ne: p.apache_rewrite_ne ?? false, apache_version: apache.version,
+      };
+    } else if (scenario.proxy) {
       proxy = await startNginxProxy({
         upstreamUrl: target.url,
         readTimeoutS: scenario.proxy.read_timeout_s,
@@ -103,6 +124,22 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         premature_closes: log.premature_closes,
         upstream_resets: log.upstream_resets,
         error_log_excerpt: log.lines.slice(-20),
+      });
+    }
+    if (apache) {
+      // Stopped first so that every access-log line is flushed; stop() is idempotent for the cleanup.
+      await apache.stop();
+      const { error, access } = await apache.readLogs();
+      Object.assign(targetInfo.proxy!, {
+        keepalive: scenario.proxy!.keepalive,
+        upstream_timeouts: error.backend_timeouts,
+        upstream_resets: error.backend_resets,
+        connection_refused: error.connection_refused,
+        unescaped_refused: error.unescaped_refused,
+        status_counts: access.by_status,
+        paths_rejected: access.paths_rejected,
+        escaped_rejected: access.escaped_rejected,
+        error_log_excerpt: error.lines.slice(-20),
       });
     }
     fillRecord(record, phase);

@@ -84,7 +84,7 @@ export function findingsFromRun(run: RunRecord): Findings {
   if (proxy) {
     const byKind = summary?.errors.by_kind ?? {};
     f.proxy = {
-      kind: 'nginx',
+      kind: proxy.kind,
       read_timeout_s: proxy.read_timeout_s,
       // Unrecorded means cpdiag's default, which (as the scenario schema's) is upstream keepalive on.
       keepalive: proxy.keepalive ?? true,
@@ -94,6 +94,17 @@ export function findingsFromRun(run: RunRecord): Findings {
       status_502: byKind.http_502 ?? 0,
       status_504: byKind.http_504 ?? 0,
     };
+    if (proxy.kind === 'apache') {
+      Object.assign(f.proxy, {
+        apache_style: proxy.apache_style,
+        apache_escape_fix: proxy.apache_escape_fix,
+        apache_rewrite_ne: proxy.apache_rewrite_ne,
+        escaped_rejected: proxy.escaped_rejected ?? 0,
+        paths_rejected: (proxy.paths_rejected ?? []).map((p) => p.path),
+        unescaped_refused: proxy.unescaped_refused ?? 0,
+        connection_refused: proxy.connection_refused ?? 0,
+      });
+    }
   }
   return f;
 }
