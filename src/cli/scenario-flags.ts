@@ -38,6 +38,7 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--no-proxy-keepalive', 'no keep-alive to the upstream')
     .option('--no-proxy-buffering', 'nginx: proxy_buffering off')
     .option('--apache-style <style>', 'Apache front: rewrite (RewriteRule ... [P]) or proxypass', parseChoice(['rewrite', 'proxypass'] as const))
+    .option('--proxy-check', 'before the load: report what the backend sees of the client (Host, X-Forwarded-*, peer address)')
     .option('--apache-rewrite-ne', 'Apache: RewriteRule [P,NE] (forwards the unescaped path)')
     .option('--apache-escape-fix', 'Apache: RewriteMap escape int:escape and ${escape:$1} in the RewriteRule')
     .option('--apache-threads <n>', 'Apache mpm_event ThreadsPerChild', parseInteger(1, 1000))
@@ -96,7 +97,7 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   if (opts.sloP99 !== undefined) s.slo = { ...(s.slo ?? {}), p99_ms: opts.sloP99 };
   const proxyTimeout = opts.proxyTimeout ?? opts.proxyReadTimeout;
   const apacheFlags = opts.apacheStyle !== undefined || opts.apacheEscapeFix !== undefined || opts.apacheRewriteNe !== undefined || opts.apacheThreads !== undefined || opts.apacheServers !== undefined;
-  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.proxyKeepalive === false))) {
+  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.proxyCheck === true || opts.proxyKeepalive === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};
     s.proxy = {
@@ -106,6 +107,7 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       keepalive: opts.proxyKeepalive === false ? false : (same.keepalive ?? true),
       buffering: opts.proxyBuffering === false ? false : (same.buffering ?? true),
     };
+    if (opts.proxyCheck === true) s.proxy.check_forwarded = true;
     if (kind === 'apache') {
       if (opts.apacheStyle !== undefined) s.proxy.apache_style = opts.apacheStyle;
       if (opts.apacheEscapeFix === true) s.proxy.apache_escape_fix = true;

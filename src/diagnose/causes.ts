@@ -6,7 +6,7 @@
 //   OPS       "Troubleshooting CherryPy in production": the thread-pool model, configuration, the
 //             symptom table, common pitfalls, step-by-step fixes, case studies, the checklist
 //   BALANCING "Load balancing CherryPy": processes on several ports behind a balancer
-//   REWRITE   "CherryPy behind Apache with mod_rewrite": the raw-space request-line bug
+//   REWRITE   "CherryPy behind Apache with mod_rewrite": the raw-space request-line bug, forwarded client data
 //   FLUP      "nginx and flup FastCGI: multiplexing leaks threads"
 //   CHEROOT   cheroot.server / cheroot.workers.threadpool behaviour (see docs/diagnosis.md)
 
@@ -18,7 +18,8 @@ export type SymptomId =
   | 'rising-threads'
   | 'rising-fds'
   | 'bad-requests-400'
-  | 'request-path-overhead';
+  | 'request-path-overhead'
+  | 'wrong-client-data';
 
 export const SYMPTOMS: Record<SymptomId, string> = {
   'proxy-502-504': '502/504 at the proxy',
@@ -29,6 +30,7 @@ export const SYMPTOMS: Record<SymptomId, string> = {
   'rising-fds': 'rising open file descriptors',
   'bad-requests-400': '400 Bad Request on some paths',
   'request-path-overhead': 'work on the request path that need not be there',
+  'wrong-client-data': "logs and absolute URLs show the proxy's address and host",
 };
 
 /** A detector answer that bears on a cause. */
@@ -525,6 +527,26 @@ export const CAUSES: readonly CauseDefinition[] = [
       nginx: 'location / {\n    proxy_pass http://127.0.0.1:8080;   # no URI part: the escaped path is passed as received\n}',
     },
     source: `${REWRITE}, "Beware the encoding bug"; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
+  },
+  {
+    id: 'proxy-headers-not-used',
+    symptoms: ['wrong-client-data'],
+    title: "Absolute URLs and logs show the proxy's host",
+    cause:
+      'Behind a proxy the connection comes from the proxy, and Apache (without ProxyPreserveHost) sends its own backend ' +
+      'address as Host; the client\'s address and host arrive only in X-Forwarded-For and X-Forwarded-Host. An app that does ' +
+      'not read them logs the proxy as every client and builds redirects and absolute URLs with the wrong host.',
+    supports: [
+      { detector: 'proxy-hides-client', status: 'issue', weight: 1, required: true, why: "the backend saw the proxy's address or host instead of the client's" },
+    ],
+    rules_out: [],
+    would_show: 'cpdiag run --proxy apache --proxy-check: peer address 127.0.0.1 (the proxy) while the client was 127.0.0.2; Host the backend\'s own address.',
+    fix: {
+      summary: "Turn on CherryPy's proxy tool so request.remote.ip and request.base come from X-Forwarded-For / X-Forwarded-Host (or set tools.proxy.base to the public URL); with Apache, ProxyPreserveHost On keeps the client's Host.",
+      cherrypy: "[/]\ntools.proxy.on = True\ntools.proxy.base = 'https://www.example.org'   # optional: the public scheme and host",
+      apache: 'ProxyPreserveHost On',
+    },
+    source: `${REWRITE}, myth 2 (X-Forwarded-Host, X-Forwarded-For)`,
   },
   // ---------------------------------------------------------------- request-path overhead
   {

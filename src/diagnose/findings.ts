@@ -70,6 +70,8 @@ export interface Findings {
     /** Proxy's access log: 400/403 answers, and how many of those paths had %xx as the client sent them. */
     escaped_rejected?: number;
     paths_rejected?: string[];
+    /** What the backend saw of the client through the proxy (run --proxy-check). */
+    forwarded?: { app_logs_proxy_address: boolean; urls_use_proxy_host: boolean; recoverable_with_tools_proxy: boolean; host_seen: string | null; peer_address: string | null };
     /** Proxy's error log: paths it refused to forward because a rewrite left a raw space (Apache AH10415). */
     unescaped_refused?: number;
     /** Proxy's error log: connects to the backend refused (nobody listening). */

@@ -7,6 +7,7 @@ import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
 import { startNginxProxy } from '../proxy/nginx.js';
+import { checkForwarded } from '../proxy/check-forwarded.js';
 import { startApacheProxy, type ApacheProxy } from '../proxy/apache.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from './findings-from-run.js';
@@ -81,6 +82,11 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       cleanups.unshift(() => proxy!.stop());
       loadUrl = proxy.url;
       targetInfo.proxy = { kind: 'nginx', url: proxy.url, read_timeout_s: scenario.proxy.read_timeout_s };
+    }
+
+    if (scenario.proxy?.check_forwarded && targetInfo.proxy) {
+      const forwarded = await checkForwarded(loadUrl);
+      if (forwarded) targetInfo.proxy.forwarded = forwarded;
     }
 
     const plan = planFromScenario(scenario, loadUrl);

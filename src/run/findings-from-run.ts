@@ -94,6 +94,13 @@ export function findingsFromRun(run: RunRecord): Findings {
       status_502: byKind.http_502 ?? 0,
       status_504: byKind.http_504 ?? 0,
     };
+    if (proxy.forwarded) {
+      const w = proxy.forwarded;
+      f.proxy.forwarded = {
+        app_logs_proxy_address: w.app_logs_proxy_address, urls_use_proxy_host: w.urls_use_proxy_host,
+        recoverable_with_tools_proxy: w.recoverable_with_tools_proxy, host_seen: w.host_seen, peer_address: w.peer_address,
+      };
+    }
     if (proxy.kind === 'apache') {
       Object.assign(f.proxy, {
         apache_style: proxy.apache_style,

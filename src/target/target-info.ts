@@ -1,4 +1,5 @@
 // What a document records about the target it measured.
+import type { ForwardedCheck } from '../proxy/check-forwarded.js';
 
 /**
  * A target kind's name (src/target/target-kinds.ts lists them): 'bundled', 'command', 'attached'.
@@ -18,6 +19,8 @@ export interface TargetInfo {
     /** Apache: the front style, the escape fix, and what its logs said. */
     apache_style?: 'rewrite' | 'proxypass'; apache_escape_fix?: boolean; apache_rewrite_ne?: boolean; apache_version?: string;
     connection_refused?: number;
+    /** What the backend saw of the client through the proxy (--proxy-check; src/proxy/check-forwarded.ts). */
+    forwarded?: ForwardedCheck;
     /** Apache refused to forward a path with a raw space (AH10415). */
     unescaped_refused?: number;
     /** Answers the proxy logged, by status (Apache's access log). */
