@@ -529,6 +529,28 @@ export const CAUSES: readonly CauseDefinition[] = [
     source: `${REWRITE}, "Beware the encoding bug"; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
   },
   {
+    id: 'backend-not-running',
+    symptoms: ['proxy-502-504'],
+    title: 'The proxy answers 502/503 because the backend is not running',
+    cause:
+      'Nothing listens on the backend port (the app crashed, was not started, or is restarting): every connect from the ' +
+      'proxy is refused and the proxy answers 502 (Apache, after the first failure, marks the backend unavailable and answers 503).',
+    supports: [
+      { detector: 'proxy-backend-refused', status: 'issue', weight: 3, required: true, why: "the proxy's error log says its connects were refused" },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 1, why: 'clients saw 502' },
+    ],
+    rules_out: [
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 0.3, why: 'timeouts mean a backend that accepted and did not answer' },
+    ],
+    would_show: 'Apache "(111)Connection refused: AH00957" / nginx "connect() failed (111: Connection refused)" lines, 502/503 answers within milliseconds, nothing listening on the backend port.',
+    fix: {
+      summary: 'Keep the app running under a supervisor that restarts it (systemd Restart=always, or the platform\'s equivalent) and check it with a health endpoint; the account\'s ErrorDocument 502 autostart script is the same idea done by hand.',
+      nginx: 'upstream app {\n    server 127.0.0.1:8080 max_fails=1 fail_timeout=5s;\n    server 127.0.0.1:8081 backup;   # a second process while the first restarts\n}',
+      apache: 'ErrorDocument 502 /cgi-bin/autostart.cgi   # the account\'s workaround; prefer a process supervisor',
+    },
+    source: `${REWRITE}, "If your application is not running ... 502 Proxy Error"`,
+  },
+  {
     id: 'proxy-headers-not-used',
     symptoms: ['wrong-client-data'],
     title: "Absolute URLs and logs show the proxy's host",

@@ -76,6 +76,8 @@ export interface Findings {
     unescaped_refused?: number;
     /** Proxy's error log: connects to the backend refused (nobody listening). */
     connection_refused?: number;
+    /** 503 answers (Apache marks a refusing backend unavailable and answers 503 after the first 502). */
+    status_503?: number;
   };
   /** Request-line errors (400) the server counted, e.g. raw spaces. */
   bad_request_count?: number;

@@ -6,7 +6,7 @@ import { captureEnvironment } from '../environment.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
-import { startNginxProxy } from '../proxy/nginx.js';
+import { pickFreePort, startNginxProxy } from '../proxy/nginx.js';
 import { checkForwarded } from '../proxy/check-forwarded.js';
 import { startApacheProxy, type ApacheProxy } from '../proxy/apache.js';
 import { diagnose } from '../diagnose/diagnose.js';
@@ -48,12 +48,14 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     const targetInfo: TargetInfo = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
 
     let loadUrl = target.url;
+    // backend_down: the proxy's backend is a loopback port nobody listens on (the app not running).
+    const upstreamUrl = scenario.proxy?.backend_down ? `http://127.0.0.1:${await pickClosedPort()}` : target.url;
     let proxy: Awaited<ReturnType<typeof startNginxProxy>> | undefined;
     let apache: ApacheProxy | undefined;
     if (scenario.proxy?.kind === 'apache') {
       const p = scenario.proxy;
       apache = await startApacheProxy({
-        upstreamUrl: target.url,
+        upstreamUrl,
         style: p.apache_style,
         escapeFix: p.apache_escape_fix,
         noEscape: p.apache_rewrite_ne,
@@ -71,7 +73,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       };
     } else if (scenario.proxy) {
       proxy = await startNginxProxy({
-        upstreamUrl: target.url,
+        upstreamUrl,
         readTimeoutS: scenario.proxy.read_timeout_s,
         sendTimeoutS: scenario.proxy.send_timeout_s,
         connectTimeoutS: scenario.proxy.connect_timeout_s,
@@ -129,6 +131,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         upstream_timeouts: log.upstream_timeouts,
         premature_closes: log.premature_closes,
         upstream_resets: log.upstream_resets,
+        connection_refused: log.upstream_refused,
         error_log_excerpt: log.lines.slice(-20),
       });
     }
@@ -180,3 +183,8 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   };
 }
 
+
+/** A loopback port that was free a moment ago and is closed now: connects to it are refused. */
+async function pickClosedPort(): Promise<number> {
+  return pickFreePort();
+}

@@ -93,6 +93,8 @@ export function findingsFromRun(run: RunRecord): Findings {
       upstream_resets: proxy.upstream_resets ?? 0,
       status_502: byKind.http_502 ?? 0,
       status_504: byKind.http_504 ?? 0,
+      status_503: byKind.http_503 ?? 0,
+      connection_refused: proxy.connection_refused ?? 0,
     };
     if (proxy.forwarded) {
       const w = proxy.forwarded;
@@ -109,7 +111,6 @@ export function findingsFromRun(run: RunRecord): Findings {
         escaped_rejected: proxy.escaped_rejected ?? 0,
         paths_rejected: (proxy.paths_rejected ?? []).map((p) => p.path),
         unescaped_refused: proxy.unescaped_refused ?? 0,
-        connection_refused: proxy.connection_refused ?? 0,
       });
     }
   }

@@ -53,6 +53,8 @@ const proxy = z
     keepalive: z.boolean().default(true),
     buffering: z.boolean().default(true),
     client_max_body_size: z.string().optional(),
+    /** Fault injection: point the proxy at a closed loopback port, as if the backend were not running. */
+    backend_down: z.boolean().optional(),
     /** Before the load: what the backend sees of the client through the proxy (bundled server's /headers). */
     check_forwarded: z.boolean().optional(),
     /** Apache only: RewriteRule ^(.*)$ http://backend$1 [P] ('rewrite', the default) or ProxyPass ('proxypass'). */

@@ -39,7 +39,7 @@ export function healthyFindings(): Findings {
     // but io-bound-handlers would then answer "issue" here, and this is the all-"none" service).
     cpu_time_per_request_ms: 8,
     proxy: {
-      kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0,
+      kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0, connection_refused: 0,
       forwarded: { app_logs_proxy_address: false, urls_use_proxy_host: false, recoverable_with_tools_proxy: true, host_seen: 'app.example:8443', peer_address: '127.0.0.2' },
     },
     bad_request_count: 0,
