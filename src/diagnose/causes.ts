@@ -522,8 +522,8 @@ export const CAUSES: readonly CauseDefinition[] = [
     rules_out: [],
     would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy: its access log names the %20 paths with 400.',
     fix: {
-      summary: 'Have the proxy re-escape the path when rewriting (Apache: RewriteMap escape int:escape and ${escape:$1}, or ProxyPass, which forwards the path still encoded); with nginx, proxy_pass without a URI part passes the original escaped request line.',
-      apache: '# in the server config (not .htaccess)\nRewriteMap escape int:escape\nRewriteRule ^(.*)$ http://127.0.0.1:8080${escape:$1} [P]',
+      summary: 'Have the proxy re-escape the path when rewriting (Apache: ProxyPass, which forwards the path still encoded; or RewriteMap escape int:escape and ${escape:$1} with [P,NE] — on Apache 2.4.56 and later a plain [P] already re-escapes, and the map with plain [P] escapes twice); with nginx, proxy_pass without a URI part passes the original escaped request line.',
+      apache: '# simplest: ProxyPass / http://127.0.0.1:8080/   (forwards the path still encoded)\n# Apache >= 2.4.56: plain [P] re-escapes; the map is needed only with NE (or before 2.4.56):\nRewriteMap escape int:escape   # server config, not .htaccess\nRewriteRule ^(.*)$ http://127.0.0.1:8080${escape:$1} [P,NE]',
       nginx: 'location / {\n    proxy_pass http://127.0.0.1:8080;   # no URI part: the escaped path is passed as received\n}',
     },
     source: `${REWRITE}, "Beware the encoding bug"; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
