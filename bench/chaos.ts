@@ -4,7 +4,7 @@
 // may be left, and the documents on disk must parse and hold every step finished before the blow.
 // Prints one row per command and blow, and the total. Target: 0 orphans.
 //
-//   node dist/bench/chaos.js [--trials N] [--seed S] [--only run,sweep,gate,run-nginx] [--blows SIGKILL,...]
+//   node dist/bench/chaos.js [--trials N] [--seed S] [--only run,sweep,gate,run-nginx,run-apache] [--blows SIGKILL,...]
 //
 // --trials is per command (default 20: 5 of each blow); trials run one after another (each starts
 // real servers; in parallel they would measure the machine rather than cpdiag).
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { createRandom } from '../src/load/prng.js';
 import { findNginx } from '../src/proxy/nginx.js';
+import { findApache } from '../src/proxy/apache.js';
 import { CHAOS_BLOWS, CHAOS_COMMANDS, EXPECTED_DURATION_MS, runChaosTrial, type ChaosBlow, type ChaosCommand, type TrialResult } from '../test/helpers/chaos-trial.js';
 
 const { values } = parseArgs({
@@ -33,6 +34,10 @@ for (const b of blows) if (!CHAOS_BLOWS.includes(b)) throw new Error(`unknown bl
 if (commands.includes('run-nginx') && !findNginx()) {
   process.stderr.write('nginx is not installed: the run --proxy nginx trials are skipped (apt-get install nginx-light)\n');
   commands.splice(commands.indexOf('run-nginx'), 1);
+}
+if (commands.includes('run-apache') && !findApache()) {
+  process.stderr.write('apache2 is not installed: the run --proxy apache trials are skipped (apt-get install apache2)\n');
+  commands.splice(commands.indexOf('run-apache'), 1);
 }
 
 const results: TrialResult[] = [];

@@ -32,10 +32,17 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--probe-interval <ms>', 'process sampling interval in ms', parseInteger(50, 10000))
     .option('--seed <n>', 'seed for arrivals and request mixes', parseInteger(0))
     .option('--slo-p99 <ms>', 'SLO: p99 latency in ms', parseNumber(0.001))
-    .option('--proxy <kind>', 'put a real proxy in front of the target: nginx', parseChoice(['nginx'] as const))
-    .option('--proxy-read-timeout <duration>', 'nginx proxy_read_timeout', parseDurationSeconds)
-    .option('--no-proxy-keepalive', 'nginx: no keep-alive to the upstream')
-    .option('--no-proxy-buffering', 'nginx: proxy_buffering off');
+    .option('--proxy <kind>', 'put a real proxy in front of the target: nginx or apache', parseChoice(['nginx', 'apache'] as const))
+    .option('--proxy-read-timeout <duration>', 'nginx proxy_read_timeout; Apache ProxyTimeout', parseDurationSeconds)
+    .option('--proxy-timeout <duration>', 'the same as --proxy-read-timeout (Apache calls it ProxyTimeout)', parseDurationSeconds)
+    .option('--no-proxy-keepalive', 'no keep-alive to the upstream')
+    .option('--no-proxy-buffering', 'nginx: proxy_buffering off')
+    .option('--apache-style <style>', 'Apache front: rewrite (RewriteRule ... [P]) or proxypass', parseChoice(['rewrite', 'proxypass'] as const))
+    .option('--proxy-check', 'before the load: report what the backend sees of the client (Host, X-Forwarded-*, peer address)')
+    .option('--apache-rewrite-ne', 'Apache: RewriteRule [P,NE] (forwards the unescaped path)')
+    .option('--apache-escape-fix', 'Apache: RewriteMap escape int:escape and ${escape:$1} in the RewriteRule')
+    .option('--apache-threads <n>', 'Apache mpm_event ThreadsPerChild', parseInteger(1, 1000))
+    .option('--apache-servers <n>', 'Apache mpm_event ServerLimit (children)', parseInteger(1, 64));
 }
 
 /** --reports-dir and --no-report: where a command's report folder goes, or none. */
@@ -88,13 +95,28 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   }
   if (opts.probeInterval !== undefined) s.probes = { ...s.probes, interval_ms: opts.probeInterval };
   if (opts.sloP99 !== undefined) s.slo = { ...(s.slo ?? {}), p99_ms: opts.sloP99 };
-  if (opts.proxy === 'nginx' || (s.proxy && (opts.proxyReadTimeout !== undefined))) {
+  const proxyTimeout = opts.proxyTimeout ?? opts.proxyReadTimeout;
+  const apacheFlags = opts.apacheStyle !== undefined || opts.apacheEscapeFix !== undefined || opts.apacheRewriteNe !== undefined || opts.apacheThreads !== undefined || opts.apacheServers !== undefined;
+  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.proxyCheck === true || opts.proxyKeepalive === false))) {
+    const kind = opts.proxy ?? s.proxy.kind;
+    const same = s.proxy?.kind === kind ? s.proxy : {};
     s.proxy = {
-      kind: 'nginx',
-      read_timeout_s: opts.proxyReadTimeout ?? s.proxy?.read_timeout_s ?? 60,
-      keepalive: opts.proxyKeepalive === false ? false : (s.proxy?.keepalive ?? true),
-      buffering: opts.proxyBuffering === false ? false : (s.proxy?.buffering ?? true),
+      ...same,
+      kind,
+      read_timeout_s: proxyTimeout ?? same.read_timeout_s ?? 60,
+      keepalive: opts.proxyKeepalive === false ? false : (same.keepalive ?? true),
+      buffering: opts.proxyBuffering === false ? false : (same.buffering ?? true),
     };
+    if (opts.proxyCheck === true) s.proxy.check_forwarded = true;
+    if (kind === 'apache') {
+      if (opts.apacheStyle !== undefined) s.proxy.apache_style = opts.apacheStyle;
+      if (opts.apacheEscapeFix === true) s.proxy.apache_escape_fix = true;
+      if (opts.apacheRewriteNe === true) s.proxy.apache_rewrite_ne = true;
+      if (opts.apacheThreads !== undefined) s.proxy.apache_threads_per_child = opts.apacheThreads;
+      if (opts.apacheServers !== undefined) s.proxy.apache_server_limit = opts.apacheServers;
+    } else if (apacheFlags) {
+      throw new InvalidArgumentError('--apache-* flags need --proxy apache');
+    }
   }
   return parseScenario(s, s.name ?? fallbackName);
 }

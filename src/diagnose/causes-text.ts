@@ -31,6 +31,7 @@ export function renderCause(cause: CauseDefinition, c: ChalkInstance): string {
   lines.push('', `${c.bold('Would show it:')} ${cause.would_show}`, '', c.bold('Fix'), wrap(cause.fix.summary, 96));
   if (cause.fix.cherrypy) lines.push('', c.dim('CherryPy:'), ...cause.fix.cherrypy.split('\n').map((l) => `    ${l}`));
   if (cause.fix.nginx) lines.push('', c.dim('nginx:'), ...cause.fix.nginx.split('\n').map((l) => `    ${l}`));
+  if (cause.fix.apache) lines.push('', c.dim('Apache:'), ...cause.fix.apache.split('\n').map((l) => `    ${l}`));
   lines.push('', `${c.dim('source:')} ${cause.source}`);
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@
 //   OPS       "Troubleshooting CherryPy in production": the thread-pool model, configuration, the
 //             symptom table, common pitfalls, step-by-step fixes, case studies, the checklist
 //   BALANCING "Load balancing CherryPy": processes on several ports behind a balancer
-//   REWRITE   "CherryPy behind Apache with mod_rewrite": the raw-space request-line bug
+//   REWRITE   "CherryPy behind Apache with mod_rewrite": the raw-space request-line bug, forwarded client data
 //   FLUP      "nginx and flup FastCGI: multiplexing leaks threads"
 //   CHEROOT   cheroot.server / cheroot.workers.threadpool behaviour (see docs/diagnosis.md)
 
@@ -18,7 +18,8 @@ export type SymptomId =
   | 'rising-threads'
   | 'rising-fds'
   | 'bad-requests-400'
-  | 'request-path-overhead';
+  | 'request-path-overhead'
+  | 'wrong-client-data';
 
 export const SYMPTOMS: Record<SymptomId, string> = {
   'proxy-502-504': '502/504 at the proxy',
@@ -29,6 +30,7 @@ export const SYMPTOMS: Record<SymptomId, string> = {
   'rising-fds': 'rising open file descriptors',
   'bad-requests-400': '400 Bad Request on some paths',
   'request-path-overhead': 'work on the request path that need not be there',
+  'wrong-client-data': "logs and absolute URLs show the proxy's address and host",
 };
 
 /** A detector answer that bears on a cause. */
@@ -50,6 +52,8 @@ export interface CauseFix {
   cherrypy?: string;
   /** nginx directives, where a proxy is involved. */
   nginx?: string;
+  /** Apache directives, where Apache is the proxy. */
+  apache?: string;
 }
 
 export interface CauseDefinition {
@@ -508,7 +512,7 @@ export const CAUSES: readonly CauseDefinition[] = [
   {
     id: 'raw-space-request-line',
     symptoms: ['bad-requests-400'],
-    title: 'A rewriting proxy forwards unescaped paths (raw spaces → 400)',
+    title: 'A rewriting proxy unescapes paths (raw spaces → 400)',
     cause:
       'Apache mod_rewrite (and other rewriting proxies) decode %20 before forwarding, so a path with a space reaches the ' +
       'server as "GET /a b HTTP/1.1": three spaces in the request line, which cheroot rejects with 400 Malformed Request-Line.',
@@ -516,12 +520,55 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'bad-request-400s', status: 'issue', weight: 3, required: true, why: 'requests answered 400' },
     ],
     rules_out: [],
-    would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy.',
+    would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy: its access log names the %20 paths with 400.',
     fix: {
-      summary: 'Have the proxy re-escape the path when rewriting (Apache: RewriteMap escape int:escape and ${escape:$1}); with nginx, proxy_pass without a URI part passes the original escaped request line.',
+      summary: 'Have the proxy re-escape the path when rewriting (Apache: ProxyPass, which forwards the path still encoded; or RewriteMap escape int:escape and ${escape:$1} with [P,NE] — on Apache 2.4.56 and later a plain [P] already re-escapes, and the map with plain [P] escapes twice); with nginx, proxy_pass without a URI part passes the original escaped request line.',
+      apache: '# simplest: ProxyPass / http://127.0.0.1:8080/   (forwards the path still encoded)\n# Apache >= 2.4.56: plain [P] re-escapes; the map is needed only with NE (or before 2.4.56):\nRewriteMap escape int:escape   # server config, not .htaccess\nRewriteRule ^(.*)$ http://127.0.0.1:8080${escape:$1} [P,NE]',
       nginx: 'location / {\n    proxy_pass http://127.0.0.1:8080;   # no URI part: the escaped path is passed as received\n}',
     },
     source: `${REWRITE}, "Beware the encoding bug"; ${CHEROOT} (raw space → 400 "Malformed Request-Line")`,
+  },
+  {
+    id: 'backend-not-running',
+    symptoms: ['proxy-502-504'],
+    title: 'The proxy answers 502/503 because the backend is not running',
+    cause:
+      'Nothing listens on the backend port (the app crashed, was not started, or is restarting): every connect from the ' +
+      'proxy is refused and the proxy answers 502 (Apache, after the first failure, marks the backend unavailable and answers 503).',
+    supports: [
+      { detector: 'proxy-backend-refused', status: 'issue', weight: 3, required: true, why: "the proxy's error log says its connects were refused" },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 1, why: 'clients saw 502' },
+    ],
+    rules_out: [
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 0.3, why: 'timeouts mean a backend that accepted and did not answer' },
+    ],
+    would_show: 'Apache "(111)Connection refused: AH00957" / nginx "connect() failed (111: Connection refused)" lines, 502/503 answers within milliseconds, nothing listening on the backend port.',
+    fix: {
+      summary: 'Keep the app running under a supervisor that restarts it (systemd Restart=always, or the platform\'s equivalent) and check it with a health endpoint; the account\'s ErrorDocument 502 autostart script is the same idea done by hand.',
+      nginx: 'upstream app {\n    server 127.0.0.1:8080 max_fails=1 fail_timeout=5s;\n    server 127.0.0.1:8081 backup;   # a second process while the first restarts\n}',
+      apache: 'ErrorDocument 502 /cgi-bin/autostart.cgi   # the account\'s workaround; prefer a process supervisor',
+    },
+    source: `${REWRITE}, "If your application is not running ... 502 Proxy Error"`,
+  },
+  {
+    id: 'proxy-headers-not-used',
+    symptoms: ['wrong-client-data'],
+    title: "Absolute URLs and logs show the proxy's host",
+    cause:
+      'Behind a proxy the connection comes from the proxy, and Apache (without ProxyPreserveHost) sends its own backend ' +
+      'address as Host; the client\'s address and host arrive only in X-Forwarded-For and X-Forwarded-Host. An app that does ' +
+      'not read them logs the proxy as every client and builds redirects and absolute URLs with the wrong host.',
+    supports: [
+      { detector: 'proxy-hides-client', status: 'issue', weight: 1, required: true, why: "the backend saw the proxy's address or host instead of the client's" },
+    ],
+    rules_out: [],
+    would_show: 'cpdiag run --proxy apache --proxy-check: peer address 127.0.0.1 (the proxy) while the client was 127.0.0.2; Host the backend\'s own address.',
+    fix: {
+      summary: "Turn on CherryPy's proxy tool so request.remote.ip and request.base come from X-Forwarded-For / X-Forwarded-Host (or set tools.proxy.base to the public URL); with Apache, ProxyPreserveHost On keeps the client's Host.",
+      cherrypy: "[/]\ntools.proxy.on = True\ntools.proxy.base = 'https://www.example.org'   # optional: the public scheme and host",
+      apache: 'ProxyPreserveHost On',
+    },
+    source: `${REWRITE}, myth 2 (X-Forwarded-Host, X-Forwarded-For)`,
   },
   // ---------------------------------------------------------------- request-path overhead
   {
@@ -576,6 +623,7 @@ export function formatFix(fix: CauseFix): string {
   const parts = [fix.summary];
   if (fix.cherrypy) parts.push(`CherryPy:\n${indent(fix.cherrypy)}`);
   if (fix.nginx) parts.push(`nginx:\n${indent(fix.nginx)}`);
+  if (fix.apache) parts.push(`Apache:\n${indent(fix.apache)}`);
   return parts.join('\n');
 }
 

@@ -22,6 +22,8 @@ import * as poolSaturated from './detectors/pool-saturated.js';
 import * as proxyGatewayErrors from './detectors/proxy-gateway-errors.js';
 import * as proxyPrematureClose from './detectors/proxy-premature-close.js';
 import * as proxyTimeoutBelowServer from './detectors/proxy-timeout-below-server.js';
+import * as proxyBackendRefused from './detectors/proxy-backend-refused.js';
+import * as proxyHidesClient from './detectors/proxy-hides-client.js';
 import * as proxyUpstreamTimeouts from './detectors/proxy-upstream-timeouts.js';
 import * as queueing from './detectors/queueing.js';
 import * as rssDrift from './detectors/rss-drift.js';
@@ -59,6 +61,8 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   proxyGatewayErrors,
   proxyPrematureClose,
   proxyTimeoutBelowServer,
+  proxyBackendRefused,
+  proxyHidesClient,
   proxyUpstreamTimeouts,
   queueing,
   rssDrift,

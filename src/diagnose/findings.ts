@@ -55,7 +55,7 @@ export interface Findings {
   cpu_time_per_request_ms?: number;
   /** Proxy in front */
   proxy?: {
-    kind: 'nginx';
+    kind: 'nginx' | 'apache';
     read_timeout_s: number;
     keepalive: boolean;
     upstream_timeouts: number;
@@ -63,6 +63,21 @@ export interface Findings {
     upstream_resets: number;
     status_502: number;
     status_504: number;
+    /** Apache: front style and whether the RewriteMap escape fix is on. */
+    apache_style?: 'rewrite' | 'proxypass';
+    apache_escape_fix?: boolean;
+    apache_rewrite_ne?: boolean;
+    /** Proxy's access log: 400/403 answers, and how many of those paths had %xx as the client sent them. */
+    escaped_rejected?: number;
+    paths_rejected?: string[];
+    /** What the backend saw of the client through the proxy (run --proxy-check). */
+    forwarded?: { app_logs_proxy_address: boolean; urls_use_proxy_host: boolean; recoverable_with_tools_proxy: boolean; host_seen: string | null; peer_address: string | null };
+    /** Proxy's error log: paths it refused to forward because a rewrite left a raw space (Apache AH10415). */
+    unescaped_refused?: number;
+    /** Proxy's error log: connects to the backend refused (nobody listening). */
+    connection_refused?: number;
+    /** 503 answers (Apache marks a refusing backend unavailable and answers 503 after the first 502). */
+    status_503?: number;
   };
   /** Request-line errors (400) the server counted, e.g. raw spaces. */
   bad_request_count?: number;

@@ -57,7 +57,7 @@ export function findNginx(pathEnv = process.env.PATH ?? '', candidates: readonly
   return [...candidates, ...dirs].find(isExecutable);
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -162,7 +162,7 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
   };
 }
 
-function parseLoopbackUrl(url: string): { host: string; port: number } {
+export function parseLoopbackUrl(url: string): { host: string; port: number } {
   let u: URL;
   try {
     u = new URL(url);
@@ -177,7 +177,7 @@ function parseLoopbackUrl(url: string): { host: string; port: number } {
   return { host: host === 'localhost' ? '127.0.0.1' : host, port: Number(u.port || 80) };
 }
 
-function pickFreePort(): Promise<number> {
+export function pickFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -203,7 +203,7 @@ async function waitUntilListening(port: number, pidFile: string, pid: number, ha
   throw new Error(`nginx did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms`);
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection({ host: '127.0.0.1', port });
     s.once('connect', () => { s.destroy(); resolve(true); });
@@ -211,7 +211,7 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -11,7 +11,7 @@ import { formatBytes, formatCount, formatMs, formatNumber, formatPercent, format
 export function summarizeRunFacts(run: RunRecord): RunFacts {
   const s = run.summary;
   const rows: [string, string][] = [];
-  const target = run.target.proxy ? `${run.target.kind} (pid ${run.target.pid}) behind nginx` : `${run.target.kind} (pid ${run.target.pid})`;
+  const target = run.target.proxy ? `${run.target.kind} (pid ${run.target.pid}) behind ${run.target.proxy.kind === 'apache' ? 'Apache' : 'nginx'}` : `${run.target.kind} (pid ${run.target.pid})`;
   rows.push(['target', target]);
   rows.push(['settings', `thread_pool=${run.settings.thread_pool} socket_timeout=${run.settings.socket_timeout}s socket_queue_size=${run.settings.socket_queue_size} gil=${run.settings.gil ? 'on' : 'off'}`]);
   const load = run.load.mode === 'open' ? `open loop, ${formatRate(run.load.rate_rps)} req/s ${run.load.arrival ?? 'constant'}` : `closed loop, ${run.load.connections} connections`;
@@ -38,7 +38,17 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
   }
   if (run.target.proxy) {
     const p = run.target.proxy;
-    rows.push(['proxy', `nginx read timeout ${p.read_timeout_s} s; upstream timeouts ${p.upstream_timeouts ?? 0}, premature closes ${p.premature_closes ?? 0}`]);
+    if (p.kind === 'apache') {
+      const front = p.apache_style === 'proxypass' ? 'ProxyPass' : `RewriteRule ${p.apache_rewrite_ne ? '[P,NE]' : '[P]'}${p.apache_escape_fix ? ' with the escape map' : ''}`;
+      rows.push(['proxy', `Apache ${p.apache_version ?? ''} ${front}, ProxyTimeout ${p.read_timeout_s} s; refused to backend ${p.connection_refused ?? 0}, timeouts ${p.upstream_timeouts ?? 0}, unescaped paths refused ${p.unescaped_refused ?? 0}`]);
+    } else {
+      rows.push(['proxy', `nginx read timeout ${p.read_timeout_s} s; upstream timeouts ${p.upstream_timeouts ?? 0}, premature closes ${p.premature_closes ?? 0}`]);
+    }
+    const w = p.forwarded;
+    if (w) {
+      rows.push(['backend sees', `Host ${w.host_seen ?? '-'}, peer ${w.peer_address ?? '-'}, X-Forwarded-For ${w.x_forwarded_for ?? '-'}, X-Forwarded-Host ${w.x_forwarded_host ?? '-'} (client ${w.client_address}, Host ${w.client_host})`]);
+      rows.push(['client data', `${w.app_logs_proxy_address ? "an app logs the proxy's address" : "an app logs the client's address"}; ${w.urls_use_proxy_host ? "absolute URLs use the proxy's host" : "absolute URLs keep the client's host"}${w.recoverable_with_tools_proxy ? '; tools.proxy.on recovers both' : ''}`]);
+    }
   }
   const errorsByKind = Object.entries(s?.errors.by_kind ?? {}).filter(([, n]) => (n ?? 0) > 0).map(([k, n]) => [k, n ?? 0] as [string, number]).sort((a, b) => b[1] - a[1]);
   return { rows, errorsByKind };

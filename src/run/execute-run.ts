@@ -6,7 +6,9 @@ import { captureEnvironment } from '../environment.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
-import { startNginxProxy } from '../proxy/nginx.js';
+import { pickFreePort, startNginxProxy } from '../proxy/nginx.js';
+import { checkForwarded } from '../proxy/check-forwarded.js';
+import { startApacheProxy, type ApacheProxy } from '../proxy/apache.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from './findings-from-run.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -46,10 +48,32 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     const targetInfo: TargetInfo = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
 
     let loadUrl = target.url;
+    // backend_down: the proxy's backend is a loopback port nobody listens on (the app not running).
+    const upstreamUrl = scenario.proxy?.backend_down ? `http://127.0.0.1:${await pickClosedPort()}` : target.url;
     let proxy: Awaited<ReturnType<typeof startNginxProxy>> | undefined;
-    if (scenario.proxy) {
+    let apache: ApacheProxy | undefined;
+    if (scenario.proxy?.kind === 'apache') {
+      const p = scenario.proxy;
+      apache = await startApacheProxy({
+        upstreamUrl,
+        style: p.apache_style,
+        escapeFix: p.apache_escape_fix,
+        noEscape: p.apache_rewrite_ne,
+        timeoutS: p.read_timeout_s,
+        keepalive: p.keepalive,
+        threadsPerChild: p.apache_threads_per_child,
+        serverLimit: p.apache_server_limit,
+      });
+      cleanups.unshift(() => apache!.stop());
+      loadUrl = apache.url;
+      targetInfo.proxy = {
+        kind: 'apache', url: apache.url, read_timeout_s: p.read_timeout_s,
+        apache_style: p.apache_style ?? 'rewrite', apache_escape_fix: p.apache_escape_fix ?? false,
+        apache_rewrite_ne: p.apache_rewrite_ne ?? false, apache_version: apache.version,
+      };
+    } else if (scenario.proxy) {
       proxy = await startNginxProxy({
-        upstreamUrl: target.url,
+        upstreamUrl,
         readTimeoutS: scenario.proxy.read_timeout_s,
         sendTimeoutS: scenario.proxy.send_timeout_s,
         connectTimeoutS: scenario.proxy.connect_timeout_s,
@@ -60,6 +84,11 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       cleanups.unshift(() => proxy!.stop());
       loadUrl = proxy.url;
       targetInfo.proxy = { kind: 'nginx', url: proxy.url, read_timeout_s: scenario.proxy.read_timeout_s };
+    }
+
+    if (scenario.proxy?.check_forwarded && targetInfo.proxy) {
+      const forwarded = await checkForwarded(loadUrl);
+      if (forwarded) targetInfo.proxy.forwarded = forwarded;
     }
 
     const plan = planFromScenario(scenario, loadUrl);
@@ -102,7 +131,24 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         upstream_timeouts: log.upstream_timeouts,
         premature_closes: log.premature_closes,
         upstream_resets: log.upstream_resets,
+        connection_refused: log.upstream_refused,
         error_log_excerpt: log.lines.slice(-20),
+      });
+    }
+    if (apache) {
+      // Stopped first so that every access-log line is flushed; stop() is idempotent for the cleanup.
+      await apache.stop();
+      const { error, access } = await apache.readLogs();
+      Object.assign(targetInfo.proxy!, {
+        keepalive: scenario.proxy!.keepalive,
+        upstream_timeouts: error.backend_timeouts,
+        upstream_resets: error.backend_resets,
+        connection_refused: error.connection_refused,
+        unescaped_refused: error.unescaped_refused,
+        status_counts: access.by_status,
+        paths_rejected: access.paths_rejected,
+        escaped_rejected: access.escaped_rejected,
+        error_log_excerpt: error.lines.slice(-20),
       });
     }
     fillRecord(record, phase);
@@ -137,3 +183,8 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   };
 }
 
+
+/** A loopback port that was free a moment ago and is closed now: connects to it are refused. */
+async function pickClosedPort(): Promise<number> {
+  return pickFreePort();
+}

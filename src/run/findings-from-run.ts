@@ -84,7 +84,7 @@ export function findingsFromRun(run: RunRecord): Findings {
   if (proxy) {
     const byKind = summary?.errors.by_kind ?? {};
     f.proxy = {
-      kind: 'nginx',
+      kind: proxy.kind,
       read_timeout_s: proxy.read_timeout_s,
       // Unrecorded means cpdiag's default, which (as the scenario schema's) is upstream keepalive on.
       keepalive: proxy.keepalive ?? true,
@@ -93,7 +93,26 @@ export function findingsFromRun(run: RunRecord): Findings {
       upstream_resets: proxy.upstream_resets ?? 0,
       status_502: byKind.http_502 ?? 0,
       status_504: byKind.http_504 ?? 0,
+      status_503: byKind.http_503 ?? 0,
+      connection_refused: proxy.connection_refused ?? 0,
     };
+    if (proxy.forwarded) {
+      const w = proxy.forwarded;
+      f.proxy.forwarded = {
+        app_logs_proxy_address: w.app_logs_proxy_address, urls_use_proxy_host: w.urls_use_proxy_host,
+        recoverable_with_tools_proxy: w.recoverable_with_tools_proxy, host_seen: w.host_seen, peer_address: w.peer_address,
+      };
+    }
+    if (proxy.kind === 'apache') {
+      Object.assign(f.proxy, {
+        apache_style: proxy.apache_style,
+        apache_escape_fix: proxy.apache_escape_fix,
+        apache_rewrite_ne: proxy.apache_rewrite_ne,
+        escaped_rejected: proxy.escaped_rejected ?? 0,
+        paths_rejected: (proxy.paths_rejected ?? []).map((p) => p.path),
+        unescaped_refused: proxy.unescaped_refused ?? 0,
+      });
+    }
   }
   return f;
 }

@@ -45,13 +45,27 @@ const load = z
 
 const proxy = z
   .object({
-    kind: z.literal('nginx'),
+    kind: z.enum(['nginx', 'apache']).describe('nginx, or Apache (Debian apache2 with mod_rewrite and mod_proxy_http)'),
+    /** nginx proxy_read_timeout; Apache ProxyTimeout. */
     read_timeout_s: z.number().positive().default(60),
     send_timeout_s: z.number().positive().optional(),
     connect_timeout_s: z.number().positive().optional(),
     keepalive: z.boolean().default(true),
     buffering: z.boolean().default(true),
     client_max_body_size: z.string().optional(),
+    /** Fault injection: point the proxy at a closed loopback port, as if the backend were not running. */
+    backend_down: z.boolean().optional(),
+    /** Before the load: what the backend sees of the client through the proxy (bundled server's /headers). */
+    check_forwarded: z.boolean().optional(),
+    /** Apache only: RewriteRule ^(.*)$ http://backend$1 [P] ('rewrite', the default) or ProxyPass ('proxypass'). */
+    apache_style: z.enum(['rewrite', 'proxypass']).optional(),
+    /** Apache only: RewriteMap escape int:escape with ${escape:$1} (the fix for unescaped paths). */
+    apache_escape_fix: z.boolean().optional(),
+    /** Apache only: [P,NE] — mod_rewrite forwards the unescaped path (Apache >= 2.4.56 then refuses it with 403). */
+    apache_rewrite_ne: z.boolean().optional(),
+    /** Apache only: mpm_event ThreadsPerChild and ServerLimit (MaxRequestWorkers is their product). */
+    apache_threads_per_child: z.number().int().min(1).max(1000).optional(),
+    apache_server_limit: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 
@@ -114,7 +128,7 @@ export const scenarioSchema = z
     slow_clients: z.array(slowClient).optional().describe('slow uploaders, readers or idle connections beside the main load'),
     probes: z.object({ interval_ms: z.number().int().min(50).max(10000).default(250), stats: z.boolean().default(true) }).strict().default({}),
     slo: slo.optional().describe('service level objectives the run is judged against'),
-    proxy: proxy.optional().describe('a real nginx in front of the target'),
+    proxy: proxy.optional().describe('a real nginx or Apache in front of the target'),
     sweep: sweep.optional().describe('makes the scenario a sweep: the setting(s) to vary and the load ramp'),
     gate: gate.optional().describe('gate runs, budgets (metrics) and order'),
   })

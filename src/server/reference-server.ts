@@ -455,7 +455,7 @@ class Acceptor implements ReferenceServer {
       if (d.kind === 'draining') {
         this.answer(ex.res, 503, 'text/plain', Buffer.from('Service Unavailable: draining\n'), true);
       } else {
-        this.answerOutOfBand(ex.res, d.route);
+        this.answerOutOfBand(ex.res, d.route, ex.req);
       }
       ex.req.resume();
       return;
@@ -472,8 +472,26 @@ class Acceptor implements ReferenceServer {
     else this.enqueue(conn);
   }
 
-  private answerOutOfBand(res: ServerResponse, route: Route): void {
+  private answerOutOfBand(res: ServerResponse, route: Route, req: IncomingMessage): void {
     switch (route.kind) {
+      case 'headers': {
+        // What a CherryPy app sees without tools.proxy: request.remote.ip is the peer (the proxy
+        // when there is one) and absolute URLs are built from Host; the X-Forwarded-* values are
+        // what tools.proxy would use instead.
+        const h = req.headers;
+        const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v) ?? null;
+        const body = {
+          host: one(h.host),
+          x_forwarded_for: one(h['x-forwarded-for']),
+          x_forwarded_host: one(h['x-forwarded-host']),
+          x_forwarded_proto: one(h['x-forwarded-proto']),
+          x_forwarded_server: one(h['x-forwarded-server']),
+          peer_address: req.socket.remoteAddress ?? null,
+          peer_port: req.socket.remotePort ?? null,
+        };
+        this.answer(res, 200, 'application/json', Buffer.from(JSON.stringify(body)));
+        return;
+      }
       case 'stats':
         this.answer(res, 200, 'application/json', Buffer.from(JSON.stringify(this.stats())));
         return;

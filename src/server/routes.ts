@@ -19,6 +19,8 @@ export const STATS_PATH = '/_cpdiag/stats';
 export type Route =
   | { kind: 'stats' }
   | { kind: 'healthz' }
+  /** What the server sees of the client: Host, X-Forwarded-*, the peer address (as an app would log it). */
+  | { kind: 'headers' }
   | { kind: 'readyz' }
   | { kind: 'job'; endpoint: Endpoint; job: JobSpec; responseBytes: number; chunkBytes: number }
   | { kind: 'bad'; message: string };
@@ -56,6 +58,7 @@ export function resolveRoute(target: string, requestIndex: number, workScale = 1
   const path = q < 0 ? target : target.slice(0, q);
   if (path === STATS_PATH) return { kind: 'stats' };
   if (path === '/healthz') return { kind: 'healthz' };
+  if (path === '/headers') return { kind: 'headers' };
   if (path === '/readyz') return { kind: 'readyz' };
   const entry = ENDPOINT_OPS[path];
   if (!entry) return { kind: 'job', endpoint: 'not_found', job: { op: OP.NOT_FOUND }, responseBytes: 0, chunkBytes: 0 };

@@ -28,6 +28,8 @@ const ISSUE: Record<string, Change> = {
   'slow-client-cutoffs': (f) => { f.slow_clients = { attempted: 10, failed: 8, by_kind: { reset: 8 }, pause_s: 15 }; },
   'body-too-large': (f) => { f.errors = { total: 30, rate: 0.005, by_kind: { http_413: 30 } }; },
   'bad-request-400s': (f) => { f.bad_request_count = 12; },
+  'proxy-backend-refused': (f) => { f.proxy = { ...f.proxy!, connection_refused: 40, status_502: 40 }; },
+  'proxy-hides-client': (f) => { f.proxy = { ...f.proxy!, forwarded: { app_logs_proxy_address: true, urls_use_proxy_host: true, recoverable_with_tools_proxy: true, host_seen: '127.0.0.1:8080', peer_address: '127.0.0.1' } }; },
   'client-resets': (f) => { f.errors = { total: 60, rate: 0.01, by_kind: { reset: 60 } }; },
   'rss-drift': (f) => { f.drift = { ...f.drift, rss_bytes: risingDrift('rss_bytes', 200_000) }; },
   'fd-drift': (f) => { f.drift = { ...f.drift, fds: risingDrift('fds', 2) }; },

@@ -38,7 +38,10 @@ export function healthyFindings(): Findings {
     // Mixed handlers: 8 of the 20 ms on the CPU, so not I/O-bound (an I/O-bound service is not ill,
     // but io-bound-handlers would then answer "issue" here, and this is the all-"none" service).
     cpu_time_per_request_ms: 8,
-    proxy: { kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0 },
+    proxy: {
+      kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0, connection_refused: 0,
+      forwarded: { app_logs_proxy_address: false, urls_use_proxy_host: false, recoverable_with_tools_proxy: true, host_seen: 'app.example:8443', peer_address: '127.0.0.2' },
+    },
     bad_request_count: 0,
     threads: 30,
     rss_bytes: 60 * 1024 * 1024,

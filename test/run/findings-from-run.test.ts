@@ -42,11 +42,28 @@ test('proxy facts come from the target and the error counts', () => {
   run.target.proxy = { kind: 'nginx', url: 'http://127.0.0.1:9', read_timeout_s: 1, upstream_timeouts: 7, premature_closes: 1, keepalive: true };
   run.summary!.errors = { total: 8, rate: 8 / 12000, by_kind: { http_504: 7, http_502: 1 } };
   const f = findingsFromRun(run);
-  assert.deepEqual(f.proxy, { kind: 'nginx', read_timeout_s: 1, keepalive: true, upstream_timeouts: 7, premature_closes: 1, upstream_resets: 0, status_502: 1, status_504: 7 });
+  assert.deepEqual(f.proxy, { kind: 'nginx', read_timeout_s: 1, keepalive: true, upstream_timeouts: 7, premature_closes: 1, upstream_resets: 0, status_502: 1, status_504: 7, status_503: 0, connection_refused: 0 });
   run.target.proxy = { ...run.target.proxy, keepalive: false, upstream_resets: 3 };
   const g = findingsFromRun(run);
   assert.equal(g.proxy!.keepalive, false);
   assert.equal(g.proxy!.upstream_resets, 3);
+});
+
+test('Apache facts: front style, refused unescaped paths and the paths its access log names', () => {
+  const run = syntheticRun();
+  run.target.proxy = {
+    kind: 'apache', url: 'http://127.0.0.1:9', read_timeout_s: 30, apache_style: 'rewrite', apache_rewrite_ne: true, apache_escape_fix: false,
+    connection_refused: 2, unescaped_refused: 40, escaped_rejected: 40, paths_rejected: [{ path: '/work%20x', count: 40 }],
+  };
+  run.summary!.errors = { total: 40, rate: 0.2, by_kind: { http_403: 38, http_503: 2 } };
+  const f = findingsFromRun(run);
+  assert.equal(f.proxy!.kind, 'apache');
+  assert.equal(f.proxy!.apache_rewrite_ne, true);
+  assert.equal(f.proxy!.unescaped_refused, 40);
+  assert.equal(f.proxy!.escaped_rejected, 40);
+  assert.deepEqual(f.proxy!.paths_rejected, ['/work%20x']);
+  assert.equal(f.proxy!.connection_refused, 2);
+  assert.equal(f.proxy!.status_503, 2);
 });
 
 test('a run cut short with no probes and no summary still gives findings (detectors say insufficient)', () => {

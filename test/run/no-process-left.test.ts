@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runChaosTrial, type TrialResult } from '../helpers/chaos-trial.js';
 import { runCli } from '../helpers/cli.js';
 import { findNginx } from '../../src/proxy/nginx.js';
+import { findApache } from '../../src/proxy/apache.js';
 
 function describe(r: TrialResult): string {
   return `exit ${r.exit} at ${r.atMs} ms; leftovers: ${r.leftovers.map((l) => `${l.pid} ${l.cmdline} (${l.why})`).join('; ') || 'none'}; dirs: ${r.leftoverDirs.join(', ') || 'none'}; docs: ${r.docProblems.join('; ') || 'ok'}\n${r.stderrTail}`;
@@ -34,6 +35,17 @@ test('SIGKILL of `run --proxy nginx`: the server, nginx master and workers and i
   assert.deepEqual(r.leftoverDirs, [], describe(r));
   assert.deepEqual(r.docProblems, [], describe(r));
   rmSync(r.reportsDir, { recursive: true, force: true });
+});
+
+const HAVE_APACHE = findApache() !== undefined;
+
+test('SIGKILL of `run --proxy apache`: the server, apache2 and its children and its directory all go', { skip: !HAVE_APACHE && 'apache2 not installed' }, async () => {
+  const r = await runChaosTrial({ command: 'run-apache', blow: 'SIGKILL', at: 'measuring' });
+  assert.equal(r.exit, 'SIGKILL', describe(r));
+  assert.ok(r.processesSeen >= 4, `server, apache2 parent and child, watchdog seen: ${r.processesSeen}`);
+  assert.deepEqual(r.leftovers, [], describe(r));
+  assert.deepEqual(r.leftoverDirs, [], describe(r));
+  assert.deepEqual(r.docProblems, [], describe(r));
 });
 
 test('a --cmd descendant that calls setsid and keeps the pipes: cpdiag still ends after its report, and the descendant is stopped', async () => {
