@@ -35,6 +35,12 @@ export interface MetricResult {
   b_values: number[];
   a_median: number | null;
   b_median: number | null;
+  /**
+   * Per run, in the order of a_values/b_values: true where the value is only a lower bound (a latency
+   * percentile in the share of timed-out requests; shown "> value"). Absent when none is.
+   */
+  a_lower_bounds?: boolean[];
+  b_lower_bounds?: boolean[];
   /** b/a (null for slopes, whose baseline is near zero, and when a side has no values). */
   ratio: number | null;
   ratio_ci: [number, number] | null;

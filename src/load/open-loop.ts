@@ -98,9 +98,15 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       if (recorded && !aborted) {
         if (err === undefined) {
           recorder.recordResponse(doneMs, status, (doneMs - p.intendedMs) * 1000, p.mixIndex, (doneMs - sentMs) * 1000);
+        } else if (entry.timedOut) {
+          // Censored: it took longer than the age it reached (from the intended and the actual send).
+          recorder.recordError(doneMs, 'timeout', p.mixIndex, (doneMs - p.intendedMs) * 1000, (doneMs - sentMs) * 1000);
         } else {
-          recorder.recordError(doneMs, entry.timedOut ? 'timeout' : classifyError(err), p.mixIndex);
+          recorder.recordError(doneMs, classifyError(err), p.mixIndex);
         }
+      } else if (!aborted && err === undefined) {
+        // A warm-up request answered inside the window: work the server did in it (throughput only).
+        recorder.recordCarriedIn(doneMs, status);
       }
       if (!aborted && waitingHead < waiting.length) {
         const next = waiting[waitingHead]!;
@@ -221,14 +227,15 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       const t = now();
       for (let i = waitingHead; i < waiting.length; i++) {
         const p = waiting[i]!;
-        if (recorder.isRecorded(p.intendedMs)) recorder.recordError(t, 'timeout', p.mixIndex);
+        // Never sent: censored at its age from the intended send; no service time to bound.
+        if (recorder.isRecorded(p.intendedMs)) recorder.recordError(t, 'timeout', p.mixIndex, (t - p.intendedMs) * 1000);
       }
       waiting.length = 0;
       waitingHead = 0;
       // Record the stragglers now rather than trust every late callback to arrive.
       for (const entry of inFlight) {
         cancel(entry, true);
-        if (recorder.isRecorded(entry.intendedMs)) recorder.recordError(t, 'timeout', entry.mixIndex);
+        if (recorder.isRecorded(entry.intendedMs)) recorder.recordError(t, 'timeout', entry.mixIndex, (t - entry.intendedMs) * 1000, (t - entry.sentMs) * 1000);
       }
       inFlight.clear();
       checkDrained();

@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import { formatConfidence, formatMs, formatPercent, formatRate, formatSeconds } from '../format.js';
+import { formatConfidence, formatPercent, formatRate, formatSeconds } from '../format.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
+import { formatLatencyMs } from '../load/censored-latency.js';
 
 let chartJsCache: string | undefined;
 
@@ -245,7 +246,7 @@ function heatmapTable(doc: SweepDocument): string {
         const share = (s.capacity_rps ?? 0) / best;
         const bg = `hsl(${Math.round(120 * share)}, 60%, ${Math.round(85 - 30 * share)}%)`;
         const mark = doc.recommendation?.value === a && doc.recommendation?.value2 === b ? ' ★' : '';
-        return `<td class="num" style="background:${bg}">${formatRate(s.capacity_rps)}${mark}<br><span class="dim">p99 ${formatMs(s.latency_ms.p99)}</span></td>`;
+        return `<td class="num" style="background:${bg}">${formatRate(s.capacity_rps)}${mark}<br><span class="dim">p99 ${esc(formatLatencyMs(s.latency_ms, 'p99'))}</span></td>`;
       })
       .join('')}</tr>`)
     .join('');
