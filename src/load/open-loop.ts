@@ -37,6 +37,8 @@ interface InFlight extends Pending {
   /** Abort requested (timeout or end of phase), possibly before undici gave us a controller. */
   cancelled: boolean;
   timedOut: boolean;
+  /** When the client gave up on it: a timeout's censored age is taken here, not when undici reports the abort. */
+  cancelledAtMs?: number;
 }
 
 export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
@@ -99,8 +101,10 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
         if (err === undefined) {
           recorder.recordResponse(doneMs, status, (doneMs - p.intendedMs) * 1000, p.mixIndex, (doneMs - sentMs) * 1000);
         } else if (entry.timedOut) {
-          // Censored: it took longer than the age it reached (from the intended and the actual send).
-          recorder.recordError(doneMs, 'timeout', p.mixIndex, (doneMs - p.intendedMs) * 1000, (doneMs - sentMs) * 1000);
+          // Censored: it took longer than the age it had reached when the client gave up on it
+          // (from the intended and from the actual send).
+          const gaveUpMs = entry.cancelledAtMs ?? doneMs;
+          recorder.recordError(doneMs, 'timeout', p.mixIndex, (gaveUpMs - p.intendedMs) * 1000, (gaveUpMs - sentMs) * 1000);
         } else {
           recorder.recordError(doneMs, classifyError(err), p.mixIndex);
         }
@@ -149,6 +153,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     if (entry.cancelled) return;
     entry.cancelled = true;
     entry.timedOut = timedOut;
+    entry.cancelledAtMs = now();
     entry.controller?.abort(new Error(timedOut ? 'client timeout' : 'cancelled'));
   };
 
