@@ -61,6 +61,7 @@ function withComparison(result: MetricResult, c: MetricComparison, keepRatio: bo
     diff_ci: c.diff_ci,
     p_value: c.p_value,
     runs_needed: c.runs_needed,
+    runs_needed_detail: c.runs_needed_detail,
   };
 }
 

@@ -60,6 +60,10 @@ export function fmtRunsNeeded(r: MetricResult, runsPerSide: number): string {
   return r.runs_needed > runsPerSide ? `${r.runs_needed} (have ${runsPerSide})` : String(r.runs_needed);
 }
 
+/** What "runs needed" means, under the table (the same words in text and Markdown). */
+export const RUNS_NEEDED_NOTE =
+  '"runs needed" = runs per side at which, at the noise seen, a change of twice the budget is called a regression and an unchanged metric passes as no change, each at least 80% of the time (predicted from the exact test; docs/analysis.md)';
+
 /**
  * Whether a side's median is only a lower bound: it is exact when every lower-bound value lies
  * above it (their true values are larger still), and bounded below as soon as one lies at or under it.
