@@ -6,7 +6,8 @@ import { executeRun } from '../run/execute-run.js';
 import { RUN_SCHEMA } from '../run/run-record.js';
 import type { Scenario } from '../scenario/schema.js';
 import { sweepSpecFromScenario } from '../sweep/sweep-spec.js';
-import { formatCount, formatMs, formatRate } from '../format.js';
+import { formatCount, formatRate } from '../format.js';
+import { formatLatencyMs } from '../load/censored-latency.js';
 import { openOutput, renderTerminal } from '../report/output-stage.js';
 import { withInterrupt } from './interrupt.js';
 import { out, err } from './output.js';
@@ -27,7 +28,7 @@ export async function runScenarioSession(scenario: Scenario, o: SessionOptions &
       signal,
       onWindow: (w, rec) => {
         const errors = rec.series.reduce((a, s) => a + Object.values(s.errors).reduce((x: number, y) => x + (y ?? 0), 0), 0);
-        progress.update(`${(w.t_s + w.duration_s).toFixed(0)}/${total} s  ${formatRate(w.throughput_rps)} req/s  p99 ${formatMs(w.latency_ms.p99)}  errors ${formatCount(errors)}`);
+        progress.update(`${(w.t_s + w.duration_s).toFixed(0)}/${total} s  ${formatRate(w.throughput_rps)} req/s  p99 ${formatLatencyMs(w.latency_ms, 'p99')}  errors ${formatCount(errors)}`);
       },
     });
     return { outcome, files: output.finish(outcome.record) };

@@ -21,6 +21,13 @@ function valuesOf(samples: readonly RunSample[], spec: MetricSpec): number[] {
   return samples.map((s) => s.values[spec.metric]).filter((v): v is number => v !== undefined && Number.isFinite(v));
 }
 
+/** Per value of valuesOf: whether it is only a lower bound (censored latency); undefined when none is. */
+function lowerBoundsOf(samples: readonly RunSample[], spec: MetricSpec): boolean[] | undefined {
+  const kept = samples.filter((s) => { const v = s.values[spec.metric]; return v !== undefined && Number.isFinite(v); });
+  const flags = kept.map((s) => s.lower_bounds?.[spec.metric] === true);
+  return flags.some(Boolean) ? flags : undefined;
+}
+
 function baseResult(spec: MetricSpec, a: number[], b: number[]): MetricResult {
   return {
     label: spec.label,
@@ -54,6 +61,7 @@ function withComparison(result: MetricResult, c: MetricComparison, keepRatio: bo
     diff_ci: c.diff_ci,
     p_value: c.p_value,
     runs_needed: c.runs_needed,
+    runs_needed_detail: c.runs_needed_detail,
   };
 }
 
@@ -120,9 +128,17 @@ function compareSlope(spec: MetricSpec, A: readonly RunSample[], B: readonly Run
 }
 
 export function compareSides(specs: readonly MetricSpec[], A: readonly RunSample[], B: readonly RunSample[], alpha: number): MetricResult[] {
-  return specs.map((spec) =>
-    spec.kind === 'slope' ? compareSlope(spec, A, B, alpha) : compareValues(spec, valuesOf(A, spec), valuesOf(B, spec), alpha),
-  );
+  return specs.map((spec) => {
+    if (spec.kind === 'slope') return compareSlope(spec, A, B, alpha);
+    // A censored latency (timeouts) enters the rank test at its lower bound: it ranks among the
+    // slowest, which is where it belongs; the reports show it as "> value".
+    const result = compareValues(spec, valuesOf(A, spec), valuesOf(B, spec), alpha);
+    const aBounds = lowerBoundsOf(A, spec);
+    const bBounds = lowerBoundsOf(B, spec);
+    if (aBounds) result.a_lower_bounds = aBounds;
+    if (bBounds) result.b_lower_bounds = bBounds;
+    return result;
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { Environment } from '../environment.js';
 import type { GateMetricName, MetricDirection, ToleranceKind } from './metric-spec.js';
 import type { RunSample } from './run-sample.js';
-import type { Verdict } from './statistics.js';
+import type { RunsNeeded, Verdict } from './statistics.js';
 
 export const GATE_SCHEMA = 'cpdiag.gate/1';
 
@@ -35,6 +35,12 @@ export interface MetricResult {
   b_values: number[];
   a_median: number | null;
   b_median: number | null;
+  /**
+   * Per run, in the order of a_values/b_values: true where the value is only a lower bound (a latency
+   * percentile in the share of timed-out requests; shown "> value"). Absent when none is.
+   */
+  a_lower_bounds?: boolean[];
+  b_lower_bounds?: boolean[];
   /** b/a (null for slopes, whose baseline is near zero, and when a side has no values). */
   ratio: number | null;
   ratio_ci: [number, number] | null;
@@ -42,8 +48,13 @@ export interface MetricResult {
   diff: number | null;
   diff_ci: [number, number] | null;
   p_value: number | null;
-  /** Runs per side that the declared tolerance needs at the noise seen (null: cannot tell). */
+  /**
+   * Runs per side at which, at the noise seen, the verdict rule calls a change of twice the budget a
+   * regression AND an unchanged metric "no change", each at least 80% of the time (null: cannot tell).
+   */
   runs_needed: number | null;
+  /** What runs_needed delivers: the change it is sized for and both predicted shares (statistics.ts). */
+  runs_needed_detail?: RunsNeeded | null;
   /** Slopes: how many runs of each side showed material, significant growth. */
   a_drifting?: number;
   b_drifting?: number;

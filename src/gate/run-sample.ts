@@ -4,6 +4,7 @@ import { estimateDrift, MIN_DRIFT_SAMPLES, type DriftMetric } from '../analysis/
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { RunRecord } from '../run/run-record.js';
 import type { GateMetricName } from './metric-spec.js';
+import { isLowerBound } from '../load/censored-latency.js';
 
 export interface RunSample {
   side: 'A' | 'B';
@@ -18,6 +19,11 @@ export interface RunSample {
   values: Partial<Record<GateMetricName, number>>;
   /** For slope metrics: whether this run's growth was material and significant (drift analysis). */
   drifting: Partial<Record<GateMetricName, boolean>>;
+  /**
+   * Latency values that are only lower bounds: requests timed out, and this percentile fell in
+   * their (censored) share, so the truth is "> value" (src/load/censored-latency.ts). Absent: none.
+   */
+  lower_bounds?: Partial<Record<GateMetricName, boolean>>;
   /** The target exited during the run (a crash is a regression of its own). */
   target_died: boolean;
   complete: boolean;
@@ -33,6 +39,7 @@ const SLOPES: [GateMetricName, DriftMetric, (p: ProbeSample) => number][] = [
 export function sampleFromRun(record: RunRecord, side: 'A' | 'B', index: number, targetDied: boolean): RunSample {
   const values: RunSample['values'] = {};
   const drifting: RunSample['drifting'] = {};
+  let lowerBounds: RunSample['lower_bounds'];
   const s = record.summary;
   if (s && s.requests > 0) {
     values.p50 = s.latency_ms.p50;
@@ -41,6 +48,8 @@ export function sampleFromRun(record: RunRecord, side: 'A' | 'B', index: number,
     values.p99 = s.latency_ms.p99;
     values.p999 = s.latency_ms.p999;
     values.mean = s.latency_ms.mean;
+    const bounded = (['p50', 'p90', 'p95', 'p99', 'p999', 'mean'] as const).filter((k) => isLowerBound(s.latency_ms, k));
+    if (bounded.length > 0) lowerBounds = Object.fromEntries(bounded.map((k) => [k, true]));
   }
   if (s) {
     values.throughput = s.throughput_rps;
@@ -64,6 +73,7 @@ export function sampleFromRun(record: RunRecord, side: 'A' | 'B', index: number,
     requests: s?.requests ?? 0,
     values,
     drifting,
+    ...(lowerBounds ? { lower_bounds: lowerBounds } : {}),
     target_died: targetDied,
     complete: record.complete,
   };

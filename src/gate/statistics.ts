@@ -10,8 +10,19 @@ import { normalCdf, normalQuantile } from '../analysis/normal.js';
 import { median } from '../analysis/percentiles.js';
 import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
 
-/** Exact U distribution below this size per side (as R's wilcox.test does); normal approximation above. */
-export const EXACT_MAX_PER_SIDE = 50;
+/**
+ * Without ties the exact U distribution is used while m·n is at most this: 100 × 100, or any
+ * unbalanced pair within it (a baseline of 60–100 runs against 5–10 candidate runs is the gate's
+ * common case, where the normal approximation is least accurate: 60 × 5 at U = 46 gives 0.0108
+ * against the exact 0.0076, across α = 0.01). Building the distribution costs about (mn)²/4
+ * additions (25 M at 100 × 100, ~50 ms, once per size: cached).
+ */
+export const EXACT_MAX_CELLS = 10_000;
+/**
+ * With ties, the exact permutation distribution of the midranks is counted while
+ * min(m,n) · N · N(N+1) stays below this (N = m + n): 100 × 10 costs 13 M, 30 × 30 7 M.
+ */
+export const EXACT_TIES_MAX_COST = 20_000_000;
 /**
  * Default significance level. With α = 0.05 a CI that gates 20 metrics on every commit would
  * raise a false alarm on most commits (1 − 0.95^20 = 64%); at 0.01 it is 18% before the tolerance
@@ -43,32 +54,46 @@ function requireSample(name: string, xs: readonly number[], min: number): void {
 
 const exactCache = new Map<string, Float64Array>();
 
+/** Whether the exact U distribution (no ties) is used for samples of m and n values. */
+export function isExactSize(m: number, n: number): boolean {
+  return m * n <= EXACT_MAX_CELLS;
+}
+
 /**
  * Cumulative null distribution P(U ≤ u), u = 0..mn, for sample sizes m and n without ties.
  * The number of arrangements with a given U obeys f(i, j) = f(i−1, j)·q^j + f(i, j−1) (the largest
  * of the i+j values is either an a, beating all j b's, or a b), i.e. the Gaussian binomial
- * coefficient. Counts are kept as floats: only ratios are needed, and C(100, 50) ≈ 1e29 fits.
+ * coefficient (dynamic programming over i, j and U). Counts are kept as floats: only ratios are
+ * needed, and C(200, 100) ≈ 9e58 fits. The distribution is symmetric, P(U ≤ u) = P(U ≥ mn − u),
+ * so upper tails are read as lower ones (no 1 − x cancellation for tiny p).
  */
 export function mannWhitneyExactCdf(m: number, n: number): Float64Array {
+  // The distribution of U for (m, n) is that of (n, m): build the cheaper way round, cache once.
+  if (m < n) [m, n] = [n, m];
   const key = `${m},${n}`;
   const cached = exactCache.get(key);
   if (cached) return cached;
-  // rows[j] = counts for i a's and j b's, built for i = 0..m.
-  let rows: Float64Array[] = [];
-  for (let j = 0; j <= n; j++) rows.push(Float64Array.of(1)); // i = 0: one arrangement, U = 0
+  // rows[j][u] = arrangements of i a's and j b's with U = u, updated in place for i = 1..m (the
+  // buffers are sized for i = m once: additions only, no allocation in the loop, so 100 × 100
+  // takes tens of ms).
+  const rows: Float64Array[] = [];
+  for (let j = 0; j <= n; j++) {
+    const row = new Float64Array(m * j + 1);
+    row[0] = 1; // i = 0: one arrangement, U = 0
+    rows.push(row);
+  }
   for (let i = 1; i <= m; i++) {
-    const next: Float64Array[] = [];
-    for (let j = 0; j <= n; j++) {
-      const out = new Float64Array(i * j + 1);
-      const fromA = rows[j]; // (i−1, j), shifted by j
-      for (let u = 0; u < fromA.length; u++) out[u + j] += fromA[u];
-      if (j > 0) {
-        const fromB = next[j - 1]; // (i, j−1)
-        for (let u = 0; u < fromB.length; u++) out[u] += fromB[u];
-      }
-      next.push(out);
+    // j = 0 stays [1]. For j ≥ 1: f(i, j)[u] = f(i−1, j)[u − j] + f(i, j−1)[u]; the first term
+    // shifts this row up by j (descending, in place), the second adds the row just finished.
+    for (let j = 1; j <= n; j++) {
+      const row = rows[j];
+      const prev = rows[j - 1];
+      const top = i * j;
+      for (let u = top; u >= j; u--) row[u] = row[u - j];
+      for (let u = 0; u < j; u++) row[u] = 0;
+      const prevTop = i * (j - 1);
+      for (let u = 0; u <= prevTop; u++) row[u] += prev[u];
     }
-    rows = next;
   }
   const counts = rows[n];
   let total = 0;
@@ -103,14 +128,18 @@ function ranksWithTies(values: readonly number[]): { ranks: number[]; tieTerm: n
   return { ranks, tieTerm, hasTies };
 }
 
-/** With ties, the exact conditional (permutation) distribution is computed up to this many values in all. */
-export const EXACT_TIES_MAX_TOTAL = 40;
+/** The cost of exactTiedP for samples of m and n values (see EXACT_TIES_MAX_COST). */
+function tiedExactCost(m: number, n: number): number {
+  const total = m + n;
+  return Math.min(m, n) * total * total * (total + 1);
+}
 
 /**
  * Exact two-sided permutation p-value with ties: the distribution of the rank sum of m values drawn
  * from the pooled midranks, by counting subsets (dynamic programming over size and doubled rank
  * sum, so that half ranks stay integers). Midranks need not be symmetric about their mean, so the
- * two-sided p is P(|W − E W| ≥ |w − E W|) rather than twice a tail.
+ * two-sided p is P(|W − E W| ≥ |w − E W|) rather than twice a tail. The caller passes the smaller
+ * side (the test is the same from either side; the count is cheaper).
  */
 function exactTiedP(ranks: readonly number[], m: number, rankSumA: number): number {
   const doubled = ranks.map((r) => Math.round(2 * r));
@@ -150,10 +179,16 @@ export interface MannWhitneyResult {
 }
 
 /**
- * Two-sided Mann–Whitney U test (Wilcoxon rank-sum). Exact p from the null distribution when
- * there are no ties and both samples have fewer than 50 values, or from the exact permutation
- * distribution of the midranks when there are ties and at most 40 values in all; otherwise the
- * normal approximation with tie-corrected variance and a continuity correction of ½.
+ * Two-sided Mann–Whitney U test (Wilcoxon rank-sum).
+ * - No ties and m·n ≤ 10,000 (up to 100 × 100, and any unbalanced pair within it such as 100 × 10
+ *   or 60 × 5): the exact p from the null distribution of U, p = 2·min(P(U ≤ u), P(U ≥ u)), which
+ *   is what scipy.stats.mannwhitneyu(a, b, method='exact') returns.
+ * - Ties, and the permutation count affordable (EXACT_TIES_MAX_COST: up to 100 × 10, 30 × 30):
+ *   the exact conditional p — every way of splitting the pooled midranks into the two sides
+ *   counted, P(|W − E W| ≥ |w − E W|). (The untied distribution of U would be wrong here: ties
+ *   shrink the variance of U.)
+ * - Otherwise: the normal approximation with the tie-corrected variance and a continuity
+ *   correction of ½ (scipy's method='asymptotic').
  */
 export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWhitneyResult {
   requireSample('mann-whitney sample a', a, 1);
@@ -173,13 +208,17 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
     const corrected = Math.sign(deviation) * Math.max(Math.abs(deviation) - 0.5, 0);
     z = corrected / Math.sqrt(variance);
   }
-  if (hasTies && total <= EXACT_TIES_MAX_TOTAL) {
-    return { u, p: exactTiedP(ranks, m, rankSumA), z, method: 'exact' };
+  if (hasTies && tiedExactCost(m, n) <= EXACT_TIES_MAX_COST) {
+    // Count subsets of the smaller side: its rank sum is the pooled total minus the other's.
+    if (m <= n) return { u, p: exactTiedP(ranks, m, rankSumA), z, method: 'exact' };
+    const rankSumB = (total * (total + 1)) / 2 - rankSumA;
+    return { u, p: exactTiedP([...ranks.slice(m), ...ranks.slice(0, m)], n, rankSumB), z, method: 'exact' };
   }
-  if (!hasTies && m < EXACT_MAX_PER_SIDE && n < EXACT_MAX_PER_SIDE) {
+  if (!hasTies && isExactSize(m, n)) {
     const cdf = mannWhitneyExactCdf(m, n);
+    // U is an integer without ties; P(U ≥ u) = P(U ≤ mn − u) by symmetry.
     const lower = cdf[u];
-    const upper = 1 - (u > 0 ? cdf[u - 1] : 0);
+    const upper = cdf[m * n - u];
     return { u, p: Math.min(1, 2 * Math.min(lower, upper)), z, method: 'exact' };
   }
   const p = variance > 0 ? Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) : 1;
@@ -221,7 +260,7 @@ export function hodgesLehmann(a: readonly number[], b: readonly number[], confid
   const tail = (1 - confidence) / 2;
   let lowerCount: number;
   let achieved: number;
-  if (m < EXACT_MAX_PER_SIDE && n < EXACT_MAX_PER_SIDE) {
+  if (isExactSize(m, n)) {
     const cdf = mannWhitneyExactCdf(m, n);
     lowerCount = 1;
     while (lowerCount < cdf.length && cdf[lowerCount] <= tail) lowerCount++;
@@ -273,8 +312,13 @@ export interface MetricComparison {
   p_value: number;
   verdict: Verdict;
   reason: string;
-  /** Runs per side needed to detect a change of the tolerance's size at the observed noise. */
+  /**
+   * Runs per side at which the verdict rule resolves this metric 80% of the time at the noise seen:
+   * a change of twice the budget called a regression, an unchanged metric called no change
+   * (runs_needed_detail says what it delivers). Null when the noise cannot be estimated.
+   */
   runs_needed: number | null;
+  runs_needed_detail: RunsNeeded | null;
   n_baseline: number;
   n_candidate: number;
   median_baseline: number;
@@ -307,28 +351,187 @@ function sampleSd(xs: readonly number[]): number {
 }
 
 /**
- * Runs per side to detect a shift of `tolerance` with power 80% at level alpha:
- * n = 2·((z_{1−α/2} + z_{power})·noise/tolerance)² / (3/π), the two-sample normal formula divided
- * by Mann–Whitney's efficiency, where noise is the pooled coefficient of variation (relative) or
- * the pooled standard deviation (absolute). Never fewer than the exact test needs for alpha.
+ * The change runs_needed is sized to catch, in units of the budget: twice the budget (for a
+ * relative budget, on the log scale: a 10% budget → a ratio of 1.1² = +21%; for throughput
+ * 0.9² = −19%). A change exactly AT the budget cannot be caught reliably by any number of runs: the
+ * verdict also needs the estimate beyond the budget, which is a coin toss when the truth sits on it.
  */
-export function estimateRunsNeeded(a: readonly number[], b: readonly number[], tolerance: number, kind: 'relative' | 'absolute', alpha: number, power = DEFAULT_POWER): number | null {
+export const DETECT_FACTOR = 2;
+/** runs_needed is not searched beyond this (noise this large against the budget: "over 1000"). */
+export const MAX_RUNS_NEEDED = 1000;
+
+/** What runs_needed delivers, by the power model below, at the noise seen. */
+export interface RunsNeeded {
+  /** Runs per side. */
+  runs: number;
+  /** The change sized for: a ratio b/a (relative budgets) or a shift b − a (absolute ones), in the bad direction. */
+  change: number;
+  change_kind: 'ratio' | 'shift';
+  /** Share of gates that call that change a regression, at `runs` runs per side. */
+  regression_power: number;
+  /** Share of gates that call an unchanged metric "no change" (the interval excludes the budget). */
+  no_change_power: number;
+  /** The noise it was computed from: SD per run of log values (relative) or of values (absolute). */
+  noise: number;
+}
+
+/**
+ * P(Z₁ ≤ h, Z₂ ≤ h) for standard normals with correlation ½ (the orthant of two differences that
+ * share one observation): ∫_{−∞}^{h} φ(z)·Φ((h − z/2)/√¾) dz by Simpson's rule (error < 1e-7).
+ */
+function bivariateHalfCorrelatedCdf(h: number): number {
+  const lo = -9;
+  if (h <= lo) return 0;
+  const steps = 400;
+  const width = (h - lo) / steps;
+  const root = Math.sqrt(0.75);
+  let sum = 0;
+  for (let i = 0; i <= steps; i++) {
+    const z = lo + i * width;
+    const f = (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * normalCdf((h - 0.5 * z) / root);
+    sum += (i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2) * f;
+  }
+  return (sum * width) / 3;
+}
+
+/**
+ * P(#{(i, j): b_j − a_i > t} ≥ c) for n runs a side, a ~ N(0, σ²), b ~ N(δ, σ²): the count is a
+ * U statistic, normal with Lehmann's mean mn·p₁ and variance
+ * mn·[p₁(1 − p₁) + (m − 1 + n − 1)(p₂ − p₁²)] (p₁ = P(b − a > t), p₂ = P(two differences sharing
+ * one run both exceed t)), with a continuity correction of ½.
+ */
+function probabilityCountAtLeast(n: number, delta: number, t: number, sigma: number, c: number): number {
+  const cells = n * n;
+  if (c <= 0) return 1;
+  if (c > cells) return 0;
+  const h = (delta - t) / (sigma * Math.SQRT2);
+  const p1 = normalCdf(h);
+  const p2 = bivariateHalfCorrelatedCdf(h);
+  const variance = cells * (p1 * (1 - p1) + 2 * (n - 1) * (p2 - p1 * p1));
+  const mean = cells * p1;
+  if (!(variance > 1e-12)) return mean >= c ? 1 : 0;
+  return 1 - normalCdf((c - 0.5 - mean) / Math.sqrt(variance));
+}
+
+/** The counts the verdict rule turns on at n runs a side (exact while n·n fits EXACT_MAX_CELLS). */
+function criticalCounts(n: number, alpha: number, confidence: number): { significantAbove: number | null; ciK: number | null } {
+  const cells = n * n;
+  const tail = (1 - confidence) / 2;
+  if (isExactSize(n, n)) {
+    const cdf = mannWhitneyExactCdf(n, n);
+    // p < α needs U of B (pairs b > a) ≥ mn − u with 2·P(U ≤ u) < α.
+    let u = -1;
+    while (u + 1 < cdf.length && 2 * cdf[u + 1] < alpha) u++;
+    // Hodges–Lehmann's k, as hodgesLehmann computes it: the interval needs 1 − 2·P(U ≤ k − 1) ≥ confidence.
+    let k = 1;
+    while (k < cdf.length && cdf[k] <= tail) k++;
+    const achieved = 1 - 2 * cdf[k - 1];
+    return { significantAbove: u >= 0 ? cells - u : null, ciK: achieved >= confidence - 1e-9 ? k : null };
+  }
+  const sd = Math.sqrt((cells * (2 * n + 1)) / 12);
+  return {
+    significantAbove: Math.ceil(cells / 2 + normalQuantile(1 - alpha / 2) * sd + 0.5),
+    ciK: Math.max(1, Math.floor(cells / 2 - normalQuantile(1 - tail) * sd)),
+  };
+}
+
+/**
+ * The verdict rule's power at n runs per side, for a true change `effect` against a budget
+ * `threshold` (both in the "worse" direction, on the log scale for relative budgets), with `noise`
+ * the per-run SD on that scale (normal noise). Small samples matter here (a gate has 5–20 runs),
+ * so the rule's own counts are used, from the exact U distribution:
+ * - regression needs p < α — B's count of pairs b > a at least the exact critical value — and the
+ *   Hodges–Lehmann estimate (the median of the n² differences) beyond the budget — more than half
+ *   of the differences above it. Both counts are U statistics (normal with Lehmann's variance); the
+ *   two events nearly coincide, so their joint probability is taken as the smaller of the two;
+ * - no change at a true change of 0 needs the interval's upper end (the k-th largest difference)
+ *   within the budget: at most k − 1 differences above it.
+ * Seeded Monte Carlo of compareMetric itself checks the result (test/gate/runs-needed.test.ts;
+ * the table in docs/analysis.md).
+ */
+export function predictGatePower(n: number, noise: number, threshold: number, effect: number, alpha: number, confidence = DEFAULT_CONFIDENCE): { regression: number; no_change: number } {
+  const { significantAbove, ciK } = criticalCounts(n, alpha, confidence);
+  if (!(noise > 0)) {
+    return { regression: significantAbove !== null && effect > threshold ? 1 : 0, no_change: ciK !== null && threshold > 0 ? 1 : 0 };
+  }
+  const half = Math.floor((n * n) / 2) + 1;
+  const significant = significantAbove === null ? 0 : probabilityCountAtLeast(n, effect, 0, noise, significantAbove);
+  const beyond = probabilityCountAtLeast(n, effect, threshold, noise, half);
+  const cleared = ciK === null ? 0 : 1 - probabilityCountAtLeast(n, 0, threshold, noise, ciK);
+  return { regression: Math.min(significant, beyond), no_change: cleared };
+}
+
+export interface RunsNeededSpec {
+  tolerance: number;
+  kind: 'relative' | 'absolute';
+  direction: Direction;
+  alpha: number;
+  confidence?: number;
+  power?: number;
+}
+
+/**
+ * The fewest runs per side at which, at the noise seen in a and b, the gate's actual verdict rule
+ * (p < α AND the estimate beyond the budget) calls a change of DETECT_FACTOR × the budget a
+ * regression with probability `power` (80%), AND calls an unchanged metric "no change" with the
+ * same probability — so an inconclusive verdict is resolved either way. Never fewer than the exact
+ * test needs to reach p < α at all, nor than an interval at `confidence` needs. Null when the noise
+ * cannot be estimated (fewer than 2 runs a side, a non-positive value with a relative budget).
+ */
+export function estimateRunsNeeded(a: readonly number[], b: readonly number[], spec: RunsNeededSpec): RunsNeeded | null {
+  const { tolerance, kind, alpha } = spec;
+  const confidence = spec.confidence ?? DEFAULT_CONFIDENCE;
+  const power = spec.power ?? DEFAULT_POWER;
   if (a.length < 2 || b.length < 2 || !(tolerance > 0)) return null;
-  const sdA = sampleSd(a);
-  const sdB = sampleSd(b);
   let noise: number;
+  let threshold: number;
+  let change: number;
   if (kind === 'relative') {
-    const meanA = meanOf(a);
-    const meanB = meanOf(b);
-    if (!(meanA !== 0 && meanB !== 0)) return null;
-    noise = Math.sqrt(((sdA / meanA) ** 2 + (sdB / meanB) ** 2) / 2);
+    // Ratios live on the log scale, where the estimate (HL of logs) is a shift.
+    if (!a.every((v) => v > 0) || !b.every((v) => v > 0)) return null;
+    if (spec.direction === 'higher_is_better' && tolerance >= 1) return null;
+    noise = Math.sqrt((sampleSd(a.map(Math.log)) ** 2 + sampleSd(b.map(Math.log)) ** 2) / 2);
+    threshold = spec.direction === 'lower_is_better' ? Math.log(1 + tolerance) : -Math.log(1 - tolerance);
+    change = Math.exp((spec.direction === 'lower_is_better' ? 1 : -1) * DETECT_FACTOR * threshold);
   } else {
-    noise = Math.sqrt((sdA ** 2 + sdB ** 2) / 2);
+    noise = Math.sqrt((sampleSd(a) ** 2 + sampleSd(b) ** 2) / 2);
+    threshold = tolerance;
+    change = spec.direction === 'lower_is_better' ? DETECT_FACTOR * tolerance : -DETECT_FACTOR * tolerance;
   }
   if (!Number.isFinite(noise)) return null;
-  const zSum = normalQuantile(1 - alpha / 2) + normalQuantile(power);
-  const n = Math.ceil((2 * (zSum * Math.abs(noise) / tolerance) ** 2) / MWU_EFFICIENCY);
-  return Math.max(n, minRunsForAlpha(alpha));
+  const effect = DETECT_FACTOR * threshold;
+  const least = Math.max(minRunsForAlpha(alpha), minRunsForAlpha(1 - confidence));
+  const meets = (n: number) => {
+    const p = predictGatePower(n, noise, threshold, effect, alpha, confidence);
+    return p.regression >= power && p.no_change >= power;
+  };
+  // Both powers grow with n: binary search for the first n that meets both.
+  let lo = least;
+  let hi = MAX_RUNS_NEEDED;
+  if (!meets(hi)) lo = hi;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (meets(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  const at = predictGatePower(lo, noise, threshold, effect, alpha, confidence);
+  return {
+    runs: lo,
+    change,
+    change_kind: kind === 'relative' ? 'ratio' : 'shift',
+    regression_power: at.regression,
+    no_change_power: at.no_change,
+    noise,
+  };
+}
+
+/**
+ * What runs_needed delivers, in one sentence: "at 12 runs per side a change of +21% is called a
+ * regression 80% of the time, and an unchanged metric passes as no change 85% of the time".
+ */
+export function describeRunsNeeded(r: RunsNeeded, format: (change: number) => string): string {
+  const runs = r.runs >= MAX_RUNS_NEEDED ? `even ${MAX_RUNS_NEEDED} runs per side fall short: there` : `at ${r.runs} runs per side`;
+  return `${runs} a change of ${format(r.change)} is called a regression ${formatPercent(r.regression_power)} of the time, and an unchanged metric passes as no change ${formatPercent(r.no_change_power)} of the time (at the noise seen)`;
 }
 
 /** Statistics (estimates, bounds, p-values) carry one digit more than a report's figures. */
@@ -380,7 +583,7 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
     ratio = NaN;
     ratioCi = [NaN, NaN];
   }
-  const runsNeeded = estimateRunsNeeded(a, b, tolerance, kind, alpha);
+  const runsNeeded = estimateRunsNeeded(a, b, { tolerance, kind, direction: spec.direction, alpha, confidence });
   const lowerIsBetter = spec.direction === 'lower_is_better';
 
   // Express the change and its interval as "how much worse" (positive = bad), in tolerance units.
@@ -420,7 +623,7 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
     reason = `${spec.name}: ${detail}, ${describe}; ${pText}; a regression beyond the tolerance is excluded`;
   } else {
     verdict = 'inconclusive';
-    const runs = runsNeeded !== null ? `; about ${runsNeeded} runs per side would resolve a change of this tolerance` : '';
+    const runs = runsNeeded !== null ? `; ${describeRunsNeeded(runsNeeded, (c) => (kind === 'relative' ? formatPercentChange(c) : `${c >= 0 ? '+' : ''}${num(c)}`))}` : '';
     reason = `${spec.name}: cannot tell, ${describe}; ${pText}; the interval still allows a regression beyond the tolerance${runs}`;
   }
   return {
@@ -433,7 +636,8 @@ export function compareMetric(a: readonly number[], b: readonly number[], spec: 
     p_value: mw.p,
     verdict,
     reason,
-    runs_needed: runsNeeded,
+    runs_needed: runsNeeded?.runs ?? null,
+    runs_needed_detail: runsNeeded,
     n_baseline: a.length,
     n_candidate: b.length,
     median_baseline: medianA,

@@ -97,7 +97,8 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
       const at = now();
       if (!inRecording(at)) return;
       handled++;
-      recorder.recordError(at, 'timeout', mixIndexOf(client));
+      // Censored: no response within timeout_ms of the send, so it took longer than that.
+      recorder.recordError(at, 'timeout', mixIndexOf(client), plan.timeout_ms * 1000);
     });
     const originalConnect = client._connect;
     client._connect = function wrappedConnect(this: AutocannonClientInternals) {
@@ -177,7 +178,12 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
     instance!.on('response', (client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
       const at = now();
       const sentMs = at - responseTimeMs;
-      if (stopped || sentMs < recorder.recordStartMs || at > ctx.recordEndMs) return;
+      if (stopped || at > ctx.recordEndMs) return;
+      if (sentMs < recorder.recordStartMs) {
+        // Sent during the warm-up, answered inside the window: throughput only, no latency.
+        recorder.recordCarriedIn(at, statusCode);
+        return;
+      }
       recorder.recordResponse(at, statusCode, responseTimeMs * 1000, mixIndexOf(client as AutocannonClientInternals));
       if (++handled >= MAX_REQUESTS_PER_PHASE) stop();
     });

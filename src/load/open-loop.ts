@@ -37,6 +37,8 @@ interface InFlight extends Pending {
   /** Abort requested (timeout or end of phase), possibly before undici gave us a controller. */
   cancelled: boolean;
   timedOut: boolean;
+  /** When the client gave up on it: a timeout's censored age is taken here, not when undici reports the abort. */
+  cancelledAtMs?: number;
 }
 
 export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
@@ -98,9 +100,17 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       if (recorded && !aborted) {
         if (err === undefined) {
           recorder.recordResponse(doneMs, status, (doneMs - p.intendedMs) * 1000, p.mixIndex, (doneMs - sentMs) * 1000);
+        } else if (entry.timedOut) {
+          // Censored: it took longer than the age it had reached when the client gave up on it
+          // (from the intended and from the actual send).
+          const gaveUpMs = entry.cancelledAtMs ?? doneMs;
+          recorder.recordError(doneMs, 'timeout', p.mixIndex, (gaveUpMs - p.intendedMs) * 1000, (gaveUpMs - sentMs) * 1000);
         } else {
-          recorder.recordError(doneMs, entry.timedOut ? 'timeout' : classifyError(err), p.mixIndex);
+          recorder.recordError(doneMs, classifyError(err), p.mixIndex);
         }
+      } else if (!aborted && err === undefined) {
+        // A warm-up request answered inside the window: work the server did in it (throughput only).
+        recorder.recordCarriedIn(doneMs, status);
       }
       if (!aborted && waitingHead < waiting.length) {
         const next = waiting[waitingHead]!;
@@ -143,6 +153,7 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
     if (entry.cancelled) return;
     entry.cancelled = true;
     entry.timedOut = timedOut;
+    entry.cancelledAtMs = now();
     entry.controller?.abort(new Error(timedOut ? 'client timeout' : 'cancelled'));
   };
 
@@ -221,14 +232,15 @@ export async function runOpenLoop(ctx: EngineContext): Promise<EngineOutcome> {
       const t = now();
       for (let i = waitingHead; i < waiting.length; i++) {
         const p = waiting[i]!;
-        if (recorder.isRecorded(p.intendedMs)) recorder.recordError(t, 'timeout', p.mixIndex);
+        // Never sent: censored at its age from the intended send; no service time to bound.
+        if (recorder.isRecorded(p.intendedMs)) recorder.recordError(t, 'timeout', p.mixIndex, (t - p.intendedMs) * 1000);
       }
       waiting.length = 0;
       waitingHead = 0;
       // Record the stragglers now rather than trust every late callback to arrive.
       for (const entry of inFlight) {
         cancel(entry, true);
-        if (recorder.isRecorded(entry.intendedMs)) recorder.recordError(t, 'timeout', entry.mixIndex);
+        if (recorder.isRecorded(entry.intendedMs)) recorder.recordError(t, 'timeout', entry.mixIndex, (t - entry.intendedMs) * 1000, (t - entry.sentMs) * 1000);
       }
       inFlight.clear();
       checkDrained();

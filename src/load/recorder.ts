@@ -2,10 +2,18 @@
 // (the whole run, each time window, each mix entry) and turns them into a LoadResult.
 // It holds no clock and no sockets: callers pass times in, so it can be tested alone and is
 // shared by the closed-loop and the open-loop engines.
+//
+// Two ledgers, on purpose (issue 11: an overloaded server read as serving the offered rate):
+// - throughput counts responses COMPLETED INSIDE the window [recordStart, recordStart + duration],
+//   whichever request they answer (also one sent during the warm-up), divided by the window;
+// - latency, errors and the overload accounting follow the requests DUE inside the window, to the
+//   end: a response that arrives during the open loop's drain is counted as completed_late (and its
+//   latency recorded), a timeout enters the latency distribution censored at its age.
 import type { ErrorKind } from './error-kind.js';
 import type { LoadPlan } from './load-plan.js';
-import type { LoadResult, SeriesWindow } from './load-result.js';
-import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarizeHistogramMs, type LatencyHistogram } from './histogram.js';
+import type { LoadResult, OverloadAccounting, SeriesWindow } from './load-result.js';
+import { emptyLatencySummary, encodeHistogram, type LatencyHistogram } from './histogram.js';
+import { LatencyAccumulator } from './censored-latency.js';
 import { isSuccessStatus, httpErrorKind } from './error-kind.js';
 import { roundTo } from '../numbers.js';
 
@@ -14,7 +22,7 @@ type ErrorCounts = Partial<Record<ErrorKind, number>>;
 interface WindowAccumulator {
   index: number;
   requests: number;
-  hist: LatencyHistogram;
+  latency: LatencyAccumulator;
   errors: ErrorCounts;
   offered: number;
   delayed: number;
@@ -24,7 +32,7 @@ interface MixAccumulator {
   name: string;
   requests: number;
   errors: number;
-  hist: LatencyHistogram;
+  latency: LatencyAccumulator;
 }
 
 export interface RecorderOptions {
@@ -55,13 +63,20 @@ export class LoadRecorder {
   private readonly openLoop: boolean;
   private readonly onWindow?: (w: SeriesWindow) => void;
 
-  private readonly latency = createLatencyHistogram();
-  private readonly service: LatencyHistogram | undefined;
+  private readonly recordEndMs: number;
+  private readonly latency = new LatencyAccumulator();
+  private readonly service: LatencyAccumulator | undefined;
   private readonly errors: ErrorCounts = {};
   private readonly mix: MixAccumulator[];
-  private responses = 0;
-  private successes = 0;
-  private transportErrors = 0;
+  // Throughput ledger: responses completed inside the window.
+  private completedInWindow = 0;
+  private successesInWindow = 0;
+  private carriedIn = 0;
+  // Due ledger: requests due inside the window, followed to the end.
+  private dueResponses = 0;
+  private dueLate = 0;
+  private dueFailed = 0;
+  private dueFailedInWindow = 0;
   private delayedSends = 0;
   private intendedSends = 0;
   private actualSends = 0;
@@ -73,18 +88,24 @@ export class LoadRecorder {
 
   constructor(opts: RecorderOptions) {
     this.recordStartMs = opts.recordStartMs;
+    this.recordEndMs = opts.recordStartMs + opts.durationS * 1000;
     this.windowMs = opts.windowMs;
     this.lastWindowIndex = Math.max(0, Math.ceil((opts.durationS * 1000) / opts.windowMs) - 1);
     this.openLoop = opts.openLoop;
     this.onWindow = opts.onWindow;
-    this.service = opts.openLoop ? createLatencyHistogram() : undefined;
+    this.service = opts.openLoop ? new LatencyAccumulator() : undefined;
     // by_request is reported for real mixes only; a single entry would duplicate the run.
-    this.mix = opts.mixNames.length > 1 ? opts.mixNames.map((name) => ({ name, requests: 0, errors: 0, hist: createLatencyHistogram() })) : [];
+    this.mix = opts.mixNames.length > 1 ? opts.mixNames.map((name) => ({ name, requests: 0, errors: 0, latency: new LatencyAccumulator() })) : [];
   }
 
   /** True when a request sent (or intended) at this time belongs to the recording, not the warm-up. */
   isRecorded(sentMs: number): boolean {
     return sentMs >= this.recordStartMs;
+  }
+
+  /** True when a completion at this time falls inside the recording window (counts toward throughput). */
+  isInWindow(atMs: number): boolean {
+    return atMs >= this.recordStartMs && atMs <= this.recordEndMs;
   }
 
   /** The window most recently touched: almost every event lands in it (the hot path). */
@@ -100,7 +121,7 @@ export class LoadRecorder {
     if (index < this.nextEmit) index = this.nextEmit;
     let w = this.pending.get(index);
     if (!w) {
-      w = { index, requests: 0, hist: createLatencyHistogram(), errors: {}, offered: 0, delayed: 0 };
+      w = { index, requests: 0, latency: new LatencyAccumulator(), errors: {}, offered: 0, delayed: 0 };
       this.pending.set(index, w);
     }
     this.lastWindow = w;
@@ -108,23 +129,31 @@ export class LoadRecorder {
   }
 
   /**
-   * One complete response. latencyUs is what the report calls latency (open loop: from the
-   * intended send); serviceUs (open loop) is from the actual send.
+   * One complete response to a request due inside the window. latencyUs is what the report calls
+   * latency (open loop: from the intended send); serviceUs (open loop) is from the actual send.
+   * Completed after the window (the open loop's drain), it is counted as late: its latency and
+   * status are recorded, the throughput does not count it.
    */
   recordResponse(atMs: number, status: number, latencyUs: number, mixIndex: number, serviceUs?: number): void {
-    this.responses++;
-    recordLatencyUs(this.latency, latencyUs);
-    if (this.service && serviceUs !== undefined) recordLatencyUs(this.service, serviceUs);
+    this.dueResponses++;
+    const inWindow = atMs <= this.recordEndMs;
+    this.latency.recordCompleted(latencyUs);
+    if (this.service && serviceUs !== undefined) this.service.recordCompleted(serviceUs);
     const w = this.windowAt(atMs);
-    w.requests++;
-    recordLatencyUs(w.hist, latencyUs);
+    w.latency.recordCompleted(latencyUs);
+    if (inWindow) {
+      this.completedInWindow++;
+      w.requests++;
+    } else {
+      this.dueLate++;
+    }
     const m = this.mix[mixIndex];
     if (m) {
       m.requests++;
-      recordLatencyUs(m.hist, latencyUs);
+      m.latency.recordCompleted(latencyUs);
     }
     if (isSuccessStatus(status)) {
-      this.successes++;
+      if (inWindow) this.successesInWindow++;
     } else {
       const kind = httpErrorKind(status);
       bump(this.errors, kind);
@@ -133,13 +162,39 @@ export class LoadRecorder {
     }
   }
 
-  /** A request that got no response (refused, reset, closed, timeout, other). */
-  recordError(atMs: number, kind: ErrorKind, mixIndex: number): void {
-    this.transportErrors++;
+  /**
+   * A response completed inside the window to a request due before it (sent during the warm-up):
+   * the server did that work inside the window, so it counts toward throughput, but its latency
+   * belongs to the warm-up and is not recorded.
+   */
+  recordCarriedIn(atMs: number, status: number): void {
+    if (!this.isInWindow(atMs)) return;
+    this.completedInWindow++;
+    this.carriedIn++;
+    if (isSuccessStatus(status)) this.successesInWindow++;
+    this.windowAt(atMs).requests++;
+  }
+
+  /**
+   * A request due inside the window that got no response (refused, reset, closed, timeout, other).
+   * A timeout passes the age the request had reached (µs; open loop: from the intended send, and
+   * serviceAgeUs from the actual send when it was sent at all): it enters the latency distribution
+   * right-censored — "took longer than this".
+   */
+  recordError(atMs: number, kind: ErrorKind, mixIndex: number, ageUs?: number, serviceAgeUs?: number): void {
+    this.dueFailed++;
+    if (atMs <= this.recordEndMs) this.dueFailedInWindow++;
     bump(this.errors, kind);
-    bump(this.windowAt(atMs).errors, kind);
+    const w = this.windowAt(atMs);
+    bump(w.errors, kind);
     const m = this.mix[mixIndex];
     if (m) m.errors++;
+    if (kind === 'timeout' && ageUs !== undefined) {
+      this.latency.recordCensored(ageUs);
+      w.latency.recordCensored(ageUs);
+      m?.latency.recordCensored(ageUs);
+      if (this.service && serviceAgeUs !== undefined) this.service.recordCensored(serviceAgeUs);
+    }
   }
 
   /** Open loop: a request was due at this time (offered load per window). */
@@ -154,12 +209,14 @@ export class LoadRecorder {
     this.windowAt(atMs).delayed++;
   }
 
+  /** Responses completed inside the window so far (the throughput's numerator). */
   get completed(): number {
-    return this.responses;
+    return this.completedInWindow;
   }
 
+  /** Requests due in the window that have ended so far, with a response or without. */
   get attempted(): number {
-    return this.responses + this.transportErrors;
+    return this.dueResponses + this.dueFailed;
   }
 
   /** Emits every window that ended at or before nowMs (but keeps the last one for finish). */
@@ -178,7 +235,7 @@ export class LoadRecorder {
       duration_s: durationS,
       requests: w?.requests ?? 0,
       throughput_rps: durationS > 0 ? (w?.requests ?? 0) / durationS : 0,
-      latency_ms: w ? summarizeHistogramMs(w.hist) : summarizeHistogramMs(createLatencyHistogram()),
+      latency_ms: w ? w.latency.summarize() : emptyLatencySummary(),
       errors: w ? { ...w.errors } : {},
     };
     if (this.openLoop) {
@@ -216,18 +273,21 @@ export class LoadRecorder {
       plan,
       started_at: args.startedAt,
       duration_s: roundTo(recordedS),
-      requests: this.responses,
-      throughput_rps: recordedS > 0 ? roundTo(this.responses / recordedS) : 0,
-      goodput_rps: recordedS > 0 ? roundTo(this.successes / recordedS) : 0,
-      latency_ms: summarizeHistogramMs(this.latency),
-      histograms: { latency_us: encodeHistogram(this.latency) },
+      requests: this.completedInWindow,
+      throughput_rps: recordedS > 0 ? roundTo(this.completedInWindow / recordedS) : 0,
+      goodput_rps: recordedS > 0 ? roundTo(this.successesInWindow / recordedS) : 0,
+      latency_ms: this.latency.summarize(),
+      histograms: { latency_us: encodeHistogram(this.latency.completed) },
       errors: { total: errorsTotal, rate: attempted > 0 ? errorsTotal / attempted : 0, by_kind: { ...this.errors } },
       series: this.series,
       interrupted: args.interrupted,
     };
+    if (this.latency.censored) result.histograms.latency_censored_us = encodeHistogram(this.latency.censored);
     if (this.service) {
-      result.service_latency_ms = summarizeHistogramMs(this.service);
-      result.histograms.service_us = encodeHistogram(this.service);
+      result.service_latency_ms = this.service.summarize();
+      result.histograms.service_us = encodeHistogram(this.service.completed);
+      if (this.service.censored) result.histograms.service_censored_us = encodeHistogram(this.service.censored);
+      result.overload = this.overloadAccounting();
       result.generator = {
         delayed_sends: this.delayedSends,
         send_lag_p99_ms: args.sendLagP99Ms ?? 0,
@@ -237,7 +297,7 @@ export class LoadRecorder {
     if (this.mix.length > 0) {
       const byRequest: NonNullable<LoadResult['by_request']> = {};
       for (const m of this.mix) {
-        byRequest[m.name] = { requests: m.requests, latency_ms: summarizeHistogramMs(m.hist), errors: m.errors };
+        byRequest[m.name] = { requests: m.requests, latency_ms: m.latency.summarize(), errors: m.errors };
       }
       result.by_request = byRequest;
     }
@@ -245,13 +305,30 @@ export class LoadRecorder {
     return result;
   }
 
+  /** Open loop: the offered load against what was completed inside the window. */
+  private overloadAccounting(): OverloadAccounting {
+    const sent = this.intendedSends;
+    const completed = this.completedInWindow;
+    const answeredDueInWindow = completed - this.carriedIn;
+    return {
+      sent,
+      completed_in_window: completed,
+      carried_in: this.carriedIn,
+      failed_in_window: this.dueFailedInWindow,
+      completed_late: this.dueLate,
+      outstanding_at_end: Math.max(0, sent - answeredDueInWindow - this.dueFailedInWindow),
+      backlog: sent - completed,
+      completion_ratio: sent > 0 ? roundTo(completed / sent, 4) : 1,
+    };
+  }
+
   /** Open loop: a request was really sent (achieved rate = these over the recording). */
   noteActualSend(): void {
     this.actualSends++;
   }
 
-  /** The histogram of the whole run (read-only use: e.g. tests). */
+  /** The histogram of the whole run's completed responses (read-only use: e.g. tests). */
   get latencyHistogram(): LatencyHistogram {
-    return this.latency;
+    return this.latency.completed;
   }
 }

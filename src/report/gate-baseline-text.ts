@@ -5,7 +5,7 @@ import { median } from '../analysis/percentiles.js';
 import type { BaselineDocument } from '../gate/gate-document.js';
 import type { GateMetricName } from '../gate/metric-spec.js';
 import { formatPercent } from '../format.js';
-import { formatMetricValue } from './gate-format.js';
+import { formatMetricValue, isMedianLowerBound } from './gate-format.js';
 import { textTable } from './table.js';
 
 const SHOWN: GateMetricName[] = ['p50', 'p95', 'p99', 'throughput', 'error_rate', 'rss_slope', 'fd_slope', 'thread_slope'];
@@ -13,12 +13,16 @@ const SHOWN: GateMetricName[] = ['p50', 'p95', 'p99', 'throughput', 'error_rate'
 export function renderBaselineText(doc: BaselineDocument, c: ChalkInstance): string {
   const rows: string[][] = [];
   for (const metric of SHOWN) {
-    const fmt = (v: number) => formatMetricValue(metric, v);
-    const values = doc.runs.map((r) => r.values[metric]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const runs = doc.runs.filter((r) => r.values[metric] !== undefined && Number.isFinite(r.values[metric]));
+    const values = runs.map((r) => r.values[metric]!);
     if (values.length === 0) continue;
+    // Censored latencies (timeouts) are lower bounds: "> value" where the median or the top is one.
+    const bounds = runs.map((r) => r.lower_bounds?.[metric] === true);
+    const fmt = (v: number, lowerBound = false) => formatMetricValue(metric, v, lowerBound);
     const m = median(values);
-    const spread = m !== 0 && metric !== 'error_rate' && !metric.endsWith('_slope') ? `±${formatPercent((Math.max(...values) - Math.min(...values)) / 2 / Math.abs(m))}` : '';
-    rows.push([metric, fmt(m), `${fmt(Math.min(...values))} – ${fmt(Math.max(...values))}`, spread]);
+    const hi = Math.max(...values);
+    const spread = m !== 0 && metric !== 'error_rate' && !metric.endsWith('_slope') ? `±${formatPercent((hi - Math.min(...values)) / 2 / Math.abs(m))}` : '';
+    rows.push([metric, fmt(m, isMedianLowerBound(values, bounds, m)), `${fmt(Math.min(...values), values.some((v, i) => bounds[i] && v === Math.min(...values)))} – ${fmt(hi, values.some((v, i) => bounds[i] && v === hi))}`, spread]);
   }
   return [
     c.bold(`cpdiag baseline: ${doc.scenario}`) + c.dim(`  ${doc.runs.length} runs of ${doc.target}, ${doc.fingerprint}`),

@@ -10,9 +10,13 @@ export const VERDICT_WORD: Record<MetricResult['verdict'], string> = {
   inconclusive: 'inconclusive',
 };
 
-/** One value of a gate metric, in its unit: the gate's tables, the baseline listing and JUnit. */
-export function formatMetricValue(metric: GateMetricName, v: number | null | undefined): string {
+/**
+ * One value of a gate metric, in its unit: the gate's tables, the baseline listing and JUnit.
+ * A lower bound (a censored latency: requests timed out) reads "> value".
+ */
+export function formatMetricValue(metric: GateMetricName, v: number | null | undefined, lowerBound = false): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (lowerBound) return `> ${formatMetricValue(metric, v)}`;
   switch (metric) {
     case 'throughput': case 'goodput': case 'capacity':
       return `${formatRate(v)} req/s`;
@@ -56,13 +60,41 @@ export function fmtRunsNeeded(r: MetricResult, runsPerSide: number): string {
   return r.runs_needed > runsPerSide ? `${r.runs_needed} (have ${runsPerSide})` : String(r.runs_needed);
 }
 
+/** What "runs needed" means, under the table (the same words in text and Markdown). */
+export const RUNS_NEEDED_NOTE =
+  '"runs needed" = runs per side at which, at the noise seen, a change of twice the budget is called a regression and an unchanged metric passes as no change, each at least 80% of the time (predicted from the exact test; docs/analysis.md)';
+
+/**
+ * Whether a side's median is only a lower bound: it is exact when every lower-bound value lies
+ * above it (their true values are larger still), and bounded below as soon as one lies at or under it.
+ */
+export function isMedianLowerBound(values: readonly number[], bounds: readonly boolean[] | undefined, median: number | null): boolean {
+  if (!bounds || median === null) return false;
+  return values.some((v, i) => bounds[i] === true && v <= median);
+}
+
+/** A side's median cell, "> value" when it is only a lower bound. */
+export function formatMedian(r: MetricResult, side: 'a' | 'b'): string {
+  const values = side === 'a' ? r.a_values : r.b_values;
+  const bounds = side === 'a' ? r.a_lower_bounds : r.b_lower_bounds;
+  const median = side === 'a' ? r.a_median : r.b_median;
+  return formatMetricValue(r.metric, median, isMedianLowerBound(values, bounds, median));
+}
+
+/** One side's runs, each "> value" where it is only a lower bound (JUnit's detail). */
+export function formatRunValues(r: MetricResult, side: 'a' | 'b'): string {
+  const values = side === 'a' ? r.a_values : r.b_values;
+  const bounds = side === 'a' ? r.a_lower_bounds : r.b_lower_bounds;
+  return values.map((v, i) => formatMetricValue(r.metric, v, bounds?.[i] === true)).join(', ');
+}
+
 export function metricRow(r: MetricResult, doc: GateDocument): string[] {
   const drift = r.b_drifting !== undefined ? ` (grew in ${r.b_drifting}/${r.b_values.length})` : '';
   return [
     r.label,
     r.spec.slice(r.spec.indexOf(' ') + 1),
-    formatMetricValue(r.metric, r.a_median),
-    formatMetricValue(r.metric, r.b_median) + drift,
+    formatMedian(r, 'a'),
+    formatMedian(r, 'b') + drift,
     fmtChange(r),
     fmtP(r.p_value),
     VERDICT_WORD[r.verdict],

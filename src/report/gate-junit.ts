@@ -3,7 +3,7 @@
 // was asked to fail on it, then it is a <failure> too. A crashed B target gets its own case.
 import type { GateDocument, MetricResult } from '../gate/gate-document.js';
 import { EXIT } from '../exit-codes.js';
-import { fmtChange, formatMetricValue, fmtP } from './gate-format.js';
+import { fmtChange, formatMedian, formatRunValues, fmtP } from './gate-format.js';
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */
 export function escapeXml(text: string): string {
@@ -18,8 +18,8 @@ export function escapeXml(text: string): string {
 }
 
 function caseBody(r: MetricResult, failInconclusive: boolean): { xml: string; failed: boolean; skipped: boolean } {
-  const detail = `A ${formatMetricValue(r.metric, r.a_median)}, B ${formatMetricValue(r.metric, r.b_median)}, change ${fmtChange(r)}, p ${fmtP(r.p_value)}, budget ${r.spec}`;
-  const out = `<system-out>${escapeXml(`${r.reason}\nA runs: ${r.a_values.map((v) => formatMetricValue(r.metric, v)).join(', ')}\nB runs: ${r.b_values.map((v) => formatMetricValue(r.metric, v)).join(', ')}`)}</system-out>`;
+  const detail = `A ${formatMedian(r, 'a')}, B ${formatMedian(r, 'b')}, change ${fmtChange(r)}, p ${fmtP(r.p_value)}, budget ${r.spec}`;
+  const out = `<system-out>${escapeXml(`${r.reason}\nA runs: ${formatRunValues(r, 'a')}\nB runs: ${formatRunValues(r, 'b')}`)}</system-out>`;
   if (r.verdict === 'regression') {
     return { xml: `<failure message="${escapeXml(r.reason)}" type="regression">${escapeXml(detail)}</failure>${out}`, failed: true, skipped: false };
   }

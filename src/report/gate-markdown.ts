@@ -1,7 +1,7 @@
 // The gate as Markdown, for $GITHUB_STEP_SUMMARY and a pull-request comment.
 import type { GateDocument } from '../gate/gate-document.js';
 import { markdownTable } from './table.js';
-import { METRIC_HEADER, metricRow, planLine, sidesLine } from './gate-format.js';
+import { METRIC_HEADER, metricRow, planLine, RUNS_NEEDED_NOTE, sidesLine } from './gate-format.js';
 
 const ICON = { pass: '✅', regression: '❌', inconclusive: '⚠️' } as const;
 
@@ -26,7 +26,7 @@ export function renderGateMarkdown(doc: GateDocument): string {
   }
   lines.push(
     '',
-    '<sub>A regression needs p < α (Mann–Whitney U) and a change beyond the budget; "no change" means the 95% interval excludes a change as large as the budget; "inconclusive" means neither — see "runs needed".</sub>',
+    `<sub>A regression needs p < α (Mann–Whitney U) and a change beyond the budget; "no change" means the 95% interval excludes a change as large as the budget; "inconclusive" means neither; ${RUNS_NEEDED_NOTE}.</sub>`,
     '',
   );
   return lines.join('\n');

@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { GateDocument } from '../gate/gate-document.js';
 import { textTable } from './table.js';
-import { METRIC_HEADER, metricRow, planLine, sidesLine } from './gate-format.js';
+import { METRIC_HEADER, metricRow, planLine, RUNS_NEEDED_NOTE, sidesLine } from './gate-format.js';
 
 export function renderGateText(doc: GateDocument, c: ChalkInstance): string {
   const colour = doc.outcome === 'regression' ? c.red.bold : doc.outcome === 'inconclusive' ? c.yellow.bold : c.green.bold;
@@ -18,6 +18,7 @@ export function renderGateText(doc: GateDocument, c: ChalkInstance): string {
       lines.push('');
       for (const r of notable) lines.push(`  ${r.verdict === 'regression' ? c.red('✗') : r.verdict === 'improvement' ? c.green('✓') : c.yellow('?')} ${r.reason}`);
     }
+    lines.push('', c.dim(`  ${RUNS_NEEDED_NOTE}`));
   }
   for (const w of doc.warnings) lines.push(c.yellow(`  ! ${w}`));
   return lines.join('\n');

@@ -7,6 +7,7 @@ export interface RunFacts {
 }
 
 import { formatBytes, formatCount, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
+import { formatLatencyMs } from '../load/censored-latency.js';
 
 export function summarizeRunFacts(run: RunRecord): RunFacts {
   const s = run.summary;
@@ -19,8 +20,16 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
   if (s) {
     rows.push(['requests', `${formatCount(s.requests)} in ${formatSeconds(s.duration_s)} = ${formatRate(s.throughput_rps)} req/s (${formatRate(s.goodput_rps)} ok/s)`]);
     const from = run.load.mode === 'open' ? ' (from intended send)' : '';
-    rows.push([`latency${from}`, `p50 ${formatMs(s.latency_ms.p50)}  p90 ${formatMs(s.latency_ms.p90)}  p99 ${formatMs(s.latency_ms.p99)}  max ${formatMs(s.latency_ms.max)}`]);
-    if (s.service_latency_ms) rows.push(['service time (actual send)', `p50 ${formatMs(s.service_latency_ms.p50)}  p99 ${formatMs(s.service_latency_ms.p99)}`]);
+    const lat = s.latency_ms;
+    // Censored requests (timeouts): say how many, and what is known of them.
+    const censored = lat.censored ? `  (${formatCount(lat.censored.count)} = ${formatPercent(lat.censored.share)} timed out: each took more than ${formatMs(lat.censored.at_least_ms)})` : '';
+    rows.push([`latency${from}`, `p50 ${formatLatencyMs(lat, 'p50')}  p90 ${formatLatencyMs(lat, 'p90')}  p99 ${formatLatencyMs(lat, 'p99')}  max ${formatLatencyMs(lat, 'max')}${censored}`]);
+    if (s.service_latency_ms) rows.push(['service time (actual send)', `p50 ${formatLatencyMs(s.service_latency_ms, 'p50')}  p99 ${formatLatencyMs(s.service_latency_ms, 'p99')}`]);
+    const o = s.overload;
+    if (o) {
+      const late = o.completed_late > 0 ? `, ${formatCount(o.completed_late)} more answered after it (not counted)` : '';
+      rows.push(['offered vs served', `${formatCount(o.sent)} due in the window, ${formatCount(o.completed_in_window)} completed in it (${formatPercent(o.completion_ratio)})${late}; backlog ${formatCount(o.backlog)}, ${formatCount(o.outstanding_at_end)} unanswered at its end`]);
+    }
     rows.push(['errors', `${formatCount(s.errors.total)} (${formatPercent(s.errors.rate)})`]);
   }
   const probes = run.probes.filter((p) => p.t_s >= 0);

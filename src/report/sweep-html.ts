@@ -11,6 +11,7 @@ import { canvasHtml, escapeHtml as esc, listHtml, renderHtmlPage, tableHtml } fr
 import { recommendationCostLines } from './sweep-cost.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
+import { formatLatencyMs } from '../load/censored-latency.js';
 
 /** The data the page's script needs (the document minus what no chart reads). */
 function chartData(doc: SweepDocument) {
@@ -193,7 +194,7 @@ function heatmapTable(doc: SweepDocument): string {
         const share = (s.capacity_rps ?? 0) / best;
         const bg = `hsl(${Math.round(120 * share)}, 60%, ${Math.round(85 - 30 * share)}%)`;
         const mark = doc.recommendation?.value === a && doc.recommendation?.value2 === b ? ' ★' : '';
-        return `<td class="num" style="background:${bg}">${formatRate(s.capacity_rps)}${mark}<br><span class="dim">p99 ${formatMs(s.latency_ms.p99)}</span></td>`;
+        return `<td class="num" style="background:${bg}">${formatRate(s.capacity_rps)}${mark}<br><span class="dim">p99 ${esc(formatLatencyMs(s.latency_ms, 'p99'))}</span></td>`;
       })
       .join('')}</tr>`)
     .join('');

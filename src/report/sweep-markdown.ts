@@ -5,6 +5,7 @@ import type { SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisMarkdown } from './diagnosis-markdown.js';
 import { formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { markdownTable } from './table.js';
+import { formatLatencyMs } from '../load/censored-latency.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
 import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
@@ -47,10 +48,10 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
         s.levels.map((l) => [
           l.offered_rps !== undefined ? `${formatRate(l.offered_rps)} rps` : `${l.connections} conns`,
           formatRate(l.throughput_rps),
-          formatMs(l.latency_ms.p50),
-          formatMs(l.latency_ms.p90),
-          formatMs(l.latency_ms.p99),
-          formatMs(l.latency_ms.max),
+          formatLatencyMs(l.latency_ms, 'p50'),
+          formatLatencyMs(l.latency_ms, 'p90'),
+          formatLatencyMs(l.latency_ms, 'p99'),
+          formatLatencyMs(l.latency_ms, 'max'),
           formatPercent(l.errors.rate),
           formatPercent(l.saturation?.all_busy_share),
           formatNumber(l.saturation?.queue_p99),

@@ -6,6 +6,7 @@ import type { SweepDocument, SweepStep } from '../sweep/sweep-document.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
 import { formatBytes, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { textTable } from './table.js';
+import { formatLatencyMs } from '../load/censored-latency.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
 
@@ -30,7 +31,7 @@ export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: st
           ? ['–', '–', '–', '–']
           : [
               s.capacity_rps === null ? '–' : formatRate(s.capacity_rps),
-              formatMs(s.latency_ms.p99),
+              formatLatencyMs(s.latency_ms, 'p99'),
               formatMs(s.knee.floor_p99_ms),
               s.knee.knee_rps === null ? '–' : formatRate(s.knee.knee_rps),
               formatNumber(s.service_time_ms),
@@ -56,7 +57,7 @@ export function rampLines(doc: SweepDocument): string[] {
       const head = `${doc.setting}=${s.value}${s.value2 !== undefined ? ` ${doc.setting2}=${s.value2}` : ''}`;
       if (s.status === 'failed') return `${head}: FAILED — ${s.error ?? 'unknown error'}`;
       const loads = s.levels.map((l) => (l.offered_rps !== undefined ? formatRate(l.offered_rps) : `${l.connections}c`)).join(' → ');
-      const p99s = s.levels.map((l) => formatMs(l.latency_ms.p99)).join(' → ');
+      const p99s = s.levels.map((l) => formatLatencyMs(l.latency_ms, 'p99')).join(' → ');
       const unit = s.levels[0]?.offered_rps !== undefined ? ' rps' : '';
       const states = s.threads_by_state_mean ? `; threads by state (mean) ${Object.entries(s.threads_by_state_mean).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')}` : '';
       return `${head}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${states}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;

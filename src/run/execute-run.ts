@@ -181,6 +181,7 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
     service_latency_ms: load.service_latency_ms,
     errors: load.errors,
   };
+  if (load.overload) record.summary.overload = load.overload;
 }
 
 

@@ -7,7 +7,7 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Environment } from '../environment.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
-import type { ErrorCounts, LatencySummaryMs, LoadResult, SeriesWindow } from '../load/load-result.js';
+import type { ErrorCounts, LatencySummaryMs, LoadResult, OverloadAccounting, SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { TargetInfo } from '../target/target-info.js';
 
@@ -22,6 +22,8 @@ export interface RunSummary {
   latency_ms: LatencySummaryMs;
   service_latency_ms?: LatencySummaryMs;
   errors: ErrorCounts;
+  /** Open loop: offered load against what was completed inside the window (src/load/load-result.ts). */
+  overload?: OverloadAccounting;
 }
 
 export interface RunRecord {

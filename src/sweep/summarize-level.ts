@@ -20,6 +20,7 @@ export function summarizeLevel(load: LoadResult, probes: readonly ProbeSample[],
     latency_ms: load.latency_ms,
     service_latency_ms: load.service_latency_ms,
     errors: load.errors,
+    overload: load.overload,
     generator: load.generator,
     slow_clients: load.slow_clients,
   };

@@ -10,7 +10,7 @@ import type { Findings } from '../diagnose/findings.js';
 import type { Environment } from '../environment.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan, RequestSpec } from '../load/load-plan.js';
-import type { ErrorCounts, LatencySummaryMs, LoadResult } from '../load/load-result.js';
+import type { ErrorCounts, LatencySummaryMs, LoadResult, OverloadAccounting } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { TargetInfo, TargetKind } from '../target/target-info.js';
 
@@ -31,6 +31,12 @@ export interface SweepLevel {
   latency_ms: LatencySummaryMs;
   service_latency_ms?: LatencySummaryMs;
   errors: ErrorCounts;
+  /**
+   * Open loop: the offered load against what the server completed inside the level's window
+   * (completion_ratio, backlog, late completions); a completion ratio short of 1 beyond the
+   * requests in flight at the edges means the level was overloaded whatever its p99.
+   */
+  overload?: OverloadAccounting;
   generator?: LoadResult['generator'];
   slow_clients?: LoadResult['slow_clients'];
   /** Pool state while this level ran (bundled server or a target with stats). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  mannWhitneyU, mannWhitneyExactCdf, hodgesLehmann, compareMetric, minRunsForAlpha, estimateRunsNeeded,
+  mannWhitneyU, mannWhitneyExactCdf, hodgesLehmann, compareMetric, minRunsForAlpha, estimateRunsNeeded, predictGatePower,
   type MetricSpec,
 } from '../../src/gate/statistics.js';
 import { mulberry32, normalDraw, type Rng } from '../../src/random.js';
@@ -86,24 +86,34 @@ test('Mann–Whitney with ties: exact permutation p for small samples, normal ap
     assert.equal(r.u, countU(a, b));
     assert.ok(Math.abs(r.p - permutationP(a, b)) < 1e-12, `trial ${trial}: ${r.p} vs ${permutationP(a, b)}`);
   }
-  // Large tied samples: the normal approximation, compared with a seeded Monte-Carlo permutation p.
-  const a = Array.from({ length: 30 }, () => Math.round(normalDraw(rng) * 2));
-  const b = Array.from({ length: 30 }, () => Math.round(normalDraw(rng) * 2 + 1));
-  const r = mannWhitneyU(a, b);
-  assert.equal(r.method, 'normal');
-  const pooled = [...a, ...b];
-  const observed = Math.abs(countU(a, b) - 450);
-  let extreme = 0;
-  const draws = 4000;
-  for (let i = 0; i < draws; i++) {
-    const shuffled = [...pooled];
-    for (let k = shuffled.length - 1; k > 0; k--) {
-      const j = Math.floor(rng() * (k + 1));
-      [shuffled[k], shuffled[j]] = [shuffled[j], shuffled[k]];
+  // Larger tied samples, compared with a seeded Monte-Carlo permutation p: exactly counted while
+  // the count is affordable (30 × 30, and the gate's unbalanced 100 × 10), the normal
+  // approximation with the tie correction beyond (100 × 100).
+  const monteCarloP = (a: number[], b: number[], draws: number): number => {
+    const pooled = [...a, ...b];
+    const mean = (a.length * b.length) / 2;
+    const observed = Math.abs(countU(a, b) - mean);
+    let extreme = 0;
+    for (let i = 0; i < draws; i++) {
+      const shuffled = [...pooled];
+      for (let k = shuffled.length - 1; k > 0; k--) {
+        const j = Math.floor(rng() * (k + 1));
+        [shuffled[k], shuffled[j]] = [shuffled[j], shuffled[k]];
+      }
+      if (Math.abs(countU(shuffled.slice(0, a.length), shuffled.slice(a.length)) - mean) >= observed - 1e-9) extreme++;
     }
-    if (Math.abs(countU(shuffled.slice(0, 30), shuffled.slice(30)) - 450) >= observed) extreme++;
+    return extreme / draws;
+  };
+  for (const [m, n, shift, method, draws] of [[30, 30, 1, 'exact', 4000], [100, 10, 1, 'exact', 4000], [100, 100, 0.4, 'normal', 1000]] as const) {
+    const a = Array.from({ length: m }, () => Math.round(normalDraw(rng) * 2));
+    const b = Array.from({ length: n }, () => Math.round(normalDraw(rng) * 2 + shift));
+    const r = mannWhitneyU(a, b);
+    assert.equal(r.method, method, `${m} × ${n} with ties`);
+    const mc = monteCarloP(a, b, draws);
+    assert.ok(Math.abs(r.p - mc) < 0.025, `${m} × ${n}: ${r.p} vs Monte Carlo ${mc}`);
+    // From either side, the same p.
+    assert.ok(Math.abs(mannWhitneyU(b, a).p - r.p) < 1e-12, `${m} × ${n} swapped`);
   }
-  assert.ok(Math.abs(r.p - extreme / draws) < 0.02, `${r.p} vs ${extreme / draws}`);
   // All values equal: no evidence at all.
   assert.equal(mannWhitneyU([1, 1, 1], [1, 1]).p, 1);
 });
@@ -206,15 +216,37 @@ test('absolute tolerance for slopes (bytes/s), including values around zero', ()
   assert.equal(compareMetric(flat, small, slopeSpec).verdict, 'no_change');
 });
 
-test('runs_needed follows n = 2((z₀.₉₉₅ + z₀.₈)·cv/tol)² / (3/π)', () => {
+test('runs_needed is the fewest runs at which the verdict rule delivers 80% both ways (by its power model)', () => {
   const a = [95, 100, 105, 100, 95, 105];
   const b = [95, 100, 105, 100, 95, 105];
-  const sd = Math.sqrt((4 * 25) / 5);
-  const cv = sd / 100;
-  const z = normalQuantile(0.995) + normalQuantile(0.8);
-  const expected = Math.max(5, Math.ceil((2 * ((z * cv) / 0.1) ** 2) / (3 / Math.PI)));
-  assert.equal(estimateRunsNeeded(a, b, 0.1, 'relative', 0.01), expected);
-  assert.equal(estimateRunsNeeded(a, b, 0.01, 'relative', 0.01), Math.ceil((2 * ((z * cv) / 0.01) ** 2) / (3 / Math.PI)));
+  const logs = a.map(Math.log);
+  const meanLog = logs.reduce((x, y) => x + y, 0) / logs.length;
+  const noise = Math.sqrt(logs.reduce((x, y) => x + (y - meanLog) ** 2, 0) / (logs.length - 1)); // SD of log values, both sides alike
+  const spec = { tolerance: 0.1, kind: 'relative' as const, direction: 'lower_is_better' as const, alpha: 0.01 };
+  const r = estimateRunsNeeded(a, b, spec)!;
+  assert.ok(Math.abs(r.noise - noise) < 1e-12, `noise ${r.noise}`);
+  assert.ok(Math.abs(r.change - 1.21) < 1e-9, 'sized for twice the budget on the log scale: 1.1² = +21%');
+  assert.equal(r.change_kind, 'ratio');
+  assert.ok(r.regression_power >= 0.8 && r.no_change_power >= 0.8);
+  const t = Math.log(1.1);
+  if (r.runs > minRunsForAlpha(0.01)) {
+    const fewer = predictGatePower(r.runs - 1, r.noise, t, 2 * t, 0.01);
+    assert.ok(fewer.regression < 0.8 || fewer.no_change < 0.8, 'one run fewer falls short: the fewest');
+  }
+  // Higher is better: a 10% budget is sized for 0.9² = −19%.
+  assert.ok(Math.abs(estimateRunsNeeded(a, b, { ...spec, direction: 'higher_is_better' })!.change - 0.81) < 1e-9);
+  // A tolerance 10× tighter needs many more runs; the powers grow with n.
+  const tight = estimateRunsNeeded(a, b, { ...spec, tolerance: 0.01 })!;
+  assert.ok(tight.runs > 5 * r.runs, `${tight.runs} vs ${r.runs}`);
+  let previous = { regression: 0, no_change: 0 };
+  for (const n of [5, 8, 12, 20, 40, 80, 150]) {
+    const p = predictGatePower(n, 0.1, t, 2 * t, 0.01);
+    assert.ok(p.regression >= previous.regression - 1e-9 && p.no_change >= previous.no_change - 1e-9, `monotone at ${n}`);
+    previous = p;
+  }
+  // Unknowable noise: null.
+  assert.equal(estimateRunsNeeded([1], [1, 2], spec), null);
+  assert.equal(estimateRunsNeeded([1, -1], [1, 2], spec), null);
   assert.equal(minRunsForAlpha(0.01), 5);
   assert.equal(minRunsForAlpha(0.05), 4);
 });

@@ -29,16 +29,20 @@ test('windows by completion time, errors per window, warm-up excluded, windows s
   assert.equal(seen.length, 2);
   assert.deepEqual(seen[1]!.errors, { http_503: 1, timeout: 1 });
   assert.equal(seen[1]!.delayed_sends, 1);
-  // A late response after the planned end lands in the last window (open-loop drain).
+  // A late response after the planned end (open-loop drain): its latency lands in the last window
+  // and the run's histogram, but no window's count and not the throughput (issue 11).
   rec.recordResponse(4500, 200, 1_500_000, 0, 1_000);
   const r = rec.finish({ plan, startedAt: 'x', recordedS: 3, interrupted: false, sendLagP99Ms: 0.2 });
   assert.equal(seen.length, 3);
   assert.equal(r.series.length, 3);
-  assert.equal(r.series[2]!.requests, 1);
-  assert.equal(r.requests, 12);
+  assert.equal(r.series[2]!.requests, 0);
+  assert.ok(r.series[2]!.latency_ms.max >= 1499, 'the late latency is in the last window');
+  assert.equal(r.requests, 11, 'completed inside the window');
+  assert.equal(r.throughput_rps, 3.667);
+  assert.equal(r.overload!.completed_late, 1);
   assert.equal(r.errors.total, 2);
   assert.equal(r.errors.rate, 2 / 13);
-  assert.equal(r.goodput_rps, 3.667); // rounded to 3 decimals
+  assert.equal(r.goodput_rps, 3.333); // 10 successes inside the window, rounded to 3 decimals
   assert.equal(r.by_request!.b!.errors, 1);
   assert.equal(r.by_request!.a!.errors, 1);
   assert.equal(r.generator!.achieved_rate_rps, 3.333);

@@ -2,6 +2,7 @@
 import type { Detector } from '../detector-result.js';
 import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
 import { formatMs, formatNumber } from '../../format.js';
+import { formatLatencyMs } from '../../load/censored-latency.js';
 
 export const id = 'tail-latency';
 
@@ -15,8 +16,9 @@ export const detect: Detector = (f) => {
   const p99 = f.latency_ms.p99;
   const floor = f.latency_floor_ms ?? f.latency_ms.p50;
   const floorName = f.latency_floor_ms !== undefined ? 'the light-load floor' : 'the median';
+  // A censored p99 (timeouts) is a lower bound: the ratio is then "at least" this, still evidence.
   const ratio = p99 / Math.max(floor, 0.001);
-  const ev = [evidence('p99_to_floor_ratio', ratio, 'ratio', `p99 ${formatMs(p99)} is ${formatNumber(ratio)}x ${floorName} (${formatMs(floor)}); max ${formatMs(f.latency_ms.max)}`)];
+  const ev = [evidence('p99_to_floor_ratio', ratio, 'ratio', `p99 ${formatLatencyMs(f.latency_ms, 'p99')} is ${formatNumber(ratio)}x ${floorName} (${formatMs(floor)}); max ${formatLatencyMs(f.latency_ms, 'max')}`)];
   if (ratio >= TAIL_RATIO_ISSUE && p99 >= TAIL_MIN_MS) return issue(id, clamp01(Math.log10(ratio) / 2), ev);
   return none(id, ev);
 };
