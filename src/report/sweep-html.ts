@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { formatConfidence, formatMs, formatPercent, formatRate, formatSeconds } from '../format.js';
 import type { SweepDocument } from '../sweep/sweep-document.js';
-import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
+import { kneeLines, rampLines, recommendationDetails, sweepTableRows } from './sweep-text.js';
 
 let chartJsCache: string | undefined;
 
@@ -182,7 +182,7 @@ export function renderSweepHtml(doc: SweepDocument): string {
     .join('')}</tbody></table>`;
   const r = doc.recommendation;
   const rec = r
-    ? `<section class="rec"><h2>Recommendation</h2><p class="reason">${esc(r.reason)}</p>${r.value !== null ? `<pre>[global]\nserver.${esc(r.setting)} = ${r.value}${r.setting2 && r.value2 != null ? `\nserver.${esc(r.setting2)} = ${r.value2}` : ''}</pre>` : ''}${r.theory ? `<p>Check: ${esc(r.theory)}.</p>` : ''}${r.cannot_tell.length ? `<p>What the data cannot tell:</p><ul>${r.cannot_tell.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}</section>`
+    ? `<section class="rec"><h2>Recommendation</h2><p class="reason">${esc(r.reason)}</p>${recommendationDetails(doc).map((d) => `<p>${esc(d)}</p>`).join('')}${r.value !== null ? `<pre>[global]\nserver.${esc(r.setting)} = ${r.value}${r.setting2 && r.value2 != null ? `\nserver.${esc(r.setting2)} = ${r.value2}` : ''}</pre>` : ''}${r.theory ? `<p>Check: ${esc(r.theory)}.</p>` : ''}${r.cannot_tell.length ? `<p>What the data cannot tell:</p><ul>${r.cannot_tell.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}</section>`
     : '';
   const grid = doc.setting2 ? heatmapTable(doc) : '';
   const hasTimeout = doc.steps.some((s) => s.timeout);
