@@ -172,7 +172,7 @@ function costOfGoingUp(from: number, upTo: number, resources: SweepDocument['res
   const rss = resources?.rss_bytes_per_unit;
   const threads = resources?.threads_per_unit;
   if (rss === undefined && threads === undefined) return undefined;
-  const per = [rss !== undefined ? `${formatBytes(Math.max(0, rss))} RSS` : '', threads !== undefined ? `${formatNumber(Math.max(0, threads))} OS threads` : ''].filter(Boolean).join(' and ');
+  const per = [rss !== undefined ? `${formatBytes(Math.max(0, rss))} RSS` : '', threads !== undefined ? `${formatNumber(Math.max(0, threads))} OS thread${formatNumber(Math.max(0, threads)) === '1' ? '' : 's'}` : ''].filter(Boolean).join(' and ');
   const span = upTo > from ? `; going from ${from} to ${upTo} adds about ${[rss !== undefined ? formatBytes(Math.max(0, rss) * (upTo - from)) : '', threads !== undefined ? `${formatNumber(Math.max(0, threads) * (upTo - from))} threads` : ''].filter(Boolean).join(' and ')}` : '';
   return { rss_bytes_per_unit: rss, threads_per_unit: threads, text: `each worker above ${from} costs about ${per}${span}` };
 }

@@ -155,7 +155,7 @@ export function describeRange(rec: PoolRecommendation, opts: { openAboveBecause?
   if (high === null || opts.openAboveBecause) return `${low} or more: ${opts.openAboveBecause ?? 'capacity still grows at the largest value measured'}`;
   const best = rec.best;
   const gain = best && best.value !== low
-    ? `; ${best.value} gives ${formatPercentChange(1 + best.gain)}${best.margin !== null ? ` ± ${formatPercent(best.margin)}` : ' (one run each, so no ± : no noise estimate)'}`
+    ? `; ${best.value} gives ${formatPercentChange(1 + best.gain)}${best.margin !== null ? ` ± ${formatPercent(best.margin)}` : ' (one run each: no noise estimate, so no ±)'}`
     : '';
   if (high > low) return `${low}–${high}: capacity within noise of the best${gain}`;
   const below = rec.comparison?.values.filter((c) => c.value < low).pop();
