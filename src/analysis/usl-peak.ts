@@ -9,9 +9,9 @@
 // The bootstrap resamples the steps' relative residuals (each step keeps its setting value, its
 // capacity becomes the fitted one times a residual drawn with replacement) and refits: a residual
 // bootstrap, since resampling whole steps drops the largest pools from a few percent of the
-// replicates, which leaves κ — and so N* — undetermined by design rather than by noise. Seeded
-// (src/random.ts), so a report is reproducible.
-import { mulberry32 } from '../random.js';
+// replicates, which leaves κ — and so N* — undetermined by design rather than by noise. The caller
+// passes a seeded generator (src/random.ts's mulberry32 with USL_PEAK_SEED), so a report is
+// reproducible and this module stays pure.
 import { formatNumber } from '../format.js';
 import { NEAR_BEST_TOLERANCE } from './ramp-rules.js';
 import { fitUslParams, uslPredict, validPoints, type UslFit, type UslParams, type UslPoint } from './usl.js';
@@ -24,7 +24,8 @@ export interface UslPeak {
   /** The measured range of the setting. */
   range: [number, number];
   replicates: number;
-  seed: number;
+  /** The seed of the generator the replicates drew from (recorded by the caller). */
+  seed?: number;
   /** "N* ≈ 22 (95% bootstrap interval 19–26)" or "no peak within 1..64 (…why)". */
   text: string;
 }
@@ -57,10 +58,14 @@ function peaksInside(params: UslParams, nMin: number, nMax: number): boolean {
   return uslPredict(params, n) > (1 + NEAR_BEST_TOLERANCE) * uslPredict(params, nMax);
 }
 
-export function findUslPeak(input: readonly UslPoint[], fit: UslFit, opts: { replicates?: number; seed?: number } = {}): UslPeak {
+/**
+ * `rng`: uniform draws in [0, 1), seeded by the caller (mulberry32(USL_PEAK_SEED)); `seed` is only
+ * recorded in the result.
+ */
+export function findUslPeak(input: readonly UslPoint[], fit: UslFit, opts: { rng: () => number; seed?: number; replicates?: number }): UslPeak {
   const points = validPoints(input);
   const replicates = opts.replicates ?? USL_PEAK_REPLICATES;
-  const seed = opts.seed ?? USL_PEAK_SEED;
+  const { rng, seed } = opts;
   const ns = points.map((p) => p.n);
   const nMin = ns.length ? Math.min(...ns) : NaN;
   const nMax = ns.length ? Math.max(...ns) : NaN;
@@ -75,7 +80,6 @@ export function findUslPeak(input: readonly UslPoint[], fit: UslFit, opts: { rep
       : `the fitted curve falls less than ${Math.round(NEAR_BEST_TOLERANCE * 100)}% from N* ≈ ${formatNumber(nStar)} to ${nMax}: no visible peak`);
   }
 
-  const rng = mulberry32(seed);
   const fitted = points.map((p) => uslPredict(fit, p.n));
   const residuals = points.map((p, i) => p.x / fitted[i]);
   const draws: number[] = [];

@@ -3,7 +3,8 @@
 // the recommendation with what the data cannot tell. Pure: steps in, document fields out.
 import { median } from '../analysis/percentiles.js';
 import { capacityKneeDetail, fitUsl, uslPredict, type UslFit } from '../analysis/usl.js';
-import { findUslPeak, type UslPeak } from '../analysis/usl-peak.js';
+import { findUslPeak, USL_PEAK_SEED, type UslPeak } from '../analysis/usl-peak.js';
+import { mulberry32 } from '../random.js';
 import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
 import { describeRange, recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
@@ -82,7 +83,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   if (isPool) {
     const points = sorted.filter((s) => (s.capacity_rps ?? 0) > 0).map((s) => ({ n: s.value, x: s.capacity_rps! }));
     const fit = fitUsl(points);
-    usl = { ...fit, peak: findUslPeak(points, fit) };
+    usl = { ...fit, peak: findUslPeak(points, fit, { rng: mulberry32(USL_PEAK_SEED), seed: USL_PEAK_SEED }) };
     if (!fit.ok) cannot.push(`the shape of the scaling curve: the data do not support a USL fit (${fit.reason ?? 'no reason given'})`);
   }
   const pool = recommendPool(
