@@ -18,6 +18,7 @@ export function registerSweep(program: Command): void {
     .option('--setting2 <name>', 'a second setting for a grid sweep (shown as a heatmap)')
     .option('--values2 <list>', 'values of the second setting (list or range)')
     .option('--no-refine', 'do not add values around the knee after the planned ones')
+    .option('--repeats <n>', 'repeats of the capacity search at the leading candidates, for the noise estimate behind the recommended range (default 2; 0: none)', parseInteger(0, 5))
     .option('--ramp <mode>', 'open (rate ladder, default) or closed (connection levels)', parseChoice(['open', 'closed'] as const))
     .option('--levels <list>', 'explicit ramp levels: rates (open) or connection counts (closed)')
     .option('--max-levels <n>', 'most levels per value', parseInteger(1, 40))
@@ -33,7 +34,7 @@ export function registerSweep(program: Command): void {
     'after',
     `
 Examples:
-  cpdiag sweep thread-pool                       bundled server, /work?io_ms=20&cpu_ms=1, pools 1..64 (about 90 s)
+  cpdiag sweep thread-pool                       bundled server, /work?io_ms=20&cpu_ms=1, pools 1..64 (about 2 minutes)
   cpdiag sweep thread-pool --path '/work?cpu_ms=5'          a CPU-bound handler (the GIL)
   cpdiag sweep thread-pool --cmd '/usr/bin/python3 examples/cherrypy/app.py --port {port} --thread-pool {thread_pool}'
   cpdiag sweep timeout                           socket_timeout against slow uploaders
@@ -62,6 +63,7 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted 
         setting2: opts.setting2 as string | undefined,
         values2: opts.values2 as string | undefined,
         refine: opts.refine === false ? false : undefined,
+        repeats: opts.repeats as number | undefined,
         rampMode: (opts.ramp as 'open' | 'closed' | undefined) ?? (opts.mode as 'open' | 'closed' | undefined),
         levels: opts.levels as string | undefined,
         maxLevels: opts.maxLevels as number | undefined,

@@ -15,6 +15,11 @@ export interface RampPoint {
   p99_ms: number;
   p50_ms?: number;
   error_rate?: number;
+  /**
+   * Completed ÷ offered requests of the level, when the load generator accounts for overload
+   * (responses completing after the level's window do not count). Without it, throughput ÷ offered.
+   */
+  completion_ratio?: number;
 }
 
 // ---- within the SLO ------------------------------------------------------------------------
@@ -46,8 +51,12 @@ export function isErrorRateWithinSlo(errorRate: number | undefined, slo: SloLimi
   return (errorRate ?? 0) <= (slo.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE);
 }
 
-/** The level achieved (nearly) the rate it was offered. */
+/**
+ * The level achieved (nearly) the rate it was offered: its completion ratio when the generator
+ * measured one, else throughput ÷ offered.
+ */
 export function keptUp(p: RampPoint): boolean {
+  if (p.completion_ratio !== undefined && Number.isFinite(p.completion_ratio)) return p.completion_ratio >= KEEP_UP_RATIO;
   return p.throughput_rps >= KEEP_UP_RATIO * p.offered_rps;
 }
 
@@ -59,14 +68,42 @@ export function isWithinSlo(p: RampPoint, slo: SloLimits): boolean {
 // ---- capacity ------------------------------------------------------------------------------
 
 /**
- * The capacity level: the highest offered load within the SLO, as an index into `points` (the
- * first of equal loads), or null when no level was. The step's capacity_rps is that level's served
- * rate, the knee's capacity_at_slo_rps its offered rate: two views of one level.
+ * Two capacities within 5% of each other are "as good": run-to-run noise of a 1-s level on a shared
+ * machine is about that. The sweep's "near best" rule and the ladder's resolution (it bisects until
+ * neighbouring levels are closer than this) are the same number, so the ladder never places a
+ * capacity more coarsely than the recommendation compares them.
+ */
+export const NEAR_BEST_TOLERANCE = 0.05;
+
+/**
+ * The index (into `points`) of the first level, in load order, that fails the SLO (p99, errors,
+ * or the completion ratio, see isWithinSlo); null when every level is within it. Of equal loads,
+ * the first failing one in the caller's order.
+ */
+export function findFirstFailureIndex(points: readonly RampPoint[], slo: SloLimits): number | null {
+  let first: number | null = null;
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p.offered_rps) || isWithinSlo(p, slo)) return;
+    if (first === null || p.offered_rps < points[first].offered_rps) first = i;
+  });
+  return first;
+}
+
+/**
+ * The capacity level: the highest offered load below the first level (in load order) that fails
+ * the SLO, as an index into `points` (the first of equal loads), or null when the lightest level
+ * already failed. Not "the highest level within the SLO": a level that passes above one that
+ * failed (100: 5 ms, 200: 8 ms, 300: 300 ms, 400: 9 ms → 200, not 400) was luck — the server did
+ * not hold the SLO at 300, so it cannot be trusted to at 400. The step's capacity_rps is that
+ * level's served rate, the knee's capacity_at_slo_rps its offered rate: two views of one level.
  */
 export function findCapacityIndex(points: readonly RampPoint[], slo: SloLimits): number | null {
+  const failure = findFirstFailureIndex(points, slo);
+  const limit = failure === null ? Infinity : points[failure].offered_rps;
   let best: number | null = null;
   points.forEach((p, i) => {
-    if (isWithinSlo(p, slo) && (best === null || p.offered_rps > points[best].offered_rps)) best = i;
+    if (!(p.offered_rps < limit) || !isWithinSlo(p, slo)) return;
+    if (best === null || p.offered_rps > points[best].offered_rps) best = i;
   });
   return best;
 }

@@ -47,6 +47,10 @@ export const N_STAR_REACH_FACTOR = 10;
 const SIGMA_MAX = 1;
 const KAPPA_MAX_SCALED = 100; // κ · N_max², i.e. κ ≤ 100 / N_max²
 
+export function validPoints(input: readonly UslPoint[]): UslPoint[] {
+  return input.filter((p) => Number.isFinite(p.n) && Number.isFinite(p.x) && p.n >= 1 && p.x > 0);
+}
+
 export function uslPredict(params: UslParams, n: number): number {
   return (params.lambda * n) / (1 + params.sigma * (n - 1) + params.kappa * n * (n - 1));
 }
@@ -90,23 +94,13 @@ function initialParams(points: readonly UslPoint[]): UslParams {
   return { lambda, sigma: Math.min(sigma, SIGMA_MAX), kappa };
 }
 
-/**
- * Fits the USL by Levenberg–Marquardt (ml-levenberg-marquardt) with an analytic Jacobian. The
- * parameters are rescaled so that each is of order 1 for the optimiser (λ in units of the largest
- * X, κ in units of 1/N_max²), since LM's damping treats all parameters alike. σ and κ are kept ≥ 0
- * by the library's box constraints.
- */
-export function fitUsl(input: readonly UslPoint[]): UslFit {
-  const points = input.filter((p) => Number.isFinite(p.n) && Number.isFinite(p.x) && p.n >= 1 && p.x > 0);
-  const distinctN = new Set(points.map((p) => p.n)).size;
-  const empty: UslFit = { ok: false, lambda: NaN, sigma: NaN, kappa: NaN, n_star: null, x_max: NaN, r2: NaN, rmse: NaN, points: points.length, method: 'usl-lm' };
-  if (distinctN < USL_MIN_POINTS) {
-    return { ...empty, reason: `need at least ${USL_MIN_POINTS} pool sizes with a positive throughput, got ${distinctN}` };
-  }
+/** Least squares of the USL over the points (no gating): the parameters and how well they fit. */
+export function fitUslParams(points: readonly UslPoint[], start?: UslParams, maxIterations = 500): { params: UslParams; r2: number; rmse: number; sse: number } {
   const xScale = Math.max(...points.map((p) => p.x));
   const nMax = Math.max(...points.map((p) => p.n));
   const nScale = nMax * nMax;
-  const init = initialParams(points);
+  // A given start (a bootstrap replicate starts from the fit it perturbs) saves most iterations.
+  const init = start ?? initialParams(points);
 
   const toParams = ([l, s, k]: number[]): UslParams => ({ lambda: l * xScale, sigma: s, kappa: k / nScale });
   const model = (q: number[]) => {
@@ -128,7 +122,7 @@ export function fitUsl(input: readonly UslPoint[]): UslFit {
     minValues: [1e-9, 0, 0],
     maxValues: [1e6, SIGMA_MAX, KAPPA_MAX_SCALED],
     damping: 1e-2,
-    maxIterations: 500,
+    maxIterations,
     errorTolerance: 1e-14,
     improvementThreshold: 1e-4,
   });
@@ -141,6 +135,25 @@ export function fitUsl(input: readonly UslPoint[]): UslFit {
     params = init;
     fit = initFit;
   }
+  return { params, ...fit };
+}
+
+/**
+ * Fits the USL by Levenberg–Marquardt (ml-levenberg-marquardt) with an analytic Jacobian. The
+ * parameters are rescaled so that each is of order 1 for the optimiser (λ in units of the largest
+ * X, κ in units of 1/N_max²), since LM's damping treats all parameters alike. σ and κ are kept ≥ 0
+ * by the library's box constraints.
+ */
+export function fitUsl(input: readonly UslPoint[]): UslFit {
+  const points = validPoints(input);
+  const distinctN = new Set(points.map((p) => p.n)).size;
+  const empty: UslFit = { ok: false, lambda: NaN, sigma: NaN, kappa: NaN, n_star: null, x_max: NaN, r2: NaN, rmse: NaN, points: points.length, method: 'usl-lm' };
+  if (distinctN < USL_MIN_POINTS) {
+    return { ...empty, reason: `need at least ${USL_MIN_POINTS} pool sizes with a positive throughput, got ${distinctN}` };
+  }
+  const nMax = Math.max(...points.map((p) => p.n));
+  const nScale = nMax * nMax;
+  const { params, ...fit } = fitUslParams(points);
 
   let nStar: number | null = null;
   if (params.kappa > 0 && params.sigma < 1) {

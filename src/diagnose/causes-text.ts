@@ -2,6 +2,7 @@
 // full). Returns text; the command prints it.
 import type { ChalkInstance } from 'chalk';
 import { CAUSES, SYMPTOMS, type CauseDefinition, type CauseSignal, type SymptomId } from './causes.js';
+import { fillFix } from './fill-fix.js';
 
 export function renderCauseTable(c: ChalkInstance): string {
   const lines: string[] = [];
@@ -28,10 +29,12 @@ export function renderCause(cause: CauseDefinition, c: ChalkInstance): string {
     ...cause.supports.map((s) => signalLine(s, c)),
   ];
   if (cause.rules_out.length > 0) lines.push('', c.bold('Evidence against'), ...cause.rules_out.map((s) => signalLine(s, c)));
-  lines.push('', `${c.bold('Would show it:')} ${cause.would_show}`, '', c.bold('Fix'), wrap(cause.fix.summary, 96));
-  if (cause.fix.cherrypy) lines.push('', c.dim('CherryPy:'), ...cause.fix.cherrypy.split('\n').map((l) => `    ${l}`));
-  if (cause.fix.nginx) lines.push('', c.dim('nginx:'), ...cause.fix.nginx.split('\n').map((l) => `    ${l}`));
-  if (cause.fix.apache) lines.push('', c.dim('Apache:'), ...cause.fix.apache.split('\n').map((l) => `    ${l}`));
+  // No measurements here: the snippets' values are filled with what to measure (fill-fix.ts).
+  const fix = fillFix(cause.fix);
+  lines.push('', `${c.bold('Would show it:')} ${cause.would_show}`, '', c.bold('Fix'), wrap(fix.summary, 96));
+  if (fix.cherrypy) lines.push('', c.dim('CherryPy:'), ...fix.cherrypy.split('\n').map((l) => `    ${l}`));
+  if (fix.nginx) lines.push('', c.dim('nginx:'), ...fix.nginx.split('\n').map((l) => `    ${l}`));
+  if (fix.apache) lines.push('', c.dim('Apache:'), ...fix.apache.split('\n').map((l) => `    ${l}`));
   lines.push('', `${c.dim('source:')} ${cause.source}`);
   return lines.join('\n');
 }

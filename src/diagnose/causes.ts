@@ -46,6 +46,7 @@ export interface CauseSignal {
   why: string;
 }
 
+/** A fix: its snippets are templates with {{name}} placeholders, filled from the findings by fill-fix.ts. */
 export interface CauseFix {
   summary: string;
   /** CherryPy config (Python dict or ini) to paste. */
@@ -100,8 +101,8 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'nginx 502/504 counts together with the server\'s busy/queue statistics (server.statistics or cpdiag probes).',
     fix: {
       summary: 'Widen the pool to cover the offered load (Little: workers ≥ rate × service time, with headroom), bound the queue so overload is refused fast, and find the size with `cpdiag sweep thread_pool`.',
-      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,          # measured with cpdiag sweep\n    'server.socket_queue_size': 100,\n    'server.accepted_queue_size': 64,  # refuse with 503 rather than queue without bound\n})",
-      nginx: 'proxy_next_upstream error timeout;   # with several upstreams, retry elsewhere\nproxy_read_timeout 35s;',
+      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': {{thread_pool}},  # {{thread_pool_why}}\n    'server.socket_queue_size': 100,\n    'server.accepted_queue_size': 64,  # refuse with 503 rather than queue without bound\n})",
+      nginx: 'proxy_next_upstream error timeout;   # with several upstreams, retry elsewhere\nproxy_read_timeout {{proxy_read_timeout}};',
     },
     source: `${OPS}: symptom table ("502/504 at the proxy"), common pitfalls 1 (thread pool misconfiguration); ${CHEROOT}`,
   },
@@ -147,8 +148,8 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'nginx "upstream timed out ... while reading response header" lines and request times near proxy_read_timeout.',
     fix: {
       summary: 'Raise proxy_read_timeout above the slowest legitimate request (and above server.socket_timeout), and bound the handler with its own deadline so it fails clearly before the proxy does.',
-      nginx: 'proxy_connect_timeout 3s;\nproxy_read_timeout 35s;\nproxy_send_timeout 35s;',
-      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+      nginx: 'proxy_connect_timeout 3s;\nproxy_read_timeout {{proxy_read_timeout}};\nproxy_send_timeout {{proxy_read_timeout}};',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': {{socket_timeout}}})   # {{socket_timeout_why}}",
     },
     source: `${OPS}: common pitfalls 2 (proxy timeout mismatch), case studies 1 (spiky 502s behind NGINX)`,
   },
@@ -170,8 +171,8 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'sporadic 502 with "upstream prematurely closed" or "recv() failed (104)" at low load, nginx upstream keepalive on.',
     fix: {
       summary: 'Make nginx drop idle upstream connections before the server does: upstream keepalive_timeout below server.socket_timeout, with HTTP/1.1 and an empty Connection header towards the upstream.',
-      nginx: 'upstream app {\n    server 127.0.0.1:8080;\n    keepalive 16;\n    keepalive_timeout 5s;   # below server.socket_timeout\n}\nproxy_http_version 1.1;\nproxy_set_header Connection "";',
-      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+      nginx: 'upstream app {\n    server 127.0.0.1:8080;\n    keepalive 16;\n    keepalive_timeout {{keepalive_timeout}};   # below server.socket_timeout\n}\nproxy_http_version 1.1;\nproxy_set_header Connection "";',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': {{socket_timeout}}})   # {{socket_timeout_why}}",
     },
     source: `${OPS}: symptom table ("mismatched keep-alive semantics"), step-by-step fixes (align proxy and server settings)`,
   },
@@ -193,7 +194,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'slow clients (slow upload/download, idle pauses) failing once their pause exceeds server.socket_timeout (cpdiag run with slow_clients).',
     fix: {
       summary: 'Raise server.socket_timeout above the longest pause a legitimate client makes, and let nginx buffer slow clients so that workers are not held by them.',
-      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': {{socket_timeout}}})   # {{socket_timeout_why}}",
       nginx: 'proxy_request_buffering on;\nproxy_buffering on;',
     },
     source: `${OPS}: symptom table ("low server.socket_timeout"), performance engineering (connection reuse); ${CHEROOT}`,
@@ -216,8 +217,8 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'nginx proxy_read_timeout and server.socket_timeout side by side; upstream timeout lines.',
     fix: {
       summary: 'Order the timeouts: client deadline > proxy_read_timeout > server.socket_timeout > handler deadlines.',
-      nginx: 'proxy_read_timeout 35s;\nproxy_send_timeout 35s;',
-      cherrypy: "cherrypy.config.update({'server.socket_timeout': 30})",
+      nginx: 'proxy_read_timeout {{proxy_read_timeout}};\nproxy_send_timeout {{proxy_read_timeout}};',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': {{socket_timeout}}})   # {{socket_timeout_why}}",
     },
     source: `${OPS}: symptom table (sudden RST or "client disconnected"), case studies 1 (socket_timeout 10 s vs proxy_read_timeout 8 s)`,
   },
@@ -268,7 +269,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
     fix: {
       summary: 'Raise server.thread_pool to cover peak rate × p95 service time with headroom (start at cores × 2–4 for I/O-bound handlers) and confirm the knee with `cpdiag sweep thread_pool`.',
-      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,\n    'server.socket_queue_size': 100,\n})",
+      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': {{thread_pool}},  # {{thread_pool_why}}\n    'server.socket_queue_size': 100,\n})",
     },
     source: `${OPS}: symptom table ("small server.thread_pool"), common pitfalls 1 (thread pool misconfiguration), step-by-step fixes (right-size the thread pool), FAQ 1 (an initial server.thread_pool size)`,
   },
@@ -288,7 +289,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'a pool-size sweep with context switches per request (cpdiag sweep thread_pool).',
     fix: {
       summary: 'Shrink server.thread_pool to the knee found by `cpdiag sweep thread_pool` (the USL peak N*), and move CPU-heavy work off the request threads.',
-      cherrypy: "cherrypy.config.update({'server.thread_pool': 16})   # the knee of the sweep",
+      cherrypy: "cherrypy.config.update({'server.thread_pool': {{thread_pool}}})   # {{thread_pool_why}}",
     },
     source: `${OPS}: symptom table ("large thread pool causing context-switch overhead"), common pitfalls 1 (thread pool misconfiguration)`,
   },
@@ -331,7 +332,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     would_show: 'workers blocked in futex (a lock or condition) rather than in I/O, with few connections to the database (cpdiag inspect).',
     fix: {
       summary: 'Size the downstream pool to the worker count (or cap workers to the pool), give pool checkout a timeout, and reuse clients instead of creating them per request.',
-      cherrypy: "engine = create_engine(url, pool_size=16, max_overflow=0, pool_timeout=2)\ncherrypy.config.update({'server.thread_pool': 16})",
+      cherrypy: "engine = create_engine(url, pool_size={{thread_pool_current}}, max_overflow=0, pool_timeout=2)\ncherrypy.config.update({'server.thread_pool': {{thread_pool_current}}})",
     },
     source: `${OPS}: symptom table ("DB connection pool starvation"), performance engineering (database and cache coupling)`,
   },

@@ -14,6 +14,7 @@ import { DIAGNOSIS_SCHEMA, type Diagnosis, type RankedCause } from './diagnosis.
 import type { Findings } from './findings.js';
 import { CAUSES, SYMPTOMS, formatFix, type CauseDefinition, type CauseSignal } from './causes.js';
 import { DETECTORS } from './detector-registry.js';
+import { fillFix } from './fill-fix.js';
 import { clamp01 } from './detector-result.js';
 import { roundTo } from '../numbers.js';
 
@@ -26,7 +27,7 @@ export const MIN_REPORTED_CONFIDENCE = 0.05;
 
 export function diagnose(findings: Findings): Diagnosis {
   const detectors = runDetectors(findings);
-  return diagnoseFromResults(detectors);
+  return diagnoseFromResults(detectors, findings);
 }
 
 export function runDetectors(findings: Findings): DetectorResult[] {
@@ -38,14 +39,17 @@ export function runDetectors(findings: Findings): DetectorResult[] {
   });
 }
 
-/** The table applied to detector answers (separate so that tests can seed answers directly). */
-export function diagnoseFromResults(detectors: DetectorResult[]): Diagnosis {
+/**
+ * The table applied to detector answers (separate so that tests can seed answers directly). The
+ * findings, when given, fill the fixes' snippets (fill-fix.ts).
+ */
+export function diagnoseFromResults(detectors: DetectorResult[], findings?: Findings): Diagnosis {
   const byId = new Map(detectors.map((d) => [d.detector, d]));
   const causes: RankedCause[] = [];
   const insufficientCauses: NonNullable<Diagnosis['insufficient_causes']> = [];
 
   for (const cause of CAUSES) {
-    const verdict = judgeCause(cause, byId);
+    const verdict = judgeCause(cause, byId, findings);
     if (verdict.kind === 'ranked') causes.push(verdict.cause);
     else if (verdict.kind === 'insufficient') {
       insufficientCauses.push({ id: cause.id, symptom: SYMPTOMS[cause.symptoms[0]], title: cause.title, missing: verdict.missing, would_show: cause.would_show });
@@ -65,7 +69,7 @@ export function diagnoseFromResults(detectors: DetectorResult[]): Diagnosis {
 
 type Verdict = { kind: 'ranked'; cause: RankedCause } | { kind: 'insufficient'; missing: string[] } | { kind: 'dropped' };
 
-function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): Verdict {
+function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>, findings?: Findings): Verdict {
   const missing = new Set<string>();
   let contradicted = false;
   let allRequiredMatch = true;
@@ -96,7 +100,7 @@ function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): 
       confidence_label: labelConfidence(confidence),
       evidence,
       against,
-      fix: formatFix(cause.fix),
+      fix: formatFix(fillFix(cause.fix, findings)),
       source: cause.source,
     },
   };

@@ -48,6 +48,8 @@ export interface Findings {
   /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
   threads_by_activity?: Record<string, number>;
   worker_threads?: { total: number; blocked_io: number; waiting_lock: number; running: number; idle: number };
+  /** Sweep: the value it recommends, so that a fix names that value and never contradicts it. */
+  recommended?: { setting: string; value: number };
   /** Sweep: how capacity reacts to the pool size. */
   pool_scaling?: { values: number[]; capacity_rps: number[]; p99_ms: number[]; ctx_per_request?: number[] };
   /** Service time of one request as measured (mean, ms) and its CPU part if known. */

@@ -2,6 +2,7 @@
 // USL curve as a marker on each row, and the knee and the recommendation flagged. A grid sweep
 // gets a text heatmap instead (capacity per pair, shaded by share of the best).
 import type { SweepDocument } from '../sweep/sweep-document.js';
+import { groupByValue } from '../sweep/analyze-sweep.js';
 import { uslPredict } from '../analysis/usl.js';
 import { formatMs, formatNumber, formatRate } from '../format.js';
 
@@ -11,8 +12,10 @@ const SHADES = [' ', '░', '▒', '▓', '█'];
 export function renderCapacityChart(doc: SweepDocument): string {
   if (doc.setting2) return renderGridHeatmap(doc);
   if (doc.steps.some((s) => s.timeout)) return renderTimeoutChart(doc);
-  const steps = doc.steps.filter((s) => s.status === 'ok').sort((a, b) => a.value - b.value);
-  if (steps.length === 0) return '(no finished steps to chart)';
+  // One bar per value: with repeats, the geometric mean of its runs (as the recommendation compares them).
+  const groups = groupByValue(doc.steps.filter((s) => s.status === 'ok'));
+  if (groups.length === 0) return '(no finished steps to chart)';
+  const steps = groups.map((g) => g.step);
   const usl = doc.usl && doc.usl.ok ? doc.usl : null;
   const predictions = steps.map((s) => (usl ? uslPredict(usl, s.value) : NaN));
   const top = Math.max(1, ...steps.map((s) => s.capacity_rps ?? 0), ...predictions.filter(Number.isFinite));
@@ -29,6 +32,8 @@ export function renderCapacityChart(doc: SweepDocument): string {
       cells[at] = cells[at] === ' ' ? '┆' : '╫';
     }
     const marks: string[] = [];
+    const runs = groups[i].runs;
+    if (runs.length > 1) marks.push(`(${runs.length} runs: ${formatRate(Math.min(...runs))}–${formatRate(Math.max(...runs))})`);
     if (doc.knee?.value === s.value && !doc.knee.still_growing) marks.push('knee');
     if (doc.recommendation?.value === s.value) marks.push('◄ recommended');
     if (s.origin === 'refine') marks.push('(refined)');

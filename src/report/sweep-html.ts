@@ -9,7 +9,7 @@ import type { SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisHtml } from './diagnosis-html.js';
 import { canvasHtml, escapeHtml as esc, listHtml, renderHtmlPage, tableHtml } from './html-page.js';
 import { recommendationCostLines } from './sweep-cost.js';
-import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
+import { kneeLines, rampLines, recommendationDetails, sweepTableRows } from './sweep-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
 import { formatLatencyMs } from '../load/censored-latency.js';
 
@@ -152,7 +152,7 @@ export function renderSweepHtml(doc: SweepDocument): string {
   const r = doc.recommendation;
   const cost = recommendationCostLines(doc);
   const rec = r
-    ? `<section class="rec"><h2>Recommendation</h2><p class="reason">${esc(r.reason)}</p>${r.value !== null ? `<pre>[global]\nserver.${esc(r.setting)} = ${r.value}${r.setting2 && r.value2 != null ? `\nserver.${esc(r.setting2)} = ${r.value2}` : ''}</pre>` : ''}${cost.map((l) => `<p class="cost">${esc(l)}</p>`).join('')}${r.theory ? `<p>Check: ${esc(r.theory)}.</p>` : ''}${r.cannot_tell.length ? `<p>What the data cannot tell:</p>${listHtml(r.cannot_tell)}` : ''}</section>`
+    ? `<section class="rec"><h2>Recommendation</h2><p class="reason">${esc(r.reason)}</p>${recommendationDetails(doc).map((d) => `<p>${esc(d)}</p>`).join('')}${r.value !== null ? `<pre>[global]\nserver.${esc(r.setting)} = ${r.value}${r.setting2 && r.value2 != null ? `\nserver.${esc(r.setting2)} = ${r.value2}` : ''}</pre>` : ''}${cost.map((l) => `<p class="cost">${esc(l)}</p>`).join('')}${r.theory ? `<p>Check: ${esc(r.theory)}.</p>` : ''}${r.cannot_tell.length ? `<p>What the data cannot tell:</p>${listHtml(r.cannot_tell)}` : ''}</section>`
     : '';
   const grid = doc.setting2 ? heatmapTable(doc) : '';
   const hasTimeout = doc.steps.some((s) => s.timeout);

@@ -7,7 +7,7 @@ import { formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from
 import { markdownTable } from './table.js';
 import { formatLatencyMs } from '../load/censored-latency.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
-import { kneeLines, rampLines, sweepTableRows } from './sweep-text.js';
+import { kneeLines, rampLines, recommendationDetails, sweepTableRows } from './sweep-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
 
 export function renderSweepMarkdown(doc: SweepDocument): string {
@@ -26,13 +26,15 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
       const settings = { [r.setting]: r.value, ...(r.setting2 && r.value2 !== null && r.value2 !== undefined ? { [r.setting2]: r.value2 } : {}) };
       out.push('```ini', formatCherryPyConfig(settings), '```', '');
     }
+    const details = recommendationDetails(doc);
+    if (details.length) out.push(...details.map((d) => `- ${d}`), '');
     if (r.theory) out.push(`Check: ${r.theory}.`, '');
     if (r.cannot_tell.length) out.push('What the data cannot tell:', '', ...r.cannot_tell.map((x) => `- ${x}`), '');
   }
   out.push('## Steps', '');
   const t = sweepTableRows(doc);
   out.push(markdownTable(t.header, t.rows), '');
-  out.push('(r) = added by refinement around the knee.', '');
+  out.push('(r) = added by refinement around the knee; (rep) = a repeat of the capacity search at a leading candidate (the chart shows each value\'s geometric mean).', '');
   out.push('## Capacity by value', '', '```', renderCapacityChart(doc), '```', '');
   out.push('## Knee, scaling and drift', '', ...kneeLines(doc).map((l) => `- ${l}`), '');
   if (doc.theory) {

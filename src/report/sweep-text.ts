@@ -24,7 +24,7 @@ export function sweepTableRows(doc: SweepDocument): { header: string[]; rows: st
     .sort((a, b) => a.value - b.value || (a.value2 ?? 0) - (b.value2 ?? 0))
     .map((s) => {
       const last = s.probes[s.probes.length - 1];
-      const label = `${s.value}${s.value2 !== undefined ? ` × ${s.value2}` : ''}${s.origin === 'refine' ? ' (r)' : ''}`;
+      const label = `${s.value}${s.value2 !== undefined ? ` × ${s.value2}` : ''}${s.origin === 'refine' ? ' (r)' : s.origin === 'repeat' ? ' (rep)' : ''}`;
       const main = timeout && s.timeout
         ? [formatMs(s.timeout.normal_p99_ms), formatPercent(s.timeout.normal_error_rate), `${s.timeout.slow_failed}/${s.timeout.slow_attempted}`, formatNumber(s.timeout.worker_seconds_held)]
         : timeout
@@ -60,7 +60,8 @@ export function rampLines(doc: SweepDocument): string[] {
       const p99s = s.levels.map((l) => formatLatencyMs(l.latency_ms, 'p99')).join(' → ');
       const unit = s.levels[0]?.offered_rps !== undefined ? ' rps' : '';
       const states = s.threads_by_state_mean ? `; threads by state (mean) ${Object.entries(s.threads_by_state_mean).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')}` : '';
-      return `${head}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${states}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;
+      const tag = s.origin === 'repeat' ? ' (repeat)' : '';
+      return `${head}${tag}: ${loads}${unit}; p99 ${p99s}${s.ramp_stop_reason ? `; stopped: ${s.ramp_stop_reason}` : ''}${states}${s.status === 'interrupted' ? ' (interrupted)' : ''}`;
     });
 }
 
@@ -69,7 +70,9 @@ export function kneeLines(doc: SweepDocument): string[] {
   if (doc.knee) out.push(`knee: ${doc.knee.still_growing ? 'none yet — ' : `${doc.setting} = ${doc.knee.value} — `}${doc.knee.reason}`);
   if (doc.usl) {
     if (doc.usl.ok) {
-      out.push(`USL fit: σ = ${doc.usl.sigma.toFixed(4)} (contention), κ = ${doc.usl.kappa.toExponential(2)} (coherency), λ = ${formatRate(doc.usl.lambda)} rps per worker, R² = ${doc.usl.r2.toFixed(3)}, ${doc.usl.n_star === null ? 'no peak within reach (κ ≈ 0)' : `N* = ${formatNumber(doc.usl.n_star)} (peak ${formatRate(doc.usl.x_max)} rps)`}`);
+      // The peak only as findUslPeak judged it: inside the measured range, with a bootstrap interval.
+      const peak = doc.usl.peak ? doc.usl.peak.text : 'peak not assessed (a document from before the bootstrap check)';
+      out.push(`USL fit: σ = ${doc.usl.sigma.toFixed(4)} (contention), κ = ${doc.usl.kappa.toExponential(2)} (coherency), λ = ${formatRate(doc.usl.lambda)} rps per worker, R² = ${doc.usl.r2.toFixed(3)}, ${peak}`);
     } else {
       out.push(`USL fit: the data do not support a fit — ${doc.usl.reason ?? 'unknown reason'}`);
     }
@@ -79,6 +82,23 @@ export function kneeLines(doc: SweepDocument): string[] {
   }
   const drifting = doc.steps.flatMap((s) => Object.values(s.drift ?? {}).filter((d) => d?.drifting).map((d) => `${doc.setting}=${s.value}: ${d!.metric} ${d!.reason ?? 'drifting'}`));
   out.push(drifting.length ? `drift: ${drifting.join('; ')}` : 'drift: no step showed steady growth of RSS, fds or threads');
+  return out;
+}
+
+/**
+ * What the recommendation adds to its reason, one line each: the range (and, open above, why), the
+ * test behind it, the cost of going up, and the models' disagreement when there is one.
+ */
+export function recommendationDetails(doc: SweepDocument): string[] {
+  const r = doc.recommendation;
+  if (!r || r.value === null) return [];
+  const out: string[] = [];
+  if (r.range?.text) out.push(`range: ${r.range.text}`);
+  const runs = r.candidates?.filter((c) => c.runs_rps.length > 1);
+  if (runs && runs.length > 0) out.push(`repeated: ${runs.map((c) => `${c.value}: ${c.runs_rps.map((x) => formatRate(x)).join(', ')} rps`).join('; ')}`);
+  if (r.test) out.push(`test: ${r.test}`);
+  if (r.cost) out.push(`cost of going up: ${r.cost.text}`);
+  if (r.models) out.push(`models: ${r.models}`);
   return out;
 }
 
@@ -101,6 +121,10 @@ export function renderSweepText(doc: SweepDocument, c: ChalkInstance): string {
   if (r) {
     lines.push('', c.bold('Recommendation'));
     lines.push(`  ${r.value === null ? c.yellow(r.reason) : c.green(r.reason)}`);
+    for (const d of recommendationDetails(doc)) {
+      const [head, ...rest] = d.split(': ');
+      lines.push(`  ${c.dim(`${head}:`)} ${head === 'range' && r.range?.high === null ? c.yellow(rest.join(': ')) : rest.join(': ')}`);
+    }
     if (r.theory) lines.push(`  ${c.dim('check:')} ${r.theory}`);
     if (r.cannot_tell.length) {
       lines.push(`  ${c.dim('the data cannot tell:')}`);

@@ -2,17 +2,21 @@
 // against the pool, the queueing-theory cross-check, how resources scale with the setting, and
 // the recommendation with what the data cannot tell. Pure: steps in, document fields out.
 import { median } from '../analysis/percentiles.js';
-import { capacityKneeDetail, fitUsl, type UslFit } from '../analysis/usl.js';
+import { capacityKneeDetail, fitUsl, uslPredict, type UslFit } from '../analysis/usl.js';
+import { findUslPeak, USL_PEAK_SEED, type UslPeak } from '../analysis/usl-peak.js';
+import { mulberry32 } from '../random.js';
+import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
-import { recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
+import { describeRange, recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
+import { findMachineLimit } from './machine-limit.js';
 import { fitRoofline } from './roofline-fit.js';
 import { theoryNumbers, theorySentence } from './theory-check.js';
 import { roundTo } from '../numbers.js';
-import { formatNumber, formatPercent } from '../format.js';
+import { formatBytes, formatNumber, formatPercent } from '../format.js';
 
 export interface SweepAnalysis {
   knee: SweepDocument['knee'];
-  usl: UslFit | null;
+  usl: SweepDocument['usl'];
   theory?: SweepDocument['theory'];
   recommendation: SweepRecommendation;
   resources?: SweepDocument['resources'];
@@ -26,6 +30,8 @@ export interface AnalyzeOptions {
   /** Request paths of the mix, for the "cannot tell" list. */
   mixPaths: string[];
   levelS: number;
+  /** The values the sweep set out to measure, to say which are missing when too few finished. */
+  plannedValues?: number[];
 }
 
 export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions): SweepAnalysis {
@@ -51,21 +57,64 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     return { knee: null, usl: null, recommendation: { setting: opts.setting, value: rec.value, reason: rec.reason, cannot_tell: cannot } };
   }
 
-  const sorted = [...ok].sort((a, b) => a.value - b.value);
-  const values = sorted.map((s) => s.value);
   const isPool = opts.setting === 'thread_pool';
+  // One row per value: the planned (or refined) step stands for its value, with the capacity of
+  // all its runs (repeats included) as their geometric mean.
+  const groups = groupByValue(ok);
+  const sorted = groups.map((g) => g.step);
+  const values = sorted.map((s) => s.value);
+  if (values.length < MIN_VALUES_TO_RECOMMEND) {
+    const missing = (opts.plannedValues ?? []).filter((v) => !values.includes(v));
+    const have = values.length === 0 ? 'no step finished' : `only ${values.length} value${values.length === 1 ? '' : 's'} finished (${opts.setting} = ${values.join(', ')})`;
+    return {
+      knee: sweepKnee(sorted, isPool),
+      usl: null,
+      recommendation: {
+        setting: opts.setting,
+        value: null,
+        reason: `no recommendation: ${have}, and at least ${MIN_VALUES_TO_RECOMMEND} measured values are needed to see where capacity stops growing${missing.length ? `; ${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not measured` : ''}`,
+        cannot_tell: cannot,
+      },
+      resources: resourceScaling(sorted),
+    };
+  }
   const knee = sweepKnee(sorted, isPool);
-  let usl: UslFit | null = null;
+  let usl: (UslFit & { peak?: UslPeak }) | null = null;
   if (isPool) {
-    usl = fitUsl(sorted.filter((s) => (s.capacity_rps ?? 0) > 0).map((s) => ({ n: s.value, x: s.capacity_rps! })));
-    if (!usl.ok) cannot.push(`the shape of the scaling curve: the data do not support a USL fit (${usl.reason ?? 'no reason given'})`);
+    const points = sorted.filter((s) => (s.capacity_rps ?? 0) > 0).map((s) => ({ n: s.value, x: s.capacity_rps! }));
+    const fit = fitUsl(points);
+    usl = { ...fit, peak: findUslPeak(points, fit, { rng: mulberry32(USL_PEAK_SEED), seed: USL_PEAK_SEED }) };
+    if (!fit.ok) cannot.push(`the shape of the scaling curve: the data do not support a USL fit (${fit.reason ?? 'no reason given'})`);
   }
   const pool = recommendPool(
-    sorted.map((s) => ({ value: s.value, capacity_rps: s.capacity_rps, p99_ms: s.latency_ms.p99, ctx_per_request: s.ctx_per_request })),
-    { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool, kneeValue: knee?.fitted_n ? knee.value : null, plateauRps: knee?.plateau_rps ?? undefined },
+    groups.map((g) => ({ value: g.step.value, capacity_rps: g.step.capacity_rps, runs_rps: g.runs, p99_ms: g.step.latency_ms.p99, ctx_per_request: g.step.ctx_per_request })),
+    { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool },
   );
   if (pool.still_growing) cannot.push(`whether capacity keeps growing beyond ${values[values.length - 1]}: it was still growing there`);
   const recommendation: SweepRecommendation = { setting: opts.setting, value: pool.value, reason: pool.reason, cannot_tell: cannot };
+  const resources = resourceScaling(sorted);
+
+  if (pool.value !== null && pool.range) {
+    // The plateau: the recommended value and every value above it within noise of the best (all
+    // above it when the range is open). Did the machine run out of CPU there?
+    const plateau = values.filter((v) => v >= pool.range!.low && (pool.range!.high === null || v <= pool.range!.high));
+    const limit = pool.still_growing ? null : findMachineLimit(ok, plateau, { p99Ms: opts.sloP99Ms, maxErrorRate: opts.maxErrorRate });
+    if (limit) {
+      recommendation.machine_limit = { busy_share: roundTo(limit.busy_share), target_share: roundTo(limit.target_share), cpdiag_share: roundTo(limit.cpdiag_share), other_share: roundTo(limit.other_share), text: limit.text };
+      cannot.push(`where the knee is on a machine of the target's own: ${limit.text}`);
+    }
+    const text = describeRange(pool, { openAboveBecause: limit?.text });
+    recommendation.range = { low: pool.range.low, high: limit ? null : pool.range.high, text: text ?? '' };
+    if (pool.best) recommendation.best = { value: pool.best.value, gain: roundTo(pool.best.gain), margin: pool.best.margin === null ? null : roundTo(pool.best.margin) };
+    if (pool.comparison) {
+      recommendation.test = pool.comparison.test;
+      recommendation.candidates = pool.comparison.values.map((c) => ({ value: c.value, runs_rps: c.capacities_rps.map((x) => roundTo(x)), capacity_rps: roundTo(c.capacity_rps), within_noise: c.within_noise }));
+    }
+    const cost = isPool ? costOfGoingUp(pool.value, pool.range.high ?? values[values.length - 1], resources) : undefined;
+    if (cost) recommendation.cost = cost;
+    const models = isPool && usl ? modelsNote({ usl, knee, recommended: pool.value, best: pool.best?.value, sorted }) : undefined;
+    if (models) recommendation.models = models;
+  }
 
   let theory: SweepDocument['theory'];
   const recStep = sorted.find((s) => s.value === pool.value);
@@ -87,7 +136,68 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   }
   if (isPool && pool.flat) cannot.push('whether a different workload (more I/O per request) would scale: this one is limited by CPU, not by the pool');
 
-  return { knee, usl, theory, recommendation, resources: resourceScaling(sorted) };
+  return { knee, usl, theory, recommendation, resources };
+}
+
+/**
+ * Fewer measured values than this: no recommendation. Two points make a line, not a knee: with
+ * one or two values there is no telling whether capacity stops growing (an interrupted sweep with
+ * one finished step used to recommend that step).
+ */
+export const MIN_VALUES_TO_RECOMMEND = 3;
+
+interface ValueGroup {
+  /** The step that stands for the value (its first planned or refined step), capacity_rps set to the runs' geometric mean. */
+  step: SweepStep;
+  /** Capacity of every run at the value. */
+  runs: number[];
+}
+
+/** The finished steps by value, ascending; repeats fold into their value's capacity. */
+export function groupByValue(ok: readonly SweepStep[]): ValueGroup[] {
+  const byValue = new Map<number, SweepStep[]>();
+  for (const s of ok) byValue.set(s.value, [...(byValue.get(s.value) ?? []), s]);
+  return [...byValue.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, steps]) => {
+      const main = steps.find((s) => s.origin !== 'repeat') ?? steps[0];
+      const runs = steps.map((s) => s.capacity_rps).filter((c): c is number => c !== null && c > 0);
+      if (runs.length <= 1) return { step: main, runs };
+      const geometric = Math.exp(runs.reduce((a, c) => a + Math.log(c), 0) / runs.length);
+      return { step: { ...main, capacity_rps: roundTo(geometric) }, runs };
+    });
+}
+
+/** RSS and threads per unit of the setting, and what going from the recommendation to `upTo` adds. */
+function costOfGoingUp(from: number, upTo: number, resources: SweepDocument['resources']): SweepRecommendation['cost'] | undefined {
+  const rss = resources?.rss_bytes_per_unit;
+  const threads = resources?.threads_per_unit;
+  if (rss === undefined && threads === undefined) return undefined;
+  const per = [rss !== undefined ? `${formatBytes(Math.max(0, rss))} RSS` : '', threads !== undefined ? `${formatNumber(Math.max(0, threads))} OS thread${formatNumber(Math.max(0, threads)) === '1' ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+  const span = upTo > from ? `; going from ${from} to ${upTo} adds about ${[rss !== undefined ? formatBytes(Math.max(0, rss) * (upTo - from)) : '', threads !== undefined ? `${formatNumber(Math.max(0, threads) * (upTo - from))} threads` : ''].filter(Boolean).join(' and ')}` : '';
+  return { rss_bytes_per_unit: rss, threads_per_unit: threads, text: `each worker above ${from} costs about ${per}${span}` };
+}
+
+/** A USL fit this good describes the curve well enough to argue with the knee. */
+export const USL_GOOD_R2 = 0.95;
+
+/**
+ * When the USL fit is good and the knee (roofline or gain rule) and the fit disagree on where
+ * capacity stops growing, a sentence with both and why the recommendation is what it is. The fit's
+ * answer is the smallest measured value whose fitted capacity is within NEAR_BEST_TOLERANCE of the
+ * fit's best over the measured values.
+ */
+function modelsNote(input: { usl: UslFit & { peak?: UslPeak }; knee: SweepDocument['knee']; recommended: number; best?: number; sorted: readonly SweepStep[] }): string | undefined {
+  const { usl, knee } = input;
+  if (!usl.ok || !(usl.r2 >= USL_GOOD_R2) || !knee || knee.value === null || knee.still_growing) return undefined;
+  const values = input.sorted.map((s) => s.value);
+  const predicted = values.map((v) => uslPredict(usl, v));
+  const top = Math.max(...predicted);
+  const fitAnswer = values.find((_, i) => predicted[i] >= (1 - NEAR_BEST_TOLERANCE) * top);
+  if (fitAnswer === undefined || fitAnswer === knee.value) return undefined;
+  const peak = usl.peak?.n_star != null ? `, ${usl.peak.text}` : '';
+  const follows = input.recommended === fitAnswer ? 'agrees with the fit' : input.recommended === knee.value ? 'agrees with the knee' : 'sides with neither';
+  return `the USL fit (R² ${formatNumber(usl.r2)}) and the capacity knee disagree: the fit comes within ${formatPercent(NEAR_BEST_TOLERANCE)} of its best at ${fitAnswer}${peak}, the knee (${knee.method}) is at ${knee.value}. The recommendation, ${input.recommended}, ${follows}: it is the smallest value whose measured capacity is within noise of the best measured${input.best !== undefined ? ` (${input.best})` : ''}, and neither model overrides a measurement`;
 }
 
 /** Above this mean log error (≈ 35% typical deviation) the roofline does not describe the steps. */

@@ -7,7 +7,7 @@ import { findSetting, resolveSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import type { DocumentSink } from '../document-sink.js';
-import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepStep } from './sweep-document.js';
+import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepRecommendation, type SweepStep } from './sweep-document.js';
 import { analyzeSweep, sweepKnee } from './analyze-sweep.js';
 import { findingsFromSweep } from './findings-from-sweep.js';
 import { refineValues } from './plan-values.js';
@@ -46,6 +46,28 @@ export interface SweepOutcome {
 const MIN_LEVEL_SCALE = 0.5;
 /** A first guess of one step's seconds, for the ETA before any step has finished. */
 const FIRST_STEP_GUESS_S = 7;
+/** A first guess of one repeat's seconds (a target start and about five 1-s levels), for the budget. */
+const FIRST_REPEAT_GUESS_S = 6;
+
+/**
+ * The values to measure again: the first pass's recommendation, the next smaller measured value,
+ * and the best (or, when the recommendation is the best, the next larger value), each with the
+ * capacity measured there (the repeat's ladder starts just below it). None when there is no
+ * comparison to sharpen: no recommendation, a flat curve (more threads never help), or capacity
+ * still growing at the largest value.
+ */
+export function repeatCandidates(steps: readonly SweepStep[], rec: SweepRecommendation): { value: number; capacityRps: number }[] {
+  if (rec.value === null || !rec.candidates || !rec.best) return [];
+  const measured = rec.candidates.filter((c) => c.capacity_rps > 0);
+  const i = measured.findIndex((c) => c.value === rec.value);
+  if (i < 0) return [];
+  const picks = [measured[i - 1], measured[i], rec.best.value !== rec.value ? measured.find((c) => c.value === rec.best!.value) : measured[i + 1]];
+  const ok = new Set(steps.filter((s) => s.status === 'ok').map((s) => s.value));
+  return picks
+    .filter((c): c is NonNullable<typeof c> => c !== undefined && ok.has(c.value))
+    .filter((c, j, all) => all.findIndex((x) => x.value === c.value) === j)
+    .map((c) => ({ value: c.value, capacityRps: c.capacity_rps }));
+}
 
 export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutcome> {
   const { spec } = opts;
@@ -89,7 +111,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
   const writer = opts.progress;
   writer?.update(doc, true);
 
-  const pairs: { value: number; value2?: number; origin: SweepStep['origin'] }[] = [];
+  const pairs: { value: number; value2?: number; origin: SweepStep['origin']; repeatCapacityRps?: number }[] = [];
   for (const v of spec.values) {
     if (spec.values2) for (const v2 of spec.values2) pairs.push({ value: v, value2: v2, origin: 'plan' });
     else pairs.push({ value: v, origin: 'plan' });
@@ -127,6 +149,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
       origin: pair.origin,
       previous: doc.steps,
       serviceTimeMs,
+      repeatCapacityRps: pair.repeatCapacityRps,
       signal: opts.signal,
       onLevelStart: (load) => progress(load),
       onLevel: (_level: SweepLevel) => writer?.update(doc),
@@ -171,15 +194,48 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     doc.values.sort((a, b) => a - b);
   }
 
-  // Analysis and diagnosis are made even when interrupted: the finished steps stand.
-  const analysis = analyzeSweep(doc.steps, {
+  const analyzeOptions = {
     setting: spec.setting,
     setting2: spec.setting2,
     sloP99Ms: spec.sloP99Ms,
     maxErrorRate: spec.maxErrorRate,
     mixPaths: spec.scenario.mix.map((m) => `${m.method} ${m.path}`),
     levelS: spec.ramp.levelS,
-  });
+    plannedValues: spec.values,
+  };
+
+  // Repeats: the capacity search again, REPEATS_PER_CANDIDATE times, at the leading candidates —
+  // the value the first pass recommends, the next smaller one, and the best (or, when the
+  // recommendation is the best, the next larger one) — in turns, so that a noisy minute of the
+  // machine falls on every candidate alike. They give the comparison its noise estimate.
+  if (!interrupted && spec.repeats > 0 && !spec.setting2 && !opts.signal?.aborted) {
+    const first = analyzeSweep(doc.steps, analyzeOptions);
+    const candidates = repeatCandidates(doc.steps, first.recommendation);
+    const done = doc.steps.filter((s) => s.status === 'ok');
+    let perRepeatS = FIRST_REPEAT_GUESS_S;
+    const count = doc.steps.length + candidates.length * spec.repeats;
+    let k = 0;
+    outer: for (let r = 0; r < spec.repeats; r++) {
+      for (const c of candidates) {
+        if (spec.budgetS !== undefined && elapsedS() + perRepeatS > spec.budgetS) {
+          doc.events.push({ t_s: roundTo(elapsedS()), kind: 'note', message: `repeats skipped from ${spec.setting}=${c.value} (round ${r + 1} of ${spec.repeats}) on: they would not fit the ${spec.budgetS} s budget` });
+          break outer;
+        }
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          break outer;
+        }
+        const before = elapsedS();
+        await runPair({ value: c.value, origin: 'repeat', repeatCapacityRps: c.capacityRps }, done.length + k, count);
+        k++;
+        perRepeatS = Math.max(perRepeatS * 0.5, elapsedS() - before);
+        if (interrupted) break outer;
+      }
+    }
+  }
+
+  // Analysis and diagnosis are made even when interrupted: the finished steps stand.
+  const analysis = analyzeSweep(doc.steps, analyzeOptions);
   doc.knee = analysis.knee;
   doc.usl = analysis.usl;
   if (analysis.theory) doc.theory = analysis.theory;

@@ -1,15 +1,20 @@
 // A sweep reduced to the facts the detectors reason over: how capacity reacted to the setting
 // (pool_scaling) and, for everything else, the operating point a user would run at — the
-// recommended step at about 80% of its capacity (or the best step's when there is no
-// recommendation).
+// recommended value at about 80% of its capacity (the geometric mean of its runs, repeats
+// included), read from its full ladder (or the best step's when there is no recommendation) —
+// and the recommendation itself, which the fixes name.
 import type { DriftEstimate } from '../analysis/drift.js';
 import { isErrorRateWithinSlo } from '../analysis/ramp-rules.js';
 import type { Findings } from '../diagnose/findings.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
+import { groupByValue } from './analyze-sweep.js';
 
 export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number; maxErrorRate?: number }): Findings {
-  const ok = input.steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);
+  // One step per value (repeats folded into their value's capacity), as the recommendation saw them.
+  const ok = groupByValue(input.steps.filter((s) => s.status === 'ok' && s.levels.length > 0)).map((g) => g.step);
   const f: Findings = { source: 'sweep' };
+  // A fix that names the setting names the value the sweep recommends, never another.
+  if (input.recommendedValue !== null) f.recommended = { setting: input.setting, value: input.recommendedValue };
   if (input.cores) f.cores = input.cores;
   const events = input.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ t_s: 0, kind: 'error' as const, message: s.error }] : []));
   if (events.length > 0) f.events = events;

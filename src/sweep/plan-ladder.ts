@@ -4,6 +4,7 @@
 // smaller of pool/service-time (the most N workers can do when each request holds one for S)
 // and the previous value's capacity scaled by the setting ratio (the most linear scaling gives);
 // the first value has neither, so its ladder is anchored on the service time alone.
+import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
 
 /**
  * Offered rate as a fraction of the predicted capacity. Dense between 0.8 and 1.5, where the
@@ -63,9 +64,18 @@ export interface LadderPoint {
   withinSlo?: boolean;
 }
 
-/** Once past the knee, a gap wider than this between the last rate within the SLO and the first beyond it is bisected. */
-export const BISECT_RATIO = 1.2;
-export const MAX_BISECTIONS = 2;
+/**
+ * Once past the knee, the gap between the capacity level (the highest rate below the first that
+ * missed the SLO, ramp-rules' findCapacityIndex) and that first miss is bisected until the two are
+ * closer than the sweep's "near best" tolerance (NEAR_BEST_TOLERANCE, 5%): a capacity is then known
+ * as finely as the recommendation compares capacities.
+ */
+export const BISECT_RATIO = 1 + NEAR_BEST_TOLERANCE;
+/**
+ * At most this many bisections per step: a ladder step of the dense part (≈ 15%) needs 2, a
+ * ×2.5 climb or a ÷3 descent 4–5; with the level bound below, a step's time stays bounded.
+ */
+export const MAX_BISECTIONS = 4;
 
 /** When the stop rule fires while the SLO still holds (a low floor), climb by this much, at most twice. */
 export const CLIMB_PAST_KNEE_FACTOR = 1.15;
@@ -75,56 +85,84 @@ export const MAX_CLIMBS_PAST_KNEE = 2;
 export const MAX_BACKTRACKS = MAX_DESCENTS + MAX_BISECTIONS;
 
 /**
+ * A repeat of the capacity search at a value already measured (sweep/execute-sweep.ts re-measures
+ * the leading candidates): the prediction is the capacity measured there, so the ladder starts just
+ * below it and climbs in small steps; a first level that already fails steps down by
+ * REPEAT_DESCENT_FACTOR, not ÷3.
+ */
+export const REPEAT_FRACTIONS = [0.85, 0.95, 1.05, 1.15, 1.3, 1.5, 1.8, 2.2];
+export const REPEAT_DESCENT_FACTOR = 1.25;
+
+export interface LadderOptions {
+  maxLevels: number;
+  maxRps: number;
+  /** The first level as a fraction of the prediction (default: the first of `fractions`). */
+  firstFraction?: number;
+  /** The climb, as fractions of the prediction (default LADDER_FRACTIONS). */
+  fractions?: readonly number[];
+  /** Step-down factor when no level met the SLO yet (default DESCENT_FACTOR). */
+  descentFactor?: number;
+}
+
+/**
  * The next offered rate, or null when the ladder is done. The ladder climbs through
  * LADDER_FRACTIONS of the prediction until a level breaks analysis' stop rule (`ok` false). Past
  * that point it refines where the SLO is crossed: when no level met the SLO yet, it steps down
  * (÷3) below the lowest rate tried — the prediction was too high, or the machine is slower than it
- * looked; otherwise it bisects (geometric mean) the gap between the highest rate within the SLO and
- * the lowest above it that missed, so capacity is known to about 10% rather than to one ladder step.
+ * looked; otherwise it bisects (geometric mean) the gap between the capacity level and the first
+ * level, in load order, that missed the SLO, until they are within BISECT_RATIO (5%) of each other.
  */
-export function nextLevelRps(predictedRps: number, history: readonly LadderPoint[], opts: { maxLevels: number; maxRps: number; firstFraction?: number }): number | null {
+export function nextLevelRps(predictedRps: number, history: readonly LadderPoint[], opts: LadderOptions): number | null {
+  const fractions = opts.fractions ?? LADDER_FRACTIONS;
   if (history.length >= opts.maxLevels) return null;
-  if (history.length === 0) return clampRate((opts.firstFraction ?? LADDER_FRACTIONS[0]) * predictedRps, opts.maxRps);
+  if (history.length === 0) return clampRate((opts.firstFraction ?? fractions[0]) * predictedRps, opts.maxRps);
   const tried = history.map((h) => h.offered_rps);
   const backtracks = history.filter((h, i) => i > 0 && h.offered_rps < Math.max(...tried.slice(0, i))).length;
   const pastKnee = history.some((h) => !h.ok);
   if (!pastKnee) {
     const current = history[history.length - 1].offered_rps;
-    const fraction = LADDER_FRACTIONS.find((f) => f * predictedRps > current * 1.05);
+    const fraction = fractions.find((f) => f * predictedRps > current * 1.05);
     let next = fraction !== undefined ? fraction * predictedRps : current * LADDER_GROWTH_BEYOND;
     if (next / current > 2.5) next = current * 2.5;
     const clamped = clampRate(next, opts.maxRps);
     return clamped > current ? clamped : null;
   }
-  const withinSlo = history.filter((h) => h.withinSlo ?? h.ok).map((h) => h.offered_rps);
+  const within = (h: LadderPoint) => h.withinSlo ?? h.ok;
   const top = history.reduce((a, h) => (h.offered_rps > a.offered_rps ? h : a));
   const broken = history.filter((h) => !h.ok).length;
-  if ((top.withinSlo ?? top.ok) && broken <= MAX_CLIMBS_PAST_KNEE) {
+  if (within(top) && broken <= MAX_CLIMBS_PAST_KNEE) {
     // Past the knee (p99 far above its floor) but still within the SLO: the SLO's capacity lies
     // above, so take one more step up.
     const next = clampRate(top.offered_rps * CLIMB_PAST_KNEE_FACTOR, opts.maxRps);
     return next > top.offered_rps ? next : null;
   }
-  if (withinSlo.length === 0) {
+  // The first miss in load order, and the highest rate below it (both by the capacity rule).
+  const misses = history.filter((h) => !within(h)).map((h) => h.offered_rps);
+  const hi = misses.length > 0 ? Math.min(...misses) : Infinity;
+  const below = history.filter((h) => within(h) && h.offered_rps < hi).map((h) => h.offered_rps);
+  if (below.length === 0) {
     const descents = history.filter((h, i) => i > 0 && h.offered_rps < Math.min(...tried.slice(0, i))).length;
     if (descents >= MAX_DESCENTS) return null;
     const lowest = Math.min(...tried);
     if (lowest <= MIN_RATE_RPS) return null;
-    return clampRate(lowest / DESCENT_FACTOR, opts.maxRps);
+    return clampRate(lowest / (opts.descentFactor ?? DESCENT_FACTOR), opts.maxRps);
   }
-  if (backtracks >= MAX_BACKTRACKS) return null;
-  const lo = Math.max(...withinSlo);
-  const above = history.filter((h) => !(h.withinSlo ?? h.ok) && h.offered_rps > lo).map((h) => h.offered_rps);
-  if (above.length === 0) return null;
-  const hi = Math.min(...above);
+  if (backtracks >= MAX_BACKTRACKS || !Number.isFinite(hi)) return null;
+  const lo = Math.max(...below);
   if (hi / lo <= BISECT_RATIO) return null;
-  const mid = clampRate(Math.sqrt(lo * hi), opts.maxRps);
-  return mid > lo && mid < hi && !tried.includes(mid) ? mid : null;
+  const inside = (r: number) => r > lo && r < hi && !tried.includes(r);
+  // The readable rounding first; where it lands outside the gap (a narrow one), the fine one.
+  const mid = [clampRate(Math.sqrt(lo * hi), opts.maxRps), clampRate(Math.sqrt(lo * hi), opts.maxRps, true)].find(inside);
+  return mid ?? null;
 }
 
-function clampRate(rps: number, maxRps: number): number {
+/**
+ * Rates rounded for reading: to 2 significant digits beyond 100 (10s), integers from 10, tenths
+ * below. `fine` keeps 3 significant digits, for bisections narrower than the readable step.
+ */
+function clampRate(rps: number, maxRps: number, fine = false): number {
   const r = Math.min(Math.max(rps, MIN_RATE_RPS), maxRps);
-  // Round to 2 significant digits beyond 100: ladders read better and nothing is lost.
+  if (fine) return r >= 1000 ? Math.round(r / 10) * 10 : r >= 100 ? Math.round(r) : Math.round(r * 10) / 10;
   return r >= 100 ? Math.round(r / 10) * 10 : r >= 10 ? Math.round(r) : Math.round(r * 10) / 10;
 }
 

@@ -1,10 +1,16 @@
 // The recommendation: one value and, in one sentence with the numbers, why. Pure functions over
 // the steps' headline numbers, so that the wording is unit-tested.
+import { compareCapacities, type CapacityComparison } from '../analysis/capacity-comparison.js';
+import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
 import { scalingEfficiency } from '../diagnose/scaling-efficiency.js';
-import { formatNumber, formatPercent } from '../format.js';
+import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
 
-/** A value within 5% of the best capacity is as good as the best: run-to-run noise on a shared machine is about that. */
-export const NEAR_BEST_SHARE = 0.95;
+/**
+ * A value within 5% of the best capacity is as good as the best: run-to-run noise on a shared
+ * machine is about that (ramp-rules' NEAR_BEST_TOLERANCE, which also sets the ladder's resolution).
+ * With repeats the rule widens by the measured noise (analysis/capacity-comparison.ts).
+ */
+export const NEAR_BEST_SHARE = 1 - NEAR_BEST_TOLERANCE;
 /**
  * Flat: across at least a 4× range of pools, the best capacity is under 1.5× the capacity at the
  * smallest pool. A pool-bound workload doubles its capacity with each doubling of the pool until
@@ -31,7 +37,10 @@ const MATERIAL_RISE = 0.1;
 
 export interface StepView {
   value: number;
+  /** Capacity at this value: with several runs, their geometric mean. */
   capacity_rps: number | null;
+  /** Every run's capacity at this value (the planned step and its repeats); default [capacity_rps]. */
+  runs_rps?: readonly number[];
   /** p99 at the capacity level. */
   p99_ms: number;
   ctx_per_request?: number;
@@ -42,11 +51,17 @@ export interface PoolRecommendation {
   reason: string;
   flat: boolean;
   still_growing: boolean;
+  /** The values as good as the best: low is the recommendation; high null when the range is open above. */
+  range?: { low: number; high: number | null };
+  /** The best value and how much more it served than the recommendation (margin: ± share, null without repeats). */
+  best?: { value: number; gain: number; margin: number | null };
+  /** The comparison behind the range (the non-flat, non-growing case). */
+  comparison?: CapacityComparison;
 }
 
 export function recommendPool(
   views: readonly StepView[],
-  opts: { setting: string; sloP99Ms: number; stillGrowing: boolean; isPool: boolean; kneeValue?: number | null; plateauRps?: number },
+  opts: { setting: string; sloP99Ms: number; stillGrowing: boolean; isPool: boolean },
 ): PoolRecommendation {
   const key = `server.${opts.setting}`;
   const ok = views.filter((v) => v.capacity_rps !== null && v.capacity_rps > 0).sort((a, b) => a.value - b.value);
@@ -67,10 +82,13 @@ export function recommendPool(
     const rec = near.find((v) => v.value >= MIN_RECOMMENDED_POOL) ?? near[0];
     const lo = Math.min(...caps);
     const floorNote = rec.value >= MIN_RECOMMENDED_POOL && near[0].value < MIN_RECOMMENDED_POOL ? ` (not ${near[0].value}, so that one slow request cannot block every other)` : '';
+    const top = near[near.length - 1];
     return {
       value: rec.value,
       flat: true,
       still_growing: false,
+      range: { low: rec.value, high: top.value },
+      best: { value: ok.find((v) => v.capacity_rps === best)!.value, gain: best / rec.capacity_rps! - 1, margin: null },
       reason: `${key} = ${rec.value}: capacity stays flat at ${formatNumber(lo)}–${formatNumber(best)} requests/s ${slo} from ${values[0]} to ${values[values.length - 1]} threads (${formatPercent(Math.max(0, eff ?? 0))} of linear scaling), so more threads do not help — the work is CPU-bound (the GIL); a small pool${floorNote} keeps memory and context switches down`,
     };
   }
@@ -83,12 +101,25 @@ export function recommendPool(
       value: last.value,
       flat: false,
       still_growing: true,
+      range: { low: last.value, high: null },
       reason: `${key} = ${last.value}: capacity ${formatNumber(last.capacity_rps!)} requests/s ${slo}, and it still grows at the largest value measured${gain !== undefined && prev ? ` (+${formatPercent(gain)} from ${prev.value})` : ''} — the pool is the limit here, so measure larger values before settling`,
     };
   }
 
-  // The fitted knee when there is one (robust to a noisy step); else the smallest value within 5% of the best.
-  const rec = (opts.kneeValue != null ? ok.find((v) => v.value === opts.kneeValue) : undefined) ?? ok.find((v) => v.capacity_rps! >= NEAR_BEST_SHARE * best)!;
+  // The smallest value whose capacity is within noise of the best (analysis/capacity-comparison.ts).
+  const comparison = compareCapacities(ok.map((v) => ({ value: v.value, capacities_rps: v.runs_rps ?? [v.capacity_rps!] })))!;
+  const recValue = comparison.values.find((c) => c.within_noise)!.value;
+  const rec = ok.find((v) => v.value === recValue)!;
+  const bestCompared = comparison.values.find((c) => c.value === comparison.best)!;
+  const recCompared = comparison.values.find((c) => c.value === recValue)!;
+  const highest = comparison.values.filter((c) => c.within_noise).pop()!;
+  const gainToBest = bestCompared.capacity_rps / recCompared.capacity_rps - 1;
+  const margin = recCompared.margin;
+  const extras = {
+    range: { low: rec.value, high: Math.max(highest.value, comparison.best) },
+    best: { value: comparison.best, gain: gainToBest, margin },
+    comparison,
+  };
   const beyond = ok.filter((v) => v.value > rec.value);
   let reason = `${key} = ${rec.value}: capacity ${formatNumber(rec.capacity_rps!)} requests/s ${slo}`;
   if (beyond.length > 0) {
@@ -111,8 +142,27 @@ export function recommendPool(
   } else if (ok.length > 1) {
     reason += `, the best of ${ok.length} values measured`;
   }
-  return { value: rec.value, flat: false, still_growing: false, reason };
+  return { value: rec.value, flat: false, still_growing: false, reason, ...extras };
 }
+
+/**
+ * The range in one sentence: "16–24: capacity within noise of the best; 24 gives +4% ± 6%", "24: no
+ * smaller value is within noise of the best (16 serves 21% less)", or, open above, "12 or more: why".
+ */
+export function describeRange(rec: PoolRecommendation, opts: { openAboveBecause?: string } = {}): string | undefined {
+  if (rec.value === null || !rec.range) return undefined;
+  const { low, high } = rec.range;
+  if (high === null || opts.openAboveBecause) return `${low} or more: ${opts.openAboveBecause ?? 'capacity still grows at the largest value measured'}`;
+  const best = rec.best;
+  const gain = best && best.value !== low
+    ? `; ${best.value} gives ${formatPercentChange(1 + best.gain)}${best.margin !== null ? ` ± ${formatPercent(best.margin)}` : ' (one run each: no noise estimate, so no ±)'}`
+    : '';
+  if (high > low) return `${low}–${high}: capacity within noise of the best${gain}`;
+  const below = rec.comparison?.values.filter((c) => c.value < low).pop();
+  const less = below ? ` (${below.value} serves ${formatPercent(1 - 1 / (1 + below.best_gain))} less than the best)` : '';
+  return `${low}: no smaller value is within noise of the best${less}`;
+}
+
 
 export interface TimeoutView {
   value: number;

@@ -13,7 +13,8 @@ import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
-import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, type LadderPoint } from './plan-ladder.js';
+import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, REPEAT_DESCENT_FACTOR, REPEAT_FRACTIONS, type LadderPoint } from './plan-ladder.js';
+import { readMachineCpu, splitMachineCpu } from '../probe/machine-cpu.js';
 import { rampPoint, summarizeStep, EMPTY_LATENCY } from './summarize-step.js';
 import { summarizeLevel } from './summarize-level.js';
 import type { SweepSpec } from './sweep-spec.js';
@@ -28,6 +29,8 @@ export const SERVICE_PROBE_S = 0.6;
 export const SERVICE_PROBE_WARMUP_S = 0.3;
 /** Client timeout within a ramp: far above any p99 worth measuring, short enough to drain quickly. */
 export const LEVEL_TIMEOUT_FLOOR_MS = 2000;
+/** A repeat's ladder: from 0.85× the capacity measured before, up past it and bisected to 5%. */
+export const REPEAT_MAX_LEVELS = 6;
 /** Probes kept per step in the document (evenly thinned): enough for the charts. */
 export const MAX_PROBES_PER_STEP = 400;
 
@@ -41,6 +44,11 @@ export interface StepContext {
   previous: readonly SweepStep[];
   /** Service time measured at an earlier step, ms. */
   serviceTimeMs?: number;
+  /**
+   * A repeat of the capacity search at a value measured before: the ladder starts just below this
+   * capacity and climbs in small steps (plan-ladder's REPEAT_FRACTIONS), at most REPEAT_MAX_LEVELS.
+   */
+  repeatCapacityRps?: number;
   signal?: AbortSignal;
   onLevel?: (level: SweepLevel, index: number) => void;
   /** Announces the level about to run (progress). */
@@ -92,13 +100,26 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
 
     const runLevel = async (plan: LoadPlan): Promise<{ level: SweepLevel; died: boolean; events: RunEvent[] } | undefined> => {
       const tStart = elapsedS() - readyS + plan.warmup_s;
+      // The whole machine's CPU over the level (warm-up included), beside the target's own: whose
+      // CPU a plateau ran out of (machine-limit.ts).
+      const machineBefore = readMachineCpu();
+      const selfBefore = process.cpuUsage();
+      const wallBefore = performance.now();
       const phase = await measurePhase(target!, plan, {
         probeIntervalMs: spec.probeIntervalMs,
         stats: spec.scenario.probes.stats && target!.statsUrl !== undefined,
         signal: ctx.signal,
       });
+      const machineAfter = readMachineCpu();
+      const self = process.cpuUsage(selfBefore);
+      const wallS = (performance.now() - wallBefore) / 1000;
       for (const p of phase.probes) probes.push({ ...p, t_s: roundTo(p.t_s + tStart) });
       const level = summarizeLevel(phase.load, phase.probes, workers, tStart);
+      if (machineBefore && machineAfter && phase.probes.length > 0) {
+        const targetCores = phase.probes.reduce((a, p) => a + p.cpu_percent, 0) / phase.probes.length / 100;
+        const split = splitMachineCpu(machineBefore, machineAfter, { targetCores, cpdiagCpuS: (self.user + self.system) / 1e6, wallS });
+        if (split) level.machine_cpu = { cpus: split.cpus, busy_share: roundTo(split.busy_share), target_share: roundTo(split.target_share), cpdiag_share: roundTo(split.cpdiag_share), other_share: roundTo(split.other_share) };
+      }
       const events = phase.events.map((e) => ({ ...e, t_s: roundTo(e.t_s + tStart) }));
       return { level, died: phase.targetDied, events };
     };
@@ -140,7 +161,8 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
     const history: LadderPoint[] = [];
     let stallRetries = 0;
     const informed = ctx.previous.some((p) => p.status === 'ok' && p.capacity_rps !== null);
-    const predicted = predictCapacity({
+    const repeat = ctx.repeatCapacityRps !== undefined && ctx.repeatCapacityRps > 0;
+    const predicted = repeat ? ctx.repeatCapacityRps : predictCapacity({
       value: ctx.value,
       workers,
       serviceTimeMs,
@@ -165,7 +187,9 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       let load: { rate?: number; connections?: number } | undefined;
       if (fixed) load = i < fixed.length && i < spec.ramp.maxLevels ? fixed[i] : undefined;
       else {
-        const rate = nextLevelRps(predicted!, history, { maxLevels: spec.ramp.maxLevels, maxRps: spec.ramp.maxRps, firstFraction: informed ? INFORMED_FIRST_FRACTION : undefined });
+        const rate = repeat
+          ? nextLevelRps(predicted!, history, { maxLevels: Math.min(spec.ramp.maxLevels, REPEAT_MAX_LEVELS), maxRps: spec.ramp.maxRps, fractions: REPEAT_FRACTIONS, descentFactor: REPEAT_DESCENT_FACTOR })
+          : nextLevelRps(predicted!, history, { maxLevels: spec.ramp.maxLevels, maxRps: spec.ramp.maxRps, firstFraction: informed ? INFORMED_FIRST_FRACTION : undefined });
         load = rate === null ? undefined : { rate };
       }
       if (!load) break;

@@ -4,6 +4,8 @@
 import type { DriftEstimate } from '../analysis/drift.js';
 import type { SaturationSummary } from '../analysis/saturation.js';
 import type { UslFit } from '../analysis/usl.js';
+import type { UslPeak } from '../analysis/usl-peak.js';
+import type { MachineCpuSplit } from '../probe/machine-cpu.js';
 import type { ServerSettings } from '../config/settings.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Findings } from '../diagnose/findings.js';
@@ -46,6 +48,12 @@ export interface SweepLevel {
   ctx_per_request?: number;
   /** Worker-seconds held: the integral of busy workers over the level (from stats samples). */
   worker_seconds?: number;
+  /**
+   * The whole machine's CPU while the level ran (warm-up included), from /proc/stat: shares of all
+   * CPUs taken by the target's process tree, by cpdiag itself (load generator, sampler) and by
+   * everything else.
+   */
+  machine_cpu?: MachineCpuSplit;
 }
 
 /** Why a ramp at one value looked the way it did: the latency knee and the capacity within the SLO. */
@@ -66,8 +74,11 @@ export interface SweepStep {
   status: 'ok' | 'failed' | 'interrupted';
   /** One line when the step failed ("thread_pool=256: target exited: EMFILE"). */
   error?: string;
-  /** Why the step was measured: the initial plan or the refinement around the knee. */
-  origin: 'plan' | 'refine';
+  /**
+   * Why the step was measured: the initial plan, the refinement around the knee, or a repeat of the
+   * capacity search at a leading candidate (a short ladder around the capacity measured before).
+   */
+  origin: 'plan' | 'refine' | 'repeat';
   started_at: string;
   duration_s: number;
   settings: ServerSettings;
@@ -116,6 +127,23 @@ export interface SweepRecommendation {
   theory?: string;
   /** What the measurements cannot tell. */
   cannot_tell: string[];
+  /**
+   * The values as good as the best: `low` is the recommendation, `high` null when the range is open
+   * above (capacity still growing, or this machine's CPU was the limit); `text` says it in a sentence.
+   */
+  range?: { low: number; high: number | null; text: string };
+  /** The test behind "within noise of the best", in one sentence. */
+  test?: string;
+  /** Capacity per value as compared: every run's capacity and whether it is within noise of the best. */
+  candidates?: { value: number; runs_rps: number[]; capacity_rps: number; within_noise: boolean }[];
+  /** The best value and what it serves over the recommendation: gain and ± (shares; margin null without repeats). */
+  best?: { value: number; gain: number; margin: number | null };
+  /** What going up costs, per unit of the setting, from the steps' probes. */
+  cost?: { rss_bytes_per_unit?: number; threads_per_unit?: number; text: string };
+  /** Set when the plateau coincided with this machine's CPU running out (the range is then open above). */
+  machine_limit?: { busy_share: number; target_share: number; cpdiag_share: number; other_share: number; text: string };
+  /** When a good USL fit and the capacity knee disagree: what each says and why the recommendation is what it is. */
+  models?: string;
 }
 
 export interface SweepDocument {
@@ -152,8 +180,8 @@ export interface SweepDocument {
     /** The model-free rule (first value after which capacity grows < 5% per doubling), for comparison. */
     gain_rule_value?: number | null;
   } | null;
-  /** USL fit of capacity against the setting (thread_pool sweeps). */
-  usl: (UslFit) | null;
+  /** USL fit of capacity against the setting (thread_pool sweeps), with its peak when one is within the measured range. */
+  usl: (UslFit & { peak?: UslPeak }) | null;
   /** Queueing-theory cross-check numbers. */
   theory?: {
     service_time_ms: number;

@@ -19,6 +19,8 @@ export interface SweepSpec {
   setting2?: SettingName;
   values2?: number[];
   refine: boolean;
+  /** Repeats of the capacity search at each leading candidate (execute-sweep.ts); 0: none. */
+  repeats: number;
   scenario: Scenario;
   ramp: RampSpec;
   sloP99Ms: number;
@@ -30,6 +32,12 @@ export interface SweepSpec {
 
 /** The default SLO of a sweep (issue 4): p99 under 250 ms with under 1% errors (ramp-rules' DEFAULT_MAX_ERROR_RATE). */
 export const DEFAULT_SLO_P99_MS = 250;
+/**
+ * Repeats of the capacity search at each leading candidate: with the first measurement, three runs
+ * per candidate — the fewest that give a noise estimate with some degrees of freedom (2 per
+ * candidate, 6 over three candidates) at about 6 s each.
+ */
+export const REPEATS_PER_CANDIDATE = 2;
 /** Sweeps sample faster than runs: a ramp level lasts about a second. */
 export const SWEEP_PROBE_INTERVAL_MS = 100;
 
@@ -39,6 +47,7 @@ export interface SweepFlags {
   setting2?: string;
   values2?: string;
   refine?: boolean;
+  repeats?: number;
   rampMode?: 'open' | 'closed';
   levels?: string;
   maxLevels?: number;
@@ -148,6 +157,8 @@ export function resolveSweepSpec(input: { preset?: string; setting?: string; sce
     values2,
     // Refinement looks for a capacity knee; a fixed-load sweep (timeout) has none.
     refine: fixedLoad ? false : (flags.refine ?? section?.refine ?? true),
+    // A fixed-load sweep (timeout) and a grid compare no capacities, so nothing to repeat.
+    repeats: fixedLoad || setting2 ? 0 : (flags.repeats ?? REPEATS_PER_CANDIDATE),
     scenario,
     ramp,
     sloP99Ms,

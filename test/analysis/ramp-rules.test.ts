@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_ERROR_RATE,
   FLOOR_PER_SERVICE_TIME,
   findCapacityIndex,
+  findFirstFailureIndex,
   findFloorP99Ms,
   implausibleTail,
   isErrorRateWithinSlo,
@@ -76,6 +77,24 @@ test('capacity: the highest offered load within the SLO, as an index into the ca
   assert.equal(findCapacityIndex([pt(100, 200)], slo), null);
   assert.equal(findCapacityIndex([], slo), null);
   assert.equal(findCapacityIndex([pt(100, 20), pt(100, 30)], slo), 0, 'the first of equal loads');
+});
+
+test('capacity: the highest rate below the FIRST level (in load order) that fails the SLO (issue 11)', () => {
+  const slo = { p99Ms: 250, maxErrorRate: 0.01 };
+  // The issue's non-monotone ramp: 300 missed the SLO, so 400's pass was luck, not capacity.
+  const levels = [pt(100, 5), pt(200, 8), pt(300, 300), pt(400, 9)];
+  assert.equal(findFirstFailureIndex(levels, slo), 2);
+  assert.equal(levels[findCapacityIndex(levels, slo)!].offered_rps, 200);
+  // In any order of measurement (a bisected level comes after the top).
+  const measured = [pt(400, 9), pt(100, 5), pt(300, 300), pt(200, 8)];
+  assert.equal(measured[findCapacityIndex(measured, slo)!].offered_rps, 200);
+  // Errors and the completion ratio fail a level as p99 does.
+  assert.equal(levels[findCapacityIndex([pt(100, 5), pt(200, 8, { error_rate: 0.02 }), pt(400, 9)], slo)!].offered_rps, 100);
+  assert.equal(findCapacityIndex([pt(100, 5, { completion_ratio: 0.8 }), pt(200, 8)], slo), null, 'the lightest level fell short of its offered rate');
+  // The completion ratio, when measured, is what "kept up" reads (not throughput ÷ offered).
+  assert.equal(keptUp(pt(100, 5, { completion_ratio: 0.94 })), false);
+  assert.equal(keptUp(pt(100, 5, { throughput_rps: 80, completion_ratio: 0.99 })), true);
+  assert.equal(findFirstFailureIndex([pt(100, 5), pt(200, 8)], slo), null);
 });
 
 test('serving failure (the knee\'s "broken"): errors over the limit, or under 90% of the rate held', () => {

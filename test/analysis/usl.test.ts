@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitUsl, uslPredict, capacityKneeDetail, type UslPoint } from '../../src/analysis/usl.js';
+import { findUslPeak } from '../../src/analysis/usl-peak.js';
 import { mulberry32, normalDraw } from '../../src/random.js';
 
 const POOLS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64];
@@ -78,6 +79,38 @@ test('capacityKneeDetail: where the gain per doubling drops below 5%', () => {
   // Order of input does not matter.
   assert.deepEqual(pick(capacityKneeDetail([16, 1, 8, 4, 2], [312, 100, 310, 300, 190])), { value: 4, still_growing: false });
   assert.deepEqual(pick(capacityKneeDetail([4], [10])), { value: null, still_growing: false });
+});
+
+// Issue 11: a fitted N* was printed as a "peak" for flat or Amdahl data in about half of noisy fits.
+test('N* is stated only when the peak lies inside the measured range, with a bootstrap interval', () => {
+  // A true USL curve (λ 50, σ 0.05, κ 0.002: N* = 21.8) with 3% noise: stated, the interval around it.
+  for (const seed of [1, 2]) {
+    const points = synthetic(50, 0.05, 0.002, 0.03, seed);
+    const peak = findUslPeak(points, fitUsl(points), { rng: mulberry32(7), replicates: 100 });
+    assert.ok(peak.n_star !== null && Math.abs(peak.n_star - 21.8) < 3, `seed ${seed}: ${peak.text}`);
+    assert.ok(peak.ci && peak.ci[0] <= peak.n_star && peak.n_star <= peak.ci[1] && peak.ci[0] >= 1 && peak.ci[1] <= 64, peak.text);
+    assert.match(peak.text, /^N\* ≈ [\d.]+ \(95% bootstrap interval [\d.]+–[\d.]+\)$/);
+  }
+  // Seeded: the same data give the same interval.
+  const again = synthetic(50, 0.05, 0.002, 0.03, 1);
+  assert.deepEqual(findUslPeak(again, fitUsl(again), { rng: mulberry32(7), replicates: 100 }), findUslPeak(again, fitUsl(again), { rng: mulberry32(7), replicates: 100 }));
+  // Amdahl (κ = 0), linear and GIL-flat data, 3% noise, 10 seeds each: never a peak.
+  for (let seed = 1; seed <= 10; seed++) {
+    const rng = mulberry32(100 + seed);
+    const cases: Record<string, UslPoint[]> = {
+      amdahl: synthetic(50, 0.05, 0, 0.03, seed),
+      linear: synthetic(47, 0, 0, 0.03, seed),
+      flat: [1, 2, 4, 8, 16, 32, 64].map((n) => ({ n, x: 174 * (1 + 0.03 * normalDraw(rng)) })),
+    };
+    for (const [name, points] of Object.entries(cases)) {
+      const peak = findUslPeak(points, fitUsl(points), { rng: mulberry32(7), replicates: 100 });
+      assert.equal(peak.n_star, null, `${name} seed ${seed}: ${peak.text}`);
+      assert.match(peak.text, /^no peak within 1\.\.64 \(/, `${name} seed ${seed}`);
+    }
+  }
+  // A peak beyond the largest value measured is not one within the range.
+  const beyond = synthetic(50, 0.05, 0.0001, 0.01, 3, [1, 2, 4, 8, 16, 32]);
+  assert.equal(findUslPeak(beyond, fitUsl(beyond), { rng: mulberry32(7) }).n_star, null);
 });
 
 function pick(d: { value: number | null; still_growing: boolean }): { value: number | null; still_growing: boolean } {

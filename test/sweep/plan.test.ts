@@ -4,7 +4,7 @@ import { findSetting } from '../../src/config/settings.js';
 import { CpdiagError } from '../../src/exit-codes.js';
 import { parseRange, parseValueList, parseValuesOrRange, sweepableSetting } from '../../src/sweep/parse-values.js';
 import { powersOfTwo, refineValues } from '../../src/sweep/plan-values.js';
-import { closedLadder, nextLevelRps, predictCapacity, type LadderPoint } from '../../src/sweep/plan-ladder.js';
+import { BISECT_RATIO, closedLadder, nextLevelRps, predictCapacity, type LadderPoint } from '../../src/sweep/plan-ladder.js';
 
 const pool = findSetting('thread_pool')!;
 const timeout = findSetting('socket_timeout')!;
@@ -73,11 +73,15 @@ function walk(predicted: number, capacity: number, firstFraction?: number): numb
 test('ladder: climbs by fractions of the prediction, stops past the knee, bisects the SLO gap', () => {
   const rates = walk(500, 500);
   assert.deepEqual(rates.slice(0, 5), [150, 300, 400, 480, 550]);
-  // 550 > 1.1·500 breaks; the gap 480..550 is under 1.2×, so no bisection.
-  assert.equal(rates.length, 5);
+  // 550 > 1.1·500 breaks; the SLO gap 480..550 (15%) is bisected until under 5% (issue 11: the
+  // ladder resolves capacity as finely as the recommendation's "near best" compares it):
+  // 510 misses, 490 holds, 490..510 is 4%: stop.
+  assert.deepEqual(rates, [150, 300, 400, 480, 550, 510, 490]);
   const coarse = walk(500, 200);
-  // 150 ok, 300 breaks; bisect 150..300 → 210 (misses the SLO), then 150..210 → 180; 180..210 is under 1.2×: stop.
-  assert.deepEqual(coarse, [150, 300, 210, 180]);
+  // 150 ok, 300 breaks; bisect 150..300 → 210 (misses the SLO), then 150..210 → 180, 180..210 → 190,
+  // 190..210 → 200 (holds); 200..210 is under 5%: stop.
+  assert.deepEqual(coarse, [150, 300, 210, 180, 190, 200]);
+  for (const [lo, hi] of [[490, 510], [200, 210]]) assert.ok(hi / lo <= BISECT_RATIO, `${lo}..${hi} within the tolerance`);
   assert.ok(coarse.every((r, i) => coarse.indexOf(r) === i), 'no rate is offered twice');
 });
 
@@ -118,6 +122,11 @@ test('ladder: past the knee by the floor rule but still within the SLO, it climb
   ];
   assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), 160);
   history.push({ offered_rps: 160, ok: false, withinSlo: false });
-  // Now the SLO is crossed between 140 and 160: under 1.2×, done.
-  assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), null);
+  // Now the SLO is crossed between 140 and 160 (14%): bisected to within 5% (issue 11; under the
+  // old 1.2× rule this was done). 150 holds; 150..160 needs the fine rounding: 155.
+  assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), 150);
+  history.push({ offered_rps: 150, ok: false, withinSlo: true });
+  assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), 155);
+  history.push({ offered_rps: 155, ok: false, withinSlo: false });
+  assert.equal(nextLevelRps(190, history, { maxLevels: 8, maxRps: 1e5 }), null, '150..155 is within 5%: done');
 });

@@ -8,13 +8,17 @@ import { CpdiagError } from '../../src/exit-codes.js';
 
 const base = () => parseScenario({ name: 'sweep' });
 
-test('thread-pool preset: pools 1..64, the I/O-bound workload, a 90 s budget, refinement on', () => {
+test('thread-pool preset: pools 1..64, the I/O-bound workload, a 120 s budget, refinement and repeats on', () => {
   const s = resolveSweepSpec({ preset: 'thread-pool', scenario: base(), flags: {}, mixGiven: false });
   assert.equal(s.setting, 'thread_pool');
   assert.deepEqual(s.values, [1, 2, 4, 8, 16, 32, 64]);
   assert.equal(s.scenario.mix[0].path, THREAD_POOL_PRESET.mixPath);
-  assert.equal(s.budgetS, 90);
+  // 120 s since issue 11: repeats at the leading candidates (2 each) for a recommendation that does not move with noise.
+  assert.equal(s.budgetS, 120);
   assert.equal(s.refine, true);
+  assert.equal(s.repeats, 2);
+  assert.equal(resolveSweepSpec({ preset: 'thread-pool', scenario: base(), flags: { repeats: 0 }, mixGiven: false }).repeats, 0);
+  assert.equal(resolveSweepSpec({ preset: 'timeout', scenario: base(), flags: {}, mixGiven: false }).repeats, 0, 'a fixed-load sweep compares no capacities');
   assert.equal(s.ramp.mode, 'open');
   assert.equal(s.sloP99Ms, 250);
   assert.equal(s.name, 'sweep-thread_pool');

@@ -12,7 +12,7 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PY = '/usr/bin/python3';
 
 function spec(flags: SweepFlags, scenario: Record<string, unknown> = {}, mixGiven = false) {
-  return resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'sweep', ...scenario }), flags: { refine: false, ...flags }, mixGiven });
+  return resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'sweep', ...scenario }), flags: { refine: false, repeats: 0, ...flags }, mixGiven });
 }
 
 function capacity(steps: SweepStep[], value: number): number {
@@ -23,8 +23,10 @@ function capacity(steps: SweepStep[], value: number): number {
 
 test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then flattens where N/S meets the CPU limit', async () => {
   const values = [2, 4, 8, 16, 32];
-  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8, maxLevels: 6 }) });
-  assert.equal(doc.steps.length, values.length);
+  // One repeat per candidate (3 short searches): the path the default sweep takes, kept short here.
+  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8, maxLevels: 6, repeats: 1 }) });
+  const planned = doc.steps.filter((s) => s.origin === 'plan');
+  assert.equal(planned.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
   // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin).
   assert.ok(caps[1] >= 1.4 * caps[0], `capacity 2→4: ${caps[0]} → ${caps[1]}`);
@@ -40,6 +42,19 @@ test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then fl
   assert.match(doc.recommendation.reason, /^server\.thread_pool = \d+: /);
   assert.ok(doc.diagnosis, 'diagnosis embedded');
   assert.ok(doc.steps.every((s) => s.levels.length >= 2 && s.probes.length > 5));
+  // Repeats at the leading candidates, and a range that contains the recommendation.
+  const repeats = doc.steps.filter((s) => s.origin === 'repeat');
+  assert.ok(repeats.length >= 1 && repeats.length <= 3, `${repeats.length} repeats`);
+  assert.ok(repeats.every((r) => planned.some((p) => p.value === r.value)), 'repeats measure planned values again');
+  const range = doc.recommendation.range!;
+  assert.ok(range && range.low === doc.recommendation.value && (range.high === null || range.high >= range.low), JSON.stringify(range));
+  assert.match(doc.recommendation.test ?? '', /one-sided t-test|no value was measured twice/);
+  // The whole machine's CPU per level, split three ways.
+  for (const level of planned.flatMap((s) => s.levels)) {
+    const m = level.machine_cpu;
+    assert.ok(m && m.busy_share > 0 && m.busy_share <= 1 && m.target_share > 0, JSON.stringify(m));
+    assert.ok(Math.abs(m.target_share + m.cpdiag_share + m.other_share - m.busy_share) < 0.01);
+  }
 });
 
 test('CPU-bound (cpu_ms=5, GIL on): capacity flat from N=1, more threads do not help', async () => {
@@ -60,13 +75,14 @@ test('a real CherryPy app through a command target: knee and recommendation; a v
   const app = `${REPO}examples/cherrypy/app.py`;
   // Pools above 32 "fail" the way a real server out of descriptors does: exit before ready.
   const cmd = `/bin/sh -c 'if [ {thread_pool} -gt 32 ]; then echo "OSError: [Errno 24] Too many open files (EMFILE)" >&2; exit 1; fi; exec ${PY} ${app} --port {port} --thread-pool {thread_pool}'`;
-  const s = spec({ values: '4,32,64', levelS: 0.8, maxLevels: 5 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
+  // Three values that run (at least 3 are needed for a recommendation since issue 11; 4,32,64 had 2).
+  const s = spec({ values: '4,16,32,64', levelS: 0.8, maxLevels: 5 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
   const { doc, allFailed } = await executeSweep({ spec: s });
   assert.equal(allFailed, false);
   const failed = doc.steps.find((x) => x.value === 64)!;
   assert.equal(failed.status, 'failed');
   assert.match(failed.error ?? '', /^thread_pool=64: target exited before it was ready \(exit code 1\): OSError: \[Errno 24\] Too many open files \(EMFILE\)$/);
-  for (const v of [4, 32]) assert.ok(capacity(doc.steps, v) > 0);
+  for (const v of [4, 16, 32]) assert.ok(capacity(doc.steps, v) > 0);
   assert.ok(doc.knee, 'a knee');
   assert.ok(doc.recommendation && doc.recommendation.value !== null, doc.recommendation?.reason);
   assert.ok(doc.steps.find((x) => x.value === 32)!.threads_by_state_mean, 'thread states from /proc');

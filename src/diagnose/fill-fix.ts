@@ -1,0 +1,70 @@
+// Fix snippets are templates, filled from the measurements: a fix that names a value names the one
+// the measurements support — the sweep's recommendation, the pool Little's law asks for at the
+// measured rate, the timeout the run used — never a literal that happens to be in the table (a
+// sweep that recommended thread_pool = 16 used to print `'server.thread_pool': 32` beside it).
+//
+// Placeholders in a cause's fix (causes.ts) are {{name}}; the names are the keys of FixValues.
+import { DEFAULT_SETTINGS } from '../config/settings.js';
+import { formatNumber, formatRate } from '../format.js';
+import type { CauseFix } from './causes.js';
+import type { Findings } from './findings.js';
+
+export interface FixValues {
+  /** The pool to set: the sweep's recommendation, else Little's law with headroom, else "N". */
+  thread_pool: string;
+  /** Why that pool, for a comment beside it. */
+  thread_pool_why: string;
+  /** The pool as measured (the setting the run or the recommended step used). */
+  thread_pool_current: string;
+  /** A socket_timeout that covers the longest measured client pause (doubled), else the measured setting. */
+  socket_timeout: string;
+  socket_timeout_why: string;
+  /** Above socket_timeout (and the slowest measured request), so that the proxy gives up last. */
+  proxy_read_timeout: string;
+  /** Below socket_timeout, so that nginx drops an idle upstream connection before the server does. */
+  keepalive_timeout: string;
+}
+
+/** Headroom over Little's law's mean busy workers: bursts above the mean rate need spare workers. */
+export const POOL_HEADROOM = 1.5;
+/** The proxy's read timeout sits this far above the server's socket_timeout. */
+const PROXY_ABOVE_SERVER_S = 5;
+
+export function fixValues(f?: Findings): FixValues {
+  const current = f?.settings?.thread_pool;
+  const rate = Math.max(f?.offered_rps ?? 0, f?.throughput_rps ?? 0);
+  const serviceS = (f?.service_time_ms ?? 0) / 1000;
+  let pool = 'N';
+  let why = 'measure it: cpdiag sweep thread-pool';
+  if (f?.recommended?.setting === 'thread_pool') {
+    pool = String(f.recommended.value);
+    why = 'recommended by this sweep';
+  } else if (rate > 0 && serviceS > 0) {
+    pool = String(Math.max(2, Math.ceil(POOL_HEADROOM * rate * serviceS)));
+    why = `≈ ${POOL_HEADROOM} × ${formatRate(rate)} rps × ${formatNumber(serviceS * 1000)} ms (Little's law, measured); confirm with cpdiag sweep thread-pool`;
+  }
+  const timeoutS = f?.settings?.socket_timeout ?? DEFAULT_SETTINGS.socket_timeout;
+  const pauseS = f?.slow_clients?.pause_s;
+  const socketTimeout = pauseS !== undefined && pauseS > 0 ? Math.max(timeoutS, Math.ceil(2 * pauseS)) : timeoutS;
+  const timeoutWhy = pauseS !== undefined && pauseS > 0 && socketTimeout > timeoutS
+    ? `twice the longest client pause measured (${formatNumber(pauseS)} s)`
+    : f?.settings?.socket_timeout !== undefined ? 'the value measured' : "CherryPy's default";
+  const slowestS = (f?.latency_ms?.max ?? 0) / 1000;
+  const proxyRead = Math.ceil(Math.max(socketTimeout, slowestS) + PROXY_ABOVE_SERVER_S);
+  return {
+    thread_pool: pool,
+    thread_pool_why: why,
+    thread_pool_current: current !== undefined ? String(current) : pool,
+    socket_timeout: formatNumber(socketTimeout),
+    socket_timeout_why: timeoutWhy,
+    proxy_read_timeout: `${proxyRead}s`,
+    keepalive_timeout: `${Math.max(1, Math.floor(socketTimeout / 2))}s`,
+  };
+}
+
+/** The fix with every {{name}} replaced by its value (unknown names are left as they are). */
+export function fillFix(fix: CauseFix, findings?: Findings): CauseFix {
+  const values = fixValues(findings) as unknown as Record<string, string>;
+  const fill = (text: string | undefined) => text?.replace(/\{\{([a-z_]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+  return { summary: fill(fix.summary)!, ...(fix.cherrypy ? { cherrypy: fill(fix.cherrypy) } : {}), ...(fix.nginx ? { nginx: fill(fix.nginx) } : {}) };
+}

@@ -1,0 +1,63 @@
+// Fixes name measured values (issue 11): a sweep that recommends N shows N in every pool fix, never
+// a literal from the cause table; timeouts come from the measured ones.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CAUSES, findCause, formatFix } from '../../src/diagnose/causes.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { fillFix, fixValues } from '../../src/diagnose/fill-fix.js';
+import { findingsFromSweep } from '../../src/sweep/findings-from-sweep.js';
+import { syntheticStep } from '../sweep/synthetic-doc.js';
+import { poolTooSmallFindings } from './fixtures.js';
+
+const SNIPPET_NUMBER = /'server\.(thread_pool|socket_timeout)': \d|(proxy_read_timeout|proxy_send_timeout|keepalive_timeout) \d|pool_size=\d/;
+
+test('no cause hard-codes a pool size or a timeout: the snippets are templates, and every placeholder is known', () => {
+  const known = new Set(Object.keys(fixValues()));
+  for (const c of CAUSES) {
+    for (const text of [c.fix.summary, c.fix.cherrypy ?? '', c.fix.nginx ?? '']) {
+      assert.doesNotMatch(text, SNIPPET_NUMBER, `${c.id}: ${text}`);
+      for (const [, name] of text.matchAll(/\{\{([a-z_]+)\}\}/g)) assert.ok(known.has(name), `${c.id}: unknown placeholder ${name}`);
+    }
+    const filled = formatFix(fillFix(c.fix));
+    assert.doesNotMatch(filled, /\{\{/, `${c.id} filled`);
+  }
+});
+
+test('a sweep recommending N shows N in its pool fixes', () => {
+  for (const n of [12, 24]) {
+    const steps = [4, 8, 12, 16, 24, 32].map((v) => syntheticStep(v, { serviceMs: 21, limitRps: 700 }));
+    const findings = findingsFromSweep({ setting: 'thread_pool', steps, recommendedValue: n, cores: 2, sloP99Ms: 250 });
+    assert.deepEqual(findings.recommended, { setting: 'thread_pool', value: n });
+    for (const id of ['pool-too-small', 'pool-too-large', 'pool-exhausted']) {
+      const fix = formatFix(fillFix(findCause(id)!.fix, findings));
+      assert.match(fix, new RegExp(`'server\\.thread_pool': ${n}\\b.*# recommended by this sweep`), `${id}: ${fix}`);
+      assert.doesNotMatch(fix, /'server\.thread_pool': (?!\d+\b.*recommended)/, id);
+    }
+    // Through the diagnosis: a saturated pool at the operating point still names the sweep's value.
+    const diagnosis = diagnose({ ...poolTooSmallFindings(), recommended: { setting: 'thread_pool', value: n } });
+    const small = diagnosis.causes.find((c) => c.id === 'pool-too-small');
+    assert.ok(small, diagnosis.causes.map((c) => c.id).join(', '));
+    assert.match(small.fix, new RegExp(`'server\\.thread_pool': ${n},  # recommended by this sweep`));
+  }
+});
+
+test('without a sweep: Little\'s law at the measured rate, or what to measure; timeouts from the measured ones', () => {
+  const run = poolTooSmallFindings();
+  run.offered_rps = 400;
+  run.throughput_rps = 380;
+  run.service_time_ms = 20;
+  const v = fixValues(run);
+  assert.equal(v.thread_pool, '12', '1.5 × 400 rps × 20 ms');
+  assert.match(v.thread_pool_why, /Little's law, measured/);
+  assert.equal(fixValues().thread_pool, 'N');
+  assert.match(fixValues().thread_pool_why, /cpdiag sweep thread-pool/);
+  // socket_timeout: the measured one; above the longest client pause when slow clients were cut off.
+  assert.equal(fixValues({ source: 'run', settings: { socket_timeout: 10 } }).socket_timeout, '10');
+  const slow = fixValues({ source: 'run', settings: { socket_timeout: 2 }, slow_clients: { attempted: 8, failed: 8, by_kind: {}, pause_s: 3 } });
+  assert.equal(slow.socket_timeout, '6');
+  assert.match(slow.socket_timeout_why, /twice the longest client pause measured \(3 s\)/);
+  assert.equal(slow.proxy_read_timeout, '11s', 'above the server timeout');
+  assert.equal(slow.keepalive_timeout, '3s', 'below the server timeout');
+  // The proxy also waits out the slowest request measured.
+  assert.equal(fixValues({ source: 'run', settings: { socket_timeout: 10 }, latency_ms: { min: 1, mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, p999: 1, max: 42_000 } }).proxy_read_timeout, '47s');
+});
