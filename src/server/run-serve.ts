@@ -6,6 +6,7 @@ import { resolveSettings, SettingsError, type ServerSettings } from '../config/s
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { startReferenceServer, type ReferenceServer } from './reference-server.js';
 import type { ServeArgs } from './serve-options.js';
+import { startForkServer, type ForkServer } from './fork-per-request.js';
 import { announcePoolWorker, isPoolWorker, listenToPoolMaster, requestPoolStats, runPoolMaster } from './process-pool.js';
 
 export { DEFAULT_DRAIN_TIMEOUT_S } from './serve-options.js';
@@ -67,9 +68,11 @@ export async function runServe(opts: ServeOptions): Promise<number> {
       throw new CpdiagError(`cannot start the process pool on ${settings.socket_host}:${settings.socket_port}: ${(e as Error).message}`, EXIT.TARGET_FAILED);
     }
   }
-  let server: ReferenceServer;
+  let server: ReferenceServer | ForkServer;
   try {
-    server = await startReferenceServer(settings, { log, aggregateStats: poolWorker ? requestPoolStats : undefined });
+    server = settings.model === 'fork-per-request'
+      ? await startForkServer(settings, log)
+      : await startReferenceServer(settings, { log, aggregateStats: poolWorker ? requestPoolStats : undefined });
   } catch (e) {
     if (e instanceof SettingsError || e instanceof CpdiagError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -110,7 +113,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     };
     if (poolWorker) {
       // The master forwards signals as a message: a terminal's Ctrl-C reaches every process.
-      listenToPoolMaster(() => server.stats(), () => onSignal('SIGTERM'));
+      const own = server as ReferenceServer;
+      listenToPoolMaster(() => own.stats(), () => onSignal('SIGTERM'));
       process.on('SIGINT', () => {});
       process.on('SIGTERM', onSignal);
     } else {
@@ -124,6 +128,7 @@ function describeThreads(settings: ServerSettings): string {
   switch (settings.model) {
     case 'single': return '1 thread (accepts one request at a time)';
     case 'thread-per-request': return 'a new thread per connection';
+    case 'fork-per-request': return 'a new process per connection';
     default: return `${settings.thread_pool} worker threads`;
   }
 }
