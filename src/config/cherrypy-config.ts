@@ -12,7 +12,7 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import { CHERRYPY_ENVIRONMENTS, CHERRYPY_NAMESPACES, CHERRYPY_SERVER_KEYS, findServerKey, suggestClosest } from './cherrypy-keys.js';
 import { IniError, interpolateOption, optionsOf, readIniFile, type IniFile, type IniOption, type IniSection } from './ini-file.js';
 import { describePyValue, parsePythonValue, PythonValueError, pyTypeName, type PyValue } from './python-literal.js';
-import { coerceSetting, findSetting, SettingsError, type ServerSettings, type SettingName } from './settings.js';
+import { coerceSetting, CPDIAG_OWN_SETTINGS, findSetting, SettingsError, type ServerSettings, type SettingName } from './settings.js';
 
 export interface CherryPyEntry {
   key: string;
@@ -193,7 +193,7 @@ function applyServerKey(config: CherryPyConfig, entry: CherryPyEntry, attr: stri
   }
   const def = findServerKey(attr);
   if (!def) {
-    if (attr === 'gil') throw new SettingsError(`${key}: "gil" is cpdiag's own setting, not CherryPy's (CherryPy would ignore it): pass --gil True|False instead`, where);
+    if (CPDIAG_OWN_SETTINGS.includes(attr)) throw new SettingsError(`${key}: "${attr}" is cpdiag's own setting, not CherryPy's (CherryPy would ignore it): pass --${attr} instead`, where);
     const suggestion = suggestClosest(attr, known);
     throw new SettingsError(
       `${key}: CherryPy 18 has no such server setting, so it would be ignored${suggestion ? `; did you mean server.${suggestion}?` : ` (known: ${known.map((k) => `server.${k}`).join(', ')})`}`,

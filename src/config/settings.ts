@@ -13,7 +13,16 @@ export interface ServerSettings {
   accepted_queue_size: number;
   accepted_queue_timeout: number;
   gil: boolean;
+  model: ServerModel;
+  processes: number;
 }
+
+/**
+ * cpdiag's own: how the bundled server runs requests, the five ways of "Deploying CherryPy:
+ * deployment models" (single, forking, threading, process pool, thread pool).
+ */
+export const SERVER_MODELS = ['thread-pool', 'single', 'thread-per-request', 'fork-per-request', 'process-pool'] as const;
+export type ServerModel = (typeof SERVER_MODELS)[number];
 
 export type SettingName = keyof ServerSettings;
 type SettingKind = 'int' | 'float' | 'string' | 'bool';
@@ -26,6 +35,8 @@ export interface SettingDefinition {
   min?: number;
   max?: number;
   unit?: string;
+  /** The accepted values of a string setting. */
+  choices?: readonly string[];
   help: string;
 }
 
@@ -42,7 +53,12 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   { name: 'accepted_queue_size', kind: 'int', default: -1, min: -1, help: 'requests waiting for a worker; -1 = unbounded; when full, 503' },
   { name: 'accepted_queue_timeout', kind: 'float', default: 10, min: 0, unit: 's', help: 'how long a request may wait to enter a full queue' },
   { name: 'gil', kind: 'bool', default: true, help: "cpdiag's own: serialize handlers' CPU work under one lock with a 5 ms switch interval, as CPython's GIL" },
+  { name: 'model', kind: 'string', default: 'thread-pool', choices: SERVER_MODELS, help: `cpdiag's own: the deployment model, one of ${SERVER_MODELS.join(', ')}` },
+  { name: 'processes', kind: 'int', default: 2, min: 1, max: 256, help: "cpdiag's own: processes of the process-pool model, forked after binding one socket, each with thread_pool threads" },
 ];
+
+/** Settings CherryPy does not have: never written into a CherryPy config. */
+export const CPDIAG_OWN_SETTINGS: readonly string[] = ['gil', 'model', 'processes'];
 
 export const DEFAULT_SETTINGS: ServerSettings = Object.fromEntries(
   SETTING_DEFINITIONS.map((d) => [d.name, d.default]),
@@ -86,7 +102,9 @@ export function coerceSetting(def: SettingDefinition, raw: string | number | boo
     }
     case 'string': {
       const m = /^(['"])(.*)\1$/.exec(text);
-      return m ? m[2] : text;
+      const value = m ? m[2] : text;
+      if (def.choices && !def.choices.includes(value)) throw new SettingsError(`${key} = ${text}: expected one of ${def.choices.join(', ')}`, where);
+      return value;
     }
     case 'int':
     case 'float': {
@@ -129,7 +147,7 @@ export function resolveSettings(...layers: Partial<Record<string, unknown>>[]): 
 export function formatCherryPyConfig(settings: Readonly<Record<string, string | number | boolean | undefined>>): string {
   const lines = ['[global]'];
   for (const [key, value] of Object.entries(settings)) {
-    if (key === 'gil' || value === undefined) continue;
+    if (CPDIAG_OWN_SETTINGS.includes(key) || value === undefined) continue;
     lines.push(`server.${key} = ${typeof value === 'string' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? 'True' : 'False') : value}`);
   }
   return lines.join('\n');

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCherryPyConfig, type CherryPyConfig } from './cherrypy-config.js';
 import { pyStrip, type IniOption } from './ini-file.js';
 import { formatPythonLiteral } from './python-literal.js';
-import { DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
+import { CPDIAG_OWN_SETTINGS, DEFAULT_SETTINGS, type ServerSettings } from './settings.js';
 
 interface Line {
   text: string;
@@ -66,8 +66,8 @@ export function writeCherryPyConfig(original: string | undefined, values: Partia
 function serverKeysFor(config: CherryPyConfig, values: Partial<ServerSettings>): Map<string, string> {
   const keys = new Map<string, string>();
   for (const [name, value] of Object.entries(values)) {
-    // gil is cpdiag's own setting: CherryPy has no such key.
-    if (name === 'gil' || value === undefined) continue;
+    // gil, model and processes are cpdiag's own settings: CherryPy has no such keys.
+    if (CPDIAG_OWN_SETTINGS.includes(name) || value === undefined) continue;
     keys.set(`server.${name}`, formatPythonLiteral(value));
   }
   if (values.socket_host !== undefined || values.socket_port !== undefined) {

@@ -2,6 +2,7 @@
 // pure function that builds it from the collected samples. Field names are snake_case because
 // scripts read them; the documented ones (process, threads.{total,by_activity},
 // fds.{count,limit,by_type}, sockets.by_state, listen[], memory, drift, diagnosis) keep their meaning.
+import type { ChildProcessInfo } from './process-children.js';
 import { estimateDrift } from '../analysis/drift.js';
 import { CLOCK_TICKS_PER_S } from '../probe/parse-stat.js';
 import { topPeers } from '../probe/tcp-sockets.js';
@@ -123,6 +124,8 @@ export interface InspectReport {
   /** Files that could not be read, so the reader knows which figures are missing. */
   unreadable: string[];
   notes: string[];
+  /** Child processes of the inspected one (a process pool's workers, a forking server's children). */
+  children?: ChildProcessInfo[];
   diagnosis: Diagnosis | null;
 }
 

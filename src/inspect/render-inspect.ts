@@ -38,6 +38,11 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   } else {
     L.push(`${head('workers')}${c.dim('no thread pool recognised')}`);
   }
+  if (r.children && r.children.length > 0) {
+    const busy = r.children.filter((ch) => ch.busy).length;
+    const list = r.children.map((ch) => `${ch.pid}${ch.busy ? '*' : ''} (${ch.threads} threads)`).join(', ');
+    L.push(`${head('children')}${r.children.length} processes, ${busy} busy (*): ${list}`);
+  }
   const fd = r.fds;
   const types = Object.entries(fd.by_type).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
   const usage = fd.usage !== null ? ` (${formatPercent(fd.usage)})` : '';

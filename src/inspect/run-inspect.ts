@@ -1,6 +1,7 @@
 // inspect, end to end: check the pid, sample it over the window, build the report, the findings
 // and the diagnosis. Reads /proc (and runs `ss -ltnH` for the backlog) — never signals, attaches
 // to or writes anything of the target.
+import { readChildren, readChildTicks } from './process-children.js';
 import { captureEnvironment } from '../environment.js';
 import { ProcReader } from '../probe/proc-reader.js';
 import { checkLoopbackUrl } from '../probe/server-stats.js';
@@ -65,6 +66,10 @@ async function inspectWith(reader: ProcReader, o: InspectOptions): Promise<Inspe
   const uptimeS = reader.uptimeS();
   const backlogs = readListenBacklogs(o.run ?? runProgram);
 
+  // Its own reader, without kept handles: a scan of every /proc/PID must not fill the kept
+  // handles the samples rely on.
+  const childReader = new ProcReader(reader.root);
+  const childTicks = readChildTicks(childReader, o.pid);
   const collection = await collectSamples({
     reader, pid: o.pid, intervalMs, durationS, statsUrl: o.statsUrl, signal: o.signal, onSample: o.onSample,
   });
@@ -75,6 +80,9 @@ async function inspectWith(reader: ProcReader, o: InspectOptions): Promise<Inspe
     pid: o.pid, cmdline, uptimeS, startedAt, environment: captureEnvironment(), cpdiagVersion: CPDIAG_VERSION, intervalMs,
     backlogs, statsUrl: o.statsUrl,
   });
+  const children = readChildren(childReader, o.pid, childTicks);
+  childReader.close();
+  if (children.length > 0) report.children = children;
   if (o.statsUrl && report.server?.samples === 0) report.notes.push(`no answer from --stats ${o.statsUrl} (a missing figure, not an error)`);
   const findings = buildInspectFindings(report, collection.samples);
   if (o.diagnose !== false) {

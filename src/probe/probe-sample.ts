@@ -26,6 +26,15 @@ export interface ProbeSample {
   rss_bytes: number;
   rss_anon_bytes?: number;
   rss_file_bytes?: number;
+  /** Proportional set size summed over the tree (smaps_rollup): shared pages counted once. */
+  pss_bytes?: number;
+  /** Processes in the tree (the root and its descendants). */
+  processes?: number;
+  /**
+   * New descendants seen per second since the previous scan for them (a lower bound: a child
+   * that came and went between two scans is not seen).
+   */
+  processes_created_per_s?: number;
   threads: number;
   /** Thread counts by /proc state letter (R, S, D, Z, T, I). */
   threads_by_state: Record<string, number>;

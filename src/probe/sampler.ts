@@ -6,6 +6,7 @@ import type { ProbeSample } from './probe-sample.js';
 import { SERVER_STATS_TIMEOUT_MS } from './server-stats.js';
 import { readPidUsage } from './pidusage-client.js';
 import { readProcessSnapshot, sumSnapshots, type ProcessSnapshot } from './process-snapshot.js';
+import { parsePssBytes } from './parse-smaps-rollup.js';
 import { findDescendants } from './process-tree.js';
 import { ProcReader, ProcReadError } from './proc-reader.js';
 import { createStatsPoller } from './stats-poller.js';
@@ -74,6 +75,17 @@ export function readTree(
   return snaps;
 }
 
+/** Pss summed over the tree; undefined when no process's smaps_rollup could be read. */
+export function readTreePssBytes(reader: ProcReader, pids: readonly number[]): number | undefined {
+  let total: number | undefined;
+  for (const pid of pids) {
+    const text = reader.tryRead(pid, 'smaps_rollup').text;
+    const pss = text === undefined ? undefined : parsePssBytes(text);
+    if (pss !== undefined) total = (total ?? 0) + pss;
+  }
+  return total;
+}
+
 export function startSampler(opts: SamplerOptions): Sampler {
   const ownReader = opts.reader === undefined;
   const reader = opts.reader ?? new ProcReader('/proc', { keepHandles: true });
@@ -94,6 +106,7 @@ export function startSampler(opts: SamplerOptions): Sampler {
   let emitted: Promise<void> = Promise.resolve();
   let children: number[] = [];
   let lastRescanMs = -Infinity;
+  let createdPerS: number | undefined;
   let tick = 0;
   let primed = false;
 
@@ -114,10 +127,15 @@ export function startSampler(opts: SamplerOptions): Sampler {
       primed = true;
     }
     if (includeChildren && tMs - lastRescanMs >= (opts.childrenRescanMs ?? CHILDREN_RESCAN_MS)) {
+      const before = new Set(children);
       try {
         children = findDescendants(reader, opts.pid);
       } catch {
         children = [];
+      }
+      if (Number.isFinite(lastRescanMs)) {
+        const created = children.filter((c) => !before.has(c)).length;
+        createdPerS = created / Math.max((tMs - lastRescanMs) / 1000, 1e-3);
       }
       lastRescanMs = tMs;
     }
@@ -146,6 +164,9 @@ export function startSampler(opts: SamplerOptions): Sampler {
       rss_bytes: totals.rssBytes || rssFromUsage,
       rss_anon_bytes: totals.rssAnonBytes,
       rss_file_bytes: totals.rssFileBytes,
+      pss_bytes: readTreePssBytes(reader, snaps.map((sn) => sn.pid)),
+      processes: snaps.length,
+      processes_created_per_s: createdPerS === undefined ? undefined : roundTo(createdPerS, 2),
       threads: totals.threads,
       threads_by_state: totals.threadsByState,
       fds: totals.fds,

@@ -9,7 +9,8 @@ import { AcceptedQueue } from './accepted-queue.js';
 import { resolveRoute, type Endpoint, type Route } from './routes.js';
 import { parseWorkScale } from './work-scale.js';
 import { ServerCounters, buildStatsDocument, type ServerStatsDocument } from './server-stats.js';
-import { WorkerPool, type JobCallbacks, type Slot } from './worker-pool.js';
+import { WorkerPool, type JobCallbacks, type RequestPool, type Slot } from './worker-pool.js';
+import { ThreadPerRequestPool } from './thread-per-request-pool.js';
 import { GIL, SLOTF } from './shared-layout.js';
 import { classifyClientError, rawSimpleResponse } from './client-errors.js';
 import { checkRequestHead, type Refusal } from './request-checks.js';
@@ -19,6 +20,11 @@ export interface ReferenceServerOptions {
   log?: (line: string) => void;
   /** How long the worker threads may take to start. */
   readyTimeoutMs?: number;
+  /**
+   * process-pool: /_cpdiag/stats answers for the whole pool (the master gathers every process's
+   * document); given this process's own document, resolves with the aggregate.
+   */
+  aggregateStats?: (own: ServerStatsDocument) => Promise<unknown>;
 }
 
 export interface ReferenceServer {
@@ -40,6 +46,8 @@ export interface ReferenceServer {
 
 const OK_BODY = Buffer.from('ok\n');
 const SERVER_HEADER = 'cpdiag-serve';
+/** The serving process, on every response: tells the models apart (fork-per-request, process-pool). */
+const PID_HEADER = 'X-Cpdiag-Pid';
 /** Pipelined requests parsed ahead of their turn before the connection stops being read. */
 const MAX_PIPELINED = 16;
 /** Longest a connection stays open after its final answer if the client does not close it. */
@@ -132,13 +140,14 @@ class Exchange implements JobCallbacks {
 
 class Acceptor implements ReferenceServer {
   readonly counters = new ServerCounters();
-  readonly pool: WorkerPool;
+  readonly pool: RequestPool;
   readonly queue: AcceptedQueue<ConnState>;
   readonly http: HttpServer;
   private readonly sockets = new Set<TrackedSocket>();
   private readonly startedAt = performance.now();
   private readonly timeoutMs: number;
   private readonly log: (line: string) => void;
+  private readonly aggregateStats: ReferenceServerOptions['aggregateStats'];
   private fill = Buffer.alloc(64 * 1024, 'x');
   /** CPDIAG_WORK_SCALE: multiplies /work's io_ms and cpu_ms (gate power experiments). */
   private readonly workScale = parseWorkScale(process.env);
@@ -153,7 +162,8 @@ class Acceptor implements ReferenceServer {
     this.log = opts.log ?? (() => {});
     // socket_timeout 0 would make cheroot's sockets non-blocking; here it means "no timeout".
     this.timeoutMs = Math.round(settings.socket_timeout * 1000);
-    this.pool = new WorkerPool(settings.thread_pool, settings.gil, this.log);
+    this.aggregateStats = opts.aggregateStats;
+    this.pool = createPool(settings, this.log);
     this.queue = new AcceptedQueue<ConnState>(settings.accepted_queue_size, settings.accepted_queue_timeout * 1000);
     this.http = createServer({
       // llhttp counts the request line and headers against this, as cheroot's SizeCheckWrapper.
@@ -493,7 +503,14 @@ class Acceptor implements ReferenceServer {
         return;
       }
       case 'stats':
-        this.answer(res, 200, 'application/json', Buffer.from(JSON.stringify(this.stats())));
+        if (this.aggregateStats) {
+          this.aggregateStats(this.stats()).then(
+            (doc) => this.answer(res, 200, 'application/json', Buffer.from(JSON.stringify(doc))),
+            (e: Error) => this.answer(res, 500, 'text/plain', Buffer.from(`stats: ${e.message}\n`)),
+          );
+        } else {
+          this.answer(res, 200, 'application/json', Buffer.from(JSON.stringify(this.stats())));
+        }
         return;
       case 'healthz':
         this.answer(res, 200, 'text/plain', OK_BODY);
@@ -628,7 +645,7 @@ class Acceptor implements ReferenceServer {
       return;
     }
     if (!res.headersSent) {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', Server: SERVER_HEADER, ...(this.draining ? { Connection: 'close' } : {}) });
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', Server: SERVER_HEADER, [PID_HEADER]: process.pid, ...(this.draining ? { Connection: 'close' } : {}) });
     }
     ex.writePending = true;
     res.write(this.fillOf(ex.disposition.kind === 'job' ? ex.disposition.route.chunkBytes : 1), () => {
@@ -759,7 +776,7 @@ class Acceptor implements ReferenceServer {
 
   private answer(res: ServerResponse, status: number, type: string, body: Buffer, close = false): void {
     if (res.headersSent || res.destroyed) return;
-    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, Server: SERVER_HEADER };
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, Server: SERVER_HEADER, [PID_HEADER]: process.pid };
     if (close || this.draining) headers.Connection = 'close';
     res.writeHead(status, headers);
     res.end(body);
@@ -848,6 +865,16 @@ class Acceptor implements ReferenceServer {
     for (const s of this.sockets) s.destroy();
     await this.pool.stop();
   }
+}
+
+/**
+ * The threads that run requests, by model: a fixed pool (thread-pool; each process of a
+ * process-pool), one thread that serves one request at a time (single), or a new thread per
+ * connection (thread-per-request).
+ */
+function createPool(settings: ServerSettings, log: (line: string) => void): RequestPool {
+  if (settings.model === 'thread-per-request') return new ThreadPerRequestPool(settings.gil, log);
+  return new WorkerPool(settings.model === 'single' ? 1 : settings.thread_pool, settings.gil, log);
 }
 
 /** Starts the reference server; resolves once it listens and every worker thread runs. */

@@ -6,6 +6,8 @@ import { resolveSettings, SettingsError, type ServerSettings } from '../config/s
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { startReferenceServer, type ReferenceServer } from './reference-server.js';
 import type { ServeArgs } from './serve-options.js';
+import { startForkServer, type ForkServer } from './fork-per-request.js';
+import { announcePoolWorker, isPoolWorker, listenToPoolMaster, requestPoolStats, runPoolMaster } from './process-pool.js';
 
 export { DEFAULT_DRAIN_TIMEOUT_S } from './serve-options.js';
 
@@ -58,9 +60,19 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   const log = lineWriter(opts.stderr);
   const out = lineWriter(opts.stdout);
   const settings = loadServeSettings(opts.configFile, opts.flagSettings, log);
-  let server: ReferenceServer;
+  const poolWorker = settings.model === 'process-pool' && isPoolWorker();
+  if (settings.model === 'process-pool' && !poolWorker) {
+    try {
+      return await runPoolMaster(settings, { log, out, drainTimeoutS: opts.drainTimeoutS });
+    } catch (e) {
+      throw new CpdiagError(`cannot start the process pool on ${settings.socket_host}:${settings.socket_port}: ${(e as Error).message}`, EXIT.TARGET_FAILED);
+    }
+  }
+  let server: ReferenceServer | ForkServer;
   try {
-    server = await startReferenceServer(settings, { log });
+    server = settings.model === 'fork-per-request'
+      ? await startForkServer(settings, log)
+      : await startReferenceServer(settings, { log, aggregateStats: poolWorker ? requestPoolStats : undefined });
   } catch (e) {
     if (e instanceof SettingsError || e instanceof CpdiagError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -73,9 +85,14 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     if (isBrokenPipe(e)) return;
     log(`cpdiag serve: internal error (still serving): ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   });
-  log(`cpdiag serve: pid ${process.pid}, ${settings.thread_pool} worker threads ready in ${Math.round(server.startupMs)} ms, gil ${settings.gil ? 'on' : 'off'}`);
-  // The one line on stdout: scripts and spawnBundledServer wait for it.
-  out(server.url);
+  if (poolWorker) {
+    // The master prints the URL once every process listens.
+    announcePoolWorker(server.url, server.startupMs);
+  } else {
+    log(`cpdiag serve: pid ${process.pid}, model ${settings.model}, ${describeThreads(settings)} ready in ${Math.round(server.startupMs)} ms, gil ${settings.gil ? 'on' : 'off'}`);
+    // The one line on stdout: scripts and spawnBundledServer wait for it.
+    out(server.url);
+  }
 
   return new Promise<number>((resolve) => {
     let signalled = false;
@@ -89,10 +106,29 @@ export async function runServe(opts: ServeOptions): Promise<number> {
       server.drain(opts.drainTimeoutS * 1000).then(async (drained) => {
         log(drained ? 'cpdiag serve: drained, exiting' : 'cpdiag serve: drain deadline passed with requests in flight, exiting');
         await server.close();
+        // A pool worker's channel to its master would keep it alive.
+        if (poolWorker) process.disconnect?.();
         resolve(EXIT.OK);
       }, () => resolve(EXIT.SOFTWARE));
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (poolWorker) {
+      // The master forwards signals as a message: a terminal's Ctrl-C reaches every process.
+      const own = server as ReferenceServer;
+      listenToPoolMaster(() => own.stats(), () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => {});
+      process.on('SIGTERM', onSignal);
+    } else {
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    }
   });
+}
+
+function describeThreads(settings: ServerSettings): string {
+  switch (settings.model) {
+    case 'single': return '1 thread (accepts one request at a time)';
+    case 'thread-per-request': return 'a new thread per connection';
+    case 'fork-per-request': return 'a new process per connection';
+    default: return `${settings.thread_pool} worker threads`;
+  }
 }

@@ -74,11 +74,15 @@ export class WorkerPool {
   private stopping = false;
   private startFailure: string | undefined;
 
-  constructor(readonly size: number, gilEnabled: boolean, private readonly log: (line: string) => void = () => {}) {
+  /**
+   * `sharedGil`: the GIL of a process whose threads come from several pools (thread-per-request
+   * starts a pool of one per request; all of them take the one GIL, as CPython's threads do).
+   */
+  constructor(readonly size: number, gilEnabled: boolean, private readonly log: (line: string) => void = () => {}, sharedGil?: SharedArrayBuffer) {
     this.slotBuffer = new SharedArrayBuffer(SLOT_BYTES * size);
-    const gilBuffer = new SharedArrayBuffer(GIL_INTS * 4);
+    const gilBuffer = sharedGil ?? new SharedArrayBuffer(GIL_INTS * 4);
     this.gilWords = new Int32Array(gilBuffer);
-    this.gilWords[GIL.ENABLED] = gilEnabled ? 1 : 0;
+    if (!sharedGil) this.gilWords[GIL.ENABLED] = gilEnabled ? 1 : 0;
     for (let id = 0; id < size; id++) {
       const slot: Slot = { id, ctl: slotInts(this.slotBuffer, id), num: slotFloats(this.slotBuffer, id), busy: false, evtSeen: 0, callbacks: undefined };
       slot.ctl[SLOT.STATE] = WORKER_STATE.STARTING;
@@ -277,13 +281,7 @@ export class WorkerPool {
 
   /** /leak/thread: a thread that never ends, blocked forever, with a tiny heap. */
   spawnLeakThread(index: number): void {
-    const code = `
-      try { require('node:fs').writeFileSync('/proc/thread-self/comm', 'cpdiag-leak-${index % 10000}'); } catch {}
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);`;
-    const worker = new Worker(code, { eval: true, resourceLimits: LEAK_THREAD_LIMITS, stdout: false, stderr: false });
-    worker.on('error', () => {});
-    worker.unref();
-    this.leakThreads.push(worker);
+    this.leakThreads.push(spawnLeakWorker(index));
   }
 
   async stop(): Promise<void> {
@@ -296,4 +294,20 @@ export class WorkerPool {
     }
     await Promise.allSettled([...this.workers, ...this.leakThreads].map((w) => w.terminate()));
   }
+}
+
+/** The pool interface the acceptor uses: a fixed pool, or one thread per request. */
+export type RequestPool = Pick<WorkerPool,
+  'gilWords' | 'whenReady' | 'busyCount' | 'acquire' | 'hold' | 'release' | 'run' | 'ack' | 'abandon' |
+  'finishBody' | 'snapshot' | 'result' | 'spawnLeakThread' | 'stop'>;
+
+/** /leak/thread: a thread that never ends, blocked forever, with a tiny heap. */
+export function spawnLeakWorker(index: number): Worker {
+  const code = `
+      try { require('node:fs').writeFileSync('/proc/thread-self/comm', 'cpdiag-leak-${index % 10000}'); } catch {}
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);`;
+  const worker = new Worker(code, { eval: true, resourceLimits: LEAK_THREAD_LIMITS, stdout: false, stderr: false });
+  worker.on('error', () => {});
+  worker.unref();
+  return worker;
 }

@@ -110,6 +110,7 @@ export function resolveSweepSpec(input: { preset?: string; setting?: string; sce
 
   // Presets bring their workload when the user did not give one.
   if (!input.mixGiven) scenario.mix = [{ method: 'GET', path: workload.mixPath, weight: 1 }];
+  if (own?.baseSettings) scenario.settings = { ...own.baseSettings, ...scenario.settings };
   const fixedLoad = own?.fixedLoad ?? false;
   if (own?.slowClients && !scenario.slow_clients) {
     const count = flags.slowClients ?? own.slowClients.count;

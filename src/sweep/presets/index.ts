@@ -2,6 +2,7 @@
 // its record in this folder (see sweep-preset.ts) and add it to SWEEP_PRESETS.
 import type { SettingName } from '../../config/settings.js';
 import type { SweepPreset } from './sweep-preset.js';
+import { PROCESSES_PRESET } from './processes.js';
 import { THREAD_POOL_PRESET } from './thread-pool.js';
 import { TIMEOUT_PRESET } from './timeout.js';
 
@@ -10,6 +11,7 @@ export type { SweepPreset } from './sweep-preset.js';
 export const SWEEP_PRESETS: readonly SweepPreset[] = [
   THREAD_POOL_PRESET,
   TIMEOUT_PRESET,
+  PROCESSES_PRESET,
 ];
 
 /** The workload and ramp of a sweep whose setting has no preset of its own (socket_queue_size, …). */

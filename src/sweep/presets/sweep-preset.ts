@@ -1,7 +1,7 @@
 // A sweep preset as data: what `cpdiag sweep <name>` measures when the user gives nothing else.
 // resolveSweepSpec (sweep-spec.ts) reads these fields and nothing else about a preset, so a new
 // preset is one file in this folder plus one line in index.ts.
-import type { SettingName } from '../../config/settings.js';
+import type { ServerSettings, SettingName } from '../../config/settings.js';
 import type { RampSpec } from '../ramp-spec.js';
 
 export interface SweepPreset {
@@ -22,6 +22,8 @@ export interface SweepPreset {
    * and there is no capacity knee to refine around, so refinement is off whatever the flags say.
    */
   readonly fixedLoad: boolean;
+  /** Settings every step runs with unless the scenario sets them (e.g. model = process-pool for a processes sweep). */
+  readonly baseSettings?: Readonly<Partial<ServerSettings>>;
   /** Slow clients beside the normal load unless the scenario has its own (--slow-clients sets the count). */
   readonly slowClients?: {
     readonly count: number;
