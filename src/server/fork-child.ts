@@ -26,6 +26,7 @@ async function serve(job: ForkJob, req: IncomingMessage, res: ServerResponse): P
     case 'healthz': return answer(res, 200, 'text/plain', 'ok\n');
     case 'readyz': return answer(res, 200, 'text/plain', 'ready\n');
     case 'bad': return answer(res, 400, 'text/plain', `${route.message}\n`);
+    case 'headers': return answer(res, 501, 'text/plain', '/headers is not served by the fork-per-request model\n');
     case 'job': break;
   }
   if (route.endpoint === 'not_found') return answer(res, 404, 'text/plain', 'Not Found\n');
