@@ -54,7 +54,9 @@ test('http_503 and http_500 by kind and by mix entry', async () => {
       // The weights hold: /ok is about half of the requests.
       const share = br['GET /ok']!.requests / r.requests;
       assert.ok(share > 0.35 && share < 0.65, `${plan.mode}: /ok share ${share}`);
-      assert.ok(Math.abs(r.errors.rate - r.errors.total / r.requests) < 1e-9);
+      // The rate is over the requests attempted (load/recorder.ts), which exceed those completed inside
+      // the window by the few in flight at its edge: equal to total / requests within that margin.
+      assert.ok(Math.abs(r.errors.rate - r.errors.total / r.requests) <= 0.05 * (r.errors.total / r.requests), `${plan.mode}: rate ${r.errors.rate} vs ${r.errors.total}/${r.requests}`);
       assert.ok(r.goodput_rps < r.throughput_rps);
     }
   } finally {
