@@ -6,7 +6,7 @@ import { capacityKneeDetail, fitUsl, type UslFit } from '../analysis/usl.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
 import { recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
 import { fitRoofline } from './roofline-fit.js';
-import { theoryNumbers, theorySentence } from './theory-check.js';
+import { stepServiceLatency, theoryNumbers, theorySentence } from './theory-check.js';
 import { roundTo } from '../numbers.js';
 import { formatNumber, formatPercent } from '../format.js';
 
@@ -71,7 +71,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   const recStep = sorted.find((s) => s.value === pool.value);
   if (isPool && recStep && recStep.capacity_rps) {
     const serviceMs = lightLoadServiceMs(recStep) ?? sorted.find((s) => s.service_time_ms)?.service_time_ms;
-    const t = serviceMs ? theoryNumbers(recStep.capacity_rps, serviceMs, opts.sloP99Ms) : undefined;
+    const t = serviceMs ? theoryNumbers(recStep.capacity_rps, serviceMs, opts.sloP99Ms, stepServiceLatency(recStep)) : undefined;
     if (t) {
       theory = t;
       recommendation.theory = theorySentence(t, recStep.value);
