@@ -61,7 +61,7 @@ export interface OverloadAccounting {
   /** sent − completed_in_window: how far arrivals outran completions over the window (≈ 0 when the server keeps up). */
   backlog: number;
   /**
-   * completed_in_window / sent (= throughput / offered rate). Below capacity it falls short of 1
+   * completed_in_window / sent (= throughput / offered rate; 1 when nothing was due). Below capacity it falls short of 1
    * only by the requests in flight at the edges (about rate × service time of them, by Little's
    * law); clearly below that, the server did not keep up with the offered rate.
    */

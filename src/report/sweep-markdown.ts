@@ -38,7 +38,10 @@ export function renderSweepMarkdown(doc: SweepDocument): string {
   out.push('## Capacity by value', '', '```', renderCapacityChart(doc), '```', '');
   out.push('## Knee, scaling and drift', '', ...kneeLines(doc).map((l) => `- ${l}`), '');
   if (doc.theory) {
-    out.push(`Queueing numbers: service time ${formatMs(doc.theory.service_time_ms)}, target load ${formatRate(doc.theory.target_rps)} rps, Little's law ${formatNumber(doc.theory.littles_law_workers)} busy workers, Erlang C pool for the SLO ${doc.theory.erlang_c_pool ?? '–'}.`, '');
+    const t = doc.theory;
+    const measured = t.model === 'M/G/c Allen–Cunneen' ? `, with the measured service times (c_s ${formatNumber(t.service_cv)}, M/G/c by Allen–Cunneen) ${t.pool_for_slo ?? '–'}` : '';
+    const none = t.no_pool ? ` (${t.no_pool})` : '';
+    out.push(`Queueing numbers: service time ${formatMs(t.service_time_ms)}, target load ${formatRate(t.target_rps)} rps, Little's law ${formatNumber(t.littles_law_workers)} busy workers; pool for p99 within the SLO: Erlang C (exponential service) ${t.erlang_c_pool ?? '–'}${measured}${none}.`, '');
   }
   out.push('## Ramps', '', ...rampLines(doc).map((l) => `- ${l}`), '');
   for (const s of [...doc.steps].sort((a, b) => a.value - b.value || (a.value2 ?? 0) - (b.value2 ?? 0))) {

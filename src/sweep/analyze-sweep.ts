@@ -10,7 +10,7 @@ import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-docu
 import { describeRange, recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
 import { findMachineLimit } from './machine-limit.js';
 import { fitRoofline } from './roofline-fit.js';
-import { theoryNumbers, theorySentence } from './theory-check.js';
+import { stepServiceLatency, theoryNumbers, theorySentence } from './theory-check.js';
 import { roundTo } from '../numbers.js';
 import { formatBytes, formatNumber, formatPercent } from '../format.js';
 
@@ -120,7 +120,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   const recStep = sorted.find((s) => s.value === pool.value);
   if (isPool && recStep && recStep.capacity_rps) {
     const serviceMs = lightLoadServiceMs(recStep) ?? sorted.find((s) => s.service_time_ms)?.service_time_ms;
-    const t = serviceMs ? theoryNumbers(recStep.capacity_rps, serviceMs, opts.sloP99Ms) : undefined;
+    const t = serviceMs ? theoryNumbers(recStep.capacity_rps, serviceMs, opts.sloP99Ms, stepServiceLatency(recStep)) : undefined;
     if (t) {
       theory = t;
       recommendation.theory = theorySentence(t, recStep.value);

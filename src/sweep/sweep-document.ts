@@ -15,6 +15,7 @@ import type { LoadPlan, RequestSpec } from '../load/load-plan.js';
 import type { ErrorCounts, LatencySummaryMs, LoadResult, OverloadAccounting } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { TargetInfo, TargetKind } from '../target/target-info.js';
+import type { TheoryNumbers } from './theory-check.js';
 
 export const SWEEP_SCHEMA = 'cpdiag.sweep/1';
 
@@ -182,13 +183,8 @@ export interface SweepDocument {
   } | null;
   /** USL fit of capacity against the setting (thread_pool sweeps), with its peak when one is within the measured range. */
   usl: (UslFit & { peak?: UslPeak }) | null;
-  /** Queueing-theory cross-check numbers. */
-  theory?: {
-    service_time_ms: number;
-    target_rps: number;
-    littles_law_workers: number;
-    erlang_c_pool: number | null;
-  };
+  /** Queueing-theory cross-check numbers (src/sweep/theory-check.ts). */
+  theory?: TheoryNumbers;
   recommendation: SweepRecommendation | null;
   /** The facts the diagnosis reasoned over (so that `cpdiag diagnose sweep.json` can redo it). */
   findings?: Findings;

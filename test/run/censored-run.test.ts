@@ -42,9 +42,14 @@ test('a run with 5% timeouts shows p99 as "> timeout" in JSON and text', async (
   assert.ok(lat.p99 >= TIMEOUT_MS, `p99 ${lat.p99} ≥ the timeout`);
   assert.ok(lat.p50 < 100, `p50 ${lat.p50} is an exact, fast value`);
   assert.ok(!lat.censored!.lower_bounds.includes('p50'));
+  // The overload accounting is carried into the run record: 40/s for 4 s were due.
+  const o = doc.summary!.overload!;
+  assert.ok(Math.abs(o.sent - 160) <= 2, `sent ${o.sent}`);
+  assert.equal(o.completed_in_window, doc.summary!.requests);
   // The text: "p99 > 1,0xx ms", and how many timed out.
   assert.match(r.stdout, /p99 > 1,\d{3} ms/, r.stdout);
   assert.match(r.stdout, /timed out: each took more than 1,\d{3} ms/);
+  assert.match(r.stdout, /160 due in the window, \d+ completed in it/);
   const md = readFileSync(join(reports, folder[0]!, 'summary.md'), 'utf8');
   assert.match(md, /p99 > 1,\d{3} ms/);
 });
