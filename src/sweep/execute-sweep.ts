@@ -10,7 +10,7 @@ import type { DocumentSink } from '../document-sink.js';
 import { SWEEP_SCHEMA, type SweepDocument, type SweepLevel, type SweepRecommendation, type SweepStep } from './sweep-document.js';
 import { analyzeSweep, sweepKnee } from './analyze-sweep.js';
 import { findingsFromSweep } from './findings-from-sweep.js';
-import { MAX_REFINE_VALUES, refineValues } from './plan-values.js';
+import { refineValues } from './plan-values.js';
 import { runSweepStep } from './run-step.js';
 import type { SweepSpec } from './sweep-spec.js';
 import { roundTo } from '../numbers.js';
@@ -47,8 +47,6 @@ const MIN_LEVEL_SCALE = 0.5;
 const FIRST_STEP_GUESS_S = 7;
 /** A first guess of one repeat's seconds (a target start and about five 1-s levels), for the budget. */
 const FIRST_REPEAT_GUESS_S = 6;
-/** Candidates repeated at most: the recommendation, its smaller neighbour, the best (repeatCandidates). */
-export const MAX_REPEAT_CANDIDATES = 3;
 
 /**
  * The values to measure again: the first pass's recommendation, the next smaller measured value,
@@ -127,18 +125,17 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
     const progress = (load?: string) =>
       opts.onProgress?.({ stepIndex: index, stepCount: count, value: pair.value, value2: pair.value2, load, elapsedS: elapsedS(), etaS: perStepS * (count - index) });
     progress();
-    // Budget: when the planned steps — and the refinement and repeats still to come — would overrun
-    // it at the pace so far, later steps get shorter levels (never under half): a slow, loaded
-    // machine still finishes near its budget, with its repeats, rather than dropping them at the end.
+    // Budget: when the planned steps would overrun it at the pace so far, later steps get shorter
+    // levels (never under half): a slow, loaded machine still finishes near its budget. No room is
+    // reserved for refinement and repeats this way: measured, a step's time is mostly target start,
+    // settling and drains, so halving its levels saved little and cost every capacity precision.
     let stepSpec = spec;
     if (spec.budgetS !== undefined && done.length > 0 && pair.origin === 'plan') {
       const remaining = count - index;
       const left = spec.budgetS - elapsedS();
-      const reserve = (spec.refine && !spec.setting2 ? MAX_REFINE_VALUES * perStepS : 0) + spec.repeats * MAX_REPEAT_CANDIDATES * FIRST_REPEAT_GUESS_S;
-      const projected = remaining * perStepS + reserve;
+      const projected = remaining * perStepS;
       if (projected > left) {
-        // Only the planned steps shrink; the reserve is what they leave room for.
-        const scale = Math.max(MIN_LEVEL_SCALE, Math.min(1, (left - reserve) / (remaining * perStepS)));
+        const scale = Math.max(MIN_LEVEL_SCALE, Math.min(1, left / projected));
         stepSpec = { ...spec, ramp: { ...spec.ramp, levelS: roundTo(spec.ramp.levelS * scale) } };
         if (!doc.events.some((e) => e.message.startsWith('levels shortened'))) {
           doc.events.push({ t_s: roundTo(elapsedS()), kind: 'note', message: `levels shortened to ${stepSpec.ramp.levelS} s from ${spec.setting}=${pair.value} on to stay within the ${spec.budgetS} s budget` });
