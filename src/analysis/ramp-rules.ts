@@ -20,6 +20,16 @@ export interface RampPoint {
    * (responses completing after the level's window do not count). Without it, throughput ÷ offered.
    */
   completion_ratio?: number;
+  /**
+   * Where the level sits in the ramp when that is not its offered rate: a closed-loop level's
+   * connection count (its "offered" rate is its throughput, which falls when the server collapses).
+   */
+  load_order?: number;
+}
+
+/** The level's place in load order: its load_order when given, else its offered rate. */
+function loadOf(p: RampPoint): number {
+  return p.load_order ?? p.offered_rps;
 }
 
 // ---- within the SLO ------------------------------------------------------------------------
@@ -83,27 +93,27 @@ export const NEAR_BEST_TOLERANCE = 0.05;
 export function findFirstFailureIndex(points: readonly RampPoint[], slo: SloLimits): number | null {
   let first: number | null = null;
   points.forEach((p, i) => {
-    if (!Number.isFinite(p.offered_rps) || isWithinSlo(p, slo)) return;
-    if (first === null || p.offered_rps < points[first].offered_rps) first = i;
+    if (!Number.isFinite(loadOf(p)) || isWithinSlo(p, slo)) return;
+    if (first === null || loadOf(p) < loadOf(points[first])) first = i;
   });
   return first;
 }
 
 /**
- * The capacity level: the highest offered load below the first level (in load order) that fails
- * the SLO, as an index into `points` (the first of equal loads), or null when the lightest level
- * already failed. Not "the highest level within the SLO": a level that passes above one that
- * failed (100: 5 ms, 200: 8 ms, 300: 300 ms, 400: 9 ms → 200, not 400) was luck — the server did
- * not hold the SLO at 300, so it cannot be trusted to at 400. The step's capacity_rps is that
- * level's served rate, the knee's capacity_at_slo_rps its offered rate: two views of one level.
+ * The capacity level: the highest load below the first level (in load order) that fails the SLO,
+ * as an index into `points` (the first of equal loads), or null when the lightest level already
+ * failed. Not "the highest level within the SLO": a level that passes above one that failed
+ * (100: 5 ms, 200: 8 ms, 300: 300 ms, 400: 9 ms → 200, not 400) was luck — the server did not hold
+ * the SLO at 300, so it cannot be trusted to at 400. The step's capacity_rps is that level's served
+ * rate, the knee's capacity_at_slo_rps its offered rate: two views of one level.
  */
 export function findCapacityIndex(points: readonly RampPoint[], slo: SloLimits): number | null {
   const failure = findFirstFailureIndex(points, slo);
-  const limit = failure === null ? Infinity : points[failure].offered_rps;
+  const limit = failure === null ? Infinity : loadOf(points[failure]);
   let best: number | null = null;
   points.forEach((p, i) => {
-    if (!(p.offered_rps < limit) || !isWithinSlo(p, slo)) return;
-    if (best === null || p.offered_rps > points[best].offered_rps) best = i;
+    if (!(loadOf(p) < limit) || !isWithinSlo(p, slo)) return;
+    if (best === null || loadOf(p) > loadOf(points[best])) best = i;
   });
   return best;
 }

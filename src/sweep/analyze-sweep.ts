@@ -95,9 +95,9 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   const resources = resourceScaling(sorted);
 
   if (pool.value !== null && pool.range) {
-    // The plateau: the recommended value and every value above it within noise of the best (all
-    // above it when the range is open). Did the machine run out of CPU there?
-    const plateau = values.filter((v) => v >= pool.range!.low && (pool.range!.high === null || v <= pool.range!.high));
+    // The plateau: the recommended value and every value above it (where capacity no longer grows
+    // enough to matter). Did the machine run out of CPU there?
+    const plateau = values.filter((v) => v >= pool.range!.low);
     const limit = pool.still_growing ? null : findMachineLimit(ok, plateau, { p99Ms: opts.sloP99Ms, maxErrorRate: opts.maxErrorRate });
     if (limit) {
       recommendation.machine_limit = { busy_share: roundTo(limit.busy_share), target_share: roundTo(limit.target_share), cpdiag_share: roundTo(limit.cpdiag_share), other_share: roundTo(limit.other_share), text: limit.text };

@@ -127,7 +127,9 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
       opts.onProgress?.({ stepIndex: index, stepCount: count, value: pair.value, value2: pair.value2, load, elapsedS: elapsedS(), etaS: perStepS * (count - index) });
     progress();
     // Budget: when the planned steps would overrun it at the pace so far, later steps get shorter
-    // levels (never under half): a slow, loaded machine still finishes near its budget.
+    // levels (never under half): a slow, loaded machine still finishes near its budget. No room is
+    // reserved for refinement and repeats this way: measured, a step's time is mostly target start,
+    // settling and drains, so halving its levels saved little and cost every capacity precision.
     let stepSpec = spec;
     if (spec.budgetS !== undefined && done.length > 0 && pair.origin === 'plan') {
       const remaining = count - index;

@@ -14,14 +14,21 @@ export interface StepSlo {
   maxErrorRate: number;
 }
 
-/** A ramp point for analysis: a closed-loop level has no offered rate, so its throughput stands in. */
+/**
+ * A ramp point for analysis: a closed-loop level has no offered rate, so its throughput stands in
+ * (and its connection count gives its place in load order). The completion ratio, when the load
+ * generator measured one (overload accounting), is what "kept up" reads.
+ */
 export function rampPoint(level: SweepLevel): RampPoint {
   return {
     offered_rps: level.offered_rps ?? level.throughput_rps,
+    ...completionRatioOf(level),
     throughput_rps: level.throughput_rps,
     p99_ms: level.latency_ms.p99,
     p50_ms: level.latency_ms.p50,
     error_rate: level.errors.rate,
+    // Closed loop: load order is the connection count (throughput falls when the server collapses).
+    ...(level.offered_rps === undefined && level.connections !== undefined ? { load_order: level.connections } : {}),
   };
 }
 
@@ -109,4 +116,14 @@ export function meanThreadStates(probes: readonly ProbeSample[]): Record<string,
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(sums)) out[k] = roundTo(v / probes.length);
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * The level's completion ratio (completed ÷ offered) when the load generator accounted for
+ * overload (`overload.completion_ratio`, added to load results by the overload accounting of issue
+ * 11); absent otherwise, and the ramp rules fall back to throughput ÷ offered.
+ */
+function completionRatioOf(level: SweepLevel): { completion_ratio?: number } {
+  const ratio = (level as SweepLevel & { overload?: { completion_ratio?: number } }).overload?.completion_ratio;
+  return typeof ratio === 'number' && Number.isFinite(ratio) ? { completion_ratio: ratio } : {};
 }

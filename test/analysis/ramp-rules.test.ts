@@ -95,6 +95,10 @@ test('capacity: the highest rate below the FIRST level (in load order) that fail
   assert.equal(keptUp(pt(100, 5, { completion_ratio: 0.94 })), false);
   assert.equal(keptUp(pt(100, 5, { throughput_rps: 80, completion_ratio: 0.99 })), true);
   assert.equal(findFirstFailureIndex([pt(100, 5), pt(200, 8)], slo), null);
+  // Closed loop: load order is the connection count; a collapsed level's low throughput does not
+  // put it below the levels it came after.
+  const closed = [pt(200, 20, { load_order: 4 }), pt(380, 90, { load_order: 8 }), pt(300, 900, { load_order: 16 })];
+  assert.equal(findCapacityIndex(closed, slo), 1);
 });
 
 test('serving failure (the knee\'s "broken"): errors over the limit, or under 90% of the rate held', () => {

@@ -88,7 +88,8 @@ test('shipped example sweep: pool 64 disagreed as shipped; re-analysed, every st
   for (const step of ok) {
     const again = reanalysed(step, doc);
     assert.deepEqual(disagreements(again, slo), [], `${step.value}`);
-    // Capacity was one rule already (highest level within the SLO): re-analysis keeps it.
+    // Capacity's rule changed in issue 11 (the highest rate below the first SLO failure, not the
+    // highest level within the SLO); no ramp of the example passed above a miss, so re-analysis keeps it.
     assert.equal(again.capacity_rps, step.capacity_rps, `capacity at ${step.value}`);
     assert.equal(again.knee.capacity_at_slo_rps, step.knee.capacity_at_slo_rps, `capacity at the SLO at ${step.value}`);
     // The ramp's stop rule did not change: replayed over the levels it gives the recorded reason.

@@ -9,6 +9,8 @@ import { repeatCandidates } from '../../src/sweep/execute-sweep.js';
 import { findMachineLimit } from '../../src/sweep/machine-limit.js';
 import type { SweepStep } from '../../src/sweep/sweep-document.js';
 import { syntheticStep } from './synthetic-doc.js';
+import { rampPoint } from '../../src/sweep/summarize-step.js';
+import { isWithinSlo } from '../../src/analysis/ramp-rules.js';
 
 const OPTS: AnalyzeOptions = { setting: 'thread_pool', sloP99Ms: 250, maxErrorRate: 0.01, mixPaths: ['GET /work?io_ms=20&cpu_ms=1'], levelS: 1, plannedValues: [1, 2, 4, 8, 16, 32, 64] };
 
@@ -105,4 +107,13 @@ test('when the plateau coincides with the machine\'s CPU running out, the range 
   assert.match(own.text, /^this machine's CPU was the limit \(95% busy at capacity: the target 50%, cpdiag's load generator 42%\)/);
   // Levels without the machine's CPU (an older document): no claim either way.
   assert.equal(findMachineLimit(Object.entries(caps).map(([v, c]) => stepWith(Number(v), c)), [12, 16], { p99Ms: 250, maxErrorRate: 0.01 }), null);
+});
+
+test('a level reads the load generator\'s completion ratio when it has one, and fails the SLO by it', () => {
+  const level = syntheticStep(8, { serviceMs: 21, limitRps: 700 }).levels[1];
+  assert.equal(rampPoint(level).completion_ratio, undefined, 'without overload accounting: throughput ÷ offered');
+  const short = { ...level, overload: { completion_ratio: 0.8 } } as typeof level;
+  assert.equal(rampPoint(short).completion_ratio, 0.8);
+  assert.equal(isWithinSlo(rampPoint(short), { p99Ms: 250, maxErrorRate: 0.01 }), false, 'p99 and errors fine, completions short');
+  assert.equal(isWithinSlo(rampPoint(level), { p99Ms: 250, maxErrorRate: 0.01 }), true);
 });
