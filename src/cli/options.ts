@@ -21,13 +21,58 @@ export function parseNumber(min = -Infinity, max = Infinity) {
   };
 }
 
-/** Durations: "30", "30s", "500ms", "2m". Returns seconds. */
+const DURATION_UNITS_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+export const DURATION_SYNTAX = 'a duration like 500ms, 10s, 1m30s or 2h';
+
+/**
+ * One duration syntax for every flag: a number and a unit (ms, s, m, h), several in decreasing
+ * order ("1m30s", "1h2m3s", "2.5s"). A bare number is in `bareUnit` (seconds for most flags; the
+ * flags that took milliseconds before durations keep that meaning). Returns seconds.
+ * Hand-written rather than a package: `ms` has no compound form ("1m30s"), and `parse-duration`
+ * accepts far more (words, negative values, units in any order) than a flag should.
+ */
+export function parseDuration(text: string, bareUnit: 's' | 'ms' = 's'): number {
+  const t = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(t)) return Number(t) * DURATION_UNITS_S[bareUnit];
+  let total = 0;
+  let lastScale = Infinity;
+  DURATION_PART.lastIndex = 0;
+  let at = 0;
+  while (at < t.length) {
+    DURATION_PART.lastIndex = at;
+    const m = DURATION_PART.exec(t);
+    const scale = m ? DURATION_UNITS_S[m[2]] : undefined;
+    // Each unit once, largest first: "30s1m" and "1m1m" are typos, not durations.
+    if (!m || scale === undefined || scale >= lastScale) throw new InvalidArgumentError(`expected ${DURATION_SYNTAX}, got "${text}"`);
+    total += Number(m[1]) * scale;
+    lastScale = scale;
+    at = DURATION_PART.lastIndex;
+  }
+  if (at === 0) throw new InvalidArgumentError(`expected ${DURATION_SYNTAX}, got "${text}"`);
+  // Sums of binary fractions (0.1 s + ...) are rounded to the microsecond.
+  return Math.round(total * 1e6) / 1e6;
+}
+
+/** A duration flag in seconds; a bare number is seconds. */
 export function parseDurationSeconds(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  if (!m) throw new InvalidArgumentError(`expected a duration like 10s, 500ms or 2m, got "${text}"`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : n;
+  return parseDuration(text, 's');
+}
+
+/**
+ * A duration flag in milliseconds (--probe-interval, --slo-p99): "250ms", "0.5s"; a bare number is
+ * milliseconds, as these flags took before they took durations.
+ */
+export function parseDurationMs(min = 0, max = Infinity) {
+  return (text: string): number => {
+    const ms = Math.round(parseDuration(text, 'ms') * 1e6) / 1e3;
+    if (ms < min || ms > max) throw new InvalidArgumentError(`expected ${formatMsBound(min)} to ${formatMsBound(max)}, got "${text}"`);
+    return ms;
+  };
+}
+
+function formatMsBound(ms: number): string {
+  return Number.isFinite(ms) ? (ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`) : 'any';
 }
 
 export function parseChoice<T extends string>(choices: readonly T[]) {
@@ -43,13 +88,19 @@ export function addSettingOptions(command: Command): Command {
     const flag = flagName(def.name);
     const parse = (text: string) => {
       try {
-        return coerceSetting(def, text, `--${flag}`);
+        // Settings in seconds take the duration syntax too ("--socket-timeout 500ms"); a bare
+        // number is seconds, as in a CherryPy config file.
+        const value = def.unit === 's' && /[a-z]\s*$/i.test(text) ? String(parseDurationSeconds(text)) : text;
+        return coerceSetting(def, value, `--${flag}`);
       } catch (e) {
+        if (e instanceof InvalidArgumentError) throw e;
         throw new InvalidArgumentError(e instanceof SettingsError ? e.message.replace(/^--[\w-]+: /, '') : String(e));
       }
     };
     const unit = def.unit ? ` (${def.unit})` : '';
-    if (def.kind === 'bool') {
+    if (def.unit === 's') {
+      command.option(`--${flag} <duration>`, `server.${def.name}: ${def.help} (a number of seconds, or 500ms, 1m30s) [default ${def.default}]`, parse);
+    } else if (def.kind === 'bool') {
       command.option(`--${flag} <bool>`, `server.${def.name}: ${def.help} [default ${def.default ? 'True' : 'False'}]`, parse);
     } else {
       command.option(`--${flag} <value>`, `server.${def.name}: ${def.help}${unit} [default ${def.default}]`, parse);
