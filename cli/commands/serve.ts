@@ -37,7 +37,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the bundled reference threaded server (behaves as CherryPy 18 on cheroot)')
     .option('--config <file>', 'CherryPy-style ini config file ([global] server.* keys)')
-    .option('--drain-timeout <seconds>', `how long in-flight requests may take after SIGTERM [default ${DEFAULT_DRAIN_TIMEOUT_S}]`, parseDurationSeconds);
+    .option('--drain-timeout <duration>', `how long in-flight requests may take after SIGTERM, e.g. 30s, 1m30s (a bare number is seconds) [default ${DEFAULT_DRAIN_TIMEOUT_S}]`, parseDurationSeconds);
   addSettingOptions(command);
   command.addHelpText('after', HELP);
   command.action(runAction(async (opts: Record<string, unknown>) => runServe({

@@ -84,7 +84,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
-      stats: scenario.probes.stats && target.kind === 'bundled',
+      // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
+      stats: scenario.probes.stats,
       signal: opts.signal,
       onWindow: (w) => {
         record.series.push(w);

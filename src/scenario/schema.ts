@@ -1,6 +1,7 @@
 // The scenario file format (YAML), validated with zod so that a bad file gets the path of the
 // bad field and what was expected, and nothing runs. Documented in scenarios/README.md.
 import { z } from 'zod';
+import { checkLoopbackUrl } from '../probe/server-stats.js';
 
 const requestSpec = z
   .object({
@@ -27,6 +28,14 @@ const slowClient = z
     message: 'a slow client needs upload_bytes_per_s, read_bytes_per_s or idle_hold_s',
   });
 
+/** A stats page: a path on the target ("/cpstats/data") or a loopback URL. */
+const statsUrl = z
+  .string()
+  .refine((v) => v.startsWith('/') || checkLoopbackUrl(v) === undefined, (v) => ({
+    message: v.startsWith('/') ? '' : `a path on the target such as /cpstats/data, or a loopback URL: ${checkLoopbackUrl(v)}`,
+  }))
+  .describe("the server's statistics page: CherryPy's /cpstats/data, cheroot's statistics JSON, or /_cpdiag/stats");
+
 const target = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bundled') }).strict(),
   z
@@ -36,9 +45,11 @@ const target = z.discriminatedUnion('kind', [
       ready_path: z.string().startsWith('/').optional(),
       ready_timeout_s: z.number().positive().optional(),
       cwd: z.string().optional(),
+      stats_url: statsUrl.optional(),
+      config_file: z.string().min(1).optional().describe('the CherryPy config file that {config} in the command is written from, with the run\'s settings applied'),
     })
     .strict(),
-  z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive(), stats_url: statsUrl.optional() }).strict(),
 ]);
 
 const load = z

@@ -94,7 +94,8 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const tStart = elapsedS() - readyS + plan.warmup_s;
       const phase = await measurePhase(target!, plan, {
         probeIntervalMs: spec.probeIntervalMs,
-        stats: spec.scenario.probes.stats && target!.kind === 'bundled',
+        // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
+        stats: spec.scenario.probes.stats,
         signal: ctx.signal,
       });
       for (const p of phase.probes) probes.push({ ...p, t_s: roundTo(p.t_s + tStart) });

@@ -6,6 +6,7 @@ import { SETTING_DEFINITIONS, envName, type ServerSettings } from '../config/set
 import { CLI_MAIN_PATH, settingsToArgs } from '../server/spawn-bundled.js';
 import { fillPlaceholders, splitCommandLine } from './command-line.js';
 import { spawnTarget } from './spawn-target.js';
+import { wantsConfigFile, writeConfigForStart } from './config-placeholder.js';
 import type { RunningTarget, TargetExit, TargetSpec } from './target.js';
 
 export const BUNDLED_STATS_PATH = '/_cpdiag/stats';
@@ -34,22 +35,37 @@ export async function startTarget(spec: TargetSpec, settings: ServerSettings, si
         values[def.name] = v;
         env[envName(def.name)] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
       }
-      const argv = fillPlaceholders(splitCommandLine(spec.command), values);
+      // {config}: a CherryPy config file with this start's settings (config-placeholder.ts).
+      const config = wantsConfigFile(spec.command) ? writeConfigForStart(effective, spec.config_file) : undefined;
+      if (config) values.config = config.path;
       const host = effective.socket_host.includes(':') ? `[${effective.socket_host}]` : effective.socket_host;
-      return spawnTarget({
-        kind: 'command',
-        argv,
-        env,
-        cwd: spec.cwd,
-        settings: effective,
-        readiness: { kind: 'http', url: `http://${host}:${port}`, path: spec.ready_path ?? '/' },
-        readyTimeoutMs: (spec.ready_timeout_s ?? DEFAULT_READY_TIMEOUT_S) * 1000,
-        signal,
-      });
+      try {
+        const argv = fillPlaceholders(splitCommandLine(spec.command), values);
+        const target = await spawnTarget({
+          kind: 'command',
+          argv,
+          env,
+          cwd: spec.cwd,
+          settings: effective,
+          readiness: { kind: 'http', url: `http://${host}:${port}`, path: spec.ready_path ?? '/' },
+          readyTimeoutMs: (spec.ready_timeout_s ?? DEFAULT_READY_TIMEOUT_S) * 1000,
+          signal,
+          statsPath: spec.stats_url,
+        });
+        return config ? { ...target, stop: () => target.stop().finally(config.cleanup) } : target;
+      } catch (e) {
+        config?.cleanup();
+        throw e;
+      }
     }
     case 'attached':
-      return attachTarget(spec.url, spec.pid, settings);
+      return { ...attachTarget(spec.url, spec.pid, settings), ...(spec.stats_url ? { statsUrl: statsUrlOf(spec.url, spec.stats_url) } : {}) };
   }
+}
+
+/** A stats page given as a path is on the target; a loopback URL is taken as it is. */
+function statsUrlOf(base: string, statsUrl: string): string {
+  return statsUrl.startsWith('/') ? `${base.replace(/\/$/, '')}${statsUrl}` : statsUrl;
 }
 
 export function findFreePort(host = '127.0.0.1'): Promise<number> {

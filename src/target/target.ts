@@ -13,8 +13,12 @@ export type TargetSpec =
       ready_path?: string;
       ready_timeout_s?: number;
       cwd?: string;
+      /** The server's stats page: a path on the target or a loopback URL. */
+      stats_url?: string;
+      /** The CherryPy config file that {config} is written from (the run's settings applied). */
+      config_file?: string;
     }
-  | { kind: 'attached'; url: string; pid: number };
+  | { kind: 'attached'; url: string; pid: number; stats_url?: string };
 
 export interface TargetExit {
   code: number | null;
@@ -28,7 +32,7 @@ export interface RunningTarget {
   url: string;
   pid: number;
   command?: string[];
-  /** The reference server's stats endpoint, when the target is the bundled server. */
+  /** The server's stats endpoint: the bundled server's, or the one given with --stats-url. */
   statsUrl?: string;
   settings: ServerSettings;
   /** Resolves if the target exits before stop() is called (a crash, EMFILE, ...). Never rejects. */
