@@ -1,7 +1,7 @@
 // Flags shared by `run`, `sweep`, `baseline` and `gate`: the target, the load, the request, the
 // measurement, the proxy, the output and the server settings, each in its own group of --help.
 // They override what a scenario file says, which overrides a CherryPy config file (--config).
-import { readFileSync } from 'node:fs';
+import { MAX_DOCUMENT_BYTES, readBoundedText } from '../bounded-read.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeConfigNotes, readCherryPyConfigFile } from '../config/cherrypy-config.js';
 import { SETTING_DEFINITIONS, flagName, type ServerSettings } from '../config/settings.js';
@@ -184,12 +184,9 @@ export function applyRequestFlags(mix: RequestSpec[], opts: Record<string, unkno
   return out;
 }
 
+/** A body as large as the default server.max_request_body_size (100 MiB) at most. */
 function readBodyFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CpdiagError(`--body-file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, EXIT.USAGE);
-  }
+  return readBoundedText(path, MAX_DOCUMENT_BYTES, '--body-file');
 }
 
 /**
