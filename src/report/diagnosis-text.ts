@@ -4,7 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
-import { DEFAULT_VIEW, wrapText, type TextView } from './text-layout.js';
+import { DEFAULT_VIEW, displayWidth, truncateText, wrapText, type TextView } from './text-layout.js';
 
 /** How many undecided causes to name before summarising the rest. */
 const MAX_INSUFFICIENT_LISTED = 8;
@@ -44,8 +44,11 @@ export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextVi
     for (const e of cause.against) lines.push(...wrapText(e.text, w, `     ${c.red('-')} `));
     const [summary, ...snippet] = cause.fix.split('\n');
     lines.push(...wrapText(summary, w, `     ${c.cyan('fix:')} `));
-    // Config snippets are copied as they are: neither wrapped nor cut (they are short).
-    for (const l of snippet) lines.push(`          ${c.dim(l)}`);
+    // Config snippets are copied as they are: never wrapped (that would break them); a line too
+    // wide for the terminal is cut, and the reader sent to the whole one.
+    const cut = snippet.some((l) => displayWidth(`          ${l}`) > w);
+    for (const l of snippet) lines.push(truncateText(`          ${c.dim(l)}`, w));
+    if (cut) lines.push(...wrapText(c.dim(`(cut to fit: \`cpdiag causes ${cause.id}\` prints the snippet whole)`), w, '          '));
   });
   const undecided = d.insufficient_causes ?? [];
   if (undecided.length > 0) {

@@ -9,7 +9,7 @@ import type { InspectSample } from '../inspect/inspect-sample.js';
 import type { InspectReport } from '../inspect/inspect-report.js';
 import { formatBytes, formatConfidence, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { topCauseLines } from './diagnosis-text.js';
-import { DEFAULT_VIEW, truncateText, wrapText, type TextView } from './text-layout.js';
+import { DEFAULT_VIEW, displayWidth, truncateText, wrapText, type TextView } from './text-layout.js';
 
 function driftText(d: DriftEstimate | undefined, c: ChalkInstance): string {
   if (!d) return 'n/a';
@@ -31,7 +31,10 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
   const p = r.process;
   const cmd = p.cmdline.length > 0 ? p.cmdline.join(' ') : `[${p.name}]`;
   const facts = c.dim(`(up ${formatSeconds(p.uptime_s)}, state ${p.state}, ppid ${p.ppid})`);
-  const L: string[] = [`${c.bold(`pid ${p.pid}`)} ${truncateText(cmd, Math.max(20, cols - 12 - `pid ${p.pid}`.length - 40))}  ${facts}`];
+  // The command line gets what the pid and the facts leave (at least 10 columns; the line is cut
+  // at the width whatever happens).
+  const room = Math.max(10, cols - `pid ${p.pid} `.length - 2 - displayWidth(facts));
+  const L: string[] = [truncateText(`${c.bold(`pid ${p.pid}`)} ${truncateText(cmd, room)}  ${facts}`, cols)];
   L.push(...topCauseLines(r.diagnosis, c, cols, ''));
   if (view.quiet) return `${L.join('\n')}\n`;
   L.push(c.dim(`window ${formatSeconds(r.window.duration_s)}, ${r.window.samples} samples every ${r.window.interval_ms} ms`));
