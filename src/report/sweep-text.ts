@@ -101,7 +101,13 @@ export function sweepAnswerLines(doc: SweepDocument, c: ChalkInstance, view: Tex
   } else {
     lines.push(c.yellow('No recommendation: no step finished.'));
   }
-  lines.push(...topCauseLines(doc.diagnosis, c, w));
+  const failed = doc.steps.filter((s) => s.status === 'failed');
+  if (failed.length > 0 && failed.length === doc.steps.length) {
+    // Nothing was measured: the first failure is the answer (the others are in Ramps).
+    lines.push(...wrapText(c.red(`every step failed: ${(failed[0].error ?? 'unknown error').split('\n')[0]}`), w, '  ', '    '));
+  } else {
+    lines.push(...topCauseLines(doc.diagnosis, c, w));
+  }
   return lines;
 }
 
