@@ -4,7 +4,8 @@
 //   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key.
 //     CherryPy serves that page from its own pool, so the worker answering it is counted busy in
 //     the figures it reports: that one is taken off (busy − 1, idle + 1), as the bundled server's
-//     stats come from its acceptor and count only requests.
+//     stats come from its acceptor and count only requests; with requests waiting in the queue,
+//     the pool counts as all busy (the page took the worker one of them would have had).
 // Per-worker work time (seconds each worker spent on requests) comes from the bundled server's
 // workers[] and cheroot's "Worker Threads", when present.
 // A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
@@ -99,7 +100,11 @@ export function normalizeServerStats(doc: unknown): ServerStatsSample | undefine
       ...(times ? { worker_work_time_s: times } : {}),
     };
   });
-  // The worker serving this very page is not load (see the top of this file).
+  // The worker serving this very page is not load (see the top of this file). And a page served
+  // while requests wait in the queue means every worker was taken: ours displaced a waiting
+  // request, so the pool counts as all busy (else "all busy" could never be seen: the page is
+  // only answered once a worker is free).
+  if (sum.queue > 0) return { ...sum, busy: sum.threads, idle: 0 };
   return sum.busy > 0 ? { ...sum, busy: sum.busy - 1, idle: sum.idle + 1 } : sum;
 }
 
