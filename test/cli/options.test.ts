@@ -1,6 +1,8 @@
 // Flag parsing shared by every command: one duration syntax, headers as autocannon reads them,
 // colour and width from the environment.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { CLI } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
 import { parseDuration, parseDurationMs, parseDurationSeconds } from '../../src/cli/options.js';
@@ -72,4 +74,16 @@ test('width: $COLUMNS, else the terminal, else 100; never under 40', () => {
   assert.equal(terminalWidth({ isTTY: false }, {}), 100);
   assert.equal(terminalWidth({ isTTY: false }, { COLUMNS: 'wide' }), 100);
   assert.equal(terminalWidth({ isTTY: true, columns: 20 }, {}), 40);
+});
+
+test('the command line: FORCE_COLOR colours a pipe, NO_COLOR wins over it', () => {
+  const run = (env: NodeJS.ProcessEnv) => {
+    const clean = { ...process.env };
+    delete clean.NO_COLOR;
+    delete clean.FORCE_COLOR;
+    return spawnSync(process.execPath, [CLI, 'causes', 'pool-too-small'], { encoding: 'utf8', env: { ...clean, ...env } }).stdout;
+  };
+  assert.doesNotMatch(run({}), /\x1b\[/, 'a pipe gets no colour by default');
+  assert.match(run({ FORCE_COLOR: '1' }), /\x1b\[1m/);
+  assert.doesNotMatch(run({ FORCE_COLOR: '1', NO_COLOR: '1' }), /\x1b\[/);
 });

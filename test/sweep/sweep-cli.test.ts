@@ -94,6 +94,11 @@ test('`cpdiag run FILE` runs a scenario with a sweep section', async () => {
     assert.deepEqual(doc.steps.map((s) => s.value), [2, 8]);
     assert.ok(doc.steps.every((s) => s.status === 'ok' && typeof s.capacity_rps === 'number'));
     assert.match(reportDir(join(root, 'reports')), /-tiny-sweep$/);
+    // Off a TTY (a CI log): a plain line per step, no carriage returns or escape codes.
+    assert.match(r.stderr, /^sweep thread_pool: 2 steps$/m);
+    assert.match(r.stderr, /^\[1\/2\] thread_pool=2: capacity .*, p99 .*, 2 levels {2}\(elapsed .*, ETA .*\)$/m);
+    assert.match(r.stderr, /^\[2\/2\] thread_pool=8: /m);
+    assert.doesNotMatch(r.stderr, /[\r\x1b]/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
