@@ -21,6 +21,7 @@ export class ProgressLine {
   private lastLength = 0;
   private current = '';
   private ticker: NodeJS.Timeout | undefined;
+  private render: (() => string | undefined) | undefined;
 
   constructor(
     readonly mode: ProgressMode,
@@ -43,12 +44,16 @@ export class ProgressLine {
     }
     this.clear();
     this.stream.write(`${text}\n`);
+    // Redrawn from the ticker's renderer when there is one: what the line said may be stale now.
+    const fresh = this.render?.();
+    if (fresh !== undefined) this.current = fresh;
     if (this.current) this.draw();
   }
 
   /** On a TTY, calls `render` every second and shows what it returns (an ETA counting down). */
   tick(render: () => string | undefined): void {
     if (this.mode !== 'tty' || this.ticker) return;
+    this.render = render;
     this.ticker = setInterval(() => {
       const text = render();
       if (text !== undefined) this.update(text);
@@ -59,6 +64,7 @@ export class ProgressLine {
   done(): void {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
+    this.render = undefined;
     this.current = '';
     this.clear();
   }
