@@ -53,7 +53,8 @@ Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or inco
   cmd.action(
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : defaultGateScenario();
-      const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
+      const sideTargets = opts.a !== undefined || opts.b !== undefined;
+      const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default', { sideTargets });
       const gate = prepareGate(scenario, {
         a: opts.a as string | undefined,
         b: opts.b as string | undefined,
@@ -65,6 +66,8 @@ Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or inco
         warmupRuns: opts.warmupRuns as number | undefined,
         strictEnv: Boolean(opts.strictEnv),
         failOnInconclusive: Boolean(opts.failOnInconclusive),
+        statsUrl: opts.statsUrl as string | undefined,
+        configFile: opts.config as string | undefined,
       });
       for (const w of gate.warnings ?? []) printWarning(w);
       const quiet = Boolean(opts.quiet);

@@ -206,9 +206,10 @@ export function settingsFromConfigFile(path: string, warn: (line: string) => voi
 /**
  * Applies flags on top of a scenario (or the default scenario when none was given): defaults <
  * --config < scenario < flags. `requestFlags: false` leaves the mix to the caller (a sweep applies
- * them after its preset has put in its workload).
+ * them after its preset has put in its workload). `sideTargets`: the gate's --a / --b will replace
+ * the target, and take --stats-url and --config with them.
  */
-export function applyRunFlags(base: Scenario | undefined, opts: Record<string, unknown>, fallbackName = 'default', o: { requestFlags?: boolean } = {}): Scenario {
+export function applyRunFlags(base: Scenario | undefined, opts: Record<string, unknown>, fallbackName = 'default', o: { requestFlags?: boolean; sideTargets?: boolean } = {}): Scenario {
   const s: Record<string, any> = structuredClone(base ?? parseScenario({ name: fallbackName, load: { duration_s: 5 } }, fallbackName));
   if (opts.cmd !== undefined && opts.url !== undefined) throw new CpdiagError('--cmd and --url are two kinds of target: give one', EXIT.USAGE);
   if (opts.cmd !== undefined) {
@@ -217,9 +218,9 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
     if (opts.url === undefined || opts.pid === undefined) throw new CpdiagError('attaching needs both --url and --pid', EXIT.USAGE, 'e.g. --url http://127.0.0.1:8080 --pid 1234');
     s.target = { kind: 'attached', url: opts.url, pid: opts.pid };
   }
-  if (opts.statsUrl !== undefined) {
-    if (s.target.kind === 'bundled') throw new CpdiagError('--stats-url is for --cmd and --url targets: the bundled server\'s stats are read anyway', EXIT.USAGE);
-    s.target.stats_url = opts.statsUrl;
+  if (opts.statsUrl !== undefined && s.target.kind !== 'bundled') s.target.stats_url = opts.statsUrl;
+  else if (opts.statsUrl !== undefined && !o.sideTargets) {
+    throw new CpdiagError('--stats-url is for --cmd and --url targets: the bundled server\'s stats are read anyway', EXIT.USAGE);
   }
   // {config} in --cmd is this file with each start's settings; without --config, a [global] of them alone.
   if (opts.config !== undefined && s.target.kind === 'command') s.target.config_file = opts.config;
