@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { CPDIAG_VERSION } from '../src/version.js';
 import { EXIT } from '../src/exit-codes.js';
 import { reportError } from '../src/cli/run-action.js';
+import { guardClosedPipes } from '../src/cli/closed-pipes.js';
+import { terminalWidth } from '../src/cli/output.js';
 import { registerServe } from './commands/serve.js';
 import { registerRun } from './commands/run.js';
 import { registerSweep } from './commands/sweep.js';
@@ -15,10 +17,16 @@ import { registerBaseline } from './commands/baseline.js';
 import { registerSchema } from './commands/schema.js';
 import { registerReport } from './commands/report.js';
 
+// `cpdiag … | head`: a reader that goes away ends the output quietly, not with a stack trace.
+guardClosedPipes();
+
 const program = new Command('cpdiag')
   .description('Measure, tune and diagnose thread-pool HTTP servers (CherryPy/cheroot and alike).')
   .version(CPDIAG_VERSION, '-V, --version')
   .showSuggestionAfterError(true)
+  // Help is laid out for the same width as the reports ($COLUMNS, the terminal, else 100);
+  // subcommands inherit this.
+  .configureOutput({ getOutHelpWidth: () => terminalWidth(process.stdout), getErrHelpWidth: () => terminalWidth(process.stderr) })
   .exitOverride();
 
 for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe, registerSchema, registerReport]) {

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
-import { addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { addOutputOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { parseInteger } from '../../src/cli/options.js';
 import { gateProgressPrinter } from '../../src/cli/gate-progress.js';
-import { err, out } from '../../src/cli/output.js';
+import { err } from '../../src/cli/output.js';
+import { printDocument } from '../../src/cli/print-document.js';
+import { progressMode } from '../../src/cli/progress.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
 import { captureEnvironment } from '../../src/environment.js';
 import { CPDIAG_VERSION } from '../../src/version.js';
@@ -14,7 +16,7 @@ import { executeGateRun } from '../../src/gate/execute-gate-run.js';
 import { BASELINE_SCHEMA } from '../../src/gate/gate-document.js';
 import { planBaseline } from '../../src/gate/plan-gate.js';
 import { recordBaseline } from '../../src/gate/run-gate.js';
-import { openOutput, renderTerminal } from '../../src/report/output-stage.js';
+import { openOutput } from '../../src/report/output-stage.js';
 
 export function registerBaseline(program: Command): void {
   const cmd = program
@@ -23,9 +25,9 @@ export function registerBaseline(program: Command): void {
     .description('record a gate baseline: N runs of the scenario (their distributions, the machine, a fingerprint of the workload) for `cpdiag gate --baseline`')
     .requiredOption('-o, --output <file>', 'where to write the baseline (JSON)')
     .option('--runs <n>', "runs to record (default: the scenario's gate.runs, else 6)", parseInteger(2, 100))
-    .option('--warmup-runs <n>', 'unmeasured runs before the measured ones (cold caches, JIT; default 1)', parseInteger(0, 10))
-    .option('--json', 'print the baseline document on stdout instead of the table');
+    .option('--warmup-runs <n>', 'unmeasured runs before the measured ones (cold caches, JIT; default 1)', parseInteger(0, 10));
   addRunOptions(cmd);
+  addOutputOptions(cmd, { json: 'print the baseline document on stdout instead of the table', report: false });
   cmd.addHelpText(
     'after',
     `
@@ -44,7 +46,8 @@ Exit codes: 0 written, 2 bad flags or scenario, 4 the target failed or exited, 1
       const base = file ? loadScenarioFile(file) : defaultGateScenario();
       const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
       const plan = planBaseline(scenario, { runs: opts.runs as number | undefined, warmupRuns: opts.warmupRuns as number | undefined });
-      const progress = gateProgressPrinter(false);
+      const quiet = Boolean(opts.quiet);
+      const progress = gateProgressPrinter(false, progressMode(quiet));
       const doc = await withInterrupt((signal) =>
         recordBaseline({
           ...plan,
@@ -57,8 +60,8 @@ Exit codes: 0 written, 2 bad flags or scenario, 4 the target failed or exited, 1
       ).finally(() => progress.done());
       const path = opts.output as string;
       openOutput(BASELINE_SCHEMA, { paths: { output: path } }).finish(doc);
-      process.stdout.write(renderTerminal(doc, { json: Boolean(opts.json), chalk: out }));
-      process.stderr.write(err.dim(`baseline: ${path}\n`));
+      printDocument(doc, { json: Boolean(opts.json), quiet });
+      if (!quiet) process.stderr.write(err.dim(`baseline: ${path}\n`));
       return EXIT.OK;
     }),
   );

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
-import { out } from '../../src/cli/output.js';
+import { printDocument } from '../../src/cli/print-document.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { readDocumentFile } from '../../src/document/read-document-file.js';
 import { rediagnoseDocument } from '../../src/document/rediagnose-document.js';
-import { renderTerminal } from '../../src/report/output-stage.js';
 
 export function registerDiagnose(program: Command): void {
   program
@@ -27,7 +26,7 @@ Exit codes: 0 diagnosed (with or without causes), 2 unreadable file, bad JSON or
     .action(
       runAction((file: string, opts: { json?: boolean }) => {
         const diagnosis = rediagnoseDocument(readDocumentFile(file), file);
-        process.stdout.write(renderTerminal(diagnosis, { json: Boolean(opts.json), chalk: out }));
+        printDocument(diagnosis, { json: Boolean(opts.json) });
         return EXIT.OK;
       }),
     );

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { runAction, reportError } from '../../src/cli/run-action.js';
 import { withInterrupt } from '../../src/cli/interrupt.js';
-import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { addOutputOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
 import { parseChoice, parseInteger, parseNumber } from '../../src/cli/options.js';
 import { gateProgressPrinter } from '../../src/cli/gate-progress.js';
 import { reportFolder, reportsRootOf } from '../../src/cli/report-target.js';
-import { err, out, printWarning } from '../../src/cli/output.js';
+import { err, printWarning } from '../../src/cli/output.js';
+import { printDocument } from '../../src/cli/print-document.js';
+import { progressMode } from '../../src/cli/progress.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { defaultGateScenario } from '../../src/gate/default-scenario.js';
@@ -13,7 +15,7 @@ import { executeGateRun } from '../../src/gate/execute-gate-run.js';
 import { GATE_SCHEMA } from '../../src/gate/gate-document.js';
 import { prepareGate } from '../../src/gate/prepare-gate.js';
 import { runGate } from '../../src/gate/run-gate.js';
-import { openOutput, renderTerminal } from '../../src/report/output-stage.js';
+import { openOutput } from '../../src/report/output-stage.js';
 
 export function registerGate(program: Command): void {
   const cmd = program
@@ -30,10 +32,9 @@ export function registerGate(program: Command): void {
     .option('--order <order>', 'run order: abba (drift-cancelling blocks, default) or abab', parseChoice(['abba', 'abab'] as const))
     .option('--fail-on-inconclusive', 'exit 3 when a budget can be neither confirmed nor ruled out')
     .option('--strict-env', 'refuse a baseline recorded on another CPU model, core count or cpdiag major version (default: warn)')
-    .option('--junit <file>', 'write a JUnit XML report, one test case per budget')
-    .option('--json', 'print the gate document (JSON, schema cpdiag.gate/1) on stdout instead of the table');
-  addReportOptions(cmd);
+    .option('--junit <file>', 'write a JUnit XML report, one test case per budget');
   addRunOptions(cmd);
+  addOutputOptions(cmd, { json: 'print the gate document (JSON, schema cpdiag.gate/1) on stdout instead of the table', report: true });
   cmd.addHelpText(
     'after',
     `
@@ -43,7 +44,8 @@ Examples:
   cpdiag gate scenarios/gate-default.yaml --baseline baseline.json --b 'python3 app.py --port {port}'
   cpdiag gate --metric 'p95 +10%' --metric 'throughput -5%' --runs 8 --junit gate.xml
 
-Outputs: the table here (or --json), reports/<UTC time>-<scenario>-gate/{gate.json,summary.md,report.html},
+Outputs: the verdict first, then the table, here (fitted to $COLUMNS; -q: the verdict alone; or --json),
+a line per run on stderr, reports/<UTC time>-<scenario>-gate/{gate.json,summary.md,report.html},
 --junit FILE, and the Markdown summary appended to $GITHUB_STEP_SUMMARY when that is set.
 Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or incompatible baseline),
 3 inconclusive (only with --fail-on-inconclusive), 4 a target failed to start, 130 interrupted.`,
@@ -51,7 +53,8 @@ Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or inco
   cmd.action(
     runAction(async (file: string | undefined, opts: Record<string, unknown>) => {
       const base = file ? loadScenarioFile(file) : defaultGateScenario();
-      const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default');
+      const sideTargets = opts.a !== undefined || opts.b !== undefined;
+      const scenario = applyRunFlags(base, opts, base.name ?? 'gate-default', { sideTargets });
       const gate = prepareGate(scenario, {
         a: opts.a as string | undefined,
         b: opts.b as string | undefined,
@@ -63,19 +66,22 @@ Exit codes: 0 pass, 1 regression, 2 usage or input error (bad flags, bad or inco
         warmupRuns: opts.warmupRuns as number | undefined,
         strictEnv: Boolean(opts.strictEnv),
         failOnInconclusive: Boolean(opts.failOnInconclusive),
+        statsUrl: opts.statsUrl as string | undefined,
+        configFile: opts.config as string | undefined,
       });
       for (const w of gate.warnings ?? []) printWarning(w);
-      const progress = gateProgressPrinter();
+      const quiet = Boolean(opts.quiet);
+      const progress = gateProgressPrinter(true, progressMode(quiet));
       const doc = await withInterrupt((signal) => runGate({ ...gate, execute: executeGateRun, signal, onProgress: progress.onProgress })).finally(() => progress.done());
 
-      process.stdout.write(renderTerminal(doc, { json: Boolean(opts.json), chalk: out }));
+      printDocument(doc, { json: Boolean(opts.json), quiet });
       try {
         const output = openOutput(GATE_SCHEMA, {
           folder: reportFolder(reportsRootOf(opts), `${doc.scenario}-gate`),
           paths: { junit: opts.junit as string | undefined, 'step-summary': process.env.GITHUB_STEP_SUMMARY || undefined },
         });
         const { written } = output.finish(doc);
-        if (written.length) process.stderr.write(err.dim(`written: ${written.join(', ')}\n`));
+        if (written.length && !quiet) process.stderr.write(err.dim(`written: ${written.join(', ')}\n`));
       } catch (e) {
         // The verdict stands; a failed write must still fail the job.
         const code = reportError(e);

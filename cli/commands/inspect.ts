@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
-import { out } from '../../src/cli/output.js';
+import { out, terminalWidth } from '../../src/cli/output.js';
+import { whenStdoutCloses } from '../../src/cli/closed-pipes.js';
 import { parseDurationSeconds, parseInteger } from '../../src/cli/options.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { DEFAULT_INSPECT_DURATION_S, DEFAULT_INSPECT_INTERVAL_MS, inspectProcess } from '../../src/inspect/run-inspect.js';
-import { renderWatchLine } from '../../src/inspect/render-inspect.js';
+import { renderWatchLine } from '../../src/report/inspect-text.js';
 import { buildInspectDocument } from '../../src/inspect/inspect-document.js';
 import { WatchWorkers } from '../../src/inspect/watch-workers.js';
 import { renderTerminal } from '../../src/report/output-stage.js';
@@ -37,9 +38,9 @@ export function registerInspect(program: Command): void {
     .command('inspect')
     .description('read a live process from /proc: threads and what they block in, fds vs limit, sockets, listen queue, memory, drift, probable causes.')
     .argument('<pid>', 'process id', parseInteger(1))
-    .addOption(new Option('--duration <time>', 'observation window, e.g. 3s, 500ms, 1m')
+    .addOption(new Option('--duration <duration>', 'observation window, e.g. 3s, 500ms, 1m30s')
       .argParser(parseDurationSeconds).default(DEFAULT_INSPECT_DURATION_S, `${DEFAULT_INSPECT_DURATION_S}s`))
-    .addOption(new Option('--interval <time>', 'time between samples, e.g. 250ms, 1s')
+    .addOption(new Option('--interval <duration>', 'time between samples, e.g. 250ms, 1s')
       .argParser((t: string) => parseDurationSeconds(t) * 1000).default(DEFAULT_INSPECT_INTERVAL_MS, `${DEFAULT_INSPECT_INTERVAL_MS}ms`))
     .option('--watch', 'print a line per sample until Ctrl-C, then a summary (exit 130)')
     .option('--stats <url>', "the server's own stats JSON on loopback: bundled /_cpdiag/stats, cheroot statistics or CherryPy /cpstats/data")
@@ -51,6 +52,8 @@ export function registerInspect(program: Command): void {
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // --watch | head: nobody reads the lines any more, so stop sampling.
+      const unsubscribe = whenStdoutCloses(onSignal);
       const watch = new WatchWorkers(pid);
       const metrics = await startInspectMetrics(pid, flags.metricsListen, flags.watch);
       try {
@@ -70,9 +73,10 @@ export function registerInspect(program: Command): void {
         });
         const doc = buildInspectDocument(result);
         // --watch: the summary after a blank line below the last sample line.
-        process.stdout.write(`${flags.watch && !flags.json ? '\n' : ''}${renderTerminal(doc, { json: Boolean(flags.json), chalk: out })}`);
+        process.stdout.write(`${flags.watch && !flags.json ? '\n' : ''}${renderTerminal(doc, { json: Boolean(flags.json), chalk: out, width: terminalWidth(process.stdout) })}`);
         return controller.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
       } finally {
+        unsubscribe();
         await metrics?.close();
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);

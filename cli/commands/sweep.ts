@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runAction } from '../../src/cli/run-action.js';
-import { addReportOptions, addRunOptions, applyRunFlags } from '../../src/cli/scenario-flags.js';
+import { addOutputOptions, addRunOptions, applyRequestFlags, applyRunFlags, hasRequestFlags } from '../../src/cli/scenario-flags.js';
 import { parseChoice, parseDurationSeconds, parseInteger, parseNumber } from '../../src/cli/options.js';
 import { reportsRootOf } from '../../src/cli/report-target.js';
 import { runSweepSession } from '../../src/cli/sweep-session.js';
@@ -26,10 +26,9 @@ export function registerSweep(program: Command): void {
     .option('--max-rate <rps>', 'highest rate the ladder may offer', parseNumber(1, 200000))
     .option('--budget <duration>', 'soft time budget: refinement is skipped when it would not fit', parseDurationSeconds)
     .option('--slow-clients <n>', 'timeout sweep: slow uploaders beside the normal clients (default 8)', parseInteger(0, 1000))
-    .option('-f, --scenario <file>', 'a scenario file with a sweep: section (flags override it)')
-    .option('--json', 'print the sweep document (JSON) on stdout instead of the report');
-  addReportOptions(cmd);
+    .option('-f, --scenario <file>', 'a scenario file with a sweep: section (flags override it)');
   addRunOptions(cmd);
+  addOutputOptions(cmd, { json: 'print the sweep document (JSON) on stdout instead of the report', report: true });
   cmd.addHelpText(
     'after',
     `
@@ -37,6 +36,9 @@ Examples:
   cpdiag sweep thread-pool                       bundled server, /work?io_ms=20&cpu_ms=1, pools 1..64 (about 2 minutes)
   cpdiag sweep thread-pool --path '/work?cpu_ms=5'          a CPU-bound handler (the GIL)
   cpdiag sweep thread-pool --cmd '/usr/bin/python3 examples/cherrypy/app.py --port {port} --thread-pool {thread_pool}'
+  cpdiag sweep thread_pool --values 2,4,8 --cmd '/usr/bin/python3 examples/cherrypy/app.py -c {config}' \\
+      --config examples/cherrypy/app.conf --stats-url /cpstats/data
+  cpdiag sweep thread-pool --path /upload -m POST --body-file payload.json -H 'Content-Type: application/json'
   cpdiag sweep timeout                           socket_timeout against slow uploaders
   cpdiag sweep socket_queue_size --values 1,5,64,1024
   cpdiag sweep thread_pool --range 2:32:x2 --setting2 accepted_queue_size --values2 -1,10
@@ -47,15 +49,18 @@ service time (rates as fractions of the predicted capacity N/S), stopped once pa
 its floor, errors > 1%, or the rate not held). The rate ladder is open loop: latency counts from the
 intended send time.
 
-Output: reports/<UTC time>-sweep-<setting>/ with sweep.json (the JSON interface: setting, steps[].value,
-steps[].capacity_rps, steps[].latency_ms.p99, knee, usl, recommendation, diagnosis), report.md and a
-self-contained report.html with charts.
+Output: the recommendation and the top cause first, then the table and the detail, fitted to
+$COLUMNS (or the terminal); -q prints only the answer. Progress on stderr: a live line with an ETA
+on a terminal, a line per step in a log. reports/<UTC time>-sweep-<setting>/ holds sweep.json (the
+JSON interface: setting, steps[].value, steps[].capacity_rps, steps[].latency_ms.p99, knee, usl,
+recommendation, diagnosis), report.md and a self-contained report.html with charts.
 Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted (partial report written).`,
   );
   cmd.action(
     runAction(async (setting: string | undefined, opts: Record<string, unknown>) => {
       const base = opts.scenario ? loadScenarioFile(opts.scenario as string) : undefined;
-      const scenario = applyRunFlags(base, opts, 'sweep');
+      // The request flags go on after the preset has put in its workload (below).
+      const scenario = applyRunFlags(base, opts, 'sweep', { requestFlags: false });
       const preset = setting ? findSweepPreset(setting)?.name : undefined;
       const flags: SweepFlags = {
         values: opts.values as string | undefined,
@@ -76,8 +81,10 @@ Exit codes: 0 ok, 2 bad flags or scenario, 4 every step failed, 130 interrupted 
         slowClients: opts.slowClients as number | undefined,
         warmupS: opts.warmup as number | undefined,
       };
+      if (opts.path !== undefined) scenario.mix = applyRequestFlags(scenario.mix, { path: opts.path });
       const spec = resolveSweepSpec({ preset, setting: preset ? undefined : setting, scenario, flags, mixGiven: opts.path !== undefined || base !== undefined });
-      return runSweepSession(spec, { json: Boolean(opts.json), reportsRoot: reportsRootOf(opts) });
+      if (hasRequestFlags(opts)) spec.scenario.mix = applyRequestFlags(spec.scenario.mix, { ...opts, path: undefined });
+      return runSweepSession(spec, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), reportsRoot: reportsRootOf(opts) });
     }),
   );
 }

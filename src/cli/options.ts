@@ -22,9 +22,6 @@ export function parseNumber(min = -Infinity, max = Infinity) {
   };
 }
 
-/** Durations: "30", "30s", "500ms", "2m". Returns seconds. */
-export const parseDurationSeconds = asOptionParser(parseDurationText);
-
 /** A validator from below the CLI (throws a plain Error) as a commander option parser: one line, exit 2. */
 export function asOptionParser<T>(parse: (text: string) => T): (text: string) => T {
   return (text) => {
@@ -34,6 +31,32 @@ export function asOptionParser<T>(parse: (text: string) => T): (text: string) =>
       throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
     }
   };
+}
+
+/** A duration flag (src/config/duration.ts's syntax); a bare number is in `bareUnit`. Returns seconds. */
+export function parseDuration(text: string, bareUnit: 's' | 'ms' = 's'): number {
+  return asOptionParser((t: string) => parseDurationText(t, bareUnit))(text);
+}
+
+/** A duration flag in seconds; a bare number is seconds. */
+export function parseDurationSeconds(text: string): number {
+  return parseDuration(text, 's');
+}
+
+/**
+ * A duration flag in milliseconds (--probe-interval, --slo-p99): "250ms", "0.5s"; a bare number is
+ * milliseconds, as these flags took before they took durations.
+ */
+export function parseDurationMs(min = 0, max = Infinity) {
+  return (text: string): number => {
+    const ms = Math.round(parseDuration(text, 'ms') * 1e6) / 1e3;
+    if (ms < min || ms > max) throw new InvalidArgumentError(`expected ${formatMsBound(min)} to ${formatMsBound(max)}, got "${text}"`);
+    return ms;
+  };
+}
+
+function formatMsBound(ms: number): string {
+  return Number.isFinite(ms) ? (ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`) : 'any';
 }
 
 export function parseChoice<T extends string>(choices: readonly T[]) {
@@ -49,13 +72,19 @@ export function addSettingOptions(command: Command): Command {
     const flag = flagName(def.name);
     const parse = (text: string) => {
       try {
-        return coerceSetting(def, text, `--${flag}`);
+        // Settings in seconds take the duration syntax too ("--socket-timeout 500ms"); a bare
+        // number is seconds, as in a CherryPy config file.
+        const value = def.unit === 's' && /[a-z]\s*$/i.test(text) ? String(parseDurationSeconds(text)) : text;
+        return coerceSetting(def, value, `--${flag}`);
       } catch (e) {
+        if (e instanceof InvalidArgumentError) throw e;
         throw new InvalidArgumentError(e instanceof SettingsError ? e.message.replace(/^--[\w-]+: /, '') : String(e));
       }
     };
     const unit = def.unit ? ` (${def.unit})` : '';
-    if (def.kind === 'bool') {
+    if (def.unit === 's') {
+      command.option(`--${flag} <duration>`, `server.${def.name}: ${def.help} (a number of seconds, or 500ms, 1m30s) [default ${def.default}]`, parse);
+    } else if (def.kind === 'bool') {
       command.option(`--${flag} <bool>`, `server.${def.name}: ${def.help} [default ${def.default ? 'True' : 'False'}]`, parse);
     } else {
       command.option(`--${flag} <value>`, `server.${def.name}: ${def.help}${unit} [default ${def.default}]`, parse);

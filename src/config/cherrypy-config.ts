@@ -7,8 +7,7 @@
 // Sources: cherrypy/lib/reprconf.py (Parser, unrepr), cherrypy/_cpconfig.py (Config._apply:
 // only [global] reaches cherrypy.config.update; environments; the server namespace handler),
 // cherrypy/_cpchecker.py (site-wide keys in application sections), CherryPy 18.
-import { readFileSync } from 'node:fs';
-import { CpdiagError, EXIT } from '../exit-codes.js';
+import { MAX_INPUT_FILE_BYTES, readBoundedFile } from '../bounded-read.js';
 import { CHERRYPY_ENVIRONMENTS, CHERRYPY_NAMESPACES, CHERRYPY_SERVER_KEYS, findServerKey, suggestClosest } from './cherrypy-keys.js';
 import { IniError, interpolateOption, optionsOf, readIniFile, type IniFile, type IniOption, type IniSection } from './ini-file.js';
 import { describePyValue, parsePythonValue, PythonValueError, pyTypeName, type PyValue } from './python-literal.js';
@@ -264,12 +263,7 @@ function describeType(v: PyValue): string {
 
 /** Reads and parses a config file; a file that cannot be read is a usage error (exit 2). */
 export function readCherryPyConfigFile(path: string): CherryPyConfig {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new CpdiagError(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, EXIT.USAGE);
-  }
+  const bytes = readBoundedFile(path, MAX_INPUT_FILE_BYTES, 'config file');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);

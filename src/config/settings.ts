@@ -49,7 +49,7 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   { name: 'socket_timeout', kind: 'float', default: 10, min: 0, unit: 's', help: 'read/write timeout on a connection, and idle keep-alive expiry' },
   { name: 'socket_queue_size', kind: 'int', default: 5, min: 0, max: 65535, help: 'the listen() backlog' },
   { name: 'max_request_body_size', kind: 'int', default: 100 * MIB, min: 0, unit: 'bytes', help: 'larger bodies get 413 and Connection: close (0 = no limit)' },
-  { name: 'max_request_header_size', kind: 'int', default: 500 * 1024, min: 0, unit: 'bytes', help: 'larger request heads get 431 and a close (0 = no limit)' },
+  { name: 'max_request_header_size', kind: 'int', default: 500 * 1024, min: 0, unit: 'bytes', help: 'larger request heads get 413 and a close, as cheroot answers (0 = no limit)' },
   { name: 'accepted_queue_size', kind: 'int', default: -1, min: -1, help: 'requests waiting for a worker; -1 = unbounded; when full, 503' },
   { name: 'accepted_queue_timeout', kind: 'float', default: 10, min: 0, unit: 's', help: 'how long a request may wait to enter a full queue' },
   { name: 'gil', kind: 'bool', default: true, help: "cpdiag's own: serialize handlers' CPU work under one lock with a 5 ms switch interval, as CPython's GIL" },

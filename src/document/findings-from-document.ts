@@ -7,6 +7,7 @@ import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
 import { RUN_SCHEMA, type RunRecord } from '../run/run-record.js';
 import { SWEEP_SCHEMA } from '../sweep/sweep-document.js';
 import { findingsFromRun } from '../run/findings-from-run.js';
+import { checkShape, findingsShape, runDocumentShape } from './document-shape.js';
 
 const FINDINGS_SOURCES = ['run', 'sweep', 'inspect'];
 
@@ -22,6 +23,7 @@ export function findingsFromDocument(doc: unknown, fileName: string): Findings {
     if (typeof f !== 'object' || f === null || !FINDINGS_SOURCES.includes(String((f as Findings).source))) {
       throw new CpdiagError(`${fileName}: this ${String(schema)} document carries no findings to diagnose`, EXIT.USAGE, 'rerun it with this cpdiag version, which stores them');
     }
+    checkShape(findingsShape, f, fileName, `${String(schema)} document (findings)`);
     return f as Findings;
   }
   const known = [RUN_SCHEMA, SWEEP_SCHEMA, INSPECT_SCHEMA].join(', ');
@@ -32,13 +34,8 @@ export function findingsFromDocument(doc: unknown, fileName: string): Findings {
 }
 
 function findingsFromRunDocument(d: Record<string, unknown>, fileName: string): Findings {
-  const problems: string[] = [];
-  if (!Array.isArray(d.probes)) problems.push('probes is not a list');
-  if (!Array.isArray(d.events)) problems.push('events is not a list');
-  if (typeof d.settings !== 'object' || d.settings === null) problems.push('settings missing');
-  if (typeof d.target !== 'object' || d.target === null) problems.push('target missing');
-  if (d.summary !== undefined && (typeof d.summary !== 'object' || d.summary === null)) problems.push('summary is not an object');
-  if (problems.length) throw new CpdiagError(`${fileName}: malformed run document: ${problems.join('; ')}`, EXIT.USAGE);
+  // Checked field by field first: garbage in a series or a probe must not read as "healthy".
+  checkShape(runDocumentShape, d, fileName, 'run document');
   try {
     return findingsFromRun(d as unknown as RunRecord);
   } catch (e) {

@@ -19,6 +19,10 @@ export interface GateFlags {
   alpha?: number;
   order?: RunOrder;
   warmupRuns?: number;
+  /** --stats-url for the --a / --b command targets (a path on each target, or a loopback URL). */
+  statsUrl?: string;
+  /** --config: the CherryPy config file {config} in --a / --b is written from. */
+  configFile?: string;
 }
 
 export interface GatePlan {
@@ -38,11 +42,13 @@ export function describeTarget(scenario: Scenario): string {
 }
 
 /** The scenario with its target replaced by a command template (--a / --b). */
-export function withCommandTarget(base: Scenario, command: string, flag: string): Scenario {
+export function withCommandTarget(base: Scenario, command: string, flag: string, extra: { statsUrl?: string; configFile?: string } = {}): Scenario {
   if (command.trim() === '') throw new CpdiagError(`${flag} is empty: give the command that starts that build's server`, EXIT.USAGE, `e.g. ${flag} 'python3 app.py --port {port}'`);
   const t = base.target;
-  const inherited = t.kind === 'command' ? { ready_path: t.ready_path, ready_timeout_s: t.ready_timeout_s, cwd: t.cwd } : {};
-  return parseScenario({ ...structuredClone(base), target: { kind: 'command', command, ...inherited } }, base.name ?? 'scenario');
+  const inherited = t.kind === 'command' ? { ready_path: t.ready_path, ready_timeout_s: t.ready_timeout_s, cwd: t.cwd, stats_url: t.stats_url, config_file: t.config_file } : {};
+  // Both builds' stats page and config file: the same path on each side's own server.
+  const given = { ...(extra.statsUrl !== undefined ? { stats_url: extra.statsUrl } : {}), ...(extra.configFile !== undefined ? { config_file: extra.configFile } : {}) };
+  return parseScenario({ ...structuredClone(base), target: { kind: 'command', command, ...inherited, ...given } }, base.name ?? 'scenario');
 }
 
 function side(label: 'A' | 'B', scenario: Scenario): { scenario: Scenario; description: SideDescription } {
@@ -62,8 +68,9 @@ export function planGate(scenario: Scenario, flags: GateFlags): GatePlan {
   const alpha = flags.alpha ?? scenario.gate?.alpha ?? DEFAULT_ALPHA;
   if (!(alpha > 0 && alpha < 0.5)) throw new CpdiagError(`--alpha must be between 0 and 0.5, got ${alpha}`, EXIT.USAGE);
   const specs = resolveMetricSpecs(flags.metric, scenario.gate?.metrics);
-  const bScenario = flags.b !== undefined ? withCommandTarget(scenario, flags.b, '--b') : scenario;
-  const aScenario = flags.baseline !== undefined ? undefined : flags.a !== undefined ? withCommandTarget(scenario, flags.a, '--a') : scenario;
+  const extra = { statsUrl: flags.statsUrl, configFile: flags.configFile };
+  const bScenario = flags.b !== undefined ? withCommandTarget(scenario, flags.b, '--b', extra) : scenario;
+  const aScenario = flags.baseline !== undefined ? undefined : flags.a !== undefined ? withCommandTarget(scenario, flags.a, '--a', extra) : scenario;
   return {
     a: aScenario ? side('A', aScenario) : undefined,
     b: side('B', bScenario),

@@ -14,6 +14,12 @@ export interface ServerStatsSample {
   queue: number;
   requests: number;
   errors: number;
+  /**
+   * Seconds each worker has spent on requests since the server started (cumulative), in the
+   * server's worker order: the bundled server's workers[].work_time_s, cheroot's
+   * "Worker Threads" → "Work Time". Absent when the stats page does not give it.
+   */
+  worker_work_time_s?: number[];
 }
 
 /** One sample of the target process tree. */

@@ -1,7 +1,13 @@
 // The server's own view of its pool, from three JSON shapes:
 //   - the bundled server's GET /_cpdiag/stats: threads.{total,busy,idle}, queue.{depth}, requests.{...}
 //   - cheroot's statistics dict: "Threads", "Threads Idle", "Queue", "Requests", "Socket Errors"
-//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key
+//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key.
+//     CherryPy serves that page from its own pool, so the worker answering it is counted busy in
+//     the figures it reports: that one is taken off (busy − 1, idle + 1), as the bundled server's
+//     stats come from its acceptor and count only requests; with requests waiting in the queue,
+//     the pool counts as all busy (the page took the worker one of them would have had).
+// Per-worker work time (seconds each worker spent on requests) comes from the bundled server's
+// workers[] and cheroot's "Worker Threads", when present.
 // A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
 // keep running when the server is too busy to answer its stats page (which is when it matters).
 import type { ServerStatsSample } from './probe-sample.js';
@@ -18,6 +24,24 @@ function obj(v: unknown): Json | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 }
 
+/** Cumulative work seconds per worker, or undefined when the shape has none. */
+function workTimes(list: unknown[]): number[] | undefined {
+  const times = list.map((w) => num(obj(w)?.work_time_s) ?? num(obj(w)?.['Work Time']));
+  return times.length > 0 && times.every((t) => t !== undefined) ? (times as number[]) : undefined;
+}
+
+/** cheroot's "Worker Threads" dict ("CP Server Thread-10": {...}) in thread-name order (numeric-aware). */
+function cherootWorkers(j: Json): unknown[] {
+  const workers = obj(j['Worker Threads']);
+  if (!workers) return [];
+  return Object.keys(workers).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((k) => workers[k]);
+}
+
+function withWorkTimes(sample: ServerStatsSample, list: unknown[]): ServerStatsSample {
+  const times = workTimes(list);
+  return times ? { ...sample, worker_work_time_s: times } : sample;
+}
+
 function fromBundled(j: Json): ServerStatsSample | undefined {
   const threads = obj(j.threads);
   if (!threads || num(threads.total) === undefined) return undefined;
@@ -26,28 +50,28 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
   const queue = obj(j.queue);
   const requests = obj(j.requests);
   const errorsObj = obj(j.errors);
-  return {
+  return withWorkTimes({
     threads: total,
     busy,
     idle: num(threads.idle) ?? total - busy,
     queue: num(queue?.depth) ?? num(j.queue) ?? 0,
     requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests) ?? 0,
     errors: num(requests?.errors) ?? num(requests?.errored) ?? num(errorsObj?.total) ?? num(j.errors) ?? 0,
-  };
+  }, Array.isArray(j.workers) ? j.workers : []);
 }
 
 function fromCheroot(j: Json): ServerStatsSample | undefined {
   const threads = num(j['Threads']);
   if (threads === undefined) return undefined;
   const idle = num(j['Threads Idle']) ?? 0;
-  return {
+  return withWorkTimes({
     threads,
     busy: Math.max(0, threads - idle),
     idle,
     queue: num(j['Queue']) ?? 0,
     requests: num(j['Requests']) ?? 0,
     errors: num(j['Socket Errors']) ?? 0,
-  };
+  }, cherootWorkers(j));
 }
 
 /** Pure: turns any of the supported JSON documents into a ServerStatsSample, or undefined. */
@@ -68,10 +92,20 @@ export function normalizeServerStats(doc: unknown): ServerStatsSample | undefine
   const servers = Object.entries(j).filter(([k]) => k.startsWith('Cheroot HTTPServer')).map(([, v]) => obj(v)).filter((v): v is Json => !!v);
   const samples = servers.map(fromCheroot).filter((s): s is ServerStatsSample => !!s);
   if (samples.length === 0) return undefined;
-  return samples.reduce((a, b) => ({
-    threads: a.threads + b.threads, busy: a.busy + b.busy, idle: a.idle + b.idle,
-    queue: a.queue + b.queue, requests: a.requests + b.requests, errors: a.errors + b.errors,
-  }));
+  const sum = samples.reduce((a, b) => {
+    const times = a.worker_work_time_s && b.worker_work_time_s ? [...a.worker_work_time_s, ...b.worker_work_time_s] : undefined;
+    return {
+      threads: a.threads + b.threads, busy: a.busy + b.busy, idle: a.idle + b.idle,
+      queue: a.queue + b.queue, requests: a.requests + b.requests, errors: a.errors + b.errors,
+      ...(times ? { worker_work_time_s: times } : {}),
+    };
+  });
+  // The worker serving this very page is not load (see the top of this file). And a page served
+  // while requests wait in the queue means every worker was taken: ours displaced a waiting
+  // request, so the pool counts as all busy (else "all busy" could never be seen: the page is
+  // only answered once a worker is free).
+  if (sum.queue > 0) return { ...sum, busy: sum.threads, idle: 0 };
+  return sum.busy > 0 ? { ...sum, busy: sum.busy - 1, idle: sum.idle + 1 } : sum;
 }
 
 /** Fetches and normalises a stats URL (loopback only, like all of cpdiag's traffic). */

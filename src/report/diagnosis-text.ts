@@ -1,37 +1,64 @@
 // The diagnosis for a terminal: ranked causes with their numbers and fix, then what could not be
-// judged and why. Returns text; the caller prints it.
+// judged and why. Returns text; the caller prints it. topCauseLine() is the one-line answer the
+// run, sweep and inspect views put first.
 import type { ChalkInstance } from 'chalk';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
+import { DEFAULT_VIEW, displayWidth, truncateText, wrapText, type TextView } from './text-layout.js';
 
 /** How many undecided causes to name before summarising the rest. */
 const MAX_INSUFFICIENT_LISTED = 8;
+/** With -q or in a narrow terminal, fewer. */
+const MAX_INSUFFICIENT_NARROW = 4;
 
-export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance): string {
+/** "top cause: …" (or that none was found), wrapped to the width: the diagnosis in a line. */
+export function topCauseLines(d: Diagnosis | null | undefined, c: ChalkInstance, width: number, indent = '  '): string[] {
+  if (!d) return [];
+  const top = d.causes[0];
+  if (!top) {
+    const measured = d.detectors.some((r) => r.status !== 'insufficient');
+    const text = measured ? `${c.green('no probable cause found')} among the signals cpdiag measured` : c.yellow('nothing to judge: every detector lacked data');
+    return wrapText(text, width, `${indent}${c.dim('diagnosis:')} `);
+  }
+  const label = top.confidence_label === 'high' ? c.red : top.confidence_label === 'medium' ? c.yellow : c.dim;
+  const more = d.causes.length > 1 ? c.dim(` (+${d.causes.length - 1} more below)`) : '';
+  return [
+    ...wrapText(`${c.bold(top.title)} ${label(`${top.confidence_label} ${formatConfidence(top.confidence)}`)}${more}`, width, `${indent}${c.dim('top cause:')} `),
+    ...wrapText(top.fix.split('\n')[0], width, `${indent}${c.dim('fix:')} `, `${indent}     `),
+  ];
+}
+
+export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextView = DEFAULT_VIEW): string {
+  const w = view.width;
   const lines: string[] = [c.bold('Diagnosis')];
   if (d.causes.length === 0) {
     const measured = d.detectors.some((r) => r.status !== 'insufficient');
-    lines.push(measured
-      ? `  ${c.green('No probable cause found:')} every signal cpdiag could measure is within its normal range.`
-      : `  ${c.yellow('Nothing to judge:')} every detector lacked data (see below for what was missing).`);
+    lines.push(...wrapText(measured
+      ? `${c.green('No probable cause found:')} every signal cpdiag could measure is within its normal range.`
+      : `${c.yellow('Nothing to judge:')} every detector lacked data (see below for what was missing).`, w, '  '));
   }
   d.causes.forEach((cause, i) => {
     const label = cause.confidence_label === 'high' ? c.red : cause.confidence_label === 'medium' ? c.yellow : c.dim;
-    lines.push(`  ${c.bold(`${i + 1}. ${cause.title}`)}  ${label(`${cause.confidence_label} ${formatConfidence(cause.confidence)}`)}  ${c.dim(`[${cause.id}] ${cause.symptom}`)}`);
-    for (const e of cause.evidence) lines.push(`     ${c.green('+')} ${e.text}`);
-    for (const e of cause.against) lines.push(`     ${c.red('-')} ${e.text}`);
+    lines.push(...wrapText(`${c.bold(`${i + 1}. ${cause.title}`)}  ${label(`${cause.confidence_label} ${formatConfidence(cause.confidence)}`)}  ${c.dim(`[${cause.id}] ${cause.symptom}`)}`, w, '  ', '     '));
+    for (const e of cause.evidence) lines.push(...wrapText(e.text, w, `     ${c.green('+')} `));
+    for (const e of cause.against) lines.push(...wrapText(e.text, w, `     ${c.red('-')} `));
     const [summary, ...snippet] = cause.fix.split('\n');
-    lines.push(`     ${c.cyan('fix:')} ${summary}`);
-    for (const l of snippet) lines.push(`          ${c.dim(l)}`);
+    lines.push(...wrapText(summary, w, `     ${c.cyan('fix:')} `));
+    // Config snippets are copied as they are: never wrapped (that would break them); a line too
+    // wide for the terminal is cut, and the reader sent to the whole one.
+    const cut = snippet.some((l) => displayWidth(`          ${l}`) > w);
+    for (const l of snippet) lines.push(truncateText(`          ${c.dim(l)}`, w));
+    if (cut) lines.push(...wrapText(c.dim(`(cut to fit: \`cpdiag causes ${cause.id}\` prints the snippet whole)`), w, '          '));
   });
   const undecided = d.insufficient_causes ?? [];
   if (undecided.length > 0) {
+    const listed = view.width < 80 ? MAX_INSUFFICIENT_NARROW : MAX_INSUFFICIENT_LISTED;
     lines.push('', `  ${c.dim(`Insufficient data to judge ${undecided.length} other cause${undecided.length === 1 ? '' : 's'}:`)}`);
-    for (const u of undecided.slice(0, MAX_INSUFFICIENT_LISTED)) {
-      lines.push(`     ${c.dim('?')} ${u.id}: missing ${u.missing.join(', ')}`);
+    for (const u of undecided.slice(0, listed)) {
+      lines.push(...wrapText(`${u.id}: missing ${u.missing.join(', ')}`, w, `     ${c.dim('?')} `));
     }
-    if (undecided.length > MAX_INSUFFICIENT_LISTED) {
-      lines.push(`     ${c.dim(`... and ${undecided.length - MAX_INSUFFICIENT_LISTED} more (see --json, insufficient_causes)`)}`);
+    if (undecided.length > listed) {
+      lines.push(`     ${c.dim(`... and ${undecided.length - listed} more (see --json, insufficient_causes)`)}`);
     }
   }
   return lines.join('\n');

@@ -11,7 +11,7 @@ import type { DiagnosisDocument } from '../document/rediagnose-document.js';
 import { BASELINE_SCHEMA, GATE_SCHEMA, type BaselineDocument, type GateDocument } from '../gate/gate-document.js';
 import type { InspectDocument } from '../inspect/inspect-document.js';
 import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
-import { renderInspect } from '../inspect/render-inspect.js';
+import { renderInspect } from './inspect-text.js';
 import { RUN_SCHEMA, type RunRecord } from '../run/run-record.js';
 import { SWEEP_SCHEMA, type SweepDocument } from '../sweep/sweep-document.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
@@ -30,6 +30,7 @@ import { renderRunText } from './run-text.js';
 import { renderSweepHtml } from './sweep-html.js';
 import { renderSweepMarkdown } from './sweep-markdown.js';
 import { renderSweepText } from './sweep-text.js';
+import type { TextView } from './text-layout.js';
 
 /** The documents cpdiag makes, by the schema each carries. */
 export interface DocumentsBySchema {
@@ -96,17 +97,17 @@ export const OUTPUT_FORMATS: readonly AnyOutputFormat[] = [
   // diagnose prints to the terminal only.
 ];
 
-/** What a command prints on stdout: the text view, or the JSON (--json). */
+/** What a command prints on stdout: the text view (laid out for a TextView), or the JSON (--json). */
 export type TerminalView<S extends Schema> = {
-  text: (doc: DocumentsBySchema[S], c: ChalkInstance) => string;
+  text: (doc: DocumentsBySchema[S], c: ChalkInstance, view?: TextView) => string;
   json: (doc: DocumentsBySchema[S]) => string;
 };
 
 export const TERMINAL_VIEWS: { [S in Schema]: TerminalView<S> } = {
-  [RUN_SCHEMA]: { text: (doc, c) => `${renderRunText(doc, c)}\n`, json: renderJsonLine },
-  [SWEEP_SCHEMA]: { text: (doc, c) => `${renderSweepText(doc, c)}\n`, json: renderJsonLine },
-  [GATE_SCHEMA]: { text: (doc, c) => `${renderGateText(doc, c)}\n`, json: renderJsonLine },
-  [BASELINE_SCHEMA]: { text: (doc, c) => `${renderBaselineText(doc, c)}\n`, json: renderJsonLine },
+  [RUN_SCHEMA]: { text: (doc, c, v) => `${renderRunText(doc, c, v)}\n`, json: renderJsonLine },
+  [SWEEP_SCHEMA]: { text: (doc, c, v) => `${renderSweepText(doc, c, v)}\n`, json: renderJsonLine },
+  [GATE_SCHEMA]: { text: (doc, c, v) => `${renderGateText(doc, c, v)}\n`, json: renderJsonLine },
+  [BASELINE_SCHEMA]: { text: (doc, c, v) => `${renderBaselineText(doc, c, v)}\n`, json: renderJsonLine },
   [INSPECT_SCHEMA]: { text: renderInspect, json: renderInspectJson },
-  [DIAGNOSIS_SCHEMA]: { text: (doc, c) => `${renderDiagnosisText(doc, c)}\n`, json: renderJsonLine },
+  [DIAGNOSIS_SCHEMA]: { text: (doc, c, v) => `${renderDiagnosisText(doc, c, v)}\n`, json: renderJsonLine },
 };

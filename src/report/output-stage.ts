@@ -12,6 +12,7 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import { OUTPUT_FORMATS, TERMINAL_VIEWS, type AnyDocument, type DocumentsBySchema, type NamedPath, type OutputFormat, type Schema } from './output-formats.js';
 import { ProgressiveWriter } from './progressive-writer.js';
 import type { ReportFolder } from './report-folder.js';
+import { DEFAULT_VIEW, type TextView } from './text-layout.js';
 
 export interface OutputRequest {
   /** The command's report folder; without one (--no-report) the folder's files are not written. */
@@ -120,9 +121,12 @@ export function openOutput<S extends Schema>(schema: S, request: OutputRequest =
   return new OutputStage(schema, request);
 }
 
-/** What a command prints on stdout for a document: its text view, or its JSON with `json`. */
-export function renderTerminal(doc: AnyDocument, o: { json: boolean; chalk: ChalkInstance }): string {
+/**
+ * What a command prints on stdout for a document: its text view, laid out for `width` columns
+ * (default: text-layout's DEFAULT_VIEW) and cut to the answer with `quiet`; or its JSON with `json`.
+ */
+export function renderTerminal(doc: AnyDocument, o: { json: boolean; chalk: ChalkInstance; width?: number; quiet?: boolean }): string {
   if (!knownSchema(doc.schema)) throw new CpdiagError(`no terminal view for schema "${String(doc.schema)}"`, EXIT.SOFTWARE);
-  const view = TERMINAL_VIEWS[doc.schema] as { text: (d: AnyDocument, c: ChalkInstance) => string; json: (d: AnyDocument) => string };
-  return o.json ? view.json(doc) : view.text(doc, o.chalk);
+  const view = TERMINAL_VIEWS[doc.schema] as { text: (d: AnyDocument, c: ChalkInstance, v?: TextView) => string; json: (d: AnyDocument) => string };
+  return o.json ? view.json(doc) : view.text(doc, o.chalk, { width: o.width ?? DEFAULT_VIEW.width, quiet: o.quiet });
 }

@@ -1,5 +1,6 @@
 // The facts of a run that both the terminal and the Markdown reporter show, computed once.
 import type { RunRecord } from '../run/run-record.js';
+import type { ProbeSample } from '../probe/probe-sample.js';
 
 export interface RunFacts {
   rows: [string, string][];
@@ -42,7 +43,7 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
     if (withServer.length) {
       const busy = withServer.reduce((a, p) => a + p.server!.busy, 0) / withServer.length;
       const qmax = Math.max(...withServer.map((p) => p.server!.queue));
-      rows.push(['workers', `${formatNumber(busy)} of ${withServer[0].server!.threads} busy on average, queue max ${qmax}`]);
+      rows.push(['workers', `${formatNumber(busy)} of ${withServer[0].server!.threads} busy on average, queue max ${qmax}${workTimeText(withServer)}`]);
     }
   }
   if (run.target.proxy) {
@@ -61,4 +62,24 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
   }
   const errorsByKind = Object.entries(s?.errors.by_kind ?? {}).filter(([, n]) => (n ?? 0) > 0).map(([k, n]) => [k, n ?? 0] as [string, number]).sort((a, b) => b[1] - a[1]);
   return { rows, errorsByKind };
+}
+
+/**
+ * "; work time per worker 1.2 s – 1.5 s of 5 s (24% – 30%)": what each worker spent on requests
+ * over the measured window, from the stats' cumulative per-worker work time (the bundled server's
+ * workers[], cheroot's "Worker Threads"). Empty when the stats have none.
+ */
+function workTimeText(samples: ProbeSample[]): string {
+  const withTimes = samples.filter((p) => p.server?.worker_work_time_s && p.server.worker_work_time_s.length > 0);
+  if (withTimes.length < 2) return '';
+  const first = withTimes[0];
+  const last = withTimes[withTimes.length - 1];
+  const a = first.server!.worker_work_time_s!;
+  const b = last.server!.worker_work_time_s!;
+  const windowS = last.t_s - first.t_s;
+  if (a.length !== b.length || !(windowS > 0)) return '';
+  const spent = b.map((t, i) => Math.max(0, t - a[i]));
+  const lo = Math.min(...spent);
+  const hi = Math.max(...spent);
+  return `; work time per worker ${formatSeconds(lo)} – ${formatSeconds(hi)} of ${formatSeconds(windowS)} (${formatPercent(lo / windowS)} – ${formatPercent(hi / windowS)})`;
 }

@@ -7,10 +7,15 @@ import { uslPredict } from '../analysis/usl.js';
 import { formatMs, formatNumber, formatRate } from '../format.js';
 
 const BAR_WIDTH = 44;
+/** Columns beside the bar: the label, the axis, the capacity and the marks ("knee ◄ recommended"). */
+const BESIDE_BAR = 36;
+const MIN_BAR_WIDTH = 16;
 const SHADES = [' ', '░', '▒', '▓', '█'];
 
-export function renderCapacityChart(doc: SweepDocument): string {
+/** `width`: the terminal's columns; the bars shrink to fit it (never under MIN_BAR_WIDTH). */
+export function renderCapacityChart(doc: SweepDocument, width = Infinity): string {
   if (doc.setting2) return renderGridHeatmap(doc);
+  const barWidth = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, width - BESIDE_BAR));
   if (doc.steps.some((s) => s.timeout)) return renderTimeoutChart(doc);
   // One bar per value: with repeats, the geometric mean of its runs (as the recommendation compares them).
   const groups = groupByValue(doc.steps.filter((s) => s.status === 'ok'));
@@ -23,12 +28,12 @@ export function renderCapacityChart(doc: SweepDocument): string {
   const lines = [`capacity (requests/s within p99 < ${doc.slo.p99_ms} ms) by ${doc.setting}${usl ? '   ┆ = USL fit' : ''}`];
   steps.forEach((s, i) => {
     const cap = s.capacity_rps ?? 0;
-    const cells = Array.from({ length: BAR_WIDTH }, () => ' ');
-    const full = (cap / top) * BAR_WIDTH;
+    const cells = Array.from({ length: barWidth }, () => ' ');
+    const full = (cap / top) * barWidth;
     for (let k = 0; k < Math.floor(full); k++) cells[k] = '█';
-    if (full - Math.floor(full) >= 0.5 && Math.floor(full) < BAR_WIDTH) cells[Math.floor(full)] = '▌';
+    if (full - Math.floor(full) >= 0.5 && Math.floor(full) < barWidth) cells[Math.floor(full)] = '▌';
     if (Number.isFinite(predictions[i])) {
-      const at = Math.min(BAR_WIDTH - 1, Math.max(0, Math.round((predictions[i] / top) * BAR_WIDTH) - 1));
+      const at = Math.min(barWidth - 1, Math.max(0, Math.round((predictions[i] / top) * barWidth) - 1));
       cells[at] = cells[at] === ' ' ? '┆' : '╫';
     }
     const marks: string[] = [];
@@ -39,7 +44,7 @@ export function renderCapacityChart(doc: SweepDocument): string {
     if (s.origin === 'refine') marks.push('(refined)');
     lines.push(`${String(s.value).padStart(labelWidth)} │${cells.join('')} ${(s.capacity_rps === null ? '–' : formatRate(s.capacity_rps)).padStart(6)}  ${marks.join(' ')}`.trimEnd());
   });
-  lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(BAR_WIDTH)}`);
+  lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(barWidth)}`);
   return lines.join('\n');
 }
 

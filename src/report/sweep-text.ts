@@ -1,12 +1,14 @@
-// The sweep for a terminal: a table with a row per value, each value's ramp in one line, the
-// capacity chart, the knee and USL fit, the queueing cross-check, the diagnosis, and the
-// recommendation last (what a person reads first when the scrolling stops). Returns text.
+// The sweep for a terminal, the answer first: the recommendation, its queueing cross-check and the
+// top cause; then the evidence: a table with a row per value (columns dropped, lowest priority
+// first, to fit the width), the capacity chart, the knee and USL fit, drift, each value's ramp in
+// a line or two, the full diagnosis, and what the data cannot tell. Returns text.
+// sweepTableRows, rampLines and kneeLines are the Markdown and HTML reports' too.
 import type { ChalkInstance } from 'chalk';
 import type { SweepDocument, SweepStep } from '../sweep/sweep-document.js';
-import { renderDiagnosisText } from './diagnosis-text.js';
+import { renderDiagnosisText, topCauseLines } from './diagnosis-text.js';
 import { formatBytes, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
-import { textTable } from './table.js';
 import { formatLatencyMs } from '../load/censored-latency.js';
+import { collapseList, DEFAULT_VIEW, displayWidth, fitTable, hiddenColumnsNote, wrapText, type TextView } from './text-layout.js';
 import { renderCapacityChart } from './sweep-chart-text.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
 
@@ -102,34 +104,104 @@ export function recommendationDetails(doc: SweepDocument): string[] {
   return out;
 }
 
-export function renderSweepText(doc: SweepDocument, c: ChalkInstance): string {
+/** The sweep table's columns, by how long each stays when the terminal is narrow. */
+const COLUMN_PRIORITY: Record<string, number> = {
+  'p99 @cap': 9, status: 8, RSS: 7, 'all busy': 6, 'queue p99': 5, 'knee rps': 4, 'p99 floor': 3,
+  'service ms': 2, threads: 2, 'ctx/req': 1, levels: 1,
+  'normal p99': 9, errors: 8, 'worker-s held': 7, 'slow failed': 6,
+};
+
+/** The answer: the recommended value and why, the queueing cross-check, and the top cause. */
+export function sweepAnswerLines(doc: SweepDocument, c: ChalkInstance, view: TextView = DEFAULT_VIEW): string[] {
+  const w = view.width;
+  const r = doc.recommendation;
+  const lines: string[] = [];
+  if (r) {
+    lines.push(c.bold('Recommendation'));
+    lines.push(...wrapText(r.value === null ? c.yellow(r.reason) : c.green(r.reason), w, '  '));
+    if (!view.quiet) {
+      for (const d of recommendationDetails(doc)) {
+        const [head, ...rest] = d.split(': ');
+        const text = rest.join(': ');
+        lines.push(...wrapText(head === 'range' && r.range?.high === null ? c.yellow(text) : text, w, `  ${c.dim(`${head}:`)} `, '    '));
+      }
+      if (r.theory) lines.push(...wrapText(r.theory, w, `  ${c.dim('check:')} `, '    '));
+    }
+  } else {
+    lines.push(c.yellow('No recommendation: no step finished.'));
+  }
+  const failed = doc.steps.filter((s) => s.status === 'failed');
+  if (failed.length > 0 && failed.length === doc.steps.length) {
+    // Nothing was measured: the first failure is the answer (the others are in Ramps).
+    lines.push(...wrapText(c.red(`every step failed: ${(failed[0].error ?? 'unknown error').split('\n')[0]}`), w, '  ', '    '));
+  } else {
+    lines.push(...topCauseLines(doc.diagnosis, c, w));
+  }
+  return lines;
+}
+
+/**
+ * Each value's ramp for a terminal: the offered loads and p99s along it in a line (the middle of
+ * long ramps collapsed to "…" until the line fits), and why it stopped on the next.
+ */
+function compactRampLines(doc: SweepDocument, c: ChalkInstance, width: number): string[] {
+  return [...doc.steps]
+    .sort((a, b) => a.value - b.value || (a.value2 ?? 0) - (b.value2 ?? 0))
+    .flatMap((s) => {
+      const head = `  ${doc.setting}=${s.value}${s.value2 !== undefined ? ` ${doc.setting2}=${s.value2}` : ''}: `;
+      if (s.status === 'failed') return wrapText(`FAILED — ${s.error ?? 'unknown error'}`, width, head, '    ');
+      const unit = s.levels[0]?.offered_rps !== undefined ? ' rps' : '';
+      const loads = s.levels.map((l) => (l.offered_rps !== undefined ? formatRate(l.offered_rps) : `${l.connections}c`));
+      const p99s = s.levels.map((l) => formatLatencyMs(l.latency_ms, 'p99'));
+      const build = (k: number) => `${head}${collapseList(loads, k, '…').join(' → ')}${unit}; p99 ${collapseList(p99s, k, '…').join(' → ')}`;
+      let k = s.levels.length;
+      while (k > 3 && displayWidth(build(k)) > width) k--;
+      const lines = wrapText(build(k).slice(head.length), width, head, '    ');
+      if (s.ramp_stop_reason) lines.push(...wrapText(c.dim(s.ramp_stop_reason), width, `    ${c.dim('stopped:')} `));
+      if (s.status === 'interrupted') lines.push(`    ${c.yellow('interrupted')}`);
+      return lines;
+    });
+}
+
+/** The drift line, its list collapsed: one entry per drifting step and metric. */
+function driftLines(doc: SweepDocument, width: number): string[] {
+  const drifting = doc.steps.flatMap((s) => Object.values(s.drift ?? {}).filter((d) => d?.drifting).map((d) => `${doc.setting}=${s.value}: ${d!.metric} ${d!.reason ?? 'drifting'}`));
+  if (drifting.length === 0) return wrapText('drift: no step showed steady growth of RSS, fds or threads', width);
+  return [`drift in ${drifting.length} step${drifting.length === 1 ? '' : 's'}:`, ...collapseList(drifting, 4).flatMap((d) => wrapText(d, width, '  - ', '    '))];
+}
+
+export function renderSweepText(doc: SweepDocument, c: ChalkInstance, view: TextView = DEFAULT_VIEW): string {
+  const w = view.width;
   const target = describeRecordedTarget(doc.target);
-  const mix = doc.load.mix.map((m) => `${m.method} ${m.path}`).join(', ');
+  const mix = collapseList(doc.load.mix.map((m) => `${m.method} ${m.path}`), 3).join(', ');
+  const title = c.bold(`cpdiag sweep ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`) + (doc.complete ? '' : c.yellow('  (incomplete)'));
+  // The answer first (what a person needs from a sweep), then the evidence for it.
+  const answer = sweepAnswerLines(doc, c, view);
+  if (view.quiet) return [title, ...answer].join('\n');
   const lines: string[] = [
-    c.bold(`cpdiag sweep ${doc.setting}${doc.setting2 ? ` × ${doc.setting2}` : ''}`) + (doc.complete ? '' : c.yellow('  (incomplete)')),
-    c.dim(`  ${target}; ${mix}; SLO p99 < ${doc.slo.p99_ms} ms, errors < ${formatPercent(doc.slo.error_rate)}; ${doc.steps.length} steps in ${formatSeconds(doc.budget.wall_s)}`),
+    title,
+    ...wrapText(c.dim(`${target}; ${mix}; SLO p99 < ${doc.slo.p99_ms} ms, errors < ${formatPercent(doc.slo.error_rate)}; ${doc.steps.length} steps in ${formatSeconds(doc.budget.wall_s)}`), w, '  '),
+    '',
+    ...answer,
     '',
   ];
   const t = sweepTableRows(doc);
-  lines.push(textTable(t.header, t.rows), '');
-  lines.push(c.bold('Ramps'), ...rampLines(doc).map((l) => `  ${l}`), '');
-  lines.push(renderCapacityChart(doc), '');
-  for (const l of kneeLines(doc)) lines.push(l);
-  for (const e of doc.events) if (e.kind !== 'error') lines.push(c.yellow(`! ${e.message}`));
-  if (doc.diagnosis) lines.push('', renderDiagnosisText(doc.diagnosis, c));
-  const r = doc.recommendation;
-  if (r) {
-    lines.push('', c.bold('Recommendation'));
-    lines.push(`  ${r.value === null ? c.yellow(r.reason) : c.green(r.reason)}`);
-    for (const d of recommendationDetails(doc)) {
-      const [head, ...rest] = d.split(': ');
-      lines.push(`  ${c.dim(`${head}:`)} ${head === 'range' && r.range?.high === null ? c.yellow(rest.join(': ')) : rest.join(': ')}`);
-    }
-    if (r.theory) lines.push(`  ${c.dim('check:')} ${r.theory}`);
-    if (r.cannot_tell.length) {
-      lines.push(`  ${c.dim('the data cannot tell:')}`);
-      for (const x of r.cannot_tell) lines.push(`    ${c.dim('-')} ${x}`);
-    }
+  const table = fitTable(t.header.map((h) => ({ header: h, priority: COLUMN_PRIORITY[h] })), t.rows, w);
+  lines.push(...table.lines);
+  const note = hiddenColumnsNote(table.hidden, 'report.md');
+  if (note) lines.push(...wrapText(c.dim(note), w));
+  lines.push('');
+  lines.push(...renderCapacityChart(doc, w).split('\n'), '');
+  // kneeLines ends with the drift line, which a terminal gets collapsed (driftLines).
+  for (const l of kneeLines(doc).slice(0, -1)) lines.push(...wrapText(l, w, '', '  '));
+  lines.push(...driftLines(doc, w));
+  for (const e of doc.events) if (e.kind !== 'error') lines.push(...wrapText(c.yellow(`! ${e.message}`), w, '', '  '));
+  lines.push('', c.bold('Ramps') + c.dim(': offered load and p99 at each level'), ...compactRampLines(doc, c, w));
+  if (doc.diagnosis) lines.push('', renderDiagnosisText(doc.diagnosis, c, view));
+  const cannot = doc.recommendation?.cannot_tell ?? [];
+  if (cannot.length) {
+    lines.push('', c.bold('What the data cannot tell'));
+    for (const x of cannot) lines.push(...wrapText(x, w, `  ${c.dim('-')} `));
   }
   return lines.join('\n');
 }

@@ -1,10 +1,9 @@
 // Plain tables shared by the text and Markdown reporters (the cells come spelled by src/format.ts).
+import { fitTable } from './text-layout.js';
 
-/** A fixed-width text table; the first column left-aligned, the rest right-aligned. */
+/** A fixed-width text table; the first column left-aligned, the rest right-aligned (text-layout's fitTable, unbounded). */
 export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return fitTable(header.map((h) => ({ header: h })), rows).lines.join('\n');
 }
 
 export function markdownTable(header: string[], rows: string[][]): string {

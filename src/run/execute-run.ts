@@ -112,6 +112,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
+      // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
       stats: scenario.probes.stats && target.statsUrl !== undefined,
       signal: opts.signal,
       onWindow: (w) => {

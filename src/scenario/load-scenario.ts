@@ -1,5 +1,6 @@
 // Reading and validating scenario files. A bad file is refused with the path of the bad field.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { MAX_INPUT_FILE_BYTES, readBoundedText } from '../bounded-read.js';
 import { basename, extname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ZodError } from 'zod';
@@ -33,9 +34,10 @@ export function parseScenario(data: unknown, file = 'scenario'): Scenario {
 export function loadScenarioFile(path: string): Scenario {
   const full = resolve(path);
   if (!existsSync(full)) throw new CpdiagError(`no such scenario file: ${path}`, EXIT.USAGE, 'scenarios/ holds the shipped ones');
+  const text = readBoundedText(full, MAX_INPUT_FILE_BYTES, 'scenario file');
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(full, 'utf8'));
+    data = parseYaml(text);
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const pos = e.linePos?.[0];
@@ -43,5 +45,8 @@ export function loadScenarioFile(path: string): Scenario {
     }
     throw new CpdiagError(`cannot read ${path}: ${(e as Error).message}`, EXIT.USAGE);
   }
+  // An empty file (or only comments) parses as null, which would run the default load as if the
+  // file had asked for it: more likely the wrong file, or one not saved yet.
+  if (data === null || data === undefined) throw new CpdiagError(`${path}: empty scenario file`, EXIT.USAGE, 'a scenario needs at least one section, e.g. `load: { duration_s: 10 }`; see scenarios/README.md');
   return parseScenario(data, path);
 }

@@ -24,8 +24,8 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
   { name: 'config', value: '<file>', help: 'CherryPy-style ini config file ([global] server.* keys)' },
   {
     name: 'drain-timeout',
-    value: '<seconds>',
-    help: `how long in-flight requests may take after SIGTERM [default ${DEFAULT_DRAIN_TIMEOUT_S}]`,
+    value: '<duration>',
+    help: `how long in-flight requests may take after SIGTERM, e.g. 30s, 1m30s (a bare number is seconds) [default ${DEFAULT_DRAIN_TIMEOUT_S}]`,
     parse: parseDurationText,
   },
 ];

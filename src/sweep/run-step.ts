@@ -107,6 +107,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const wallBefore = performance.now();
       const phase = await measurePhase(target!, plan, {
         probeIntervalMs: spec.probeIntervalMs,
+        // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
         stats: spec.scenario.probes.stats && target!.statsUrl !== undefined,
         signal: ctx.signal,
       });

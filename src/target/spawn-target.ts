@@ -95,7 +95,8 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
       url,
       pid: child.pid!,
       command: opts.argv,
-      statsUrl: opts.statsPath ? url + opts.statsPath : undefined,
+      // A path is on the target; a full (loopback) URL is taken as it is.
+      statsUrl: opts.statsPath ? (opts.statsPath.startsWith('/') ? url + opts.statsPath : opts.statsPath) : undefined,
       settings: opts.settings,
       child,
       exited,

@@ -17,7 +17,7 @@ export interface RunningTarget {
   url: string;
   pid: number;
   command?: string[];
-  /** The reference server's stats endpoint, when the target serves one (the bundled server). */
+  /** The server's stats endpoint: the bundled server's, or the one given with --stats-url. */
   statsUrl?: string;
   settings: ServerSettings;
   /** The spawned process (absent when attached), for callers that signal it themselves. */

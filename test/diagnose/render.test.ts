@@ -10,7 +10,8 @@ import { healthyFindings, proxyReadTimeoutFindings } from './fixtures.js';
 const plain = new Chalk({ level: 0 });
 
 test('text: rank, title, confidence, evidence lines, fix with its snippet', () => {
-  const text = renderDiagnosisText(diagnose(proxyReadTimeoutFindings()), plain);
+  // Wide enough that no line wraps (wrapping is tested in test/report/text-layout.test.ts).
+  const text = renderDiagnosisText(diagnose(proxyReadTimeoutFindings()), plain, { width: 300 });
   assert.match(text, /^ {2}1\. proxy_read_timeout is shorter than the handler time {2}high 1\.00 {2}\[proxy-read-timeout-shorter-than-handler\]/m);
   assert.match(text, /\+ nginx error log: 12 "upstream timed out"/);
   assert.match(text, /fix: Raise proxy_read_timeout/);

@@ -69,3 +69,18 @@ test('baseline: A is its recorded runs; another workload is refused; another mac
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--stats-url and --config go to both --a and --b command targets', () => {
+  const gate = prepareGate(defaultGateScenario(), { a: 'python3 old/app.py -c {config}', b: 'python3 new/app.py -c {config}', statsUrl: '/cpstats/data', configFile: 'app.conf' });
+  for (const side of [gate.a, gate.b]) {
+    assert.ok(side && 'scenario' in side, 'both sides run a scenario');
+    const t = side.scenario.target;
+    assert.equal(t.kind, 'command');
+    if (t.kind !== 'command') continue;
+    assert.equal(t.stats_url, '/cpstats/data');
+    assert.equal(t.config_file, 'app.conf');
+  }
+  // Without them, nothing is added.
+  const plain = prepareGate(defaultGateScenario(), { b: 'python3 new/app.py --port {port}' });
+  assert.deepEqual(plain.b.scenario.target, { kind: 'command', command: 'python3 new/app.py --port {port}' });
+});

@@ -101,6 +101,17 @@ test('Markdown and text: the outcome first, a row per budget, reasons for what i
   assert.match(text, /REGRESSION: p50, throughput/);
   assert.match(text, /A = old & <build>, B = new/);
   assert.match(text, /p50 .*\+10% .*REGRESSION/);
+  // The verdict and its reasons come before the table; at 80 columns nothing overflows and the
+  // columns left out are named.
+  const lines = renderGateText(doc, new Chalk({ level: 0 }), { width: 80 }).split('\n');
+  assert.ok(lines.every((l) => l.length <= 80), lines.filter((l) => l.length > 80).join('\n'));
+  assert.match(lines[0], /REGRESSION: p50, throughput/);
+  assert.ok(lines.findIndex((l) => /^ {2}✗ /.test(l)) < lines.findIndex((l) => /^ {2}metric /.test(l)), 'reasons before the table');
+  assert.ok(lines.some((l) => /left out to fit the terminal/.test(l)));
+  assert.match(lines.find((l) => /^ {2}p50 /.test(l))!, /REGRESSION/, 'the verdict column stays');
+  const quiet = renderGateText(doc, new Chalk({ level: 0 }), { width: 80, quiet: true });
+  assert.doesNotMatch(quiet, /metric +budget|A = old/);
+  assert.match(quiet, /REGRESSION: p50, throughput/);
 });
 
 test('outputs: report folder, JUnit file, and GITHUB_STEP_SUMMARY appended (not replaced)', () => {

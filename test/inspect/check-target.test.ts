@@ -32,7 +32,7 @@ test('fixture process passes; missing pid is exit 5', () => {
 test('an unreadable fd directory is reported as unknown, not as zero, and the rest is shown', async () => {
   const { ProcReadError } = await import('../../src/probe/proc-reader.js');
   const { inspectProcess } = await import('../../src/inspect/run-inspect.js');
-  const { renderInspect } = await import('../../src/inspect/render-inspect.js');
+  const { renderInspect } = await import('../../src/report/inspect-text.js');
   const { Chalk } = await import('chalk');
   // Running as root here, permission cannot be taken away for real: the reader refuses instead.
   class NoFdReader extends ProcReader {
@@ -65,4 +65,13 @@ test('the whole report from the captured fixture tree', async () => {
   assert.deepEqual(findings.fds, { count: 16, limit: 20000, close_wait: 1 });
   assert.equal(findings.threads_by_activity?.['blocked:read'], 1);
   assert.equal(report.threads.workers, null);
+  // The text view fits the terminal, the diagnosis in a line right under the process.
+  const { renderInspect } = await import('../../src/report/inspect-text.js');
+  const { Chalk } = await import('chalk');
+  for (const width of [60, 80, 100]) {
+    const lines = renderInspect(report, new Chalk({ level: 0 }), { width }).trimEnd().split('\n');
+    assert.ok(lines.every((l) => l.length <= width), `${width}: ${lines.filter((l) => l.length > width).join('\n')}`);
+    assert.match(lines[0], /^pid 7159 /);
+    assert.match(lines[1], /^(diagnosis|top cause):/);
+  }
 });

@@ -13,8 +13,19 @@ test('normalise the bundled, cheroot and CherryPy cpstats shapes', () => {
     'CherryPy Applications': { 'Total Requests': 3 },
     'Cheroot HTTPServer 140205738990864': { Threads: 4, 'Threads Idle': 3, Queue: 1, Requests: 5, 'Socket Errors': 0, 'Worker Threads': {} },
   };
-  assert.deepEqual(normalizeServerStats(cpstats), { threads: 4, busy: 1, idle: 3, queue: 1, requests: 5, errors: 0 });
+  // CherryPy serves /cpstats/data from its own pool: the worker answering it is not counted busy,
+  // unless requests were waiting (Queue 1 here): then the page took a waiting request's worker,
+  // and the pool was all busy.
+  assert.deepEqual(normalizeServerStats(cpstats), { threads: 4, busy: 4, idle: 0, queue: 1, requests: 5, errors: 0 });
+  const quiet = { 'Cheroot HTTPServer 1': { Threads: 4, 'Threads Idle': 3, Queue: 0, Requests: 5 } };
+  assert.deepEqual(normalizeServerStats(quiet), { threads: 4, busy: 0, idle: 4, queue: 0, requests: 5, errors: 0 });
+  const busier = { 'Cheroot HTTPServer 1': { Threads: 4, 'Threads Idle': 1, Queue: 0, Requests: 9, 'Socket Errors': 0 } };
+  assert.equal(normalizeServerStats(busier)?.busy, 2, 'three busy workers, one of them serving the stats page');
   assert.equal(normalizeServerStats({ hello: 1 }), undefined);
+  // Per-worker work time, in worker order (cheroot's thread names sorted numerically).
+  assert.deepEqual(normalizeServerStats({ threads: { total: 2, busy: 0, idle: 2 }, workers: [{ id: 0, work_time_s: 1.5 }, { id: 1, work_time_s: 0.25 }] })?.worker_work_time_s, [1.5, 0.25]);
+  const withWorkers = { 'Cheroot HTTPServer 7': { Threads: 3, 'Threads Idle': 3, Queue: 0, Requests: 1, 'Worker Threads': { 'CP Server Thread-10': { 'Work Time': 3 }, 'CP Server Thread-2': { 'Work Time': 1 }, 'CP Server Thread-9': { 'Work Time': 2 } } } };
+  assert.deepEqual(normalizeServerStats(withWorkers)?.worker_work_time_s, [1, 2, 3]);
   assert.equal(normalizeServerStats('nope'), undefined);
 });
 

@@ -10,7 +10,7 @@ import { assertEveryChartDrew, checkHtmlInChromium, NO_CHROMIUM } from '../helpe
 
 const plain = new Chalk({ level: 0 });
 
-test('terminal report: a row per value, the chart, the recommendation last', () => {
+test('terminal report: the recommendation first, then a row per value and the chart', () => {
   const doc = syntheticSweep([1, 2, 4, 8, 16, 32, 64], { serviceMs: 21, limitRps: 700 });
   const text = renderSweepText(doc, plain);
   const lines = text.split('\n');
@@ -18,7 +18,8 @@ test('terminal report: a row per value, the chart, the recommendation last', () 
   assert.match(text, /USL fit: σ = /);
   assert.match(text, /16 │█+.*665 {2}knee ◄ recommended/);
   const rec = lines.findIndex((l) => l === 'Recommendation');
-  assert.ok(rec > lines.findIndex((l) => l === 'Diagnosis'), 'recommendation after the diagnosis');
+  assert.ok(rec >= 0 && rec < lines.findIndex((l) => l.startsWith('thread_pool ')), 'the recommendation before the table');
+  assert.ok(rec < lines.findIndex((l) => l === 'Diagnosis'), 'and before the diagnosis');
   assert.match(lines[rec + 1], /server\.thread_pool = 16/);
   const md = renderSweepMarkdown(doc);
   assert.match(md, /^# cpdiag sweep: thread_pool/);

@@ -33,6 +33,21 @@ test('a short run on the bundled server: report folder, summary and JSON interfa
   assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /# cpdiag run/);
 });
 
+test('off a TTY: a progress line about every 10 s; with -q, no progress and only the answer', async () => {
+  const r = await runCli(['run', '--path', '/work?io_ms=5', '-c', '2', '-d', '11s', '--warmup', '0s', '--no-report']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^run default: 11 s measured after 0 s of warm-up$/m);
+  assert.match(r.stderr, /^run default: 10 s of 11 s {2}[\d,.]+ req\/s {2}p99 .* {2}errors 0$/m);
+  assert.doesNotMatch(r.stderr, /[\r\x1b]/, 'no control characters in a log');
+  // The answer first, then the facts.
+  assert.match(r.stdout, /^cpdiag run: default\n {2}[\d,.]+ req\/s, p99 [\d.,]+ ms, no errors in 11 s\n/);
+  const q = await runCli(['run', '--path', '/work?io_ms=5', '-c', '2', '-d', '1s', '--warmup', '0s', '--no-report', '-q']);
+  assert.equal(q.code, 0, q.stderr);
+  assert.equal(q.stderr, '', 'nothing on stderr with -q');
+  assert.ok(q.stdout.trim().split('\n').length <= 5, q.stdout);
+  assert.doesNotMatch(q.stdout, /settings|latency|Diagnosis/);
+});
+
 test('Ctrl-C keeps a readable partial report marked incomplete and leaves no process behind', async () => {
   const reports = mkdtempSync(join(tmpdir(), 'cpdiag-int-'));
   const { child, done } = startCli(['run', '--path', '/work?io_ms=5', '-c', '4', '-d', '30s', '--warmup', '0s', '--reports-dir', reports]);

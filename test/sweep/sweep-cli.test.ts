@@ -32,8 +32,11 @@ test('usage errors exit 2 with one line, before anything starts', async () => {
 test('every step failing exits 4, each failure reported with its value', async () => {
   const root = mkdtempSync(join(tmpdir(), 'cpdiag-sweep-fail-'));
   try {
-    const r = await runCli(['sweep', 'thread_pool', '--values', '1,2', '--cmd', "/bin/sh -c 'echo cannot bind {port} >&2; exit 3'", '--reports-dir', root], {}, 60_000);
+    // Wide enough that the failure lines do not wrap (wrapping is tested in test/report/text-layout.test.ts).
+    const r = await runCli(['sweep', 'thread_pool', '--values', '1,2', '--cmd', "/bin/sh -c 'echo cannot bind {port} >&2; exit 3'", '--reports-dir', root], { COLUMNS: '300' }, 60_000);
     assert.equal(r.code, 4, r.stderr);
+    // The answer says so first.
+    assert.match(r.stdout.split('\n').slice(0, 8).join('\n'), /every step failed: thread_pool=1: target exited before it was ready/);
     assert.match(r.stdout, /thread_pool=1: FAILED — thread_pool=1: target exited before it was ready \(exit code 3\): cannot bind \d+/);
     const doc = JSON.parse(readFileSync(join(reportDir(root), 'sweep.json'), 'utf8')) as SweepDocument;
     assert.equal(doc.steps.length, 2);
@@ -96,6 +99,11 @@ test('`cpdiag run FILE` runs a scenario with a sweep section', async () => {
     assert.deepEqual(doc.steps.map((s) => s.value), [2, 8]);
     assert.ok(doc.steps.every((s) => s.status === 'ok' && typeof s.capacity_rps === 'number'));
     assert.match(reportDir(join(root, 'reports')), /-tiny-sweep$/);
+    // Off a TTY (a CI log): a plain line per step, no carriage returns or escape codes.
+    assert.match(r.stderr, /^sweep thread_pool: 2 steps$/m);
+    assert.match(r.stderr, /^\[1\/2\] thread_pool=2: capacity .*, p99 .*, 2 levels {2}\(elapsed .*, ETA .*\)$/m);
+    assert.match(r.stderr, /^\[2\/2\] thread_pool=8: /m);
+    assert.doesNotMatch(r.stderr, /[\r\x1b]/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

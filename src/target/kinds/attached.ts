@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CpdiagError, EXIT } from '../../exit-codes.js';
 import { assertLoopback } from '../../load/loopback.js';
 import { defineTargetKind } from '../target-kind.js';
+import { statsUrlSchema } from '../stats-url-schema.js';
 import type { RunningTarget, TargetExit } from '../target.js';
 
 const ATTACHED_POLL_MS = 500;
@@ -18,7 +19,7 @@ function parsePid(text: string): number {
 
 export const attachedKind = defineTargetKind({
   name: 'attached',
-  schema: z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive() }).strict(),
+  schema: z.object({ kind: z.literal('attached'), url: z.string().url(), pid: z.number().int().positive(), stats_url: statsUrlSchema.optional() }).strict(),
   describe: (spec) => `attached pid ${spec.pid} at ${spec.url}`,
   reportLabel: () => 'an attached process',
   restartable: false,
@@ -31,8 +32,13 @@ export const attachedKind = defineTargetKind({
     if (opts.url === undefined || opts.pid === undefined) throw new CpdiagError('attaching needs both --url and --pid', EXIT.USAGE, 'e.g. --url http://127.0.0.1:8080 --pid 1234');
     return { kind: 'attached' as const, url: String(opts.url), pid: Number(opts.pid) };
   },
-  start: async (spec, { settings }) => attach(spec.url, spec.pid, settings),
+  start: async (spec, { settings }) => ({ ...attach(spec.url, spec.pid, settings), ...(spec.stats_url ? { statsUrl: statsUrlOf(spec.url, spec.stats_url) } : {}) }),
 });
+
+/** A stats page given as a path is on the target; a loopback URL is taken as it is. */
+function statsUrlOf(base: string, statsUrl: string): string {
+  return statsUrl.startsWith('/') ? `${base.replace(/\/$/, '')}${statsUrl}` : statsUrl;
+}
 
 function attach(url: string, pid: number, settings: RunningTarget['settings']): RunningTarget {
   // Before anything samples or loads: a refused URL must not leave a sampler running.

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { SETTING_DEFINITIONS, envName, type ServerSettings } from '../../config/settings.js';
 import { parseDurationText } from '../../config/duration.js';
 import { defineTargetKind } from '../target-kind.js';
+import { statsUrlSchema } from '../stats-url-schema.js';
 import { fillPlaceholders, splitCommandLine } from '../command-line.js';
 import { spawnTarget } from '../spawn-target.js';
+import { wantsConfigFile, writeConfigForStart } from '../config-placeholder.js';
 
 const DEFAULT_READY_TIMEOUT_S = 20;
 
@@ -20,6 +22,8 @@ const schema = z
     ready_path: z.string().startsWith('/').optional(),
     ready_timeout_s: z.number().positive().optional(),
     cwd: z.string().optional(),
+    stats_url: statsUrlSchema.optional(),
+    config_file: z.string().min(1).optional().describe("the CherryPy config file that {config} in the command is written from, with the run's settings applied"),
   })
   .strict();
 
@@ -32,7 +36,7 @@ export const commandKind = defineTargetKind({
   reportLabel: (target, code) => `command ${code(target.command ?? '')}`,
   restartable: true,
   flags: [
-    { flags: '--cmd <command>', description: "run your own server: a command template, e.g. 'python3 app.py --port {port} --threads {thread_pool}' (no shell; settings also in CPDIAG_* env vars)" },
+    { flags: '--cmd <command>', description: "run your own server: a command template, e.g. 'python3 app.py --port {port} --threads {thread_pool}' or 'python3 app.py -c {config}' (no shell; settings also in CPDIAG_* env vars)" },
     { flags: '--ready-path <path>', description: 'with --cmd: path polled until the target answers', defaultValue: '/' },
     { flags: '--ready-timeout <duration>', description: 'with --cmd: how long to wait for the target to answer', parse: parseDurationText },
   ],
@@ -51,18 +55,28 @@ export const commandKind = defineTargetKind({
       values[def.name] = v;
       env[envName(def.name)] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
     }
-    const argv = fillPlaceholders(splitCommandLine(spec.command), values);
+    // {config}: a CherryPy config file with this start's settings (config-placeholder.ts).
+    const config = wantsConfigFile(spec.command) ? writeConfigForStart(effective, spec.config_file) : undefined;
+    if (config) values.config = config.path;
     const host = effective.socket_host.includes(':') ? `[${effective.socket_host}]` : effective.socket_host;
-    return spawnTarget({
-      kind: 'command',
-      argv,
-      env,
-      cwd: spec.cwd,
-      settings: effective,
-      readiness: { kind: 'http', url: `http://${host}:${port}`, path: spec.ready_path ?? '/' },
-      readyTimeoutMs: (spec.ready_timeout_s ?? DEFAULT_READY_TIMEOUT_S) * 1000,
-      signal,
-    });
+    try {
+      const argv = fillPlaceholders(splitCommandLine(spec.command), values);
+      const target = await spawnTarget({
+        kind: 'command',
+        argv,
+        env,
+        cwd: spec.cwd,
+        settings: effective,
+        readiness: { kind: 'http', url: `http://${host}:${port}`, path: spec.ready_path ?? '/' },
+        readyTimeoutMs: (spec.ready_timeout_s ?? DEFAULT_READY_TIMEOUT_S) * 1000,
+        signal,
+        statsPath: spec.stats_url,
+      });
+      return config ? { ...target, stop: () => target.stop().finally(config.cleanup) } : target;
+    } catch (e) {
+      config?.cleanup();
+      throw e;
+    }
   },
 });
 
