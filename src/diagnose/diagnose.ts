@@ -2,13 +2,22 @@
 // formula from the table's weights; nothing depends on the order of the table or the detectors.
 //
 // For a cause with supports S and rules_out R, and detector answers d (status, strength):
-//   match(x)    = x.status matches d.status: strength for an 'issue' match, 1 for a 'none' match, else 0
-//   support     = Σ_{s∈S} w_s · match(s)  /  Σ_{s∈S} w_s          (0..1; missing data counts as 0)
+//   match(x)    = for an 'issue' signal: d's strength when d answered issue, else 0;
+//                 for a 'none' signal: 1 when d answered none, 1 − strength when it answered issue
+//                 (so the score moves smoothly as a strength crosses zero), 0 when it lacked data
+//   support     = Σ_{s∈S} w_s · match(s)  /  Σ_{s∈S'} w_s           (0..1)
+//                 S' = S without the optional supports whose detector lacked data (evidence only
+//                 a sweep or an inspection can give must not cap a single run's score); any other
+//                 missing data counts as 0
 //   against     = Σ_{r∈R} w_r · match(r)                          (each w_r is a share taken away)
-//   confidence  = clamp(support − against, 0, 1)
-// A cause is reported only when every required support matched (so it has at least one 'issue');
-// when a required detector answered otherwise it is dropped (the evidence says no); when the
-// required detectors that did not match all lacked data, it goes to insufficient_causes.
+//   score       = clamp(support − against, 0, 1), then at most the cause's cap when the
+//                 detector its cap names did not answer issue (causes cpdiag cannot observe)
+//   confidence  = calibrate(score): the observed precision of causes with that score in the
+//                 labelled corpus (calibration.ts; docs/diagnosis.md has the reliability table)
+// A cause is reported only when every required support matched (so it has at least one 'issue')
+// and its confidence reaches MIN_REPORTED_CONFIDENCE; when a required detector answered
+// otherwise it is dropped (the evidence says no); when the required detectors that did not match
+// all lacked data, it goes to insufficient_causes.
 import type { DetectorResult, Evidence } from './detector-result.js';
 import { DIAGNOSIS_SCHEMA, type Diagnosis, type RankedCause } from './diagnosis.js';
 import type { Findings } from './findings.js';
@@ -16,13 +25,20 @@ import { CAUSES, SYMPTOMS, formatFix, type CauseDefinition, type CauseSignal } f
 import { DETECTORS } from './detector-registry.js';
 import { clamp01 } from './detector-result.js';
 import { roundTo } from '../numbers.js';
+import { calibrateScore } from './calibration.js';
 
-/** At or above: the measurements point at this cause clearly. */
-export const HIGH_CONFIDENCE = 0.6;
-/** At or above: a real candidate worth checking; below is a weak lead. */
-export const MEDIUM_CONFIDENCE = 0.35;
-/** Below this a supported cause has been argued away by the evidence against it: not reported. */
-export const MIN_REPORTED_CONFIDENCE = 0.05;
+/**
+ * Labels on the calibrated confidence (an observed precision): "high" is where held-back corpus
+ * cases named that cause correctly at least 9 times in 10; "medium" is a real lead, wrong about
+ * as often as right at its lower end.
+ */
+export const HIGH_CONFIDENCE = 0.9;
+export const MEDIUM_CONFIDENCE = 0.5;
+/**
+ * Below this calibrated confidence a cause is not reported: in the corpus, causes scored this low
+ * were right too rarely to show (and healthy services would otherwise name a cause).
+ */
+export const MIN_REPORTED_CONFIDENCE = 0.2;
 
 export function diagnose(findings: Findings): Diagnosis {
   const detectors = runDetectors(findings);
@@ -82,7 +98,10 @@ function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): 
   if (contradicted) return { kind: 'dropped' };
   if (!allRequiredMatch) return { kind: 'insufficient', missing: [...missing] };
 
-  const confidence = scoreCause(cause, byId);
+  const score = scoreCause(cause, byId);
+  let confidence = calibrateScore(score);
+  // The cap holds for the calibrated figure too: a cause cpdiag did not observe stays below "medium".
+  if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') confidence = Math.min(confidence, cause.cap.max);
   if (confidence < MIN_REPORTED_CONFIDENCE) return { kind: 'dropped' };
   const evidence = matchedEvidence(cause.supports, byId);
   const against = matchedEvidence(cause.rules_out, byId);
@@ -94,6 +113,7 @@ function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): 
       title: cause.title,
       confidence,
       confidence_label: labelConfidence(confidence),
+      score,
       evidence,
       against,
       fix: formatFix(cause.fix),
@@ -104,15 +124,23 @@ function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): 
 
 /** The documented formula (see the head of this file). */
 export function scoreCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): number {
-  const total = cause.supports.reduce((s, x) => s + x.weight, 0);
-  const support = total > 0 ? cause.supports.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0) / total : 0;
+  const counted = cause.supports.filter((x) => !(x.optional && answered(byId.get(x.detector)) === false));
+  const total = counted.reduce((s, x) => s + x.weight, 0);
+  const support = total > 0 ? counted.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0) / total : 0;
   const against = cause.rules_out.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0);
-  return roundTo(clamp01(support - against));
+  let score = clamp01(support - against);
+  if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') score = Math.min(score, cause.cap.max);
+  return roundTo(score);
+}
+
+function answered(d: DetectorResult | undefined): boolean {
+  return !!d && d.status !== 'insufficient';
 }
 
 function matchValue(signal: CauseSignal, d: DetectorResult | undefined): number {
-  if (!d || d.status !== signal.status) return 0;
-  return signal.status === 'issue' ? d.strength : 1;
+  if (!d || d.status === 'insufficient') return 0;
+  if (signal.status === 'issue') return d.status === 'issue' ? d.strength : 0;
+  return d.status === 'none' ? 1 : 1 - d.strength;
 }
 
 function matchedEvidence(signals: CauseSignal[], byId: Map<string, DetectorResult>): Evidence[] {

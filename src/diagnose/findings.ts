@@ -47,7 +47,26 @@ export interface Findings {
   fds?: { count: number; limit: number; close_wait: number };
   /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
   threads_by_activity?: Record<string, number>;
-  worker_threads?: { total: number; blocked_io: number; waiting_lock: number; running: number; idle: number };
+  worker_threads?: {
+    total: number; blocked_io: number; waiting_lock: number; running: number; idle: number;
+    /** Share of the window's samples in which no worker was idle, and how many samples there were. */
+    all_busy_share?: number;
+    samples?: number;
+  };
+  /**
+   * Workers blocked on one remote peer (threads in recvfrom/connect/... on sockets to the same
+   * address), the largest such group: the peer, and the workers' median count over the window.
+   */
+  blocked_on_peer?: { peer: string; workers: number; total_workers: number };
+  /** CLOSE_WAIT sockets whose peer (the side that closed) is a proxy on this machine (nginx, Apache). */
+  close_wait_proxy?: { count: number; proxy: string };
+  /** Threads parked like idle workers but beyond the pool's size (leaked threads, not workers). */
+  leaked_threads?: number;
+  /**
+   * Closed-loop connections asked for and established, and the kernel's listen-queue overflow
+   * and drop counters over the run (TcpExt ListenOverflows / ListenDrops, machine-wide).
+   */
+  connections?: { requested: number; established: number; listen_overflows?: number; listen_drops?: number; backlog?: number };
   /** Sweep: how capacity reacts to the pool size. */
   pool_scaling?: { values: number[]; capacity_rps: number[]; p99_ms: number[]; ctx_per_request?: number[] };
   /** Service time of one request as measured (mean, ms) and its CPU part if known. */
@@ -64,7 +83,11 @@ export interface Findings {
     status_502: number;
     status_504: number;
   };
-  /** Request-line errors (400) the server counted, e.g. raw spaces. */
+  /**
+   * Malformed requests (400 before the application: a raw space in the request line) as the
+   * server itself counted them. Never the client's count of 400s, which includes the
+   * application's own refusals (bad parameters).
+   */
   bad_request_count?: number;
   /** Events such as target exited. */
   events?: RunEvent[];

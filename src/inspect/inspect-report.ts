@@ -282,6 +282,14 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   };
 }
 
+/** Requests served per second over the window, from the first and last sample that counted them. */
+function requestsPerS(got: { t: number; v: ServerStatsSample }[]): number | null {
+  const counted = got.filter((x) => x.v.requests !== undefined);
+  if (counted.length < 2) return null;
+  const [a, b] = [counted[0], counted[counted.length - 1]];
+  return b.t > a.t ? roundTo((b.v.requests! - a.v.requests!) / (b.t - a.t), 1) : null;
+}
+
 function buildServerSummary(samples: InspectSample[], url?: string): InspectReport['server'] {
   if (!url) return null;
   const got = samples.filter((s) => s.server).map((s) => ({ t: s.t_s, v: s.server! }));
@@ -294,6 +302,6 @@ function buildServerSummary(samples: InspectSample[], url?: string): InspectRepo
     last: b.v,
     busy_mean: roundTo(got.reduce((s, x) => s + x.v.busy, 0) / got.length, 2),
     queue_max: Math.max(...got.map((x) => x.v.queue)),
-    requests_per_s: b.t > a.t ? roundTo((b.v.requests - a.v.requests) / (b.t - a.t), 1) : null,
+    requests_per_s: requestsPerS(got),
   };
 }

@@ -12,8 +12,20 @@ export interface ServerStatsSample {
   busy: number;
   idle: number;
   queue: number;
-  requests: number;
+  /**
+   * Requests served so far; undefined when the server's counters cannot say. cheroot's own
+   * "Requests" is not one: a worker adds its connection's cumulative request count after every
+   * request of a kept-alive connection (1, then 1 + 2, ...), so it overcounts keep-alive traffic
+   * many times over (926 "req/s" for 8 workers that could serve at most 80).
+   */
+  requests?: number;
   errors: number;
+  /** Malformed requests refused with 400 before the application (bundled server: bad_request_400). */
+  bad_request_400?: number;
+  /** Seconds workers spent on connections, summed (cheroot's "Work Time"): its rate is the mean busy workers. */
+  work_time_s?: number;
+  /** The settings the server reports about itself (the bundled server's stats carry them). */
+  settings?: Record<string, unknown>;
 }
 
 /** One sample of the target process tree. */

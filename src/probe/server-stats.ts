@@ -1,7 +1,13 @@
 // The server's own view of its pool, from three JSON shapes:
 //   - the bundled server's GET /_cpdiag/stats: threads.{total,busy,idle}, queue.{depth}, requests.{...}
-//   - cheroot's statistics dict: "Threads", "Threads Idle", "Queue", "Requests", "Socket Errors"
-//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key
+//   - cheroot's statistics dict: "Threads", "Threads Idle", "Queue", "Work Time", "Socket Errors"
+//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key, and
+//     (with tools.cpstats.on) the application's "CherryPy Applications" counters
+// Requests served come from the bundled server's own count, or CherryPy's "CherryPy Applications"
+// "Total Requests" (counted once per request by the cpstats tool). cheroot's "Requests" is not
+// used: cheroot.workers.threadpool.WorkerThread adds `conn.requests_seen` after each request, and
+// that count is cumulative over a kept-alive connection, so a connection serving n requests adds
+// n(n+1)/2 (cheroot 9/10, server.py HTTPConnection.communicate and threadpool.py WorkerThread.run).
 // A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
 // keep running when the server is too busy to answer its stats page (which is when it matters).
 import type { ServerStatsSample } from './probe-sample.js';
@@ -26,28 +32,45 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
   const queue = obj(j.queue);
   const requests = obj(j.requests);
   const errorsObj = obj(j.errors);
-  return {
+  const out: ServerStatsSample = {
     threads: total,
     busy,
     idle: num(threads.idle) ?? total - busy,
     queue: num(queue?.depth) ?? num(j.queue) ?? 0,
-    requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests) ?? 0,
+    requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests),
     errors: num(requests?.errors) ?? num(requests?.errored) ?? num(errorsObj?.total) ?? num(j.errors) ?? 0,
   };
+  const bad = num(requests?.bad_request_400);
+  if (bad !== undefined) out.bad_request_400 = bad;
+  const settings = obj(j.settings);
+  if (settings) out.settings = settings;
+  const workTime = num(obj(j.cheroot)?.['Work Time']);
+  if (workTime !== undefined) out.work_time_s = workTime;
+  return out;
 }
 
 function fromCheroot(j: Json): ServerStatsSample | undefined {
   const threads = num(j['Threads']);
   if (threads === undefined) return undefined;
   const idle = num(j['Threads Idle']) ?? 0;
-  return {
+  const out: ServerStatsSample = {
     threads,
     busy: Math.max(0, threads - idle),
     idle,
     queue: num(j['Queue']) ?? 0,
-    requests: num(j['Requests']) ?? 0,
     errors: num(j['Socket Errors']) ?? 0,
   };
+  // -1 when statistics are off (server.statistics False).
+  const workTime = num(j['Work Time']);
+  if (workTime !== undefined && workTime >= 0) out.work_time_s = workTime;
+  return out;
+}
+
+/** CherryPy's application counters (cpstats tool): requests counted once each. */
+function applicationRequests(j: Json): number | undefined {
+  const apps = obj(j['CherryPy Applications']);
+  if (!apps || apps['Enabled'] === false) return undefined;
+  return num(apps['Total Requests']);
 }
 
 /** Pure: turns any of the supported JSON documents into a ServerStatsSample, or undefined. */
@@ -68,10 +91,17 @@ export function normalizeServerStats(doc: unknown): ServerStatsSample | undefine
   const servers = Object.entries(j).filter(([k]) => k.startsWith('Cheroot HTTPServer')).map(([, v]) => obj(v)).filter((v): v is Json => !!v);
   const samples = servers.map(fromCheroot).filter((s): s is ServerStatsSample => !!s);
   if (samples.length === 0) return undefined;
-  return samples.reduce((a, b) => ({
-    threads: a.threads + b.threads, busy: a.busy + b.busy, idle: a.idle + b.idle,
-    queue: a.queue + b.queue, requests: a.requests + b.requests, errors: a.errors + b.errors,
-  }));
+  const sum = samples.reduce((a, b) => {
+    const out: ServerStatsSample = {
+      threads: a.threads + b.threads, busy: a.busy + b.busy, idle: a.idle + b.idle,
+      queue: a.queue + b.queue, errors: a.errors + b.errors,
+    };
+    if (a.work_time_s !== undefined && b.work_time_s !== undefined) out.work_time_s = a.work_time_s + b.work_time_s;
+    return out;
+  });
+  const requests = applicationRequests(j);
+  if (requests !== undefined) sum.requests = requests;
+  return sum;
 }
 
 /** Fetches and normalises a stats URL (loopback only, like all of cpdiag's traffic). */

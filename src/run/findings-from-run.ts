@@ -9,11 +9,8 @@ import type { RequestSpec } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { RunRecord } from './run-record.js';
 
-/** Requests in the server (Little) at least this many times the pool: the pool is never idle. */
-const LITTLE_SATURATED_FACTOR = 1.5;
-
 export function findingsFromRun(run: RunRecord): Findings {
-  const f: Findings = { source: 'run', settings: run.settings, events: run.events };
+  const f: Findings = { source: 'run', settings: knownSettings(run), events: run.events };
   const summary = run.summary;
   if (summary) {
     f.duration_s = summary.duration_s;
@@ -22,8 +19,6 @@ export function findingsFromRun(run: RunRecord): Findings {
     f.offered_rps = summary.offered_rps;
     f.latency_ms = summary.latency_ms;
     f.errors = summary.errors;
-    const n400 = summary.errors.by_kind.http_400;
-    if (n400 !== undefined) f.bad_request_count = n400;
   }
   if (run.environment?.cores) f.cores = run.environment.cores;
 
@@ -44,7 +39,7 @@ export function findingsFromRun(run: RunRecord): Findings {
     if (Object.keys(drift).length > 0) f.drift = drift;
 
     const withStats = probes.filter((p) => p.server);
-    const workers = run.settings?.thread_pool ?? withStats[0]?.server?.threads;
+    const workers = withStats[0]?.server?.threads ?? knownPool(run);
     // The pool size comes from a record or a server's stats (foreign data): a size that is not a
     // whole number of workers leaves the saturation summary out rather than reach analysis/.
     if (withStats.length > 0 && workers !== undefined && Number.isInteger(workers) && workers > 0) {
@@ -57,14 +52,18 @@ export function findingsFromRun(run: RunRecord): Findings {
         f.service_time_ms = (f.saturation.busy_mean / f.throughput_rps) * 1000;
       }
     }
+    // The server's own count of malformed requests (400 before the application). The client's
+    // 400s are not it: the application answers 400 to bad parameters too.
+    const bad = withStats.filter((p) => p.server!.bad_request_400 !== undefined);
+    if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - (bad.length > 1 ? bad[0].server!.bad_request_400! : 0));
   }
-  // No pool statistics (a plain CherryPy app): if Little's law puts half again more requests in the
-  // server than it has workers, the pool is busy throughout, so each worker completes
-  // throughput / pool requests a second, and the service time is pool / throughput.
-  const pool = run.settings?.thread_pool;
+  // No pool statistics (a plain CherryPy app): with more requests in the server (Little) than
+  // workers, the pool is busy throughout, so each worker completes throughput / pool requests a
+  // second and the service time is pool / throughput; with fewer, requests do not wait for a
+  // worker and the service time is about the mean latency. Both: min(mean latency, pool / throughput).
+  const pool = knownPool(run);
   if (f.service_time_ms === undefined && pool && f.throughput_rps && f.latency_ms) {
-    const inServer = f.throughput_rps * (f.latency_ms.mean / 1000);
-    if (inServer >= LITTLE_SATURATED_FACTOR * pool) f.service_time_ms = (pool / f.throughput_rps) * 1000;
+    f.service_time_ms = Math.min(f.latency_ms.mean, (pool / f.throughput_rps) * 1000);
   }
   // The floor a request costs without waiting: the server's own service time when known,
   // otherwise the fastest request seen.
@@ -96,6 +95,19 @@ export function findingsFromRun(run: RunRecord): Findings {
     };
   }
   return f;
+}
+
+/** The pool size when it is known (given, read from the server, or inferred), else undefined. */
+function knownPool(run: RunRecord): number | undefined {
+  if (run.settings_known && !run.settings_known.includes('thread_pool')) return undefined;
+  return run.settings?.thread_pool;
+}
+
+/** Only the settings the record says are known: a default presented as a fact misleads the detectors. */
+function knownSettings(run: RunRecord): Findings['settings'] {
+  if (!run.settings_known) return run.settings;
+  const known = new Set<string>(run.settings_known);
+  return Object.fromEntries(Object.entries(run.settings ?? {}).filter(([k]) => known.has(k))) as Findings['settings'];
 }
 
 function measuredProbes(probes: ProbeSample[]): ProbeSample[] {

@@ -40,6 +40,7 @@ export function healthyFindings(): Findings {
     cpu_time_per_request_ms: 8,
     proxy: { kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0 },
     bad_request_count: 0,
+    connections: { requested: 16, established: 16, listen_overflows: 0, listen_drops: 0, backlog: 5 },
     threads: 30,
     rss_bytes: 60 * 1024 * 1024,
     logging: { synchronous: false },
