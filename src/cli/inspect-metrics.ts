@@ -4,7 +4,7 @@
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { WATCH_MAX_SAMPLES } from '../inspect/collect-samples.js';
 import type { InspectSample } from '../inspect/inspect-sample.js';
-import { recognizeWorkers, type ClassifiedThread } from '../inspect/worker-threads.js';
+import { recognizeWorkers, type ClassifiedThread } from '../probe/worker-threads.js';
 import { metricsFromInspect, estimateInspectDrift } from '../report/metrics-from-inspect.js';
 import type { MetricFamily } from '../report/openmetrics.js';
 import { parseListenAddress, startMetricsListener, type MetricsListener } from './metrics-listener.js';

@@ -454,7 +454,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'large-request-bodies', status: 'none', weight: 1, why: 'bodies are small: not buffered uploads' },
       { detector: 'large-responses', status: 'none', weight: 1, why: 'responses are small: not retained downloads' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'thread-drift', status: 'issue', weight: 0.4, why: 'memory grows with the thread count: each leaked thread holds its stack and buffers (thread-leak)' },
+    ],
     would_show: 'RSS growing per request (drift per request) with fds and threads flat; a heap snapshot (tracemalloc) showing one growing dict.',
     fix: {
       summary: 'Bound every cache (functools.lru_cache(maxsize=...), a TTL cache), keep nothing per request at module level, and track RSS per request in a soak run (`cpdiag run --duration 10m`).',
@@ -475,7 +477,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'fd-drift', status: 'issue', weight: 2, why: 'open fds grow with memory' },
       { detector: 'close-wait-accumulation', status: 'issue', weight: 1, why: 'sockets stuck in CLOSE_WAIT' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'thread-drift', status: 'issue', weight: 0.4, why: 'memory and fds grow with the thread count: leaked threads hold them (thread-leak)' },
+    ],
     would_show: 'RSS and fds rising together under downloads with client disconnects; CLOSE_WAIT sockets.',
     fix: {
       summary: 'Stream with cherrypy.lib.file_generator or a generator wrapped in try/finally that closes its file, set response.stream only where needed, and let nginx buffer the download.',
@@ -565,6 +569,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     ],
     rules_out: [
       { detector: 'close-wait-from-proxy', status: 'issue', weight: 0.5, why: 'the new fds are connections a proxy abandoned while their requests queued: they close when a worker reaches them' },
+      { detector: 'thread-drift', status: 'issue', weight: 0.3, why: 'fds grow with the thread count: each leaked thread holds its own (thread-leak)' },
     ],
     would_show: 'fd count rising over a run, by type (socket vs file) from /proc/PID/fd.',
     fix: {

@@ -70,25 +70,31 @@ export function judgePoolLoad(f: Findings): PoolLoad | undefined {
     const queued = ramp(s.queue_p50 / s.workers, QUEUE_SHARE_FROM, QUEUE_SHARE_TO);
     return { strength: Math.max(busy * (FULL_WITHOUT_QUEUE + (1 - FULL_WITHOUT_QUEUE) * queued), queued), evidence: ev, source: 'statistics', workers: s.workers };
   }
+  // Without the server's statistics: the workers seen from /proc (busy or idle, no queue) and
+  // Little's law (a queue, inferred); the stronger reading stands, with both shown.
+  const readings: PoolLoad[] = [];
   const w = f.worker_threads;
   if (w && w.total > 0) {
     const busyNow = w.total - w.idle;
     if (w.all_busy_share !== undefined) {
       const ev = [evidence('all_busy_share', w.all_busy_share, 'share',
         `all ${w.total} workers busy in ${formatPercent(w.all_busy_share)} of ${w.samples ?? 'the'} samples (median ${busyNow} busy, ${w.idle} idle)`)];
-      return { strength: THREADS_MAX_STRENGTH * ramp(w.all_busy_share, ALL_BUSY_FROM, ALL_BUSY_TO), evidence: ev, source: 'threads', workers: w.total };
+      readings.push({ strength: THREADS_MAX_STRENGTH * ramp(w.all_busy_share, ALL_BUSY_FROM, ALL_BUSY_TO), evidence: ev, source: 'threads', workers: w.total });
+    } else {
+      const ev = [evidence('busy_workers_share', busyNow / w.total, 'share', `${busyNow} of ${w.total} workers busy at the snapshot (${w.idle} idle)`)];
+      readings.push({ strength: w.idle === 0 ? FULL_WITHOUT_QUEUE : 0, evidence: ev, source: 'threads', workers: w.total });
     }
-    const ev = [evidence('busy_workers_share', busyNow / w.total, 'share', `${busyNow} of ${w.total} workers busy at the snapshot (${w.idle} idle)`)];
-    return { strength: w.idle === 0 ? FULL_WITHOUT_QUEUE : 0, evidence: ev, source: 'threads', workers: w.total };
   }
   const inSystem = requestsInServer(f);
-  const pool = f.settings?.thread_pool;
+  const pool = f.settings?.thread_pool ?? (w && w.total > 0 ? w.total : undefined);
   if (inSystem !== undefined && pool && pool > 0) {
     const ratio = inSystem / pool;
     const ev = [evidence('requests_in_server', inSystem, 'requests',
       `${formatNumber(inSystem)} requests in the server on average (Little: ${formatNumber(f.throughput_rps!)} req/s x ${formatMs(f.latency_ms!.mean)}) for ${pool} workers (${formatNumber(ratio)}x the pool)`)];
     const certainty = LITTLE_MAX_STRENGTH + (1 - LITTLE_MAX_STRENGTH) * ramp(ratio, LITTLE_RATIO_TO, LITTLE_CERTAIN_RATIO);
-    return { strength: certainty * ramp(ratio, LITTLE_RATIO_FROM, LITTLE_RATIO_TO), evidence: ev, source: 'little', workers: pool };
+    readings.push({ strength: certainty * ramp(ratio, LITTLE_RATIO_FROM, LITTLE_RATIO_TO), evidence: ev, source: 'little', workers: pool });
   }
-  return undefined;
+  if (readings.length === 0) return undefined;
+  const best = readings.reduce((a, b) => (b.strength > a.strength ? b : a));
+  return { ...best, evidence: readings.flatMap((r) => r.evidence) };
 }

@@ -12,10 +12,10 @@ import type { FdType, ServerStatsSample, TcpState } from '../probe/probe-sample.
 import type { Collection } from './collect-samples.js';
 import type { InspectSample } from './inspect-sample.js';
 import { findBacklog } from './listen-backlog.js';
-import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from './thread-activity.js';
+import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from '../probe/thread-activity.js';
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
-} from './worker-threads.js';
+} from '../probe/worker-threads.js';
 import { roundTo } from '../numbers.js';
 import { formatSeconds } from '../format.js';
 

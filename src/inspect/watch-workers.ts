@@ -3,7 +3,7 @@
 // and the server's own stats, which land on a sample after its line was due, are the latest seen.
 import type { ServerStatsSample } from '../probe/probe-sample.js';
 import type { InspectSample } from './inspect-sample.js';
-import { recognizeWorkers, type ClassifiedThread } from './worker-threads.js';
+import { recognizeWorkers, type ClassifiedThread } from '../probe/worker-threads.js';
 
 /** How many recent samples are searched for the latest stats answer. */
 const RECENT_SAMPLES = 8;

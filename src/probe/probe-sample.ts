@@ -26,6 +26,21 @@ export interface ServerStatsSample {
   work_time_s?: number;
   /** The settings the server reports about itself (the bundled server's stats carry them). */
   settings?: Record<string, unknown>;
+  /** Workers by state as the server reports them (the bundled server: idle, io, gil_wait, cpu, ...). */
+  worker_states?: Record<string, number>;
+}
+
+/** The worker threads of one sample, by what each was doing (see worker-census.ts). */
+export interface WorkerCensusSample {
+  total: number;
+  idle: number;
+  blocked_io: number;
+  waiting_lock: number;
+  running: number;
+  other: number;
+  /** The remote address most blocked workers waited on, and how many did (at least 2). */
+  peer?: string;
+  on_peer?: number;
 }
 
 /** One sample of the target process tree. */
@@ -50,4 +65,6 @@ export interface ProbeSample {
   /** Accept-queue length of the listening socket(s), from rx_queue in /proc/net/tcp. */
   listen_queue?: number;
   server?: ServerStatsSample;
+  /** The target's worker threads by state, read from /proc (runs against a command or an attached pid). */
+  workers?: WorkerCensusSample;
 }

@@ -12,6 +12,8 @@ import { createStatsPoller } from './stats-poller.js';
 import { rationedTcpTables, type TcpTableSource } from './tcp-tables.js';
 import { createFdDetailRationer, type FdDetailRationer } from './fd-detail.js';
 import { roundTo } from '../numbers.js';
+import { readThreads, type CommCache } from './read-threads.js';
+import { WorkerCensus } from './worker-census.js';
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /**
@@ -36,6 +38,12 @@ export interface SamplerOptions {
   childrenRescanMs?: number;
   /** procfs root, for tests. */
   reader?: ProcReader;
+  /**
+   * Read what every thread of the target is blocked in at each sample and keep the worker pool's
+   * states (idle, in I/O, on a lock, running; the peer they wait on): one stat and one syscall
+   * read per thread. For targets without the bundled server's per-worker statistics.
+   */
+  threads?: boolean;
 }
 
 export interface Sampler {
@@ -86,6 +94,8 @@ export function startSampler(opts: SamplerOptions): Sampler {
   const tcpTables = rationedTcpTables(reader, now);
   const fdDetail = createFdDetailRationer();
   const stats = opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
+  const census = opts.threads ? new WorkerCensus(opts.pid) : undefined;
+  const comms: CommCache = new Map();
 
   let stopped = false;
   let exited = false;
@@ -156,6 +166,16 @@ export function startSampler(opts: SamplerOptions): Sampler {
       tcp_by_state: totals.tcpByState,
       listen_queue: totals.listen.length > 0 ? totals.listen.reduce((a, l) => a + l.acceptQueue, 0) : undefined,
     };
+    if (census) {
+      const root = snaps[0];
+      try {
+        const t = readThreads(reader, opts.pid, { links: new Map(root.fdEntries.map((e) => [e.fd, e.link])), tcpByInode: root.sockets.byInode }, comms, tMs);
+        const w = census.observe(t.threads);
+        if (w) sample.workers = w;
+      } catch {
+        // the target went away between the snapshot and the thread reads: the next tick notices
+      }
+    }
     if (stopped && exited) return;
     const answered = stats?.poll((s) => {
       sample.server = s;

@@ -46,6 +46,14 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
   if (settings) out.settings = settings;
   const workTime = num(obj(j.cheroot)?.['Work Time']);
   if (workTime !== undefined) out.work_time_s = workTime;
+  if (Array.isArray(j.workers)) {
+    const states: Record<string, number> = {};
+    for (const w of j.workers) {
+      const st = obj(w)?.state;
+      if (typeof st === 'string') states[st] = (states[st] ?? 0) + 1;
+    }
+    if (Object.keys(states).length > 0) out.worker_states = states;
+  }
   return out;
 }
 

@@ -6,7 +6,8 @@ import { summarizeSaturation } from '../analysis/saturation.js';
 import type { DriftEstimate } from '../analysis/drift.js';
 import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
-import type { ProbeSample } from '../probe/probe-sample.js';
+import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
+import { median } from '../analysis/percentiles.js';
 import type { RunRecord } from './run-record.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
@@ -52,6 +53,11 @@ export function findingsFromRun(run: RunRecord): Findings {
         f.service_time_ms = (f.saturation.busy_mean / f.throughput_rps) * 1000;
       }
     }
+    const states = workerStates(probes);
+    if (states) {
+      f.worker_threads = states.counts;
+      if (states.peer) f.blocked_on_peer = states.peer;
+    }
     // The server's own count of malformed requests (400 before the application). The client's
     // 400s are not it: the application answers 400 to bad parameters too.
     const bad = withStats.filter((p) => p.server!.bad_request_400 !== undefined);
@@ -95,6 +101,40 @@ export function findingsFromRun(run: RunRecord): Findings {
     };
   }
   return f;
+}
+
+/** The bundled server's per-worker states (its stats) as the census's states. */
+function censusFromStats(states: Record<string, number>): WorkerCensusSample {
+  const n = (k: string) => states[k] ?? 0;
+  const total = Object.values(states).reduce((a, b) => a + b, 0);
+  return {
+    total, idle: n('idle'), blocked_io: n('io') + n('reading') + n('writing'), waiting_lock: n('gil_wait'), running: n('cpu'),
+    other: n('starting'),
+  };
+}
+
+/**
+ * What the workers were doing over the run: the server's own per-worker states where it reports
+ * them, else the census read from /proc. Medians of each state, the share of samples with no idle
+ * worker, and the peer most of them waited on.
+ */
+function workerStates(probes: ProbeSample[]): { counts: NonNullable<Findings['worker_threads']>; peer?: Findings['blocked_on_peer'] } | undefined {
+  const census = probes
+    .map((p) => (p.server?.worker_states ? censusFromStats(p.server.worker_states) : p.workers))
+    .filter((c): c is WorkerCensusSample => !!c && c.total > 0);
+  if (census.length === 0) return undefined;
+  const med = (k: 'total' | 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(census.map((c) => c[k])));
+  const counts: NonNullable<Findings['worker_threads']> = {
+    total: med('total'), idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running'),
+    all_busy_share: census.filter((c) => c.idle === 0).length / census.length,
+    samples: census.length,
+  };
+  const byPeer = new Map<string, number>();
+  for (const c of census) if (c.peer) byPeer.set(c.peer, (byPeer.get(c.peer) ?? 0) + 1);
+  const top = [...byPeer].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!top) return { counts };
+  const onTop = Math.round(median(census.map((c) => (c.peer === top ? c.on_peer ?? 0 : 0))));
+  return { counts, peer: onTop > 0 ? { peer: top, workers: onTop, total_workers: counts.total } : undefined };
 }
 
 /** The pool size when it is known (given, read from the server, or inferred), else undefined. */

@@ -53,6 +53,8 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     intervalMs: opts.probeIntervalMs,
     statsUrl: opts.stats ? target.statsUrl : undefined,
     includeChildren: true,
+    // The bundled server reports its workers' states itself; other targets are read from /proc.
+    threads: target.kind !== 'bundled',
     onSample: opts.onSample,
   });
   let load: LoadResult;

@@ -12,8 +12,8 @@ type Change = (f: Findings) => void;
 const ISSUE: Record<string, Change> = {
   'pool-saturated': (f) => { f.saturation = { ...f.saturation!, all_busy_share: 0.93, queue_p99: 140 }; },
   'cpu-saturated': (f) => { f.cpu_percent_mean = 190; },
-  'gil-bound': (f) => { f.cpu_percent_mean = 100; f.cpu_time_per_request_ms = 18; f.saturation = { ...f.saturation!, all_busy_share: 0.9 }; },
-  'io-bound-handlers': (f) => { f.cpu_time_per_request_ms = 1; f.service_time_ms = 50; },
+  'gil-bound': (f) => { f.cpu_percent_mean = 100; f.cpu_time_per_request_ms = 18; f.saturation = { ...f.saturation!, all_busy_share: 0.9 }; f.worker_threads = { total: 16, blocked_io: 0, waiting_lock: 15, running: 1, idle: 0 }; },
+  'io-bound-handlers': (f) => { f.cpu_time_per_request_ms = 1; f.service_time_ms = 50; f.worker_threads = { total: 16, blocked_io: 14, waiting_lock: 0, running: 0, idle: 2 }; },
   'tail-latency': (f) => { f.latency_ms = { ...f.latency_ms!, p99: 300 }; },
   queueing: (f) => { f.latency_ms = { ...f.latency_ms!, mean: 120 }; f.saturation = { ...f.saturation!, all_busy_share: 0.8, queue_p99: 30 }; },
   'capacity-flat-across-pool': (f) => { f.pool_scaling = { values: [1, 4, 16, 64], capacity_rps: [170, 174, 175, 172], p99_ms: [1, 2, 3, 4] }; },

@@ -17,6 +17,12 @@ import { formatNumber, formatPercent } from '../../format.js';
 
 export const id = 'gil-bound';
 
+/**
+ * A lock queue is the GIL's when its holder computes: the process at a fifth of a core or more
+ * (a connection-pool wait leaves it near idle), surely so from 45%.
+ */
+const LOCK_HOLDER_FROM_PERCENT = 20;
+const LOCK_HOLDER_TO_PERCENT = 45;
 /** Workers running or queued on a shared lock (the GIL): a third of them to most of them. */
 const COMPUTING_WORKERS_FROM = 0.3;
 const COMPUTING_WORKERS_TO = 0.7;
@@ -42,7 +48,7 @@ export const detect: Detector = (f) => {
     return insufficient(id, ['cores (with one core, a CPU-bound process at one core is the machine\'s limit, not the GIL\'s)']);
   }
   const cpu = f.cpu_percent_mean;
-  const core = oneCoreStrength(cpu);
+  let core = oneCoreStrength(cpu);
   ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${formatPercent(cpu / 100)} of one core while ${f.cores} cores exist`));
 
   // Are requests made of CPU?
@@ -54,9 +60,13 @@ export const detect: Detector = (f) => {
   }
   const w = f.worker_threads;
   if (w && w.total > 0) {
+    // What the threads are doing outranks the inference from CPU times.
     const busy = (w.running + w.waiting_lock) / w.total;
-    ev.push(evidence('workers_computing_share', busy, 'share', `${w.running} of ${w.total} workers running and ${w.waiting_lock} waiting on a lock (the GIL when the process is near one core); ${w.blocked_io} in I/O`));
-    computing = Math.max(computing ?? 0, ramp(busy, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO));
+    ev.push(evidence('workers_computing_share', busy, 'share', `${w.running} of ${w.total} workers running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
+    computing = ramp(busy, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO);
+    // Workers queued on one lock while the process computes: the lock is the ceiling even when a
+    // shared machine gives the process only half a core.
+    core = Math.max(core, ramp(w.waiting_lock / w.total, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO) * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
   }
 
   // Did the load reach the ceiling?

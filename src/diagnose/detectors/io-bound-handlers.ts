@@ -26,14 +26,16 @@ export const detect: Detector = (f) => {
     const gil = gilWaitLikelihood(f);
     ev.push(evidence('wait_share_of_service_time', waitShare, 'share',
       `service time ${formatMs(f.service_time_ms)} vs CPU ${formatMs(f.cpu_time_per_request_ms)} per request: ${formatPercent(waitShare)} of it off the CPU${gil >= 0.5 ? ' (but requests are mostly CPU and the process is near one core: the wait is likely for the GIL)' : ''}`));
-    strength = Math.max(strength, ramp(waitShare, WAIT_SHARE_FROM, WAIT_SHARE_TO) * (1 - gil));
+    strength = ramp(waitShare, WAIT_SHARE_FROM, WAIT_SHARE_TO) * (1 - gil);
   }
   const w = f.worker_threads;
   if (w && w.total > 0) {
     available = true;
+    // What the threads are doing outranks the inference from CPU times: off the CPU may be a
+    // wait for a lock (the GIL, a pool), which only the threads tell apart.
     const share = w.blocked_io / w.total;
-    ev.push(evidence('workers_blocked_io_share', share, 'share', `${w.blocked_io} of ${w.total} workers blocked in I/O (sleeping, reading a socket)`));
-    strength = Math.max(strength, ramp(share, BLOCKED_SHARE_FROM, BLOCKED_SHARE_TO));
+    ev.push(evidence('workers_blocked_io_share', share, 'share', `${w.blocked_io} of ${w.total} workers blocked in I/O (sleeping, reading a socket)${w.waiting_lock > 0 ? `, ${w.waiting_lock} waiting on a lock` : ''}`));
+    strength = ramp(share, BLOCKED_SHARE_FROM, BLOCKED_SHARE_TO);
   }
   if (!available) return insufficient(id, ['service_time_ms', 'cpu_time_per_request_ms', 'worker_threads']);
   return graded(id, strength, ev);
