@@ -15,6 +15,11 @@ import type { ErrorCounts, LatencySummaryMs } from '../load/load-result.js';
 export interface Findings {
   source: 'run' | 'sweep' | 'inspect';
   duration_s?: number;
+  /**
+   * How long the process had been running when the window ended (inspect). A process up for
+   * minutes is past its warm-up, so growth in a short window is not warm-up.
+   */
+  process_uptime_s?: number;
   settings?: Partial<ServerSettings>;
   /** Load */
   offered_rps?: number;

@@ -16,6 +16,9 @@ function driftText(d: DriftEstimate | undefined, c: ChalkInstance): string {
   return d.drifting ? c.red.bold(`${text} GROWING`) : `${text} ${c.dim('steady')}`;
 }
 
+/** How many undecided causes to name before summarising the rest (as the diagnosis text does). */
+const MAX_UNDECIDED_LISTED = 8;
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -33,7 +36,9 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   const w = r.threads.workers;
   if (w) {
     const busy = w.total - w.idle;
-    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples`;
+    const peer = w.blocked_on_peer ? `; ${w.blocked_on_peer.workers} blocked on ${w.blocked_on_peer.peer}` : '';
+    const leaked = w.leaked > 0 ? `; ${w.leaked} more parked outside the pool (leaked)` : '';
+    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples${peer}${leaked}`;
     L.push(`${head('workers')}${w.idle === 0 && w.total > 0 ? c.yellow(line) : line} ${c.dim(`[by ${w.method}]`)}`);
   } else {
     L.push(`${head('workers')}${c.dim('no thread pool recognised')}`);
@@ -60,7 +65,10 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
   L.push(`${head('drift')}RSS ${driftText(r.drift.rss_bytes, c)}; fds ${r.drift.fds ? driftText(r.drift.fds, c) : c.dim('unknown')}; threads ${driftText(r.drift.threads, c)}`);
   if (r.server) {
     const s = r.server.last;
-    L.push(`${head('server')}${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${r.server.requests_per_s !== null ? `, ${formatRate(r.server.requests_per_s)} req/s` : ''}` : c.dim(`no answer from ${r.server.url}`)}`);
+    const rateText = r.server.requests_per_s !== null
+      ? `, ${formatRate(r.server.requests_per_s)} req/s`
+      : c.dim(', requests served unknown (cheroot\'s own "Requests" counts a kept-alive connection\'s requests again at each request; turn tools.cpstats.on for a count)');
+    L.push(`${head('server')}${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${rateText}` : c.dim(`no answer from ${r.server.url}`)}`);
   }
 
   L.push('');
@@ -74,6 +82,13 @@ export function renderInspect(r: InspectReport, c: ChalkInstance): string {
         for (const e of cause.evidence.slice(0, 3)) L.push(`     - ${e.text}`);
         L.push(`     fix: ${cause.fix.replace(/\n/g, '\n          ')}`);
       });
+    }
+    // What this window could not show, as `cpdiag diagnose` lists it: never guessed.
+    const undecided = r.diagnosis.insufficient_causes ?? [];
+    if (undecided.length > 0) {
+      L.push(c.dim(`Could not judge ${undecided.length} cause${undecided.length === 1 ? '' : 's'} from this window (insufficient data):`));
+      for (const u of undecided.slice(0, MAX_UNDECIDED_LISTED)) L.push(c.dim(`  ? ${u.id}: missing ${u.missing.join(', ')}`));
+      if (undecided.length > MAX_UNDECIDED_LISTED) L.push(c.dim(`  ... and ${undecided.length - MAX_UNDECIDED_LISTED} more (see --json, diagnosis.insufficient_causes)`));
     }
   } else {
     L.push(c.dim('Probable causes: diagnosis not available'));

@@ -11,6 +11,8 @@ export interface InspectedThread {
   name: string;
   state: string;
   cpuTicks: number;
+  /** Clock ticks since boot when the thread started. */
+  startTicks: number;
   activity: ThreadActivity;
 }
 
@@ -74,6 +76,7 @@ export function readThreads(reader: ProcReader, pid: number, ctx: FdContext, com
       name,
       state: stat.state,
       cpuTicks: stat.utimeTicks + stat.stimeTicks,
+      startTicks: stat.starttimeTicks,
       activity: classifyThread({ tid, name, state: stat.state, cpuTicks: 0, syscall, wchan }, ctx),
     });
   }

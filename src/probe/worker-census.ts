@@ -4,7 +4,7 @@
 // (worker-threads.ts) and the set accumulates over the samples, as a pool is seen idle in one
 // sample and busy in the next.
 import type { WorkerCensusSample } from './probe-sample.js';
-import { countWorkerStates, recognizeWorkers, type ClassifiedThread } from './worker-threads.js';
+import { countWorkerStates, findEventLoopThreads, recognizeWorkers, type ClassifiedThread } from './worker-threads.js';
 
 /** A peer two workers wait on is a shared dependency; one worker on a socket is just a request. */
 export const MIN_WORKERS_ON_PEER = 2;
@@ -32,14 +32,17 @@ export function topBlockedPeer(threads: ClassifiedThread[], workers: Set<number>
 
 export class WorkerCensus {
   readonly workers = new Set<number>();
+  /** Threads ever seen in an event loop (the acceptor): never workers, even when they queue for the GIL with them. */
+  private readonly loops = new Set<number>();
 
   constructor(private readonly pid: number) {}
 
   /** Takes one sample's threads in; returns the workers' states in it (undefined while no pool is recognised). */
   observe(threads: ClassifiedThread[]): WorkerCensusSample | undefined {
-    for (const tid of recognizeWorkers([threads], this.pid).tids) this.workers.add(tid);
+    for (const tid of findEventLoopThreads([threads])) this.loops.add(tid);
+    for (const tid of recognizeWorkers([threads.filter((t) => !this.loops.has(t.tid))], this.pid).tids) this.workers.add(tid);
     const alive = new Set(threads.map((t) => t.tid));
-    for (const tid of this.workers) if (!alive.has(tid)) this.workers.delete(tid);
+    for (const tid of this.workers) if (!alive.has(tid) || this.loops.has(tid)) this.workers.delete(tid);
     if (this.workers.size === 0) return undefined;
     const c = countWorkerStates(threads, this.workers);
     const out: WorkerCensusSample = { total: c.total, idle: c.idle, blocked_io: c.blocked_io, waiting_lock: c.waiting_lock, running: c.running, other: c.other };
