@@ -92,7 +92,16 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   }
   if (opts.probeInterval !== undefined) s.probes = { ...s.probes, interval_ms: opts.probeInterval };
   if (opts.sloP99 !== undefined) s.slo = { ...(s.slo ?? {}), p99_ms: opts.sloP99 };
-  if (opts.proxy === 'nginx' || (s.proxy && (opts.proxyReadTimeout !== undefined))) {
+  // Proxy flags configure the proxy; without one (--proxy, or the scenario's) they would be ignored.
+  if (opts.proxy === undefined && !s.proxy) {
+    const orphan = [
+      opts.proxyReadTimeout !== undefined ? '--proxy-read-timeout' : '',
+      opts.proxyKeepalive === false ? '--no-proxy-keepalive' : '',
+      opts.proxyBuffering === false ? '--no-proxy-buffering' : '',
+    ].filter(Boolean);
+    if (orphan.length > 0) throw new CpdiagError(`${orphan.join(', ')} configure${orphan.length === 1 ? 's' : ''} a proxy, and there is none: add --proxy nginx`, EXIT.USAGE);
+  }
+  if (opts.proxy === 'nginx' || (s.proxy && (opts.proxyReadTimeout !== undefined || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     s.proxy = {
       kind: 'nginx',
       read_timeout_s: opts.proxyReadTimeout ?? s.proxy?.read_timeout_s ?? 60,

@@ -72,6 +72,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       environment: captureEnvironment(),
       scenario: scenario.name ?? 'scenario',
       settings: target.settings,
+      ...(target.knownSettings ? { settings_known: target.knownSettings.names, settings_source: target.knownSettings.source } : {}),
       target: targetInfo,
       load: plan,
       series: [],
@@ -84,7 +85,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
-      stats: scenario.probes.stats && target.kind === 'bundled',
+      // The bundled server's stats, also when attached to one (found at attach time).
+      stats: scenario.probes.stats && target.statsUrl !== undefined,
       signal: opts.signal,
       onWindow: (w) => {
         record.series.push(w);
@@ -107,6 +109,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       });
     }
     fillRecord(record, phase);
+    inferPoolSize(record);
     if (opts.diagnose !== false) record.diagnosis = diagnose(findingsFromRun(record));
     // A target that died ended the run with a finding; only Ctrl-C leaves it incomplete.
     record.complete = phase.targetDied || !opts.signal?.aborted;
@@ -138,3 +141,16 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   };
 }
 
+
+/**
+ * A pool size nobody gave (a command without {thread_pool}, an attached process): the workers
+ * seen in /proc during the run (their median count), recorded as inferred.
+ */
+function inferPoolSize(record: RunRecord): void {
+  if (!record.settings_known || record.settings_known.includes('thread_pool')) return;
+  const totals = record.probes.filter((p) => p.t_s >= 0 && p.workers && p.workers.total > 0).map((p) => p.workers!.total).sort((a, b) => a - b);
+  if (totals.length === 0) return;
+  record.settings = { ...record.settings, thread_pool: totals[Math.floor((totals.length - 1) / 2)] };
+  record.settings_known = [...record.settings_known, 'thread_pool'];
+  record.settings_source = { ...record.settings_source, thread_pool: 'inferred' };
+}

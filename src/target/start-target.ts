@@ -7,6 +7,9 @@ import { CLI_MAIN_PATH, settingsToArgs } from '../server/spawn-bundled.js';
 import { fillPlaceholders, splitCommandLine } from './command-line.js';
 import { spawnTarget } from './spawn-target.js';
 import type { RunningTarget, TargetExit, TargetSpec } from './target.js';
+import { fetchServerStats } from '../probe/server-stats.js';
+import { settingsInCommand, settingsInStats } from './known-settings.js';
+import type { SettingName } from '../config/settings.js';
 
 export const BUNDLED_STATS_PATH = '/_cpdiag/stats';
 const DEFAULT_READY_TIMEOUT_S = 20;
@@ -36,7 +39,9 @@ export async function startTarget(spec: TargetSpec, settings: ServerSettings, si
       }
       const argv = fillPlaceholders(splitCommandLine(spec.command), values);
       const host = effective.socket_host.includes(':') ? `[${effective.socket_host}]` : effective.socket_host;
-      return spawnTarget({
+      // Only what the command line passes is known; socket_host/port are cpdiag's own choice.
+      const given = [...new Set<SettingName>(['socket_host', 'socket_port', ...settingsInCommand(spec.command)])];
+      const started = await spawnTarget({
         kind: 'command',
         argv,
         env,
@@ -46,9 +51,11 @@ export async function startTarget(spec: TargetSpec, settings: ServerSettings, si
         readyTimeoutMs: (spec.ready_timeout_s ?? DEFAULT_READY_TIMEOUT_S) * 1000,
         signal,
       });
+      started.knownSettings = { names: given, source: {} };
+      return started;
     }
     case 'attached':
-      return attachTarget(spec.url, spec.pid, settings);
+      return attachWithStats(attachTarget(spec.url, spec.pid, settings));
   }
 }
 
@@ -62,6 +69,21 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * An attached server tells what it can: the bundled server's stats carry its settings (then its
+ * stats are read during the run too); anything else is unknown until inferred from its process.
+ */
+async function attachWithStats(target: RunningTarget): Promise<RunningTarget> {
+  const statsUrl = target.url + BUNDLED_STATS_PATH;
+  const stats = await fetchServerStats(statsUrl);
+  const reported = settingsInStats(stats?.settings);
+  const names = Object.keys(reported) as SettingName[];
+  if (stats) target.statsUrl = statsUrl;
+  if (names.length > 0) target.settings = { ...target.settings, ...(reported as Partial<ServerSettings>) };
+  target.knownSettings = { names, source: Object.fromEntries(names.map((n) => [n, 'stats'])) };
+  return target;
 }
 
 function attachTarget(url: string, pid: number, settings: ServerSettings): RunningTarget {

@@ -1,6 +1,6 @@
 // One interface for the three kinds of target: the bundled server, a user's command, or a
 // process that is already running (attached: nothing spawned, nothing killed).
-import type { ServerSettings } from '../config/settings.js';
+import type { ServerSettings, SettingName } from '../config/settings.js';
 import type { TargetKind } from './target-info.js';
 
 export type TargetSpec =
@@ -31,6 +31,11 @@ export interface RunningTarget {
   /** The reference server's stats endpoint, when the target is the bundled server. */
   statsUrl?: string;
   settings: ServerSettings;
+  /**
+   * The settings that are facts about this target (the others are cpdiag's defaults), and where
+   * the ones not simply given came from. Undefined: every setting is known (the bundled server).
+   */
+  knownSettings?: { names: SettingName[]; source: Partial<Record<SettingName, 'given' | 'stats' | 'inferred'>> };
   /** Resolves if the target exits before stop() is called (a crash, EMFILE, ...). Never rejects. */
   exited: Promise<TargetExit>;
   hasExited(): boolean;
