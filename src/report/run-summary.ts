@@ -42,6 +42,11 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
     if (s.service_latency_ms) rows.push(['service time (actual send)', `p50 ${formatMs(s.service_latency_ms.p50)}  p99 ${formatMs(s.service_latency_ms.p99)}`]);
     rows.push(['errors', `${formatCount(s.errors.total)} (${formatPercent(s.errors.rate)})`]);
   }
+  const conns = run.connections;
+  if (conns && conns.served < conns.requested) {
+    const overflow = run.listen_overflows ? `; the kernel counted ${formatCount(run.listen_overflows.overflows)} listen-queue overflows` : '';
+    rows.push(['connections', `only ${formatCount(conns.served)} of ${formatCount(conns.requested)} requested connections ever got an answer: the requested concurrency was never reached${overflow}`]);
+  }
   const probes = run.probes.filter((p) => p.t_s >= 0);
   if (probes.length) {
     const cpu = probes.reduce((a, p) => a + p.cpu_percent, 0) / probes.length;

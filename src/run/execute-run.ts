@@ -129,6 +129,8 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   record.slow_clients = load.slow_clients;
   record.generator = load.generator;
   record.events.push(...phase.events);
+  if (phase.listen) record.listen_overflows = phase.listen;
+  if (load.connections) record.connections = load.connections;
   record.summary = {
     duration_s: load.duration_s,
     requests: load.requests,

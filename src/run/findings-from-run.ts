@@ -76,6 +76,18 @@ export function findingsFromRun(run: RunRecord): Findings {
   if (f.service_time_ms !== undefined) f.latency_floor_ms = f.service_time_ms;
   else if (f.latency_ms) f.latency_floor_ms = f.latency_ms.min;
 
+  // A closed loop asks for N connections: how many got through (at least one response)? Through a
+  // proxy the proxy decides its upstream connections, so there is nothing to compare.
+  if (run.connections && run.connections.requested > 0 && !run.target?.proxy) {
+    f.connections = { requested: run.connections.requested, established: Math.min(run.connections.requested, run.connections.served) };
+    if (run.listen_overflows) {
+      f.connections.listen_overflows = run.listen_overflows.overflows;
+      f.connections.listen_drops = run.listen_overflows.drops;
+    }
+    const known = run.settings_known ? run.settings_known.includes('socket_queue_size') : true;
+    if (known && run.settings?.socket_queue_size !== undefined) f.connections.backlog = run.settings.socket_queue_size;
+  }
+
   const bodies = requestBodies(run);
   if (bodies.length > 0) f.max_request_body_bytes = Math.max(...bodies);
 

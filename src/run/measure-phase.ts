@@ -9,6 +9,8 @@ import type { LoadResult, SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { RunningTarget } from '../target/target.js';
 import { roundTo } from '../numbers.js';
+import { ProcReader } from '../probe/proc-reader.js';
+import { readListenOverflows, type ListenOverflowCounters } from '../probe/listen-overflows.js';
 
 export interface PhaseOptions {
   probeIntervalMs: number;
@@ -25,6 +27,8 @@ export interface PhaseResult {
   probes: ProbeSample[];
   events: RunEvent[];
   targetDied: boolean;
+  /** The kernel's listen-queue overflows and drops during the phase (namespace-wide), when readable. */
+  listen?: ListenOverflowCounters;
 }
 
 export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: PhaseOptions): Promise<PhaseResult> {
@@ -57,12 +61,19 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     threads: target.kind !== 'bundled',
     onSample: opts.onSample,
   });
+  const netstat = new ProcReader('/proc');
+  const listenBefore = readCounters(netstat, target.pid);
   let load: LoadResult;
   try {
     load = await runLoad(plan, { signal: controller.signal, onWindow: opts.onWindow });
   } finally {
     opts.signal?.removeEventListener('abort', abort);
   }
+  const listenAfter = readCounters(netstat, target.pid);
+  netstat.close();
+  const listen = listenBefore && listenAfter
+    ? { overflows: Math.max(0, listenAfter.overflows - listenBefore.overflows), drops: Math.max(0, listenAfter.drops - listenBefore.drops) }
+    : undefined;
   phaseOver = true;
   const raw = await sampler.stop();
   const probes = raw.map((s) => ({ ...s, t_s: roundTo(s.t_s - plan.warmup_s) }));
@@ -70,5 +81,13 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   if (load.generator && load.generator.delayed_sends > 0) {
     events.push({ t_s: roundTo(elapsedS()), kind: 'generator_saturated', message: `${load.generator.delayed_sends} sends waited for a free connection: the offered rate was not fully held` });
   }
-  return { load, probes, events, targetDied };
+  return { load, probes, events, targetDied, ...(listen ? { listen } : {}) };
+}
+
+function readCounters(reader: ProcReader, pid: number): ListenOverflowCounters | undefined {
+  try {
+    return readListenOverflows(reader, pid);
+  } catch {
+    return undefined;
+  }
 }

@@ -53,6 +53,10 @@ export interface RunRecord {
   slow_clients?: LoadResult['slow_clients'];
   generator?: LoadResult['generator'];
   events: RunEvent[];
+  /** Closed loop: connections asked for, and how many got at least one response. */
+  connections?: LoadResult['connections'];
+  /** The kernel's listen-queue overflows and drops during the measured phase (namespace-wide). */
+  listen_overflows?: { overflows: number; drops: number };
   diagnosis?: Diagnosis;
   slo?: Slo;
 }
