@@ -297,6 +297,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'capacity-flat-across-pool', status: 'issue', weight: 0.5, why: 'a sweep showed more workers bring no capacity' },
       { detector: 'downstream-pool-wait', status: 'issue', weight: 0.3, why: 'workers queue on a downstream pool; more workers queue longer' },
       { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.5, why: 'the workers wait on one downstream peer: a bigger pool only moves the queue there' },
+      { detector: 'listen-queue-overflow', status: 'issue', weight: 0.3, why: 'clients never got in: the load the pool saw is not the load offered; widen the backlog first, then judge the pool' },
     ],
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
     fix: {
@@ -543,8 +544,8 @@ export const CAUSES: readonly CauseDefinition[] = [
       'count climbs until the process can no longer start threads.',
     supports: [
       { detector: 'thread-drift', status: 'issue', weight: 3, required: true, why: 'the thread count grows steadily' },
-      { detector: 'threads-over-pool', status: 'issue', weight: 2, why: 'far more threads than the pool accounts for' },
-      { detector: 'client-resets', status: 'issue', weight: 1, why: 'peers hanging up early is when the threads get stranded' },
+      { detector: 'threads-over-pool', status: 'issue', weight: 1, why: 'far more threads than the pool accounts for' },
+      { detector: 'client-resets', status: 'issue', weight: 0.5, why: 'peers hanging up early is when the threads get stranded' },
     ],
     rules_out: [],
     would_show: 'a thread count rising over a soak run (cpdiag inspect --watch, or probes) while the pool is fixed.',
@@ -563,9 +564,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       'streaming. Open fds climb until accept() fails with EMFILE ("Too many open files").',
     supports: [
       { detector: 'fd-drift', status: 'issue', weight: 3, required: true, why: 'open fds grow steadily' },
-      { detector: 'close-wait-accumulation', status: 'issue', weight: 1, why: 'sockets stuck in CLOSE_WAIT' },
-      { detector: 'fd-limit-near', status: 'issue', weight: 1, why: 'close to the fd limit' },
-      { detector: 'client-resets', status: 'issue', weight: 1, why: 'disconnects are a common leaking path' },
+      { detector: 'close-wait-accumulation', status: 'issue', weight: 0.5, why: 'sockets stuck in CLOSE_WAIT' },
+      { detector: 'fd-limit-near', status: 'issue', weight: 0.5, why: 'close to the fd limit' },
+      { detector: 'client-resets', status: 'issue', weight: 0.5, why: 'disconnects are a common leaking path' },
     ],
     rules_out: [
       { detector: 'close-wait-from-proxy', status: 'issue', weight: 0.5, why: 'the new fds are connections a proxy abandoned while their requests queued: they close when a worker reaches them' },

@@ -10,10 +10,12 @@
 //                 a sweep or an inspection can give must not cap a single run's score); any other
 //                 missing data counts as 0
 //   against     = Σ_{r∈R} w_r · match(r)                          (each w_r is a share taken away)
-//   score       = clamp(support − against, 0, 1), then at most the cause's cap when the
+//   gate        = min over required 'issue' supports of min(1, strength / REQUIRED_FULL)
+//   score       = clamp(support − against, 0, 1) × gate, then at most the cause's cap when the
 //                 detector its cap names did not answer issue (causes cpdiag cannot observe)
-//   confidence  = calibrate(score): the observed precision of causes with that score in the
-//                 labelled corpus (calibration.ts; docs/diagnosis.md has the reliability table)
+//   confidence  = calibrate(score, rank): the observed precision, in the labelled corpus, of causes
+//                 with that score ranked first (or not first) (calibration.ts; docs/diagnosis.md
+//                 has the reliability table)
 // A cause is reported only when every required support matched (so it has at least one 'issue')
 // and its confidence reaches MIN_REPORTED_CONFIDENCE; when a required detector answered
 // otherwise it is dropped (the evidence says no); when the required detectors that did not match
@@ -25,7 +27,7 @@ import { CAUSES, SYMPTOMS, formatFix, type CauseDefinition, type CauseSignal } f
 import { DETECTORS } from './detector-registry.js';
 import { clamp01 } from './detector-result.js';
 import { roundTo } from '../numbers.js';
-import { calibrateScore } from './calibration.js';
+import { calibrateScore, type Calibration } from './calibration.js';
 
 /**
  * Labels on the calibrated confidence (an observed precision): "high" is where held-back corpus
@@ -39,10 +41,19 @@ export const MEDIUM_CONFIDENCE = 0.5;
  * were right too rarely to show (and healthy services would otherwise name a cause).
  */
 export const MIN_REPORTED_CONFIDENCE = 0.2;
+/** A required detector's strength from which it carries its cause fully (below, in proportion). */
+export const REQUIRED_FULL = 0.5;
 
-export function diagnose(findings: Findings): Diagnosis {
+export interface DiagnoseOptions {
+  /** The score → confidence maps (default: the fitted table); 'raw' reports raw scores (the bench). */
+  calibration?: Calibration | 'raw';
+  /** Lowest confidence reported (default MIN_REPORTED_CONFIDENCE). */
+  minReported?: number;
+}
+
+export function diagnose(findings: Findings, opts: DiagnoseOptions = {}): Diagnosis {
   const detectors = runDetectors(findings);
-  return diagnoseFromResults(detectors);
+  return diagnoseFromResults(detectors, opts);
 }
 
 export function runDetectors(findings: Findings): DetectorResult[] {
@@ -55,19 +66,41 @@ export function runDetectors(findings: Findings): DetectorResult[] {
 }
 
 /** The table applied to detector answers (separate so that tests can seed answers directly). */
-export function diagnoseFromResults(detectors: DetectorResult[]): Diagnosis {
+export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseOptions = {}): Diagnosis {
   const byId = new Map(detectors.map((d) => [d.detector, d]));
   const causes: RankedCause[] = [];
   const insufficientCauses: NonNullable<Diagnosis['insufficient_causes']> = [];
 
+  const scored: { cause: CauseDefinition; score: number }[] = [];
   for (const cause of CAUSES) {
     const verdict = judgeCause(cause, byId);
-    if (verdict.kind === 'ranked') causes.push(verdict.cause);
+    if (verdict.kind === 'scored') scored.push({ cause, score: verdict.score });
     else if (verdict.kind === 'insufficient') {
       insufficientCauses.push({ id: cause.id, symptom: SYMPTOMS[cause.symptoms[0]], title: cause.title, missing: verdict.missing, would_show: cause.would_show });
     }
   }
-  causes.sort((a, b) => b.confidence - a.confidence || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Ranked by score (the calibrated confidence is step-like and would tie distinct scores), then
+  // calibrated: the first cause by the first-cause map, the others by theirs (a cause ranked below
+  // another is right less often at the same score).
+  scored.sort((a, b) => b.score - a.score || (a.cause.id < b.cause.id ? -1 : a.cause.id > b.cause.id ? 1 : 0));
+  scored.forEach(({ cause, score }, rank) => {
+    let confidence = opts.calibration === 'raw' ? score : calibrateScore(score, rank === 0 ? 'first' : 'other', opts.calibration);
+    // The cap holds for the calibrated figure too: a cause cpdiag did not observe stays below "medium".
+    if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') confidence = Math.min(confidence, cause.cap.max);
+    if (confidence < (opts.minReported ?? MIN_REPORTED_CONFIDENCE)) return;
+    causes.push({
+      id: cause.id,
+      symptom: SYMPTOMS[cause.symptoms[0]],
+      title: cause.title,
+      confidence,
+      confidence_label: labelConfidence(confidence),
+      score,
+      evidence: matchedEvidence(cause.supports, byId),
+      against: matchedEvidence(cause.rules_out, byId),
+      fix: formatFix(cause.fix),
+      source: cause.source,
+    });
+  });
   insufficientCauses.sort((a, b) => (a.id < b.id ? -1 : 1));
 
   return {
@@ -79,7 +112,7 @@ export function diagnoseFromResults(detectors: DetectorResult[]): Diagnosis {
   };
 }
 
-type Verdict = { kind: 'ranked'; cause: RankedCause } | { kind: 'insufficient'; missing: string[] } | { kind: 'dropped' };
+type Verdict = { kind: 'scored'; score: number } | { kind: 'insufficient'; missing: string[] } | { kind: 'dropped' };
 
 function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): Verdict {
   const missing = new Set<string>();
@@ -98,28 +131,7 @@ function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): 
   if (contradicted) return { kind: 'dropped' };
   if (!allRequiredMatch) return { kind: 'insufficient', missing: [...missing] };
 
-  const score = scoreCause(cause, byId);
-  let confidence = calibrateScore(score);
-  // The cap holds for the calibrated figure too: a cause cpdiag did not observe stays below "medium".
-  if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') confidence = Math.min(confidence, cause.cap.max);
-  if (confidence < MIN_REPORTED_CONFIDENCE) return { kind: 'dropped' };
-  const evidence = matchedEvidence(cause.supports, byId);
-  const against = matchedEvidence(cause.rules_out, byId);
-  return {
-    kind: 'ranked',
-    cause: {
-      id: cause.id,
-      symptom: SYMPTOMS[cause.symptoms[0]],
-      title: cause.title,
-      confidence,
-      confidence_label: labelConfidence(confidence),
-      score,
-      evidence,
-      against,
-      fix: formatFix(cause.fix),
-      source: cause.source,
-    },
-  };
+  return { kind: 'scored', score: scoreCause(cause, byId) };
 }
 
 /** The documented formula (see the head of this file). */
@@ -128,7 +140,11 @@ export function scoreCause(cause: CauseDefinition, byId: Map<string, DetectorRes
   const total = counted.reduce((s, x) => s + x.weight, 0);
   const support = total > 0 ? counted.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0) / total : 0;
   const against = cause.rules_out.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0);
-  let score = clamp01(support - against);
+  // A cause stands on its required evidence: one that barely fired (strength below REQUIRED_FULL)
+  // scales the cause down in proportion, however well the corroborations match.
+  const gate = cause.supports.filter((x) => x.required && x.status === 'issue')
+    .reduce((g, x) => Math.min(g, Math.min(1, (byId.get(x.detector)?.strength ?? 0) / REQUIRED_FULL)), 1);
+  let score = clamp01(support - against) * gate;
   if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') score = Math.min(score, cause.cap.max);
   return roundTo(score);
 }

@@ -29,6 +29,11 @@ const SHORT_RUN_RSS_GROWTH_SHARE = 0.2;
 const SHORT_WINDOW_FROM_S = 3;
 const SHORT_WINDOW_TO_S = 30;
 const SHORT_WINDOW_MIN_FACTOR = 0.6;
+/**
+ * Growth of at least a twentieth of a unit (an fd, a thread; 4 KiB of RSS counts in bytes, so only
+ * fds and threads use it) per request served: the resource follows the requests.
+ */
+const PER_REQUEST_LEAK = 0.05;
 
 export function detectDrift(f: Findings, metric: DriftEstimate['metric'], id: string): DetectorResult {
   const d = f.drift?.[metric];
@@ -57,7 +62,9 @@ export function detectDrift(f: Findings, metric: DriftEstimate['metric'], id: st
     // The tighter the interval around the slope, the surer the trend.
     let strength = clamp01(0.5 + 0.5 * (d.ci_low / d.slope_per_s));
     const windowS = f.duration_s;
-    if (windowS !== undefined && windowS < SHORT_WINDOW_TO_S) {
+    // Growth that tracks the requests (a share of a unit per request) is a leak per request, not a burst.
+    const perRequest = d.per_request !== undefined && d.per_request >= PER_REQUEST_LEAK;
+    if (windowS !== undefined && windowS < SHORT_WINDOW_TO_S && !perRequest) {
       strength *= SHORT_WINDOW_MIN_FACTOR + (1 - SHORT_WINDOW_MIN_FACTOR) * ramp(windowS, SHORT_WINDOW_FROM_S, SHORT_WINDOW_TO_S);
       ev.push(evidence('window_s', windowS, 's', `seen over a window of only ${formatSeconds(windowS)}: the least evidence of a trend (a burst can look like one); a longer window (inspect --duration 30s, or a soak run) confirms it`));
     }

@@ -54,8 +54,9 @@ export interface Findings {
   threads_by_activity?: Record<string, number>;
   worker_threads?: {
     total: number; blocked_io: number; waiting_lock: number; running: number; idle: number;
-    /** Share of the window's samples in which no worker was idle, and how many samples there were. */
+    /** Share of the window's samples in which no worker was idle, the mean number busy, and how many samples there were. */
     all_busy_share?: number;
+    busy_mean?: number;
     samples?: number;
   };
   /**

@@ -39,6 +39,12 @@ const LITTLE_CERTAIN_RATIO = 3;
 const LITTLE_MAX_STRENGTH = 0.85;
 /** Workers seen busy from /proc: no queue is visible, so "all busy" alone. */
 const THREADS_MAX_STRENGTH = 0.85;
+/**
+ * ...or nearly all busy on average: a pool fed by a starved acceptor is rarely caught with every
+ * worker busy, yet 90% of it busy on average leaves no room (80% → 97%).
+ */
+const BUSY_MEAN_FROM = 0.8;
+const BUSY_MEAN_TO = 0.97;
 
 export interface PoolLoad {
   /** 0..1: how surely the pool was full with requests waiting. */
@@ -77,9 +83,11 @@ export function judgePoolLoad(f: Findings): PoolLoad | undefined {
   if (w && w.total > 0) {
     const busyNow = w.total - w.idle;
     if (w.all_busy_share !== undefined) {
+      const meanShare = w.busy_mean !== undefined ? w.busy_mean / w.total : undefined;
       const ev = [evidence('all_busy_share', w.all_busy_share, 'share',
-        `all ${w.total} workers busy in ${formatPercent(w.all_busy_share)} of ${w.samples ?? 'the'} samples (median ${busyNow} busy, ${w.idle} idle)`)];
-      readings.push({ strength: THREADS_MAX_STRENGTH * ramp(w.all_busy_share, ALL_BUSY_FROM, ALL_BUSY_TO), evidence: ev, source: 'threads', workers: w.total });
+        `all ${w.total} workers busy in ${formatPercent(w.all_busy_share)} of ${w.samples ?? 'the'} samples (median ${busyNow} busy, ${w.idle} idle${meanShare !== undefined ? `; ${formatPercent(meanShare)} busy on average` : ''})`)];
+      const strength = Math.max(ramp(w.all_busy_share, ALL_BUSY_FROM, ALL_BUSY_TO), meanShare !== undefined ? ramp(meanShare, BUSY_MEAN_FROM, BUSY_MEAN_TO) : 0);
+      readings.push({ strength: THREADS_MAX_STRENGTH * strength, evidence: ev, source: 'threads', workers: w.total });
     } else {
       const ev = [evidence('busy_workers_share', busyNow / w.total, 'share', `${busyNow} of ${w.total} workers busy at the snapshot (${w.idle} idle)`)];
       readings.push({ strength: w.idle === 0 ? FULL_WITHOUT_QUEUE : 0, evidence: ev, source: 'threads', workers: w.total });

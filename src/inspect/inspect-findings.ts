@@ -8,6 +8,8 @@ import type { RunEvent } from '../events.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
 import type { ProxyInFront } from './proxy-in-front.js';
+import { censusFromServerStates } from '../probe/worker-census.js';
+import { median } from '../analysis/percentiles.js';
 
 export function buildInspectFindings(report: InspectReport, samples: InspectSample[], proxy?: ProxyInFront): Findings {
   const f: Findings = {
@@ -30,8 +32,15 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
   if (w && w.total > 0) {
     f.worker_threads = {
       total: w.total, blocked_io: w.blocked_io, waiting_lock: w.waiting_lock, running: w.running, idle: w.idle,
-      all_busy_share: w.all_busy_share, samples: report.window.samples,
+      all_busy_share: w.all_busy_share, busy_mean: w.busy_mean, samples: report.window.samples,
     };
+    // The server's own per-worker states (the bundled server's stats) say what /proc cannot: its
+    // GIL waits and its emulated I/O both look like private timed waits there.
+    const states = samples.map((s) => s.server?.worker_states).filter((x): x is Record<string, number> => !!x).map(censusFromServerStates);
+    if (states.length > 0) {
+      const med = (k: 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(states.map((c) => c[k])));
+      Object.assign(f.worker_threads, { idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running') });
+    }
     f.settings = { thread_pool: w.total };
     if (w.leaked > 0) f.leaked_threads = w.leaked;
     if (w.blocked_on_peer) f.blocked_on_peer = { peer: w.blocked_on_peer.peer, workers: w.blocked_on_peer.workers, total_workers: w.total };

@@ -14,6 +14,29 @@ import { createFdDetailRationer, type FdDetailRationer } from './fd-detail.js';
 import { roundTo } from '../numbers.js';
 import { readThreads, type CommCache } from './read-threads.js';
 import { WorkerCensus } from './worker-census.js';
+import { parseTcpTables } from './tcp-sockets.js';
+import type { TcpRow } from './parse-net-tcp.js';
+
+/**
+ * The rationed TCP table (see tcp-tables.ts) misses sockets opened since its last read, such as a
+ * worker's connection to a dependency made per request. Looking one up reads the table afresh,
+ * at most once per sample, so a worker blocked on a new socket still gets its peer named.
+ */
+class FreshOnMissTcpRows extends Map<number, TcpRow> {
+  private refreshed = false;
+
+  constructor(rows: Map<number, TcpRow>, private readonly readAll: () => TcpRow[]) {
+    super(rows);
+  }
+
+  override get(inode: number): TcpRow | undefined {
+    const hit = super.get(inode);
+    if (hit || this.refreshed) return hit;
+    this.refreshed = true;
+    for (const r of this.readAll()) if (r.inode) this.set(r.inode, r);
+    return super.get(inode);
+  }
+}
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /**
@@ -169,7 +192,8 @@ export function startSampler(opts: SamplerOptions): Sampler {
     if (census) {
       const root = snaps[0];
       try {
-        const t = readThreads(reader, opts.pid, { links: new Map(root.fdEntries.map((e) => [e.fd, e.link])), tcpByInode: root.sockets.byInode }, comms, tMs);
+        const tcpByInode = new FreshOnMissTcpRows(root.sockets.byInode, () => parseTcpTables(reader.netTcp(opts.pid)));
+        const t = readThreads(reader, opts.pid, { links: new Map(root.fdEntries.map((e) => [e.fd, e.link])), tcpByInode }, comms, tMs);
         const w = census.observe(t.threads);
         if (w) sample.workers = w;
       } catch {

@@ -36,7 +36,7 @@ export interface ClassifiedThread {
 const EVENT_LOOP_CALLS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'select', 'pselect6']);
 /**
  * A pool's threads start in one burst (cheroot's ThreadPool.start starts them in a loop: a few ms
- * apart, tens of ms on a loaded machine); a gap longer than this ends the burst.
+ * apart, tens of ms on a loaded machine); a gap longer than this (250 ms) ends the burst.
  */
 export const POOL_BURST_GAP_TICKS = 25;
 
@@ -104,40 +104,38 @@ export function recognizeWorkers(samples: ClassifiedThread[][], mainTid: number,
   for (const s of samples) for (const t of findBusyTogether(s.filter((x) => !loops.has(x.tid)), mainTid)) busy.add(t.tid);
   if (parked.size > 0) {
     // Busy workers not seen parked in this window share their call and pc with workers that were.
+    const everParked = new Set(parked);
     for (const tid of busy) parked.add(tid);
-    return { ...splitLeaked(parked, samples, opts.poolSize, busy), method: 'parked-together' };
+    return { ...splitLeaked(parked, samples, opts.poolSize, everParked), method: 'parked-together' };
   }
-  if (busy.size > 0) return { ...splitLeaked(busy, samples, opts.poolSize, busy), method: 'busy-together' };
+  if (busy.size > 0) return { ...splitLeaked(busy, samples, opts.poolSize, new Set()), method: 'busy-together' };
   return { tids: new Set(), method: 'none', leaked: new Set() };
 }
 
 /**
- * The pool among look-alikes: with the server's reported size, the earliest-started that many.
- * Else a thread is a worker when it was seen working (busy together with the others) or started
- * in the pool's burst (the earliest threads, each within POOL_BURST_GAP_TICKS of the previous);
- * a thread only ever seen parked that started later is leaked. Without start times every
- * candidate is a worker.
+ * The pool among look-alikes. A pool's threads start in one burst (cheroot's ThreadPool.start);
+ * other threads that wait like workers do not: a thread leaked per request starts later, the
+ * engine's monitor thread (whose timed waits look like GIL waits) starts alone. So the pool is the
+ * earliest burst of at least MIN_POOL_THREADS start times (consecutive starts within
+ * POOL_BURST_GAP_TICKS), trimmed to the server's reported size when that is smaller. Threads
+ * outside it that were seen parked like idle workers are leaked; the others are other threads.
+ * Without start times every candidate is a worker.
  */
-function splitLeaked(candidates: Set<number>, samples: ClassifiedThread[][], poolSize: number | undefined, seenBusy: Set<number>): { tids: Set<number>; leaked: Set<number> } {
+export function splitLeaked(candidates: Set<number>, samples: ClassifiedThread[][], poolSize: number | undefined, parked: Set<number>): { tids: Set<number>; leaked: Set<number> } {
   const start = new Map<number, number>();
   for (const s of samples) for (const t of s) if (candidates.has(t.tid) && t.startTicks !== undefined) start.set(t.tid, t.startTicks);
   const order = [...candidates].sort((a, b) => (start.get(a) ?? 0) - (start.get(b) ?? 0) || a - b);
-  const kept = new Set<number>();
-  if (poolSize !== undefined && Number.isInteger(poolSize) && poolSize > 0 && order.length > poolSize) {
-    for (const tid of order.slice(0, poolSize)) kept.add(tid);
-  } else if (start.size === candidates.size && order.length > 0) {
-    let prev = start.get(order[0])!;
-    let inBurst = true;
-    for (const tid of order) {
-      const t = start.get(tid)!;
-      if (t - prev > POOL_BURST_GAP_TICKS) inBurst = false;
-      prev = t;
-      if (inBurst || seenBusy.has(tid)) kept.add(tid);
-    }
-  } else {
-    for (const tid of order) kept.add(tid);
+  if (start.size !== candidates.size || order.length === 0) return { tids: new Set(order), leaked: new Set() };
+  const bursts: number[][] = [];
+  for (const tid of order) {
+    const last = bursts[bursts.length - 1];
+    if (last && start.get(tid)! - start.get(last[last.length - 1])! <= POOL_BURST_GAP_TICKS) last.push(tid);
+    else bursts.push([tid]);
   }
-  return { tids: kept, leaked: new Set(order.filter((tid) => !kept.has(tid))) };
+  let pool = bursts.find((b) => b.length >= MIN_POOL_THREADS) ?? bursts[0];
+  if (poolSize !== undefined && Number.isInteger(poolSize) && poolSize > 0 && pool.length > poolSize) pool = pool.slice(0, poolSize);
+  const kept = new Set(pool);
+  return { tids: kept, leaked: new Set(order.filter((tid) => !kept.has(tid) && parked.has(tid))) };
 }
 
 /**

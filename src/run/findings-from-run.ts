@@ -8,6 +8,7 @@ import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
 import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
 import { median } from '../analysis/percentiles.js';
+import { censusFromServerStates } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
@@ -115,16 +116,6 @@ export function findingsFromRun(run: RunRecord): Findings {
   return f;
 }
 
-/** The bundled server's per-worker states (its stats) as the census's states. */
-function censusFromStats(states: Record<string, number>): WorkerCensusSample {
-  const n = (k: string) => states[k] ?? 0;
-  const total = Object.values(states).reduce((a, b) => a + b, 0);
-  return {
-    total, idle: n('idle'), blocked_io: n('io') + n('reading') + n('writing'), waiting_lock: n('gil_wait'), running: n('cpu'),
-    other: n('starting'),
-  };
-}
-
 /**
  * What the workers were doing over the run: the server's own per-worker states where it reports
  * them, else the census read from /proc. Medians of each state, the share of samples with no idle
@@ -132,13 +123,14 @@ function censusFromStats(states: Record<string, number>): WorkerCensusSample {
  */
 function workerStates(probes: ProbeSample[]): { counts: NonNullable<Findings['worker_threads']>; peer?: Findings['blocked_on_peer'] } | undefined {
   const census = probes
-    .map((p) => (p.server?.worker_states ? censusFromStats(p.server.worker_states) : p.workers))
+    .map((p) => (p.server?.worker_states ? censusFromServerStates(p.server.worker_states) : p.workers))
     .filter((c): c is WorkerCensusSample => !!c && c.total > 0);
   if (census.length === 0) return undefined;
   const med = (k: 'total' | 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(census.map((c) => c[k])));
   const counts: NonNullable<Findings['worker_threads']> = {
     total: med('total'), idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running'),
     all_busy_share: census.filter((c) => c.idle === 0).length / census.length,
+    busy_mean: census.reduce((a, c) => a + c.total - c.idle, 0) / census.length,
     samples: census.length,
   };
   const byPeer = new Map<string, number>();

@@ -32,7 +32,7 @@ export function healthyFindings(): Findings {
     saturation: { workers: 16, all_busy_share: 0, busy_mean: 4, queue_p50: 0, queue_p99: 0, queue_max: 0, listen_queue_max: 0, samples: 30 },
     drift: { rss_bytes: flatDrift('rss_bytes'), fds: flatDrift('fds'), threads: flatDrift('threads') },
     fds: { count: 30, limit: 1024, close_wait: 0 },
-    worker_threads: { total: 16, blocked_io: 4, waiting_lock: 0, running: 0, idle: 12 },
+    worker_threads: { total: 16, blocked_io: 1, waiting_lock: 0, running: 3, idle: 12 },
     pool_scaling: { values: [1, 4, 16, 64], capacity_rps: [47, 188, 763, 1407], p99_ms: [40, 40, 42, 60], ctx_per_request: [4, 4, 5, 6] },
     service_time_ms: 20,
     // Mixed handlers: 8 of the 20 ms on the CPU, so not I/O-bound (an I/O-bound service is not ill,

@@ -114,6 +114,7 @@ test('capacity-flat-across-pool: a curve that grew 8x (pools 1..64, 50 → 400 r
   f.cpu_percent_mean = 55;
   f.cpu_time_per_request_ms = 1.4;
   f.saturation = { ...f.saturation!, all_busy_share: 0.9, queue_p50: 4 };
+  f.worker_threads = { total: 16, blocked_io: 15, waiting_lock: 0, running: 1, idle: 0 };
   assert.equal(detector('gil-bound')(f).status, 'none');
   assert.ok(!diagnose(f).causes.some((c) => c.id === 'cpu-bound-under-gil'));
 });

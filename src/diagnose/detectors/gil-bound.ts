@@ -22,6 +22,9 @@ export const id = 'gil-bound';
  * (a connection-pool wait leaves it near idle), surely so from 45%.
  */
 const LOCK_HOLDER_FROM_PERCENT = 20;
+/** The GIL busy 75% → 95% of the time: at its ceiling (a healthy CPU-heavy service at 0.7 stays below). */
+const GIL_FULL_FROM_PERCENT = 75;
+const GIL_FULL_TO_PERCENT = 95;
 const LOCK_HOLDER_TO_PERCENT = 45;
 /** Workers running or queued on a shared lock (the GIL): a third of them to most of them. */
 const COMPUTING_WORKERS_FROM = 0.3;
@@ -61,8 +64,11 @@ export const detect: Detector = (f) => {
   const w = f.worker_threads;
   if (w && w.total > 0) {
     // What the threads are doing outranks the inference from CPU times.
-    const busy = (w.running + w.waiting_lock) / w.total;
-    ev.push(evidence('workers_computing_share', busy, 'share', `${w.running} of ${w.total} workers running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
+    // Of the workers that are busy, how many compute or queue for the lock rather than wait on I/O
+    // (cheroot's acceptor starves under the GIL, so workers may sit idle while the pool is the ceiling).
+    const busyWorkers = Math.max(1, w.total - w.idle);
+    const busy = Math.min(1, (w.running + w.waiting_lock) / busyWorkers);
+    ev.push(evidence('workers_computing_share', busy, 'share', `of ${w.total - w.idle} busy workers (of ${w.total}), ${w.running} running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
     computing = ramp(busy, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO);
     // Workers queued on one lock while the process computes: the lock is the ceiling even when a
     // shared machine gives the process only half a core.
@@ -76,6 +82,10 @@ export const detect: Detector = (f) => {
     loaded = Math.max(loaded, ramp(f.latency_ms.mean / f.latency_ms.min, STRETCH_FROM, STRETCH_TO));
   }
   if (!load && !f.latency_ms) loaded = 1; // nothing says otherwise: the CPU level and shape decide
+  // Without latency (an inspection), the GIL's own utilisation is the process's CPU: near a full
+  // core the lock is at its ceiling, whatever the pool figures show (cheroot's acceptor starves
+  // under the GIL and leaves workers idle). A run's latency says whether requests waited.
+  if (!f.latency_ms) loaded = Math.max(loaded, ramp(cpu, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT));
 
   // A pool sweep: flat confirms, growth refutes.
   const p = f.pool_scaling;

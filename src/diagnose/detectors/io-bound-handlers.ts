@@ -11,7 +11,7 @@ export const id = 'io-bound-handlers';
 /** Two thirds of a request off the CPU is mixed work; 90% off the CPU is a handler that waits. */
 const WAIT_SHARE_FROM = 0.65;
 const WAIT_SHARE_TO = 0.9;
-/** A third of the workers blocked in I/O over the window to most of them. */
+/** A third of the busy workers blocked in I/O to most of them. */
 const BLOCKED_SHARE_FROM = 0.3;
 const BLOCKED_SHARE_TO = 0.7;
 
@@ -33,8 +33,10 @@ export const detect: Detector = (f) => {
     available = true;
     // What the threads are doing outranks the inference from CPU times: off the CPU may be a
     // wait for a lock (the GIL, a pool), which only the threads tell apart.
-    const share = w.blocked_io / w.total;
-    ev.push(evidence('workers_blocked_io_share', share, 'share', `${w.blocked_io} of ${w.total} workers blocked in I/O (sleeping, reading a socket)${w.waiting_lock > 0 ? `, ${w.waiting_lock} waiting on a lock` : ''}`));
+    // Of the busy workers: at light load most are idle, and those that work still wait on I/O.
+    const busyWorkers = w.total - w.idle;
+    const share = busyWorkers > 0 ? Math.min(1, w.blocked_io / busyWorkers) : 0;
+    ev.push(evidence('workers_blocked_io_share', share, 'share', `${w.blocked_io} of ${busyWorkers} busy workers (of ${w.total}) blocked in I/O (sleeping, reading a socket)${w.waiting_lock > 0 ? `, ${w.waiting_lock} waiting on a lock` : ''}`));
     strength = ramp(share, BLOCKED_SHARE_FROM, BLOCKED_SHARE_TO);
   }
   if (!available) return insufficient(id, ['service_time_ms', 'cpu_time_per_request_ms', 'worker_threads']);
