@@ -15,12 +15,18 @@ the kernel picks the port). Endpoints:
     /work?io_ms=&cpu_ms=   sleeps io_ms (blocking I/O stand-in, releases the GIL), then spins
                       cpu_ms (holds the GIL), then answers
     /upload           POST: reads the body and answers its length
+    /upstream?port=&path=  calls http://127.0.0.1:PORT/PATH (a slow dependency stand-in) and
+                      answers the length of what it got; loopback only
+    /leak/thread      starts a thread that waits forever (a leaked thread, parked like a worker)
+    /leak/memory?kb=  keeps kb KiB per request (a cache that never evicts)
     /healthz          "ok" without touching anything else
     /cpstats/data     CherryPy's statistics as JSON (cherrypy.lib.cpstats), when available
 """
 import argparse
+import http.client
 import json
 import sys
+import threading
 import time
 
 import cherrypy
@@ -48,10 +54,41 @@ class App:
         return 'done\n'
 
     @cherrypy.expose
+    def upstream(self, port, path='/'):
+        # Loopback only: a stand-in for a database or an API the handler waits on.
+        conn = http.client.HTTPConnection('127.0.0.1', int(port), timeout=None)
+        try:
+            conn.request('GET', path if path.startswith('/') else '/' + path)
+            body = conn.getresponse().read()
+        finally:
+            conn.close()
+        return '%d\n' % len(body)
+
+    @cherrypy.expose
     def upload(self):
         # Read the whole body so that slow uploads hold the worker, as a real handler would.
         body = cherrypy.request.body.read()
         return '%d\n' % len(body)
+
+
+LEAKED = []
+KEPT = []
+
+
+class Leak:
+    @cherrypy.expose
+    def thread(self):
+        never = threading.Event()
+        t = threading.Thread(target=never.wait, daemon=True)
+        t.start()
+        LEAKED.append(t)
+        return '%d\n' % len(LEAKED)
+
+    @cherrypy.expose
+    def memory(self, kb='64'):
+        # Filled, so the pages are resident (a zeroed buffer may stay unbacked).
+        KEPT.append(bytearray(b'\x01') * (max(0, int(kb)) * 1024))
+        return '%d\n' % len(KEPT)
 
 
 def mount_stats():
@@ -105,7 +142,13 @@ def main():
     }
     cherrypy.config.update({k: v for k, v in flags.items() if v is not None})
     stats = mount_stats()
-    cherrypy.tree.mount(App(), '/', config=a.config)
+    root = App()
+    root.leak = Leak()
+    app = cherrypy.tree.mount(root, '/', config=a.config)
+    if stats:
+        # Count each request once (cheroot's own "Requests" counts a kept-alive connection's
+        # requests again after each request, so it is no request count).
+        app.merge({'/': {'tools.cpstats.on': True}})
 
     def announce():
         host, port = cherrypy.server.bound_addr[:2]

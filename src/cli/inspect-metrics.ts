@@ -4,33 +4,33 @@
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { WATCH_MAX_SAMPLES } from '../inspect/collect-samples.js';
 import type { InspectSample } from '../inspect/inspect-sample.js';
-import { recognizeWorkers, type ClassifiedThread } from '../inspect/worker-threads.js';
+import { WorkerCensus } from '../probe/worker-census.js';
 import { metricsFromInspect, estimateInspectDrift } from '../report/metrics-from-inspect.js';
 import type { MetricFamily } from '../report/openmetrics.js';
 import { parseListenAddress, startMetricsListener, type MetricsListener } from './metrics-listener.js';
 
 export class InspectMetricsFeed {
   private readonly samples: InspectSample[] = [];
-  private readonly workers = new Set<number>();
+  private readonly census: WorkerCensus;
   private drift?: { count: number; value: ReturnType<typeof estimateInspectDrift> };
   private count = 0;
 
-  constructor(private readonly pid: number) {}
+  constructor(private readonly pid: number) {
+    this.census = new WorkerCensus(pid);
+  }
 
   add(s: InspectSample): void {
     this.samples.push(s);
     this.count++;
     if (this.samples.length > WATCH_MAX_SAMPLES) this.samples.shift();
-    const threads: ClassifiedThread[] = s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity }));
-    for (const tid of recognizeWorkers([threads], this.pid).tids) this.workers.add(tid);
-    for (const tid of this.workers) if (!s.threads.some((t) => t.tid === tid)) this.workers.delete(tid);
+    this.census.observe(s.threads);
   }
 
   families(): MetricFamily[] {
     if (this.drift?.count !== this.count) this.drift = { count: this.count, value: estimateInspectDrift(this.samples) };
     // The stats answer lands on its sample after the sample was taken: use the latest one seen.
     const server = [...this.samples.slice(-8)].reverse().find((x) => x.server)?.server;
-    return metricsFromInspect({ pid: this.pid, samples: this.samples, workerTids: this.workers, server, drift: this.drift.value });
+    return metricsFromInspect({ pid: this.pid, samples: this.samples, workerTids: this.census.workers, server, drift: this.drift.value });
   }
 }
 

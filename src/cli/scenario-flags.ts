@@ -248,7 +248,19 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   if (opts.sloP99 !== undefined) s.slo = { ...(s.slo ?? {}), p99_ms: opts.sloP99 };
   const proxyTimeout = opts.proxyTimeout ?? opts.proxyReadTimeout;
   const apacheFlags = opts.apacheStyle !== undefined || opts.apacheEscapeFix !== undefined || opts.apacheRewriteNe !== undefined || opts.apacheThreads !== undefined || opts.apacheServers !== undefined;
-  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.proxyCheck === true || opts.proxyKeepalive === false))) {
+  // Proxy flags configure the proxy; without one (--proxy, or the scenario's) they would be ignored.
+  if (opts.proxy === undefined && !s.proxy) {
+    const orphan = [
+      opts.proxyReadTimeout !== undefined ? '--proxy-read-timeout' : '',
+      opts.proxyTimeout !== undefined ? '--proxy-timeout' : '',
+      opts.proxyKeepalive === false ? '--no-proxy-keepalive' : '',
+      opts.proxyBuffering === false ? '--no-proxy-buffering' : '',
+      opts.proxyCheck === true ? '--proxy-check' : '',
+      apacheFlags ? '--apache-*' : '',
+    ].filter(Boolean);
+    if (orphan.length > 0) throw new CpdiagError(`${orphan.join(', ')} configure${orphan.length === 1 ? 's' : ''} a proxy, and there is none: add --proxy nginx or --proxy apache`, EXIT.USAGE);
+  }
+  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};
     s.proxy = {

@@ -42,6 +42,11 @@ export interface CauseSignal {
   weight: number;
   /** A required support must hold for the cause to be reported at all. */
   required?: boolean;
+  /**
+   * Counted only when its detector could answer: evidence that only a sweep (or only an
+   * inspection) can give must not cap what a single run can show.
+   */
+  optional?: boolean;
   /** Why this answer bears on the cause, for `cpdiag causes ID`. */
   why: string;
 }
@@ -69,6 +74,11 @@ export interface CauseDefinition {
   rules_out: CauseSignal[];
   /** The evidence that would show this cause, for when cpdiag could not measure it. */
   would_show: string;
+  /**
+   * A cause whose own evidence cpdiag rarely measures (logging, gzip) is capped at `max` unless the
+   * detector `unless` answered issue: a shared symptom alone (RSS growth) must not make it likely.
+   */
+  cap?: { unless: string; max: number };
   fix: CauseFix;
   source: string;
 }
@@ -94,9 +104,11 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'pool-saturated', status: 'issue', weight: 3, required: true, why: 'all workers were busy and requests queued' },
       { detector: 'queueing', status: 'issue', weight: 2, why: 'latency is mostly waiting for a worker' },
       { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 1, why: 'nginx logged upstream timeouts while requests waited' },
+      { detector: 'close-wait-from-proxy', status: 'issue', weight: 1, optional: true, why: 'the proxy closed connections whose requests were still queued' },
     ],
     rules_out: [
       { detector: 'cpu-saturated', status: 'issue', weight: 0.3, why: 'with the CPU full, more workers would not help: the CPU is the limit' },
+      { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.4, why: 'the workers wait on one downstream peer: more of them only queue there' },
     ],
     would_show: 'nginx 502/504 counts together with the server\'s busy/queue statistics (server.statistics or cpdiag probes).',
     fix: {
@@ -118,6 +130,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests spend most of their time waiting, not computing' },
       { detector: 'slow-service-time', status: 'issue', weight: 2, why: 'each request holds its worker a long time' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'the slow dependency shows in the tail' },
+      { detector: 'workers-blocked-on-peer', status: 'issue', weight: 2, optional: true, why: 'the workers are blocked on the dependency\'s address' },
     ],
     rules_out: [
       { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'handlers are CPU-bound, not waiting' },
@@ -175,6 +188,29 @@ export const CAUSES: readonly CauseDefinition[] = [
       cherrypy: "cherrypy.config.update({'server.socket_timeout': {{socket_timeout}}})   # {{socket_timeout_why}}",
     },
     source: `${OPS}: symptom table ("mismatched keep-alive semantics"), step-by-step fixes (align proxy and server settings)`,
+  },
+  {
+    id: 'proxy-gave-up-on-queued-requests',
+    symptoms: ['proxy-502-504', 'rising-fds'],
+    title: 'The proxy gave up on requests still queued here',
+    cause:
+      'Requests wait for a worker longer than the proxy in front (nginx, Apache) waits for an answer. The proxy times out, ' +
+      'answers 504 and closes its connection; the request stays queued here in CLOSE_WAIT until a worker reaches it and ' +
+      'does work nobody waits for. The CLOSE_WAIT sockets are not leaked: they are the queue, seen through the proxy.',
+    supports: [
+      { detector: 'close-wait-from-proxy', status: 'issue', weight: 3, required: true, why: 'sockets in CLOSE_WAIT whose peer is the proxy in front' },
+      { detector: 'pool-saturated', status: 'issue', weight: 2, why: 'all workers busy, requests queued' },
+      { detector: 'queueing', status: 'issue', weight: 1, why: 'latency is mostly waiting for a worker' },
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 1, optional: true, why: 'the proxy logged upstream timeouts' },
+    ],
+    rules_out: [],
+    would_show: 'CLOSE_WAIT sockets from the proxy\'s address while every worker is busy (cpdiag inspect PID), "upstream timed out" in the proxy\'s error log.',
+    fix: {
+      summary: 'Make the queue shorter than the proxy\'s patience: widen the pool if the CPU has room (`cpdiag sweep thread_pool`), bound the accepted queue so that excess requests are refused at once instead of abandoned later, and keep proxy_read_timeout above the queue wait plus the handler time.',
+      cherrypy: "cherrypy.config.update({\n    'server.thread_pool': 32,\n    'server.accepted_queue_size': 32,   # refuse (503) rather than queue past the proxy's timeout\n})",
+      nginx: 'proxy_read_timeout 35s;   # above queue wait + handler time',
+    },
+    source: `${OPS}: symptom table ("502/504 at the proxy"), case studies 1 (spiky 502s behind NGINX); ${CHEROOT} (a request queued when its client left still runs)`,
   },
   // ---------------------------------------------------------------- resets / disconnects
   {
@@ -258,13 +294,15 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
       { detector: 'cpu-saturated', status: 'none', weight: 1, why: 'the CPU has room for more workers' },
       { detector: 'io-bound-handlers', status: 'issue', weight: 1, why: 'workers mostly wait, so more of them overlap more waiting' },
-      { detector: 'capacity-flat-across-pool', status: 'none', weight: 2, why: 'in a sweep, capacity grew with the pool' },
+      { detector: 'capacity-flat-across-pool', status: 'none', weight: 2, optional: true, why: 'in a sweep, capacity grew with the pool (counted only when there was a sweep)' },
     ],
     rules_out: [
       { detector: 'cpu-saturated', status: 'issue', weight: 0.3, why: 'the CPU is full; more workers only add contention' },
       { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'CPU-bound under the GIL: more workers cannot run at once' },
       { detector: 'capacity-flat-across-pool', status: 'issue', weight: 0.5, why: 'a sweep showed more workers bring no capacity' },
       { detector: 'downstream-pool-wait', status: 'issue', weight: 0.3, why: 'workers queue on a downstream pool; more workers queue longer' },
+      { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.5, why: 'the workers wait on one downstream peer: a bigger pool only moves the queue there' },
+      { detector: 'listen-queue-overflow', status: 'issue', weight: 0.3, why: 'clients never got in: the load the pool saw is not the load offered; widen the backlog first, then judge the pool' },
     ],
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
     fix: {
@@ -303,11 +341,12 @@ export const CAUSES: readonly CauseDefinition[] = [
     supports: [
       { detector: 'io-bound-handlers', status: 'issue', weight: 3, required: true, why: 'requests are mostly waiting (service time ≫ CPU time, workers blocked in I/O)' },
       { detector: 'slow-service-time', status: 'issue', weight: 3, required: true, why: 'each request holds its worker a long time (a quick wait is the normal life of a web handler)' },
-      { detector: 'pool-saturated', status: 'issue', weight: 2, why: 'the waiting workers fill the pool' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
     ],
     rules_out: [
       { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'handlers compute rather than wait' },
+      { detector: 'pool-saturated', status: 'issue', weight: 0.7, why: 'all workers busy with requests queued: whatever the handler time, the pool is the limit first (pool-too-small)' },
+      { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.4, why: 'the wait is on one named peer (slow-downstream-peer says which)' },
     ],
     would_show: 'workers blocked in recvfrom/read/poll (cpdiag inspect), service time far above CPU time per request.',
     fix: {
@@ -328,13 +367,39 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'pool-saturated', status: 'issue', weight: 1, why: 'the waiting workers fill the pool' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'gil-bound', status: 'issue', weight: 0.6, why: 'near one core with workers queued on a shared lock: the lock is the GIL' },
+    ],
     would_show: 'workers blocked in futex (a lock or condition) rather than in I/O, with few connections to the database (cpdiag inspect).',
     fix: {
       summary: 'Size the downstream pool to the worker count (or cap workers to the pool), give pool checkout a timeout, and reuse clients instead of creating them per request.',
       cherrypy: "engine = create_engine(url, pool_size={{thread_pool_current}}, max_overflow=0, pool_timeout=2)\ncherrypy.config.update({'server.thread_pool': {{thread_pool_current}}})",
     },
     source: `${OPS}: symptom table ("DB connection pool starvation"), performance engineering (database and cache coupling)`,
+  },
+  {
+    id: 'slow-downstream-peer',
+    symptoms: ['tail-latency-spikes', 'proxy-502-504'],
+    title: 'Workers wait on one downstream peer (a database, an upstream API)',
+    cause:
+      'Most workers are blocked reading from (or connecting to) the same remote address: that peer is slow, or its own ' +
+      'connection limit makes callers wait. It sets the pace of the whole server; a bigger pool only adds callers waiting ' +
+      'on it and moves the queue from here to there.',
+    supports: [
+      { detector: 'workers-blocked-on-peer', status: 'issue', weight: 3, required: true, why: 'most workers are blocked on sockets to one remote address (named in the evidence)' },
+      { detector: 'pool-saturated', status: 'issue', weight: 1, why: 'the waiting workers fill the pool' },
+      { detector: 'io-bound-handlers', status: 'issue', weight: 1, why: 'requests are mostly waiting' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'the peer\'s delay shows in the tail' },
+    ],
+    rules_out: [
+      { detector: 'gil-bound', status: 'issue', weight: 0.4, why: 'handlers compute rather than wait' },
+    ],
+    would_show: 'worker threads blocked in recvfrom/read/connect on sockets to one remote address (cpdiag inspect PID).',
+    fix: {
+      summary: 'Look at the named peer first: its latency and its own connection limit (a database\'s max_connections, a client pool\'s size). Give every call to it a connect and read deadline, cap concurrent calls with a semaphore sized to what the peer can serve, and do not raise server.thread_pool: more workers only queue at the peer.',
+      cherrypy: "PEER = threading.BoundedSemaphore(8)   # what the peer can serve at once\nwith PEER:\n    SESSION.get(url, timeout=(2, 5))",
+    },
+    source: `${OPS}: performance engineering (database and cache coupling), case studies 3 (thread pool saturation on third-party HTTP calls)`,
   },
   {
     id: 'cpu-bound-under-gil',
@@ -344,8 +409,8 @@ export const CAUSES: readonly CauseDefinition[] = [
       'Handlers spend most of their time computing in Python. Only one thread holds the GIL at a time, so the process uses ' +
       'about one core however many workers and cores there are; more workers add only queueing and switching.',
     supports: [
-      { detector: 'gil-bound', status: 'issue', weight: 3, required: true, why: 'CPU pinned at one core, or CPU time ≈ service time' },
-      { detector: 'capacity-flat-across-pool', status: 'issue', weight: 2, why: 'more workers brought no capacity' },
+      { detector: 'gil-bound', status: 'issue', weight: 3, required: true, why: 'the process at about one core while requests are made of CPU, under load' },
+      { detector: 'capacity-flat-across-pool', status: 'issue', weight: 2, optional: true, why: 'more workers brought no capacity (counted only when there was a sweep)' },
       { detector: 'pool-saturated', status: 'issue', weight: 1, why: 'workers queue for the GIL' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
     ],
@@ -359,6 +424,27 @@ export const CAUSES: readonly CauseDefinition[] = [
       nginx: 'upstream app {\n    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;   # one process per core\n}',
     },
     source: `${OPS}: thread-pool model ("CPU-bound work shares the GIL"), performance engineering (throughput vs. latency); ${BALANCING}, generic method (a process per port behind a balancer)`,
+  },
+  {
+    id: 'listen-backlog-too-small',
+    symptoms: ['tail-latency-spikes', 'resets-disconnects'],
+    title: 'server.socket_queue_size (listen backlog) too small for connection bursts',
+    cause:
+      'The kernel holds connections that finished the handshake in the listen backlog until the acceptor takes them. With ' +
+      'CherryPy\'s default of 5, a burst of new connections overflows it: the kernel drops the rest, clients retry their SYN ' +
+      'after 1 s, 3 s, 7 s, or give up. The concurrency asked for never arrives, and nothing in the server\'s own figures shows it.',
+    supports: [
+      { detector: 'listen-queue-overflow', status: 'issue', weight: 3, required: true, why: 'connections requested but never established, listen-queue overflows counted by the kernel' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'SYN retries add whole seconds to some requests' },
+    ],
+    rules_out: [],
+    would_show: 'fewer connections established than a closed loop asked for, TcpExt ListenOverflows/ListenDrops rising in /proc/net/netstat (nstat), a small Send-Q on the LISTEN socket in `ss -ltn`.',
+    fix: {
+      summary: 'Raise server.socket_queue_size to cover the largest burst of new connections (hundreds for a busy service); the kernel caps it at net.core.somaxconn, so raise that too; keep connections alive (nginx upstream keepalive) so that bursts do not need new ones.',
+      cherrypy: "cherrypy.config.update({'server.socket_queue_size': 512})\n# and on the host: sysctl -w net.core.somaxconn=1024",
+      nginx: 'upstream app {\n    server 127.0.0.1:8080;\n    keepalive 32;\n}',
+    },
+    source: `${OPS}: configuration (server.socket_queue_size), step-by-step fixes (right-size the thread pool and queue); ${CHEROOT} (socket_queue_size is the listen() backlog)`,
   },
   // ---------------------------------------------------------------- rising memory
   {
@@ -374,7 +460,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'large-request-bodies', status: 'none', weight: 1, why: 'bodies are small: not buffered uploads' },
       { detector: 'large-responses', status: 'none', weight: 1, why: 'responses are small: not retained downloads' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'thread-drift', status: 'issue', weight: 0.4, why: 'memory grows with the thread count: each leaked thread holds its stack and buffers (thread-leak)' },
+    ],
     would_show: 'RSS growing per request (drift per request) with fds and threads flat; a heap snapshot (tracemalloc) showing one growing dict.',
     fix: {
       summary: 'Bound every cache (functools.lru_cache(maxsize=...), a TTL cache), keep nothing per request at module level, and track RSS per request in a soak run (`cpdiag run --duration 10m`).',
@@ -395,7 +483,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'fd-drift', status: 'issue', weight: 2, why: 'open fds grow with memory' },
       { detector: 'close-wait-accumulation', status: 'issue', weight: 1, why: 'sockets stuck in CLOSE_WAIT' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'thread-drift', status: 'issue', weight: 0.4, why: 'memory and fds grow with the thread count: leaked threads hold them (thread-leak)' },
+    ],
     would_show: 'RSS and fds rising together under downloads with client disconnects; CLOSE_WAIT sockets.',
     fix: {
       summary: 'Stream with cherrypy.lib.file_generator or a generator wrapped in try/finally that closes its file, set response.stream only where needed, and let nginx buffer the download.',
@@ -441,6 +531,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'synchronous-logging', status: 'none', weight: 0.3, why: 'logging is light or asynchronous' },
     ],
     would_show: 'RSS growth that follows log volume; a heap snapshot with LogRecord objects piling up.',
+    cap: { unless: 'synchronous-logging', max: 0.3 },
     fix: {
       summary: 'Log structured lines to stdout and let the platform ship them; bound any in-memory log queue; rotate files by size.',
       cherrypy: "[global]\nlog.screen = True\nlog.access_file = ''\nlog.error_file = ''",
@@ -458,8 +549,8 @@ export const CAUSES: readonly CauseDefinition[] = [
       'count climbs until the process can no longer start threads.',
     supports: [
       { detector: 'thread-drift', status: 'issue', weight: 3, required: true, why: 'the thread count grows steadily' },
-      { detector: 'threads-over-pool', status: 'issue', weight: 2, why: 'far more threads than the pool accounts for' },
-      { detector: 'client-resets', status: 'issue', weight: 1, why: 'peers hanging up early is when the threads get stranded' },
+      { detector: 'threads-over-pool', status: 'issue', weight: 1, why: 'far more threads than the pool accounts for' },
+      { detector: 'client-resets', status: 'issue', weight: 0.5, why: 'peers hanging up early is when the threads get stranded' },
     ],
     rules_out: [],
     would_show: 'a thread count rising over a soak run (cpdiag inspect --watch, or probes) while the pool is fixed.',
@@ -478,11 +569,14 @@ export const CAUSES: readonly CauseDefinition[] = [
       'streaming. Open fds climb until accept() fails with EMFILE ("Too many open files").',
     supports: [
       { detector: 'fd-drift', status: 'issue', weight: 3, required: true, why: 'open fds grow steadily' },
-      { detector: 'close-wait-accumulation', status: 'issue', weight: 1, why: 'sockets stuck in CLOSE_WAIT' },
-      { detector: 'fd-limit-near', status: 'issue', weight: 1, why: 'close to the fd limit' },
-      { detector: 'client-resets', status: 'issue', weight: 1, why: 'disconnects are a common leaking path' },
+      { detector: 'close-wait-accumulation', status: 'issue', weight: 0.5, why: 'sockets stuck in CLOSE_WAIT' },
+      { detector: 'fd-limit-near', status: 'issue', weight: 0.5, why: 'close to the fd limit' },
+      { detector: 'client-resets', status: 'issue', weight: 0.5, why: 'disconnects are a common leaking path' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'close-wait-from-proxy', status: 'issue', weight: 0.5, why: 'the new fds are connections a proxy abandoned while their requests queued: they close when a worker reaches them' },
+      { detector: 'thread-drift', status: 'issue', weight: 0.3, why: 'fds grow with the thread count: each leaked thread holds its own (thread-leak)' },
+    ],
     would_show: 'fd count rising over a run, by type (socket vs file) from /proc/PID/fd.',
     fix: {
       summary: 'Open files and sockets with `with` (or try/finally), close streamed responses on disconnect, and watch the fd count in a soak run.',
@@ -498,10 +592,12 @@ export const CAUSES: readonly CauseDefinition[] = [
       'The client or proxy closed its side, but the process never closed the socket, so it stays in CLOSE_WAIT and keeps its ' +
       'fd. Usually a handler that holds an outbound connection or a streamed response past the client\'s disconnect.',
     supports: [
-      { detector: 'close-wait-accumulation', status: 'issue', weight: 3, required: true, why: 'sockets stuck in CLOSE_WAIT' },
+      { detector: 'close-wait-accumulation', status: 'issue', weight: 3, required: true, why: 'sockets stuck in CLOSE_WAIT (not counting those a proxy in front closed)' },
       { detector: 'fd-drift', status: 'issue', weight: 2, why: 'open fds grow' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'close-wait-from-proxy', status: 'issue', weight: 0.3, why: 'CLOSE_WAIT sockets are the proxy abandoning queued requests, which explains some of them' },
+    ],
     would_show: 'CLOSE_WAIT sockets owned by the process (ss -tanp state close-wait, or cpdiag inspect).',
     fix: {
       summary: 'Close outbound connections and streams in finally blocks; reuse a session with a bounded pool instead of ad-hoc connections.',
@@ -518,10 +614,11 @@ export const CAUSES: readonly CauseDefinition[] = [
       'Apache mod_rewrite (and other rewriting proxies) decode %20 before forwarding, so a path with a space reaches the ' +
       'server as "GET /a b HTTP/1.1": three spaces in the request line, which cheroot rejects with 400 Malformed Request-Line.',
     supports: [
-      { detector: 'bad-request-400s', status: 'issue', weight: 3, required: true, why: 'requests answered 400' },
+      { detector: 'malformed-request-lines', status: 'issue', weight: 3, required: true, why: 'the server itself counted malformed requests (not the application refusing parameters)' },
+      { detector: 'bad-request-400s', status: 'issue', weight: 1, why: 'clients saw 400s' },
     ],
     rules_out: [],
-    would_show: '400 responses only on paths with spaces (or other escaped characters), only through the proxy: its access log names the %20 paths with 400.',
+    would_show: "the server's own count of malformed request lines (the bundled server's stats), or the proxy's logs naming the %20 paths it refused or whose 400 it relayed; 400 responses only on paths with spaces, only through the proxy.",
     fix: {
       summary: 'Have the proxy re-escape the path when rewriting (Apache: ProxyPass, which forwards the path still encoded; or RewriteMap escape int:escape and ${escape:$1} with [P,NE] — on Apache 2.4.56 and later a plain [P] already re-escapes, and the map with plain [P] escapes twice); with nginx, proxy_pass without a URI part passes the original escaped request line.',
       apache: '# simplest: ProxyPass / http://127.0.0.1:8080/   (forwards the path still encoded)\n# Apache >= 2.4.56: plain [P] re-escapes; the map is needed only with NE (or before 2.4.56):\nRewriteMap escape int:escape   # server config, not .htaccess\nRewriteRule ^(.*)$ http://127.0.0.1:8080${escape:$1} [P,NE]',

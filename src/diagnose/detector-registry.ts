@@ -6,6 +6,7 @@ import * as bodyTooLarge from './detectors/body-too-large.js';
 import * as capacityFlatAcrossPool from './detectors/capacity-flat-across-pool.js';
 import * as clientResets from './detectors/client-resets.js';
 import * as closeWaitAccumulation from './detectors/close-wait-accumulation.js';
+import * as closeWaitFromProxy from './detectors/close-wait-from-proxy.js';
 import * as contextSwitchOverhead from './detectors/context-switch-overhead.js';
 import * as cpuSaturated from './detectors/cpu-saturated.js';
 import * as downstreamPoolWait from './detectors/downstream-pool-wait.js';
@@ -18,6 +19,8 @@ import * as ioBoundHandlers from './detectors/io-bound-handlers.js';
 import * as keepaliveMismatch from './detectors/keepalive-mismatch.js';
 import * as largeRequestBodies from './detectors/large-request-bodies.js';
 import * as largeResponses from './detectors/large-responses.js';
+import * as listenQueueOverflow from './detectors/listen-queue-overflow.js';
+import * as malformedRequestLines from './detectors/malformed-request-lines.js';
 import * as poolSaturated from './detectors/pool-saturated.js';
 import * as proxyGatewayErrors from './detectors/proxy-gateway-errors.js';
 import * as proxyPrematureClose from './detectors/proxy-premature-close.js';
@@ -33,6 +36,7 @@ import * as synchronousLogging from './detectors/synchronous-logging.js';
 import * as tailLatency from './detectors/tail-latency.js';
 import * as threadDrift from './detectors/thread-drift.js';
 import * as threadsOverPool from './detectors/threads-over-pool.js';
+import * as workersBlockedOnPeer from './detectors/workers-blocked-on-peer.js';
 
 export interface RegisteredDetector {
   id: string;
@@ -45,6 +49,7 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   capacityFlatAcrossPool,
   clientResets,
   closeWaitAccumulation,
+  closeWaitFromProxy,
   contextSwitchOverhead,
   cpuSaturated,
   downstreamPoolWait,
@@ -57,6 +62,8 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   keepaliveMismatch,
   largeRequestBodies,
   largeResponses,
+  listenQueueOverflow,
+  malformedRequestLines,
   poolSaturated,
   proxyGatewayErrors,
   proxyPrematureClose,
@@ -72,4 +79,5 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   tailLatency,
   threadDrift,
   threadsOverPool,
+  workersBlockedOnPeer,
 ];

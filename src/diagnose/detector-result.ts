@@ -39,6 +39,16 @@ export function issue(detector: string, strength: number, ev: Evidence[]): Detec
   return { detector, status: 'issue', strength: roundTo(clamp01(strength)), evidence: ev };
 }
 
+/**
+ * The answer of a detector whose strength is a smooth function of what it measured: "issue" with
+ * that strength when it is above zero (as stored, to 3 decimals), else "none". No threshold jumps:
+ * a measurement just past where the ramp starts gives a strength just above zero.
+ */
+export function graded(detector: string, strength: number, ev: Evidence[]): DetectorResult {
+  const s = roundTo(clamp01(strength));
+  return s > 0 ? { detector, status: 'issue', strength: s, evidence: ev } : none(detector, ev);
+}
+
 export function none(detector: string, ev: Evidence[]): DetectorResult {
   return { detector, status: 'none', strength: 0, evidence: ev };
 }

@@ -2,13 +2,24 @@
 // formula from the table's weights; nothing depends on the order of the table or the detectors.
 //
 // For a cause with supports S and rules_out R, and detector answers d (status, strength):
-//   match(x)    = x.status matches d.status: strength for an 'issue' match, 1 for a 'none' match, else 0
-//   support     = Σ_{s∈S} w_s · match(s)  /  Σ_{s∈S} w_s          (0..1; missing data counts as 0)
+//   match(x)    = for an 'issue' signal: d's strength when d answered issue, else 0;
+//                 for a 'none' signal: 1 when d answered none, 1 − strength when it answered issue
+//                 (so the score moves smoothly as a strength crosses zero), 0 when it lacked data
+//   support     = Σ_{s∈S} w_s · match(s)  /  Σ_{s∈S'} w_s           (0..1)
+//                 S' = S without the optional supports whose detector lacked data (evidence only
+//                 a sweep or an inspection can give must not cap a single run's score); any other
+//                 missing data counts as 0
 //   against     = Σ_{r∈R} w_r · match(r)                          (each w_r is a share taken away)
-//   confidence  = clamp(support − against, 0, 1)
-// A cause is reported only when every required support matched (so it has at least one 'issue');
-// when a required detector answered otherwise it is dropped (the evidence says no); when the
-// required detectors that did not match all lacked data, it goes to insufficient_causes.
+//   gate        = min over required 'issue' supports of min(1, strength / REQUIRED_FULL)
+//   score       = clamp(support − against, 0, 1) × gate, then at most the cause's cap when the
+//                 detector its cap names did not answer issue (causes cpdiag cannot observe)
+//   confidence  = calibrate(score, rank): the observed precision, in the labelled corpus, of causes
+//                 with that score ranked first (or not first) (calibration.ts; docs/diagnosis.md
+//                 has the reliability table)
+// A cause is reported only when every required support matched (so it has at least one 'issue')
+// and its confidence reaches MIN_REPORTED_CONFIDENCE; when a required detector answered
+// otherwise it is dropped (the evidence says no); when the required detectors that did not match
+// all lacked data, it goes to insufficient_causes.
 import type { DetectorResult, Evidence } from './detector-result.js';
 import { DIAGNOSIS_SCHEMA, type Diagnosis, type RankedCause } from './diagnosis.js';
 import type { Findings } from './findings.js';
@@ -17,17 +28,33 @@ import { DETECTORS } from './detector-registry.js';
 import { fillFix } from './fill-fix.js';
 import { clamp01 } from './detector-result.js';
 import { roundTo } from '../numbers.js';
+import { calibrateScore, type Calibration } from './calibration.js';
 
-/** At or above: the measurements point at this cause clearly. */
-export const HIGH_CONFIDENCE = 0.6;
-/** At or above: a real candidate worth checking; below is a weak lead. */
-export const MEDIUM_CONFIDENCE = 0.35;
-/** Below this a supported cause has been argued away by the evidence against it: not reported. */
-export const MIN_REPORTED_CONFIDENCE = 0.05;
+/**
+ * Labels on the calibrated confidence (an observed precision): "high" is where held-back corpus
+ * cases named that cause correctly at least 9 times in 10; "medium" is a real lead, wrong about
+ * as often as right at its lower end.
+ */
+export const HIGH_CONFIDENCE = 0.9;
+export const MEDIUM_CONFIDENCE = 0.5;
+/**
+ * Below this calibrated confidence a cause is not reported: in the corpus, causes scored this low
+ * were right too rarely to show (and healthy services would otherwise name a cause).
+ */
+export const MIN_REPORTED_CONFIDENCE = 0.2;
+/** A required detector's strength from which it carries its cause fully (below, in proportion). */
+export const REQUIRED_FULL = 0.5;
 
-export function diagnose(findings: Findings): Diagnosis {
+export interface DiagnoseOptions {
+  /** The score → confidence maps (default: the fitted table); 'raw' reports raw scores (the bench). */
+  calibration?: Calibration | 'raw';
+  /** Lowest confidence reported (default MIN_REPORTED_CONFIDENCE). */
+  minReported?: number;
+}
+
+export function diagnose(findings: Findings, opts: DiagnoseOptions = {}): Diagnosis {
   const detectors = runDetectors(findings);
-  return diagnoseFromResults(detectors, findings);
+  return diagnoseFromResults(detectors, { ...opts, findings });
 }
 
 export function runDetectors(findings: Findings): DetectorResult[] {
@@ -43,19 +70,41 @@ export function runDetectors(findings: Findings): DetectorResult[] {
  * The table applied to detector answers (separate so that tests can seed answers directly). The
  * findings, when given, fill the fixes' snippets (fill-fix.ts).
  */
-export function diagnoseFromResults(detectors: DetectorResult[], findings?: Findings): Diagnosis {
+export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseOptions & { findings?: Findings } = {}): Diagnosis {
   const byId = new Map(detectors.map((d) => [d.detector, d]));
   const causes: RankedCause[] = [];
   const insufficientCauses: NonNullable<Diagnosis['insufficient_causes']> = [];
 
+  const scored: { cause: CauseDefinition; score: number }[] = [];
   for (const cause of CAUSES) {
-    const verdict = judgeCause(cause, byId, findings);
-    if (verdict.kind === 'ranked') causes.push(verdict.cause);
+    const verdict = judgeCause(cause, byId);
+    if (verdict.kind === 'scored') scored.push({ cause, score: verdict.score });
     else if (verdict.kind === 'insufficient') {
       insufficientCauses.push({ id: cause.id, symptom: SYMPTOMS[cause.symptoms[0]], title: cause.title, missing: verdict.missing, would_show: cause.would_show });
     }
   }
-  causes.sort((a, b) => b.confidence - a.confidence || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Ranked by score (the calibrated confidence is step-like and would tie distinct scores), then
+  // calibrated: the first cause by the first-cause map, the others by theirs (a cause ranked below
+  // another is right less often at the same score).
+  scored.sort((a, b) => b.score - a.score || (a.cause.id < b.cause.id ? -1 : a.cause.id > b.cause.id ? 1 : 0));
+  scored.forEach(({ cause, score }, rank) => {
+    let confidence = opts.calibration === 'raw' ? score : calibrateScore(score, rank === 0 ? 'first' : 'other', opts.calibration);
+    // The cap holds for the calibrated figure too: a cause cpdiag did not observe stays below "medium".
+    if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') confidence = Math.min(confidence, cause.cap.max);
+    if (confidence < (opts.minReported ?? MIN_REPORTED_CONFIDENCE)) return;
+    causes.push({
+      id: cause.id,
+      symptom: SYMPTOMS[cause.symptoms[0]],
+      title: cause.title,
+      confidence,
+      confidence_label: labelConfidence(confidence),
+      score,
+      evidence: matchedEvidence(cause.supports, byId),
+      against: matchedEvidence(cause.rules_out, byId),
+      fix: formatFix(fillFix(cause.fix, opts.findings)),
+      source: cause.source,
+    });
+  });
   insufficientCauses.sort((a, b) => (a.id < b.id ? -1 : 1));
 
   return {
@@ -67,9 +116,9 @@ export function diagnoseFromResults(detectors: DetectorResult[], findings?: Find
   };
 }
 
-type Verdict = { kind: 'ranked'; cause: RankedCause } | { kind: 'insufficient'; missing: string[] } | { kind: 'dropped' };
+type Verdict = { kind: 'scored'; score: number } | { kind: 'insufficient'; missing: string[] } | { kind: 'dropped' };
 
-function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>, findings?: Findings): Verdict {
+function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): Verdict {
   const missing = new Set<string>();
   let contradicted = false;
   let allRequiredMatch = true;
@@ -86,37 +135,32 @@ function judgeCause(cause: CauseDefinition, byId: Map<string, DetectorResult>, f
   if (contradicted) return { kind: 'dropped' };
   if (!allRequiredMatch) return { kind: 'insufficient', missing: [...missing] };
 
-  const confidence = scoreCause(cause, byId);
-  if (confidence < MIN_REPORTED_CONFIDENCE) return { kind: 'dropped' };
-  const evidence = matchedEvidence(cause.supports, byId);
-  const against = matchedEvidence(cause.rules_out, byId);
-  return {
-    kind: 'ranked',
-    cause: {
-      id: cause.id,
-      symptom: SYMPTOMS[cause.symptoms[0]],
-      title: cause.title,
-      confidence,
-      confidence_label: labelConfidence(confidence),
-      evidence,
-      against,
-      fix: formatFix(fillFix(cause.fix, findings)),
-      source: cause.source,
-    },
-  };
+  return { kind: 'scored', score: scoreCause(cause, byId) };
 }
 
 /** The documented formula (see the head of this file). */
 export function scoreCause(cause: CauseDefinition, byId: Map<string, DetectorResult>): number {
-  const total = cause.supports.reduce((s, x) => s + x.weight, 0);
-  const support = total > 0 ? cause.supports.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0) / total : 0;
+  const counted = cause.supports.filter((x) => !(x.optional && answered(byId.get(x.detector)) === false));
+  const total = counted.reduce((s, x) => s + x.weight, 0);
+  const support = total > 0 ? counted.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0) / total : 0;
   const against = cause.rules_out.reduce((s, x) => s + x.weight * matchValue(x, byId.get(x.detector)), 0);
-  return roundTo(clamp01(support - against));
+  // A cause stands on its required evidence: one that barely fired (strength below REQUIRED_FULL)
+  // scales the cause down in proportion, however well the corroborations match.
+  const gate = cause.supports.filter((x) => x.required && x.status === 'issue')
+    .reduce((g, x) => Math.min(g, Math.min(1, (byId.get(x.detector)?.strength ?? 0) / REQUIRED_FULL)), 1);
+  let score = clamp01(support - against) * gate;
+  if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') score = Math.min(score, cause.cap.max);
+  return roundTo(score);
+}
+
+function answered(d: DetectorResult | undefined): boolean {
+  return !!d && d.status !== 'insufficient';
 }
 
 function matchValue(signal: CauseSignal, d: DetectorResult | undefined): number {
-  if (!d || d.status !== signal.status) return 0;
-  return signal.status === 'issue' ? d.strength : 1;
+  if (!d || d.status === 'insufficient') return 0;
+  if (signal.status === 'issue') return d.status === 'issue' ? d.strength : 0;
+  return d.status === 'none' ? 1 : 1 - d.strength;
 }
 
 function matchedEvidence(signals: CauseSignal[], byId: Map<string, DetectorResult>): Evidence[] {

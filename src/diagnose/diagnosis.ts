@@ -8,8 +8,11 @@ export interface RankedCause {
   id: string;
   symptom: string;
   title: string;
+  /** Calibrated: the precision causes with this score had in the labelled corpus (0..1). */
   confidence: number;
   confidence_label: 'high' | 'medium' | 'low';
+  /** The raw score of the ranking formula, before calibration (docs/diagnosis.md). */
+  score?: number;
   evidence: Evidence[];
   against: Evidence[];
   fix: string;

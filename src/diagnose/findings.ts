@@ -15,6 +15,11 @@ import type { ErrorCounts, LatencySummaryMs } from '../load/load-result.js';
 export interface Findings {
   source: 'run' | 'sweep' | 'inspect';
   duration_s?: number;
+  /**
+   * How long the process had been running when the window ended (inspect). A process up for
+   * minutes is past its warm-up, so growth in a short window is not warm-up.
+   */
+  process_uptime_s?: number;
   settings?: Partial<ServerSettings>;
   /** Load */
   offered_rps?: number;
@@ -47,9 +52,29 @@ export interface Findings {
   fds?: { count: number; limit: number; close_wait: number };
   /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
   threads_by_activity?: Record<string, number>;
-  worker_threads?: { total: number; blocked_io: number; waiting_lock: number; running: number; idle: number };
+  worker_threads?: {
+    total: number; blocked_io: number; waiting_lock: number; running: number; idle: number;
+    /** Share of the window's samples in which no worker was idle, the mean number busy, and how many samples there were. */
+    all_busy_share?: number;
+    busy_mean?: number;
+    samples?: number;
+  };
   /** Sweep: the value it recommends, so that a fix names that value and never contradicts it. */
   recommended?: { setting: string; value: number };
+  /**
+   * Workers blocked on one remote peer (threads in recvfrom/connect/... on sockets to the same
+   * address), the largest such group: the peer, and the workers' median count over the window.
+   */
+  blocked_on_peer?: { peer: string; workers: number; total_workers: number };
+  /** CLOSE_WAIT sockets whose peer (the side that closed) is a proxy on this machine (nginx, Apache). */
+  close_wait_proxy?: { count: number; proxy: string };
+  /** Threads parked like idle workers but beyond the pool's size (leaked threads, not workers). */
+  leaked_threads?: number;
+  /**
+   * Closed-loop connections asked for and established, and the kernel's listen-queue overflow
+   * and drop counters over the run (TcpExt ListenOverflows / ListenDrops, machine-wide).
+   */
+  connections?: { requested: number; established: number; listen_overflows?: number; listen_drops?: number; backlog?: number };
   /** Sweep: how capacity reacts to the pool size. */
   pool_scaling?: { values: number[]; capacity_rps: number[]; p99_ms: number[]; ctx_per_request?: number[] };
   /** Service time of one request as measured (mean, ms) and its CPU part if known. */
@@ -81,7 +106,11 @@ export interface Findings {
     /** 503 answers (Apache marks a refusing backend unavailable and answers 503 after the first 502). */
     status_503?: number;
   };
-  /** Request-line errors (400) the server counted, e.g. raw spaces. */
+  /**
+   * Malformed requests (400 before the application: a raw space in the request line) as the
+   * server itself counted them. Never the client's count of 400s, which includes the
+   * application's own refusals (bad parameters).
+   */
   bad_request_count?: number;
   /** Events such as target exited. */
   events?: RunEvent[];

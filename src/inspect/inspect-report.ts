@@ -14,10 +14,12 @@ import type { Collection } from './collect-samples.js';
 import type { InspectSample } from './inspect-sample.js';
 import { findBacklog } from './listen-backlog.js';
 import { buildInspectTimeline, type InspectTimelinePoint } from './inspect-timeline.js';
-import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from './thread-activity.js';
+import type { ProxyInFront } from './proxy-in-front.js';
+import { activityKey, groupActivities, summarizeActivities, type ActivityKind } from '../probe/thread-activity.js';
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
-} from './worker-threads.js';
+} from '../probe/worker-threads.js';
+import { topBlockedPeer } from '../probe/worker-census.js';
 import { roundTo } from '../numbers.js';
 import { formatSeconds } from '../format.js';
 
@@ -73,6 +75,10 @@ export interface InspectReport {
       /** Share of samples in which every worker was blocked (in I/O or on a lock). */
       all_blocked_share: number;
       busy_mean: number;
+      /** Threads that look like idle workers but are beyond the pool: leaked, not counted above. */
+      leaked: number;
+      /** The remote peer most workers were blocked on over the window (median count), if any. */
+      blocked_on_peer: { peer: string; workers: number } | null;
     }) | null;
     detail: ThreadDetail[];
     /** Threads whose syscall could not be read (activity from wchan instead). */
@@ -121,6 +127,8 @@ export interface InspectReport {
    * Absent in documents written before it existed.
    */
   timeline?: InspectTimelinePoint[];
+  /** A proxy on this machine in front of the server (nginx, Apache), when one was found. */
+  proxy?: ProxyInFront;
   /** Files that could not be read, so the reader knows which figures are missing. */
   unreadable: string[];
   notes: string[];
@@ -157,13 +165,16 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   if (c.exited) notes.push(`the process exited ${formatSeconds(c.exitedAtS)} into the window; these figures are what was collected before`);
   if (c.dropped > 0) notes.push(`the first ${c.dropped} samples were dropped (watch keeps the last ${samples.length})`);
 
-  // Workers, recognised over the whole window.
-  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity })));
-  const recognition = recognizeWorkers(perSample, ctx.pid);
+  // Workers, recognised over the whole window; the server's own pool size (its stats) trims
+  // look-alikes started later (leaked threads parked like idle workers).
+  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity, startTicks: t.startTicks })));
+  const reportedPool = [...samples].reverse().find((s) => s.server)?.server?.threads;
+  const recognition = recognizeWorkers(perSample, ctx.pid, { poolSize: reportedPool });
   let workers: InspectReport['threads']['workers'] = null;
   let workerCounts: WorkerCounts[] | undefined;
   if (recognition.tids.size > 0) {
     const counts = perSample.map((s) => countWorkerStates(s, recognition.tids));
+    const peers = perSample.map((s) => topBlockedPeer(s, recognition.tids));
     const med = (key: keyof WorkerCounts) => {
       const v = counts.map((x) => x[key]).sort((a, b) => a - b);
       return v[Math.floor((v.length - 1) / 2)];
@@ -181,8 +192,13 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       all_busy_share: valid.length ? roundTo(valid.filter((x) => x.idle === 0).length / valid.length, 3) : 0,
       all_blocked_share: valid.length ? roundTo(valid.filter((x) => x.blocked_io + x.waiting_lock === x.total).length / valid.length, 3) : 0,
       busy_mean: valid.length ? roundTo(valid.reduce((a, x) => a + x.total - x.idle, 0) / valid.length, 2) : 0,
+      leaked: recognition.leaked.size,
+      blocked_on_peer: medianPeer(peers),
     };
     if (recognition.method !== 'name') notes.push(`worker threads recognised by their pattern (${recognition.method}); the OS shows no names for them`);
+    if (recognition.leaked.size > 0) {
+      notes.push(`${recognition.leaked.size} more threads wait like idle workers but ${reportedPool !== undefined ? `are beyond the pool of ${reportedPool} the server reports` : 'started after the pool did'}: counted as leaked threads, not workers`);
+    }
   }
 
   // Per-thread CPU over the window.
@@ -294,6 +310,25 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   };
 }
 
+/** The peer seen most often across samples, with its median count of workers (0 in samples without it). */
+function medianPeer(peers: ({ peer: string; workers: number } | undefined)[]): { peer: string; workers: number } | null {
+  const seen = new Map<string, number>();
+  for (const p of peers) if (p) seen.set(p.peer, (seen.get(p.peer) ?? 0) + 1);
+  const top = [...seen].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!top) return null;
+  const counts = peers.map((p) => (p?.peer === top ? p.workers : 0)).sort((a, b) => a - b);
+  const mid = counts[Math.floor((counts.length - 1) / 2)];
+  return mid > 0 ? { peer: top, workers: mid } : null;
+}
+
+/** Requests served per second over the window, from the first and last sample that counted them. */
+function requestsPerS(got: { t: number; v: ServerStatsSample }[]): number | null {
+  const counted = got.filter((x) => x.v.requests !== undefined);
+  if (counted.length < 2) return null;
+  const [a, b] = [counted[0], counted[counted.length - 1]];
+  return b.t > a.t ? roundTo((b.v.requests! - a.v.requests!) / (b.t - a.t), 1) : null;
+}
+
 function buildServerSummary(samples: InspectSample[], url?: string): InspectReport['server'] {
   if (!url) return null;
   const got = samples.filter((s) => s.server).map((s) => ({ t: s.t_s, v: s.server! }));
@@ -306,6 +341,6 @@ function buildServerSummary(samples: InspectSample[], url?: string): InspectRepo
     last: b.v,
     busy_mean: roundTo(got.reduce((s, x) => s + x.v.busy, 0) / got.length, 2),
     queue_max: Math.max(...got.map((x) => x.v.queue)),
-    requests_per_s: b.t > a.t ? roundTo((b.v.requests - a.v.requests) / (b.t - a.t), 1) : null,
+    requests_per_s: requestsPerS(got),
   };
 }

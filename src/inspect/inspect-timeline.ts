@@ -3,8 +3,8 @@
 import { roundTo } from '../numbers.js';
 import { CLOCK_TICKS_PER_S } from '../probe/parse-stat.js';
 import type { InspectSample } from './inspect-sample.js';
-import { activityKey } from './thread-activity.js';
-import type { WorkerCounts } from './worker-threads.js';
+import { activityKey } from '../probe/thread-activity.js';
+import type { WorkerCounts } from '../probe/worker-threads.js';
 
 export interface InspectTimelinePoint {
   /** Seconds since the inspection started. */

@@ -15,6 +15,8 @@ import { buildInspectFindings } from './inspect-findings.js';
 import { buildInspectReport, type InspectReport } from './inspect-report.js';
 import type { InspectSample } from './inspect-sample.js';
 import { readListenBacklogs, runProgram, type RunProgram } from './listen-backlog.js';
+import { ERROR_LOG_RECENT_S, findProxyInFront, type ProxyInFront } from './proxy-in-front.js';
+import { formatCount } from '../format.js';
 
 export const DEFAULT_INSPECT_DURATION_S = 3;
 export const DEFAULT_INSPECT_INTERVAL_MS = 250;
@@ -84,11 +86,35 @@ async function inspectWith(reader: ProcReader, o: InspectOptions): Promise<Inspe
   childReader.close();
   if (children.length > 0) report.children = children;
   if (o.statsUrl && report.server?.samples === 0) report.notes.push(`no answer from --stats ${o.statsUrl} (a missing figure, not an error)`);
-  const findings = buildInspectFindings(report, collection.samples);
+  const last = collection.samples[collection.samples.length - 1];
+  let proxy: ProxyInFront | undefined;
+  try {
+    proxy = findProxyInFront(reader, o.pid, { listenPorts: report.listen.map((l) => l.port), rows: last.process.sockets.rows });
+  } catch {
+    proxy = undefined;
+  }
+  if (proxy) {
+    report.proxy = proxy;
+    report.notes.push(describeProxy(proxy));
+  }
+  const findings = buildInspectFindings(report, collection.samples, proxy);
   if (o.diagnose !== false) {
     const outcome = await diagnoseInspection(findings);
     report.diagnosis = outcome.diagnosis;
     if (outcome.note) report.notes.push(outcome.note);
   }
   return { report, findings, collection };
+}
+
+/** What the proxy in front shows, in a sentence. */
+function describeProxy(p: ProxyInFront): string {
+  const parts = [`${p.label} is in front of this server (${p.how === 'connections' ? 'it holds connections to its port' : 'its configuration proxies to its port'})`];
+  if (p.close_wait_from_proxy > 0) parts.push(`${p.close_wait_from_proxy} CLOSE_WAIT sockets are connections it gave up on while their requests queued here`);
+  if (p.error_log) {
+    const e = p.error_log;
+    parts.push(`its error log ${p.error_log_path} shows, over the last ${ERROR_LOG_RECENT_S / 60} minutes, ${formatCount(e.upstream_timeouts)} upstream timeouts, ${formatCount(e.premature_closes)} premature closes, ${formatCount(e.upstream_resets)} resets, ${formatCount(e.upstream_refused)} refused connects`);
+  } else if (p.error_log_path) {
+    parts.push(`its error log ${p.error_log_path} could not be read (${p.error_log_unreadable})`);
+  }
+  return parts.join('; ');
 }

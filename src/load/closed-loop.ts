@@ -125,6 +125,7 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
     };
   };
 
+  const served = new Set<unknown>();
   return new Promise<EngineOutcome>((resolve, reject) => {
     const startMs = now();
     const totalS = Math.max(0.001, (ctx.recordEndMs - startMs) / 1000);
@@ -133,7 +134,7 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
       clearTimeout(endTimer);
       signal?.removeEventListener('abort', onAbort);
       const endMs = stopAtMs ?? Math.min(now(), ctx.recordEndMs);
-      resolve({ recordedS: Math.max(0, (endMs - recorder.recordStartMs) / 1000), interrupted });
+      resolve({ recordedS: Math.max(0, (endMs - recorder.recordStartMs) / 1000), interrupted, connectionsServed: served.size });
     };
     let stopAtMs: number | undefined;
     const stop = (): void => {
@@ -176,6 +177,9 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
       return;
     }
     instance!.on('response', (client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+      // Warm-up included: a connection that never got an answer is concurrency that never arrived
+      // (a full listen backlog drops handshakes; the client waits in SYN retries).
+      served.add(client);
       const at = now();
       const sentMs = at - responseTimeMs;
       if (stopped || at > ctx.recordEndMs) return;

@@ -23,6 +23,8 @@ export interface EngineOutcome {
   interrupted: boolean;
   /** Open loop: p99 of actual send − intended send, ms. */
   sendLagP99Ms?: number;
+  /** Closed loop: connections that got at least one response (the concurrency that arrived). */
+  connectionsServed?: number;
 }
 
 /**

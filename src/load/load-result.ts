@@ -119,6 +119,8 @@ export interface LoadResult {
   generator?: { delayed_sends: number; send_lag_p99_ms: number; achieved_rate_rps: number };
   /** Per mix entry. */
   by_request?: Record<string, { requests: number; latency_ms: LatencySummaryMs; errors: number }>;
+  /** Closed loop: connections asked for, and how many got at least one response. */
+  connections?: { requested: number; served: number };
   /** Slow-client outcomes (timeout sweep). */
   slow_clients?: { attempted: number; completed: number; failed: number; by_kind: Partial<Record<ErrorKind, number>> };
   interrupted: boolean;

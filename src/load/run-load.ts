@@ -110,7 +110,7 @@ export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promis
   }
   if (outcome.interrupted) slowStop.abort();
   const slowClients = await slowDone;
-  return recorder.finish({
+  const result = recorder.finish({
     plan,
     startedAt,
     recordedS: outcome.recordedS,
@@ -118,4 +118,8 @@ export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promis
     sendLagP99Ms: outcome.sendLagP99Ms,
     slowClients,
   });
+  if (plan.mode === 'closed' && outcome.connectionsServed !== undefined) {
+    result.connections = { requested: plan.connections ?? 0, served: outcome.connectionsServed };
+  }
+  return result;
 }

@@ -12,7 +12,13 @@ export interface ServerStatsSample {
   busy: number;
   idle: number;
   queue: number;
-  requests: number;
+  /**
+   * Requests served so far; undefined when the server's counters cannot say. cheroot's own
+   * "Requests" is not one: a worker adds its connection's cumulative request count after every
+   * request of a kept-alive connection (1, then 1 + 2, ...), so it overcounts keep-alive traffic
+   * many times over (926 "req/s" for 8 workers that could serve at most 80).
+   */
+  requests?: number;
   errors: number;
   /**
    * Seconds each worker has spent on requests since the server started (cumulative), in the
@@ -20,6 +26,27 @@ export interface ServerStatsSample {
    * "Worker Threads" → "Work Time". Absent when the stats page does not give it.
    */
   worker_work_time_s?: number[];
+  /** Malformed requests refused with 400 before the application (bundled server: bad_request_400). */
+  bad_request_400?: number;
+  /** Seconds workers spent on connections, summed (cheroot's "Work Time"): its rate is the mean busy workers. */
+  work_time_s?: number;
+  /** The settings the server reports about itself (the bundled server's stats carry them). */
+  settings?: Record<string, unknown>;
+  /** Workers by state as the server reports them (the bundled server: idle, io, gil_wait, cpu, ...). */
+  worker_states?: Record<string, number>;
+}
+
+/** The worker threads of one sample, by what each was doing (see worker-census.ts). */
+export interface WorkerCensusSample {
+  total: number;
+  idle: number;
+  blocked_io: number;
+  waiting_lock: number;
+  running: number;
+  other: number;
+  /** The remote address most blocked workers waited on, and how many did (at least 2). */
+  peer?: string;
+  on_peer?: number;
 }
 
 /** One sample of the target process tree. */
@@ -53,4 +80,6 @@ export interface ProbeSample {
   /** Accept-queue length of the listening socket(s), from rx_queue in /proc/net/tcp. */
   listen_queue?: number;
   server?: ServerStatsSample;
+  /** The target's worker threads by state, read from /proc (runs against a command or an attached pid). */
+  workers?: WorkerCensusSample;
 }

@@ -13,6 +13,31 @@ import { createStatsPoller } from './stats-poller.js';
 import { rationedTcpTables, type TcpTableSource } from './tcp-tables.js';
 import { createFdDetailRationer, type FdDetailRationer } from './fd-detail.js';
 import { roundTo } from '../numbers.js';
+import { readThreads, type CommCache } from './read-threads.js';
+import { WorkerCensus } from './worker-census.js';
+import { parseTcpTables } from './tcp-sockets.js';
+import type { TcpRow } from './parse-net-tcp.js';
+
+/**
+ * The rationed TCP table (see tcp-tables.ts) misses sockets opened since its last read, such as a
+ * worker's connection to a dependency made per request. Looking one up reads the table afresh,
+ * at most once per sample, so a worker blocked on a new socket still gets its peer named.
+ */
+class FreshOnMissTcpRows extends Map<number, TcpRow> {
+  private refreshed = false;
+
+  constructor(rows: Map<number, TcpRow>, private readonly readAll: () => TcpRow[]) {
+    super(rows);
+  }
+
+  override get(inode: number): TcpRow | undefined {
+    const hit = super.get(inode);
+    if (hit || this.refreshed) return hit;
+    this.refreshed = true;
+    for (const r of this.readAll()) if (r.inode) this.set(r.inode, r);
+    return super.get(inode);
+  }
+}
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /**
@@ -37,6 +62,12 @@ export interface SamplerOptions {
   childrenRescanMs?: number;
   /** procfs root, for tests. */
   reader?: ProcReader;
+  /**
+   * Read what every thread of the target is blocked in at each sample and keep the worker pool's
+   * states (idle, in I/O, on a lock, running; the peer they wait on): one stat and one syscall
+   * read per thread. For targets without the bundled server's per-worker statistics.
+   */
+  threads?: boolean;
 }
 
 export interface Sampler {
@@ -98,6 +129,8 @@ export function startSampler(opts: SamplerOptions): Sampler {
   const tcpTables = rationedTcpTables(reader, now);
   const fdDetail = createFdDetailRationer();
   const stats = opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
+  const census = opts.threads ? new WorkerCensus(opts.pid) : undefined;
+  const comms: CommCache = new Map();
 
   let stopped = false;
   let exited = false;
@@ -177,6 +210,17 @@ export function startSampler(opts: SamplerOptions): Sampler {
       tcp_by_state: totals.tcpByState,
       listen_queue: totals.listen.length > 0 ? totals.listen.reduce((a, l) => a + l.acceptQueue, 0) : undefined,
     };
+    if (census) {
+      const root = snaps[0];
+      try {
+        const tcpByInode = new FreshOnMissTcpRows(root.sockets.byInode, () => parseTcpTables(reader.netTcp(opts.pid)));
+        const t = readThreads(reader, opts.pid, { links: new Map(root.fdEntries.map((e) => [e.fd, e.link])), tcpByInode }, comms, tMs);
+        const w = census.observe(t.threads);
+        if (w) sample.workers = w;
+      } catch {
+        // the target went away between the snapshot and the thread reads: the next tick notices
+      }
+    }
     if (stopped && exited) return;
     const answered = stats?.poll((s) => {
       sample.server = s;

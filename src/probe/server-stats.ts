@@ -1,13 +1,19 @@
 // The server's own view of its pool, from three JSON shapes:
 //   - the bundled server's GET /_cpdiag/stats: threads.{total,busy,idle}, queue.{depth}, requests.{...}
-//   - cheroot's statistics dict: "Threads", "Threads Idle", "Queue", "Requests", "Socket Errors"
-//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key.
+//   - cheroot's statistics dict: "Threads", "Threads Idle", "Queue", "Work Time", "Socket Errors"
+//   - CherryPy's /cpstats/data: the cheroot dict nested under a "Cheroot HTTPServer <id>" key, and
+//     (with tools.cpstats.on) the application's "CherryPy Applications" counters.
 //     CherryPy serves that page from its own pool, so the worker answering it is counted busy in
 //     the figures it reports: that one is taken off (busy − 1, idle + 1), as the bundled server's
 //     stats come from its acceptor and count only requests; with requests waiting in the queue,
 //     the pool counts as all busy (the page took the worker one of them would have had).
 // Per-worker work time (seconds each worker spent on requests) comes from the bundled server's
 // workers[] and cheroot's "Worker Threads", when present.
+// Requests served come from the bundled server's own count, or CherryPy's "CherryPy Applications"
+// "Total Requests" (counted once per request by the cpstats tool). cheroot's "Requests" is not
+// used: cheroot.workers.threadpool.WorkerThread adds `conn.requests_seen` after each request, and
+// that count is cumulative over a kept-alive connection, so a connection serving n requests adds
+// n(n+1)/2 (cheroot 9/10, server.py HTTPConnection.communicate and threadpool.py WorkerThread.run).
 // A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
 // keep running when the server is too busy to answer its stats page (which is when it matters).
 import type { ServerStatsSample } from './probe-sample.js';
@@ -50,28 +56,53 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
   const queue = obj(j.queue);
   const requests = obj(j.requests);
   const errorsObj = obj(j.errors);
-  return withWorkTimes({
+  const out: ServerStatsSample = withWorkTimes({
     threads: total,
     busy,
     idle: num(threads.idle) ?? total - busy,
     queue: num(queue?.depth) ?? num(j.queue) ?? 0,
-    requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests) ?? 0,
+    requests: num(requests?.total) ?? num(requests?.completed) ?? num(requests?.count) ?? num(j.requests),
     errors: num(requests?.errors) ?? num(requests?.errored) ?? num(errorsObj?.total) ?? num(j.errors) ?? 0,
   }, Array.isArray(j.workers) ? j.workers : []);
+  const bad = num(requests?.bad_request_400);
+  if (bad !== undefined) out.bad_request_400 = bad;
+  const settings = obj(j.settings);
+  if (settings) out.settings = settings;
+  const workTime = num(obj(j.cheroot)?.['Work Time']);
+  if (workTime !== undefined) out.work_time_s = workTime;
+  if (Array.isArray(j.workers)) {
+    const states: Record<string, number> = {};
+    for (const w of j.workers) {
+      const st = obj(w)?.state;
+      if (typeof st === 'string') states[st] = (states[st] ?? 0) + 1;
+    }
+    if (Object.keys(states).length > 0) out.worker_states = states;
+  }
+  return out;
 }
 
 function fromCheroot(j: Json): ServerStatsSample | undefined {
   const threads = num(j['Threads']);
   if (threads === undefined) return undefined;
   const idle = num(j['Threads Idle']) ?? 0;
-  return withWorkTimes({
+  const out: ServerStatsSample = withWorkTimes({
     threads,
     busy: Math.max(0, threads - idle),
     idle,
     queue: num(j['Queue']) ?? 0,
-    requests: num(j['Requests']) ?? 0,
     errors: num(j['Socket Errors']) ?? 0,
   }, cherootWorkers(j));
+  // -1 when statistics are off (server.statistics False).
+  const workTime = num(j['Work Time']);
+  if (workTime !== undefined && workTime >= 0) out.work_time_s = workTime;
+  return out;
+}
+
+/** CherryPy's application counters (cpstats tool): requests counted once each. */
+function applicationRequests(j: Json): number | undefined {
+  const apps = obj(j['CherryPy Applications']);
+  if (!apps || apps['Enabled'] === false) return undefined;
+  return num(apps['Total Requests']);
 }
 
 /** Pure: turns any of the supported JSON documents into a ServerStatsSample, or undefined. */
@@ -94,12 +125,16 @@ export function normalizeServerStats(doc: unknown): ServerStatsSample | undefine
   if (samples.length === 0) return undefined;
   const sum = samples.reduce((a, b) => {
     const times = a.worker_work_time_s && b.worker_work_time_s ? [...a.worker_work_time_s, ...b.worker_work_time_s] : undefined;
-    return {
+    const out: ServerStatsSample = {
       threads: a.threads + b.threads, busy: a.busy + b.busy, idle: a.idle + b.idle,
-      queue: a.queue + b.queue, requests: a.requests + b.requests, errors: a.errors + b.errors,
+      queue: a.queue + b.queue, errors: a.errors + b.errors,
       ...(times ? { worker_work_time_s: times } : {}),
     };
+    if (a.work_time_s !== undefined && b.work_time_s !== undefined) out.work_time_s = a.work_time_s + b.work_time_s;
+    return out;
   });
+  const requests = applicationRequests(j);
+  if (requests !== undefined) sum.requests = requests;
   // The worker serving this very page is not load (see the top of this file). And a page served
   // while requests wait in the queue means every worker was taken: ours displaced a waiting
   // request, so the pool counts as all busy (else "all busy" could never be seen: the page is

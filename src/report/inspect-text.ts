@@ -19,6 +19,9 @@ function driftText(d: DriftEstimate | undefined, c: ChalkInstance): string {
   return d.drifting ? c.red.bold(`${text} GROWING`) : `${text} ${c.dim('steady')}`;
 }
 
+/** How many undecided causes to name before summarising the rest (as the diagnosis text does). */
+const MAX_UNDECIDED_LISTED = 8;
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -44,7 +47,9 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
   const w = r.threads.workers;
   if (w) {
     const busy = w.total - w.idle;
-    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples`;
+    const peer = w.blocked_on_peer ? `; ${w.blocked_on_peer.workers} blocked on ${w.blocked_on_peer.peer}` : '';
+    const leaked = w.leaked > 0 ? `; ${w.leaked} more parked outside the pool (leaked)` : '';
+    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples${peer}${leaked}`;
     row('workers', `${w.idle === 0 && w.total > 0 ? c.yellow(line) : line} ${c.dim(`[by ${w.method}]`)}`);
   } else {
     row('workers', `${c.dim('no thread pool recognised')}`);
@@ -76,7 +81,10 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
   row('drift', `RSS ${driftText(r.drift.rss_bytes, c)}; fds ${r.drift.fds ? driftText(r.drift.fds, c) : c.dim('unknown')}; threads ${driftText(r.drift.threads, c)}`);
   if (r.server) {
     const s = r.server.last;
-    row('server', `${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${r.server.requests_per_s !== null ? `, ${formatRate(r.server.requests_per_s)} req/s` : ''}` : c.dim(`no answer from ${r.server.url}`)}`);
+    const rateText = r.server.requests_per_s !== null
+      ? `, ${formatRate(r.server.requests_per_s)} req/s`
+      : c.dim(', requests served unknown (cheroot\'s own "Requests" counts a kept-alive connection\'s requests again at each request; turn tools.cpstats.on for a count)');
+    row('server', `${s ? `${s.busy} of ${s.threads} workers busy, ${s.idle} idle, queue ${s.queue} (max ${r.server.queue_max})${rateText}` : c.dim(`no answer from ${r.server.url}`)}`);
   }
 
   L.push('');
@@ -92,6 +100,13 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
         L.push(...wrapText(fix, cols, '     fix: '));
         for (const l of snippet) L.push(`          ${l}`);
       });
+    }
+    // What this window could not show, as `cpdiag diagnose` lists it: never guessed.
+    const undecided = r.diagnosis.insufficient_causes ?? [];
+    if (undecided.length > 0) {
+      L.push(c.dim(`Could not judge ${undecided.length} cause${undecided.length === 1 ? '' : 's'} from this window (insufficient data):`));
+      for (const u of undecided.slice(0, MAX_UNDECIDED_LISTED)) L.push(c.dim(`  ? ${u.id}: missing ${u.missing.join(', ')}`));
+      if (undecided.length > MAX_UNDECIDED_LISTED) L.push(c.dim(`  ... and ${undecided.length - MAX_UNDECIDED_LISTED} more (see --json, diagnosis.insufficient_causes)`));
     }
   } else {
     L.push(c.dim('Probable causes: diagnosis not available'));

@@ -3,7 +3,7 @@
 // statistics when --stats is given, and the drift slopes over the samples so far.
 import { estimateDrift, type DriftEstimate } from '../analysis/drift.js';
 import type { InspectSample } from '../inspect/inspect-sample.js';
-import type { ActivityKind } from '../inspect/thread-activity.js';
+import type { ActivityKind } from '../probe/thread-activity.js';
 import { CLOCK_TICKS_PER_S } from '../probe/parse-stat.js';
 import type { ServerStatsSample, TcpState } from '../probe/probe-sample.js';
 import { FamilyBuilder } from './metric-catalogue.js';

@@ -10,12 +10,31 @@ export interface RunFacts {
 import { formatBytes, formatCount, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { formatLatencyMs } from '../load/censored-latency.js';
 
+/**
+ * The target's settings as known: a setting cpdiag did not give the target, read from it or infer
+ * is "unknown", never its default; read or inferred ones say so.
+ */
+function describeSettings(run: RunRecord): string {
+  const known = run.settings_known ? new Set<string>(run.settings_known) : undefined;
+  const show = (name: keyof RunRecord['settings'], text: string) => {
+    if (known && !known.has(name)) return `${name}=unknown`;
+    const source = run.settings_source?.[name];
+    return source && source !== 'given' ? `${text} (${source})` : text;
+  };
+  return [
+    show('thread_pool', `thread_pool=${run.settings.thread_pool}`),
+    show('socket_timeout', `socket_timeout=${run.settings.socket_timeout}s`),
+    show('socket_queue_size', `socket_queue_size=${run.settings.socket_queue_size}`),
+    show('gil', `gil=${run.settings.gil ? 'on' : 'off'}`),
+  ].join(' ');
+}
+
 export function summarizeRunFacts(run: RunRecord): RunFacts {
   const s = run.summary;
   const rows: [string, string][] = [];
   const target = run.target.proxy ? `${run.target.kind} (pid ${run.target.pid}) behind ${run.target.proxy.kind === 'apache' ? 'Apache' : 'nginx'}` : `${run.target.kind} (pid ${run.target.pid})`;
   rows.push(['target', target]);
-  rows.push(['settings', `thread_pool=${run.settings.thread_pool} socket_timeout=${run.settings.socket_timeout}s socket_queue_size=${run.settings.socket_queue_size} gil=${run.settings.gil ? 'on' : 'off'}`]);
+  rows.push(['settings', describeSettings(run)]);
   const load = run.load.mode === 'open' ? `open loop, ${formatRate(run.load.rate_rps)} req/s ${run.load.arrival ?? 'constant'}` : `closed loop, ${run.load.connections} connections`;
   rows.push(['load', `${load}, ${run.load.duration_s} s after ${run.load.warmup_s} s warm-up`]);
   if (s) {
@@ -32,6 +51,11 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
       rows.push(['offered vs served', `${formatCount(o.sent)} due in the window, ${formatCount(o.completed_in_window)} completed in it (${formatPercent(o.completion_ratio)})${late}; backlog ${formatCount(o.backlog)}, ${formatCount(o.outstanding_at_end)} unanswered at its end`]);
     }
     rows.push(['errors', `${formatCount(s.errors.total)} (${formatPercent(s.errors.rate)})`]);
+  }
+  const conns = run.connections;
+  if (conns && conns.served < conns.requested) {
+    const overflow = run.listen_overflows ? `; the kernel counted ${formatCount(run.listen_overflows.overflows)} listen-queue overflows` : '';
+    rows.push(['connections', `only ${formatCount(conns.served)} of ${formatCount(conns.requested)} requested connections ever got an answer: the requested concurrency was never reached${overflow}`]);
   }
   const probes = run.probes.filter((p) => p.t_s >= 0);
   if (probes.length) {

@@ -100,6 +100,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       environment: captureEnvironment(),
       scenario: scenario.name ?? 'scenario',
       settings: target.settings,
+      ...(target.knownSettings ? { settings_known: target.knownSettings.names, settings_source: target.knownSettings.source } : {}),
       target: targetInfo,
       load: plan,
       series: [],
@@ -153,6 +154,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       });
     }
     fillRecord(record, phase);
+    inferPoolSize(record);
     if (opts.diagnose !== false) record.diagnosis = diagnose(findingsFromRun(record));
     // A target that died ended the run with a finding; only Ctrl-C leaves it incomplete.
     record.complete = phase.targetDied || !opts.signal?.aborted;
@@ -172,6 +174,8 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   record.slow_clients = load.slow_clients;
   record.generator = load.generator;
   record.events.push(...phase.events);
+  if (phase.listen) record.listen_overflows = phase.listen;
+  if (load.connections) record.connections = load.connections;
   record.summary = {
     duration_s: load.duration_s,
     requests: load.requests,
@@ -189,4 +193,17 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
 /** A loopback port that was free a moment ago and is closed now: connects to it are refused. */
 async function pickClosedPort(): Promise<number> {
   return pickFreePort();
+}
+
+/**
+ * A pool size nobody gave (a command without {thread_pool}, an attached process): the workers
+ * seen in /proc during the run (their median count), recorded as inferred.
+ */
+function inferPoolSize(record: RunRecord): void {
+  if (!record.settings_known || record.settings_known.includes('thread_pool')) return;
+  const totals = record.probes.filter((p) => p.t_s >= 0 && p.workers && p.workers.total > 0).map((p) => p.workers!.total).sort((a, b) => a - b);
+  if (totals.length === 0) return;
+  record.settings = { ...record.settings, thread_pool: totals[Math.floor((totals.length - 1) / 2)] };
+  record.settings_known = [...record.settings_known, 'thread_pool'];
+  record.settings_source = { ...record.settings_source, thread_pool: 'inferred' };
 }

@@ -6,14 +6,13 @@ import { summarizeSaturation } from '../analysis/saturation.js';
 import type { DriftEstimate } from '../analysis/drift.js';
 import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
-import type { ProbeSample } from '../probe/probe-sample.js';
+import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
+import { median } from '../analysis/percentiles.js';
+import { censusFromServerStates } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 
-/** Requests in the server (Little) at least this many times the pool: the pool is never idle. */
-const LITTLE_SATURATED_FACTOR = 1.5;
-
 export function findingsFromRun(run: RunRecord): Findings {
-  const f: Findings = { source: 'run', settings: run.settings, events: run.events };
+  const f: Findings = { source: 'run', settings: knownSettings(run), events: run.events };
   const summary = run.summary;
   if (summary) {
     f.duration_s = summary.duration_s;
@@ -22,8 +21,6 @@ export function findingsFromRun(run: RunRecord): Findings {
     f.offered_rps = summary.offered_rps;
     f.latency_ms = summary.latency_ms;
     f.errors = summary.errors;
-    const n400 = summary.errors.by_kind.http_400;
-    if (n400 !== undefined) f.bad_request_count = n400;
   }
   if (run.environment?.cores) f.cores = run.environment.cores;
 
@@ -44,7 +41,7 @@ export function findingsFromRun(run: RunRecord): Findings {
     if (Object.keys(drift).length > 0) f.drift = drift;
 
     const withStats = probes.filter((p) => p.server);
-    const workers = run.settings?.thread_pool ?? withStats[0]?.server?.threads;
+    const workers = withStats[0]?.server?.threads ?? knownPool(run);
     // The pool size comes from a record or a server's stats (foreign data): a size that is not a
     // whole number of workers leaves the saturation summary out rather than reach analysis/.
     if (withStats.length > 0 && workers !== undefined && Number.isInteger(workers) && workers > 0) {
@@ -57,19 +54,40 @@ export function findingsFromRun(run: RunRecord): Findings {
         f.service_time_ms = (f.saturation.busy_mean / f.throughput_rps) * 1000;
       }
     }
+    const states = workerStates(probes);
+    if (states) {
+      f.worker_threads = states.counts;
+      if (states.peer) f.blocked_on_peer = states.peer;
+    }
+    // The server's own count of malformed requests (400 before the application). The client's
+    // 400s are not it: the application answers 400 to bad parameters too.
+    const bad = withStats.filter((p) => p.server!.bad_request_400 !== undefined);
+    if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - (bad.length > 1 ? bad[0].server!.bad_request_400! : 0));
   }
-  // No pool statistics (a plain CherryPy app): if Little's law puts half again more requests in the
-  // server than it has workers, the pool is busy throughout, so each worker completes
-  // throughput / pool requests a second, and the service time is pool / throughput.
-  const pool = run.settings?.thread_pool;
+  // No pool statistics (a plain CherryPy app): with more requests in the server (Little) than
+  // workers, the pool is busy throughout, so each worker completes throughput / pool requests a
+  // second and the service time is pool / throughput; with fewer, requests do not wait for a
+  // worker and the service time is about the mean latency. Both: min(mean latency, pool / throughput).
+  const pool = knownPool(run);
   if (f.service_time_ms === undefined && pool && f.throughput_rps && f.latency_ms) {
-    const inServer = f.throughput_rps * (f.latency_ms.mean / 1000);
-    if (inServer >= LITTLE_SATURATED_FACTOR * pool) f.service_time_ms = (pool / f.throughput_rps) * 1000;
+    f.service_time_ms = Math.min(f.latency_ms.mean, (pool / f.throughput_rps) * 1000);
   }
   // The floor a request costs without waiting: the server's own service time when known,
   // otherwise the fastest request seen.
   if (f.service_time_ms !== undefined) f.latency_floor_ms = f.service_time_ms;
   else if (f.latency_ms) f.latency_floor_ms = f.latency_ms.min;
+
+  // A closed loop asks for N connections: how many got through (at least one response)? Through a
+  // proxy the proxy decides its upstream connections, so there is nothing to compare.
+  if (run.connections && run.connections.requested > 0 && !run.target?.proxy) {
+    f.connections = { requested: run.connections.requested, established: Math.min(run.connections.requested, run.connections.served) };
+    if (run.listen_overflows) {
+      f.connections.listen_overflows = run.listen_overflows.overflows;
+      f.connections.listen_drops = run.listen_overflows.drops;
+    }
+    const known = run.settings_known ? run.settings_known.includes('socket_queue_size') : true;
+    if (known && run.settings?.socket_queue_size !== undefined) f.connections.backlog = run.settings.socket_queue_size;
+  }
 
   const bodies = requestBodies(run);
   if (bodies.length > 0) f.max_request_body_bytes = Math.max(...bodies);
@@ -115,6 +133,44 @@ export function findingsFromRun(run: RunRecord): Findings {
     }
   }
   return f;
+}
+
+/**
+ * What the workers were doing over the run: the server's own per-worker states where it reports
+ * them, else the census read from /proc. Medians of each state, the share of samples with no idle
+ * worker, and the peer most of them waited on.
+ */
+function workerStates(probes: ProbeSample[]): { counts: NonNullable<Findings['worker_threads']>; peer?: Findings['blocked_on_peer'] } | undefined {
+  const census = probes
+    .map((p) => (p.server?.worker_states ? censusFromServerStates(p.server.worker_states) : p.workers))
+    .filter((c): c is WorkerCensusSample => !!c && c.total > 0);
+  if (census.length === 0) return undefined;
+  const med = (k: 'total' | 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(census.map((c) => c[k])));
+  const counts: NonNullable<Findings['worker_threads']> = {
+    total: med('total'), idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running'),
+    all_busy_share: census.filter((c) => c.idle === 0).length / census.length,
+    busy_mean: census.reduce((a, c) => a + c.total - c.idle, 0) / census.length,
+    samples: census.length,
+  };
+  const byPeer = new Map<string, number>();
+  for (const c of census) if (c.peer) byPeer.set(c.peer, (byPeer.get(c.peer) ?? 0) + 1);
+  const top = [...byPeer].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!top) return { counts };
+  const onTop = Math.round(median(census.map((c) => (c.peer === top ? c.on_peer ?? 0 : 0))));
+  return { counts, peer: onTop > 0 ? { peer: top, workers: onTop, total_workers: counts.total } : undefined };
+}
+
+/** The pool size when it is known (given, read from the server, or inferred), else undefined. */
+function knownPool(run: RunRecord): number | undefined {
+  if (run.settings_known && !run.settings_known.includes('thread_pool')) return undefined;
+  return run.settings?.thread_pool;
+}
+
+/** Only the settings the record says are known: a default presented as a fact misleads the detectors. */
+function knownSettings(run: RunRecord): Findings['settings'] {
+  if (!run.settings_known) return run.settings;
+  const known = new Set<string>(run.settings_known);
+  return Object.fromEntries(Object.entries(run.settings ?? {}).filter(([k]) => known.has(k))) as Findings['settings'];
 }
 
 function measuredProbes(probes: ProbeSample[]): ProbeSample[] {

@@ -9,6 +9,8 @@ import type { LoadResult, SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { RunningTarget } from '../target/target.js';
 import { roundTo } from '../numbers.js';
+import { ProcReader } from '../probe/proc-reader.js';
+import { readListenOverflows, type ListenOverflowCounters } from '../probe/listen-overflows.js';
 
 export interface PhaseOptions {
   probeIntervalMs: number;
@@ -25,6 +27,8 @@ export interface PhaseResult {
   probes: ProbeSample[];
   events: RunEvent[];
   targetDied: boolean;
+  /** The kernel's listen-queue overflows and drops during the phase (namespace-wide), when readable. */
+  listen?: ListenOverflowCounters;
 }
 
 export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: PhaseOptions): Promise<PhaseResult> {
@@ -55,8 +59,12 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     intervalMs: opts.probeIntervalMs,
     statsUrl: opts.stats ? target.statsUrl : undefined,
     includeChildren: true,
+    // The bundled server reports its workers' states itself; other targets are read from /proc.
+    threads: target.kind !== 'bundled',
     onSample: opts.onSample,
   });
+  const netstat = new ProcReader('/proc');
+  const listenBefore = readCounters(netstat, target.pid);
   let load: LoadResult;
   let raw: ProbeSample[];
   try {
@@ -67,10 +75,23 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     // On every path: a sampler left running (its timer) would keep the process from exiting.
     raw = await sampler.stop();
   }
+  const listenAfter = readCounters(netstat, target.pid);
+  netstat.close();
+  const listen = listenBefore && listenAfter
+    ? { overflows: Math.max(0, listenAfter.overflows - listenBefore.overflows), drops: Math.max(0, listenAfter.drops - listenBefore.drops) }
+    : undefined;
   const probes = raw.map((s) => ({ ...s, t_s: roundTo(s.t_s - plan.warmup_s) }));
   if (opts.signal?.aborted && !targetDied) events.push({ t_s: roundTo(elapsedS()), kind: 'interrupted', message: 'interrupted: the results cover the time before Ctrl-C' });
   if (load.generator && load.generator.delayed_sends > 0) {
     events.push({ t_s: roundTo(elapsedS()), kind: 'generator_saturated', message: `${load.generator.delayed_sends} sends waited for a free connection: the offered rate was not fully held` });
   }
-  return { load, probes, events, targetDied };
+  return { load, probes, events, targetDied, ...(listen ? { listen } : {}) };
+}
+
+function readCounters(reader: ProcReader, pid: number): ListenOverflowCounters | undefined {
+  try {
+    return readListenOverflows(reader, pid);
+  } catch {
+    return undefined;
+  }
 }

@@ -36,6 +36,15 @@ export interface RunRecord {
   environment: Environment;
   scenario: string;
   settings: ServerSettings;
+  /**
+   * Which of `settings` are facts about the target: given by the user (flags, scenario, config
+   * file, a {placeholder} the command uses), read from its stats endpoint, or inferred from its
+   * process; the others are cpdiag's defaults and unknown for this target. Absent (older records,
+   * the bundled server): all are known.
+   */
+  settings_known?: (keyof ServerSettings)[];
+  /** Where each known setting came from, when not simply given. */
+  settings_source?: Partial<Record<keyof ServerSettings, 'given' | 'stats' | 'inferred'>>;
   target: TargetInfo;
   load: LoadPlan;
   summary?: RunSummary;
@@ -46,6 +55,10 @@ export interface RunRecord {
   slow_clients?: LoadResult['slow_clients'];
   generator?: LoadResult['generator'];
   events: RunEvent[];
+  /** Closed loop: connections asked for, and how many got at least one response. */
+  connections?: LoadResult['connections'];
+  /** The kernel's listen-queue overflows and drops during the measured phase (namespace-wide). */
+  listen_overflows?: { overflows: number; drops: number };
   diagnosis?: Diagnosis;
   slo?: Slo;
 }

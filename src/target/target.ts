@@ -2,7 +2,7 @@
 // target-kinds.ts): the bundled server, a user's command, or a process that is already running
 // (attached: nothing spawned, nothing killed).
 import type { ChildProcess } from 'node:child_process';
-import type { ServerSettings } from '../config/settings.js';
+import type { ServerSettings, SettingName } from '../config/settings.js';
 
 export interface TargetExit {
   code: number | null;
@@ -22,6 +22,11 @@ export interface RunningTarget {
   settings: ServerSettings;
   /** The spawned process (absent when attached), for callers that signal it themselves. */
   child?: ChildProcess;
+  /**
+   * The settings that are facts about this target (the others are cpdiag's defaults), and where
+   * the ones not simply given came from. Undefined: every setting is known (the bundled server).
+   */
+  knownSettings?: { names: SettingName[]; source: Partial<Record<SettingName, 'given' | 'stats' | 'inferred'>> };
   /** Resolves if the target exits before stop() is called (a crash, EMFILE, ...). Never rejects. */
   exited: Promise<TargetExit>;
   hasExited(): boolean;

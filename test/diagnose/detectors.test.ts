@@ -12,8 +12,8 @@ type Change = (f: Findings) => void;
 const ISSUE: Record<string, Change> = {
   'pool-saturated': (f) => { f.saturation = { ...f.saturation!, all_busy_share: 0.93, queue_p99: 140 }; },
   'cpu-saturated': (f) => { f.cpu_percent_mean = 190; },
-  'gil-bound': (f) => { f.cpu_percent_mean = 100; f.saturation = { ...f.saturation!, all_busy_share: 0.9 }; },
-  'io-bound-handlers': (f) => { f.cpu_time_per_request_ms = 1; f.service_time_ms = 50; },
+  'gil-bound': (f) => { f.cpu_percent_mean = 100; f.cpu_time_per_request_ms = 18; f.saturation = { ...f.saturation!, all_busy_share: 0.9 }; f.worker_threads = { total: 16, blocked_io: 0, waiting_lock: 15, running: 1, idle: 0 }; },
+  'io-bound-handlers': (f) => { f.cpu_time_per_request_ms = 1; f.service_time_ms = 50; f.worker_threads = { total: 16, blocked_io: 14, waiting_lock: 0, running: 0, idle: 2 }; },
   'tail-latency': (f) => { f.latency_ms = { ...f.latency_ms!, p99: 300 }; },
   queueing: (f) => { f.latency_ms = { ...f.latency_ms!, mean: 120 }; f.saturation = { ...f.saturation!, all_busy_share: 0.8, queue_p99: 30 }; },
   'capacity-flat-across-pool': (f) => { f.pool_scaling = { values: [1, 4, 16, 64], capacity_rps: [170, 174, 175, 172], p99_ms: [1, 2, 3, 4] }; },
@@ -42,6 +42,10 @@ const ISSUE: Record<string, Change> = {
   'synchronous-logging': (f) => { f.logging = { synchronous: true, share_of_service_time: 0.3 }; },
   'gzip-incompressible': (f) => { f.compression = { gzip_on: true, precompressed_share: 0.8 }; },
   'slow-service-time': (f) => { f.service_time_ms = 450; },
+  'malformed-request-lines': (f) => { f.bad_request_count = 12; },
+  'close-wait-from-proxy': (f) => { f.fds = { ...f.fds!, close_wait: 40 }; f.close_wait_proxy = { count: 38, proxy: 'nginx (pid 4242)' }; },
+  'workers-blocked-on-peer': (f) => { f.blocked_on_peer = { peer: '127.0.0.1:5432', workers: 14, total_workers: 16 }; },
+  'listen-queue-overflow': (f) => { f.connections = { requested: 300, established: 150, listen_overflows: 7402, listen_drops: 7402, backlog: 5 }; },
 };
 
 test('every registered detector has a seeded issue case here (and no stale ones)', () => {
@@ -112,15 +116,24 @@ test('rss-drift: a shrinking or non-drifting estimate is not a leak', () => {
   assert.equal(DETECTORS.find((d) => d.id === 'rss-drift')!.detect(f).status, 'none');
 });
 
-test('gil-bound: half a core with a full pool is ambiguous without a sweep, settled by one', () => {
+test('gil-bound: half a core with a full pool is decided by what requests are made of, and a sweep settles it', () => {
   const gil = DETECTORS.find((d) => d.id === 'gil-bound')!.detect;
   const f = healthyFindings();
   f.cpu_percent_mean = 60;
   f.saturation = { ...f.saturation!, all_busy_share: 0.9, queue_p99: 6 };
   delete f.pool_scaling;
+  delete f.worker_threads;
+  // 8 ms of CPU in a 20 ms fastest request: requests are made of CPU.
+  assert.equal(gil(f).status, 'issue');
+  // 1 ms of CPU in a 20 ms request (the issue's "CPU 7% of the service time"): per-request overhead.
+  f.cpu_time_per_request_ms = 1;
+  const overhead = gil(f);
+  assert.equal(overhead.status, 'none', JSON.stringify(overhead));
+  // Neither the share nor the threads: it cannot tell, and says what would.
+  delete f.cpu_time_per_request_ms;
   const unsure = gil(f);
   assert.equal(unsure.status, 'insufficient');
-  assert.match(unsure.missing![0], /pool_scaling/);
+  assert.match(unsure.missing![0], /made of CPU/);
   f.pool_scaling = { values: [2, 8, 32], capacity_rps: [170, 175, 172], p99_ms: [1, 2, 3] };
   assert.equal(gil(f).status, 'issue');
   f.pool_scaling = { values: [2, 8, 32], capacity_rps: [90, 350, 1200], p99_ms: [1, 2, 3] };

@@ -143,10 +143,11 @@ test('ties are broken by id, and the result does not depend on detector order', 
 });
 
 test('confidence labels follow the named thresholds', () => {
+  assert.equal(labelConfidence(0.95), 'high');
   assert.equal(labelConfidence(0.9), 'high');
-  assert.equal(labelConfidence(0.6), 'high');
-  assert.equal(labelConfidence(0.4), 'medium');
-  assert.equal(labelConfidence(0.1), 'low');
+  assert.equal(labelConfidence(0.6), 'medium');
+  assert.equal(labelConfidence(0.5), 'medium');
+  assert.equal(labelConfidence(0.4), 'low');
 });
 
 test('a required detector that answered "none" drops the cause rather than leaving it undecided', () => {

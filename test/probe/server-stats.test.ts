@@ -7,20 +7,27 @@ import { checkLoopbackUrl, fetchServerStats, normalizeServerStats } from '../../
 test('normalise the bundled, cheroot and CherryPy cpstats shapes', () => {
   assert.deepEqual(normalizeServerStats({ threads: { total: 4, busy: 3, idle: 1 }, queue: { depth: 2, max: 5 }, requests: { completed: 40, errored: 1, accepted: 42 } }),
     { threads: 4, busy: 3, idle: 1, queue: 2, requests: 40, errors: 1 });
-  assert.deepEqual(normalizeServerStats({ Threads: 10, 'Threads Idle': 7, Queue: 0, Requests: 5, 'Socket Errors': 1 }),
-    { threads: 10, busy: 3, idle: 7, queue: 0, requests: 5, errors: 1 });
+  // cheroot's own "Requests" overcounts kept-alive connections (cumulative per connection, added
+  // after every request): it is not a request count, so none is reported; "Work Time" is kept.
+  assert.deepEqual(normalizeServerStats({ Threads: 10, 'Threads Idle': 7, Queue: 0, Requests: 5, 'Socket Errors': 1, 'Work Time': 2.5 }),
+    { threads: 10, busy: 3, idle: 7, queue: 0, errors: 1, work_time_s: 2.5 });
+  // CherryPy's application counter (tools.cpstats) counts each request once: that is the count.
   const cpstats = {
-    'CherryPy Applications': { 'Total Requests': 3 },
-    'Cheroot HTTPServer 140205738990864': { Threads: 4, 'Threads Idle': 3, Queue: 1, Requests: 5, 'Socket Errors': 0, 'Worker Threads': {} },
+    'CherryPy Applications': { Enabled: true, 'Total Requests': 3 },
+    'Cheroot HTTPServer 140205738990864': { Threads: 4, 'Threads Idle': 3, Queue: 1, Requests: 5, 'Socket Errors': 0, 'Work Time': -1, 'Worker Threads': {} },
   };
   // CherryPy serves /cpstats/data from its own pool: the worker answering it is not counted busy,
   // unless requests were waiting (Queue 1 here): then the page took a waiting request's worker,
   // and the pool was all busy.
-  assert.deepEqual(normalizeServerStats(cpstats), { threads: 4, busy: 4, idle: 0, queue: 1, requests: 5, errors: 0 });
+  assert.deepEqual(normalizeServerStats(cpstats), { threads: 4, busy: 4, idle: 0, queue: 1, requests: 3, errors: 0 });
   const quiet = { 'Cheroot HTTPServer 1': { Threads: 4, 'Threads Idle': 3, Queue: 0, Requests: 5 } };
-  assert.deepEqual(normalizeServerStats(quiet), { threads: 4, busy: 0, idle: 4, queue: 0, requests: 5, errors: 0 });
+  assert.deepEqual(normalizeServerStats(quiet), { threads: 4, busy: 0, idle: 4, queue: 0, errors: 0 });
   const busier = { 'Cheroot HTTPServer 1': { Threads: 4, 'Threads Idle': 1, Queue: 0, Requests: 9, 'Socket Errors': 0 } };
   assert.equal(normalizeServerStats(busier)?.busy, 2, 'three busy workers, one of them serving the stats page');
+  // The bundled server: its settings and its own count of malformed requests come along.
+  const bundled = normalizeServerStats({ threads: { total: 4, busy: 1, idle: 3 }, queue: { depth: 0 }, settings: { thread_pool: 4, gil: true },
+    requests: { completed: 9, errored: 0, bad_request_400: 2 }, cheroot: { 'Work Time': 1.25 } });
+  assert.deepEqual(bundled, { threads: 4, busy: 1, idle: 3, queue: 0, requests: 9, errors: 0, bad_request_400: 2, work_time_s: 1.25, settings: { thread_pool: 4, gil: true } });
   assert.equal(normalizeServerStats({ hello: 1 }), undefined);
   // Per-worker work time, in worker order (cheroot's thread names sorted numerically).
   assert.deepEqual(normalizeServerStats({ threads: { total: 2, busy: 0, idle: 2 }, workers: [{ id: 0, work_time_s: 1.5 }, { id: 1, work_time_s: 0.25 }] })?.worker_work_time_s, [1.5, 0.25]);

@@ -1,13 +1,16 @@
-// Are requests refused as malformed? Behind a rewriting proxy (Apache mod_rewrite) decoded paths
-// with raw spaces reach the server as a broken request line, which cheroot answers with 400; an
-// Apache since 2.4.56 refuses to forward such a path itself (403, "AH10415 ... control characters
-// or spaces" in its error log). Through a proxy whose logs cpdiag reads, both are tied to the
-// proxy by the paths it names (escaped, %xx, as the client sent them).
+// Did clients get 400 Bad Request? The symptom only: the application refusing bad parameters and
+// the server refusing a malformed request line both answer 400. Which one it was is
+// malformed-request-lines' question (the server's own count).
 import type { Detector } from '../detector-result.js';
-import { clamp01, errorCount, evidence, insufficient, issue, none } from '../detector-result.js';
+import { errorCount, evidence, graded, insufficient } from '../detector-result.js';
+import { rampLog } from '../strength.js';
 import { formatPercent } from '../../format.js';
 
 export const id = 'bad-request-400s';
+
+/** From one request in ten thousand to one in a hundred answered 400. */
+const RATE_FROM = 1e-4;
+const RATE_TO = 0.01;
 
 export const detect: Detector = (f) => {
   if (f.bad_request_count === undefined && !f.errors) return insufficient(id, ['bad_request_count', 'errors']);
@@ -18,14 +21,7 @@ export const detect: Detector = (f) => {
   const n = n400 + refused;
   const rate = f.requests ? n / f.requests : undefined;
   const ev = [evidence('http_400', n400, 'responses', `${n400} requests answered 400 Bad Request${rate !== undefined && n400 > 0 ? ` (${formatPercent(n400 / (f.requests ?? 1))} of requests)` : ''}`)];
-  const escaped = p?.escaped_rejected ?? 0;
-  if (p && (escaped > 0 || refused > 0)) {
-    const front = p.kind === 'apache' ? `Apache (${p.apache_style === 'proxypass' ? 'ProxyPass' : `RewriteRule ${p.apache_rewrite_ne ? '[P,NE]' : '[P]'}`}${p.apache_escape_fix ? ', escape map' : ''})` : p.kind;
-    const example = p.paths_rejected?.[0];
-    if (refused > 0) ev.push(evidence('proxy_refused_unescaped', refused, 'requests', `${front} refused ${refused} requests: the rewritten path had a raw space (AH10415), answered 403`));
-    ev.push(evidence('proxy_escaped_rejected', escaped, 'responses', `${escaped} refused requests had escaped paths (%xx) as sent to ${front}${example ? `, e.g. ${example}` : ''}: the proxy unescaped them`));
-  }
-  // Tied to the proxy's log, the cause is no longer a guess.
-  const tied = n >= 1 && (escaped > 0 || refused > 0) ? 0.3 : 0;
-  return n >= 1 ? issue(id, clamp01(0.5 + tied + (rate ?? 0.01) * 10), ev) : none(id, ev);
+  if (refused > 0) ev.push(evidence('proxy_refused_unescaped', refused, 'requests', `the proxy refused ${refused} requests itself (403)`));
+  // Without a request count, any 400 counts as a middling signal.
+  return graded(id, n >= 1 ? (rate !== undefined ? Math.max(0.05, rampLog(rate, RATE_FROM, RATE_TO)) : 0.5) : 0, ev);
 };

@@ -1,13 +1,15 @@
 // Did clients see connections reset or closed without a response? The server (or the proxy) hung
 // up on them: a timeout, a refused body, or a crash.
 import type { Detector } from '../detector-result.js';
-import { clamp01, errorCount, evidence, insufficient, issue, none } from '../detector-result.js';
+import { errorCount, evidence, graded, insufficient } from '../detector-result.js';
+import { rampLog } from '../strength.js';
 import { formatPercent } from '../../format.js';
 
 export const id = 'client-resets';
 
-/** One request in a thousand dropped without an answer is more than a network blip. */
-const RESET_RATE_ISSUE = 0.001;
+/** From three in ten thousand requests dropped without an answer (a blip) to 3% (a pattern). */
+const RESET_RATE_FROM = 3e-4;
+const RESET_RATE_TO = 0.03;
 
 export const detect: Detector = (f) => {
   if (!f.errors) return insufficient(id, ['errors']);
@@ -16,5 +18,5 @@ export const detect: Detector = (f) => {
   const n = resets + closed;
   const rate = f.requests ? n / f.requests : f.errors.rate;
   const ev = [evidence('client_resets', n, 'requests', `${resets} connections reset and ${closed} closed without a response (${formatPercent(rate)} of requests)`)];
-  return n >= 1 && rate >= RESET_RATE_ISSUE ? issue(id, clamp01(0.4 + rate * 10), ev) : none(id, ev);
+  return graded(id, n >= 1 ? rampLog(rate, RESET_RATE_FROM, RESET_RATE_TO) : 0, ev);
 };

@@ -1,17 +1,21 @@
 // Does a bigger pool buy only context switches? Past the useful size, more threads contend for
 // the CPU (and the GIL): switches per request rise while capacity stays flat or falls.
 import type { Detector, Evidence } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { ramp, rampDown } from '../strength.js';
 import { formatNumber } from '../../format.js';
 
 export const id = 'context-switch-overhead';
 
-/** Switches per request doubling across the sweep is well beyond run-to-run noise. */
-const CTX_RISE_ISSUE = 2;
-/** Capacity gain at most 20% over the same range: the extra threads bought nothing. */
-const CAPACITY_GAIN_FLAT = 1.2;
-/** The largest pool serving 15% less than the best one: the curve bends back (USL kappa > 0). */
-const RETROGRADE_SHARE = 0.85;
+/** Switches per request rising 1.5x is noise-level; 3x is well beyond run-to-run noise. */
+const CTX_RISE_FROM = 1.5;
+const CTX_RISE_TO = 3;
+/** ...while capacity gained at most 10% (nothing) to 40% (something) over the same range. */
+const CAPACITY_GAIN_FLAT = 1.1;
+const CAPACITY_GAIN_GROWING = 1.4;
+/** The largest pool serving 10% to 30% less than the best one: the curve bends back (USL kappa > 0). */
+const RETROGRADE_FROM = 0.1;
+const RETROGRADE_TO = 0.3;
 
 export const detect: Detector = (f) => {
   const p = f.pool_scaling;
@@ -22,20 +26,18 @@ export const detect: Detector = (f) => {
   const ev: Evidence[] = [];
   const best = Math.max(...p.capacity_rps);
   const capGain = p.capacity_rps[last] / Math.max(p.capacity_rps[first], 1e-9);
-  const retrograde = p.capacity_rps[last] < RETROGRADE_SHARE * best;
+  const retrograde = ramp(1 - p.capacity_rps[last] / Math.max(best, 1e-9), RETROGRADE_FROM, RETROGRADE_TO);
   ev.push(evidence('capacity_at_largest_pool_share', p.capacity_rps[last] / best, 'share',
     `pool ${p.values[last]} serves ${formatNumber(p.capacity_rps[last])} rps; best ${formatNumber(best)} rps; pool ${p.values[first]} ${formatNumber(p.capacity_rps[first])} rps`));
+  let switching = 0;
   let ctxRise: number | undefined;
   if (p.ctx_per_request && p.ctx_per_request.length === p.values.length && p.ctx_per_request[first] > 0) {
     ctxRise = p.ctx_per_request[last] / p.ctx_per_request[first];
     ev.push(evidence('ctx_per_request_rise', ctxRise, 'ratio',
       `context switches per request ${formatNumber(p.ctx_per_request[first])} at pool ${p.values[first]} to ${formatNumber(p.ctx_per_request[last])} at pool ${p.values[last]} (${formatNumber(ctxRise)}x)`));
+    switching = ramp(ctxRise, CTX_RISE_FROM, CTX_RISE_TO) * rampDown(capGain, CAPACITY_GAIN_FLAT, CAPACITY_GAIN_GROWING);
   }
-  const switching = ctxRise !== undefined && ctxRise >= CTX_RISE_ISSUE && capGain <= CAPACITY_GAIN_FLAT;
-  if (switching || retrograde) {
-    const strength = Math.max(switching ? clamp01(0.4 + (ctxRise! - CTX_RISE_ISSUE) / 4) : 0, retrograde ? clamp01(0.5 + (1 - p.capacity_rps[last] / best)) : 0);
-    return issue(id, strength, ev);
-  }
-  if (ctxRise === undefined) return insufficient(id, ['pool_scaling.ctx_per_request'], ev);
-  return none(id, ev);
+  const strength = Math.max(switching, retrograde);
+  if (strength <= 0 && ctxRise === undefined) return insufficient(id, ['pool_scaling.ctx_per_request'], ev);
+  return graded(id, strength, ev);
 };

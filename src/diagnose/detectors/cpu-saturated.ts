@@ -1,12 +1,14 @@
 // Is the machine out of CPU? Then more workers cannot help, whatever the queue says.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { ramp } from '../strength.js';
 import { formatPercent } from '../../format.js';
 
 export const id = 'cpu-saturated';
 
-/** Above 85% of all cores, scheduling delay grows quickly and there is no room for more work. */
-const CPU_SHARE_ISSUE = 0.85;
+/** From 70% of all cores scheduling delay starts to grow; by 95% there is no room for more work. */
+const CPU_SHARE_FROM = 0.7;
+const CPU_SHARE_TO = 0.95;
 
 export const detect: Detector = (f) => {
   const missing: string[] = [];
@@ -17,5 +19,5 @@ export const detect: Detector = (f) => {
   const cores = f.cores!;
   const share = cpu / (cores * 100);
   const ev = [evidence('cpu_share_of_machine', share, 'share', `CPU ${formatPercent(cpu / 100)} of one core = ${formatPercent(share)} of ${cores} cores`)];
-  return share >= CPU_SHARE_ISSUE ? issue(id, clamp01((share - 0.5) / 0.5), ev) : none(id, ev);
+  return graded(id, ramp(share, CPU_SHARE_FROM, CPU_SHARE_TO), ev);
 };

@@ -1,84 +1,113 @@
 // Is Python's GIL the ceiling? CPU work in handlers runs one thread at a time, so a CPU-heavy
 // process sits at about one core while other cores idle, and adding workers adds no capacity.
+//
+// The evidence must be that requests are made of CPU, not the process's CPU level alone: an
+// I/O-bound pool's own per-request overhead also reaches half a core at a few hundred requests a
+// second. So the strength is (process near one core) × (requests mostly CPU) × (the load reached
+// the ceiling), where "mostly CPU" is either the CPU share of the fastest request (a run) or the
+// workers running or queued on a lock rather than in I/O (an inspection). A flat pool sweep adds
+// to it; one that grew rules it out.
 import type { Detector, Evidence } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
-import { formatMs, formatPercent } from '../../format.js';
-import { scalingEfficiency } from '../scaling-efficiency.js';
+import { evidence, graded, insufficient, none } from '../detector-result.js';
+import { computingStrength, cpuShareOfFastest, oneCoreStrength } from '../cpu-evidence.js';
+import { judgePoolLoad } from '../pool-load.js';
+import { ramp, rampDown } from '../strength.js';
+import { capacityGrowth } from '../scaling-efficiency.js';
+import { formatNumber, formatPercent } from '../../format.js';
 
 export const id = 'gil-bound';
 
 /**
- * "About one core": the GIL lets one thread run Python at a time; some C code runs beside it, and
- * the hand-over every switch interval leaves gaps (the bundled server's GIL measures 75-85%).
+ * A lock queue is the GIL's when its holder computes: the process at a fifth of a core or more
+ * (a connection-pool wait leaves it near idle), surely so from 45%.
  */
-const ONE_CORE_LOW_PERCENT = 70;
+const LOCK_HOLDER_FROM_PERCENT = 20;
+/** The GIL busy 75% → 95% of the time: at its ceiling (a healthy CPU-heavy service at 0.7 stays below). */
+const GIL_FULL_FROM_PERCENT = 75;
+const GIL_FULL_TO_PERCENT = 95;
+const LOCK_HOLDER_TO_PERCENT = 45;
+/** Workers running or queued on a shared lock (the GIL): a third of them to most of them. */
+const COMPUTING_WORKERS_FROM = 0.3;
+const COMPUTING_WORKERS_TO = 0.7;
 /**
- * Half a core to "one core" with every worker busy is ambiguous from one run: on a shared machine
- * a GIL-bound process gets only part of a core (measured here: 57-67% for the GIL fault while other
- * load ran), but an I/O-bound pool's own per-request overhead also reaches it (54% for 430 req/s
- * through nginx). Only how capacity reacts to the pool size tells them apart, so without a sweep
- * the detector says so instead of guessing.
+ * The GIL is a ceiling only when the load reaches it. Without pool figures, latency stretched
+ * over the fastest request (1.5x to 4x) says requests queued for something.
  */
-const AMBIGUOUS_LOW_PERCENT = 50;
-const ONE_CORE_STRENGTH = 0.7;
-/** A flat sweep settles the ambiguous band in favour of the GIL. */
-const AMBIGUOUS_FLAT_STRENGTH = 0.6;
-const ONE_CORE_HIGH_PERCENT = 120;
-/** When half of a request's service time is CPU, the GIL serialises half of all work. */
-const CPU_SHARE_OF_SERVICE_ISSUE = 0.5;
-/** Busy enough that a one-core ceiling is a ceiling, not just the current load. */
-const BUSY_SHARE_LOADED = 0.5;
-/** Capacity grew less than this share of linear scaling across the pool sizes tried. */
-const FLAT_SCALING_EFFICIENCY = 0.15;
+const STRETCH_FROM = 1.5;
+const STRETCH_TO = 4;
+/** Capacity growth across a pool sweep: flat (≤ 1.1x) confirms a ceiling, 1.6x and more refutes it. */
+const FLAT_GROWTH = 1.1;
+const GROWING_GROWTH = 1.6;
+/** How much a flat sweep adds to a positive single-run reading, and carries without one. */
+const FLAT_SWEEP_BONUS = 0.3;
+const FLAT_SWEEP_ALONE = 0.6;
+/** What is left of a single-run reading when a sweep shows capacity growing with the pool. */
+const REFUTED_SHARE = 0.2;
 
 export const detect: Detector = (f) => {
   const ev: Evidence[] = [];
-  let available = 0;
-  let strength = 0;
-  let positive = false;
-  let ambiguous = false;
+  if (f.cpu_percent_mean === undefined || f.cores === undefined) return insufficient(id, ['cpu_percent_mean', 'cores']);
+  if (f.cores < 2) {
+    return insufficient(id, ['cores (with one core, a CPU-bound process at one core is the machine\'s limit, not the GIL\'s)']);
+  }
+  const cpu = f.cpu_percent_mean;
+  let core = oneCoreStrength(cpu);
+  ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${formatPercent(cpu / 100)} of one core while ${f.cores} cores exist`));
 
-  // The GIL is a ceiling only when the load reaches it: with workers free, it costs nothing. A
-  // sweep whose capacity stayed flat across pool sizes drove every size to that ceiling.
+  // Are requests made of CPU?
+  let computing: number | undefined;
+  const share = cpuShareOfFastest(f);
+  if (share) {
+    ev.push(share.evidence);
+    computing = computingStrength(share.share);
+  }
+  const w = f.worker_threads;
+  if (w && w.total > 0) {
+    // What the threads are doing outranks the inference from CPU times.
+    // Of the workers that are busy, how many compute or queue for the lock rather than wait on I/O
+    // (cheroot's acceptor starves under the GIL, so workers may sit idle while the pool is the ceiling).
+    const busyWorkers = Math.max(1, w.total - w.idle);
+    const busy = Math.min(1, (w.running + w.waiting_lock) / busyWorkers);
+    ev.push(evidence('workers_computing_share', busy, 'share', `of ${w.total - w.idle} busy workers (of ${w.total}), ${w.running} running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
+    computing = ramp(busy, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO);
+    // Workers queued on one lock while the process computes: the lock is the ceiling even when a
+    // shared machine gives the process only half a core.
+    core = Math.max(core, ramp(w.waiting_lock / w.total, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO) * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
+  }
+
+  // Did the load reach the ceiling?
+  const load = judgePoolLoad(f);
+  let loaded = load?.strength ?? 0;
+  if (f.latency_ms && f.latency_ms.min > 0) {
+    loaded = Math.max(loaded, ramp(f.latency_ms.mean / f.latency_ms.min, STRETCH_FROM, STRETCH_TO));
+  }
+  if (!load && !f.latency_ms) loaded = 1; // nothing says otherwise: the CPU level and shape decide
+  // Without latency (an inspection), the GIL's own utilisation is the process's CPU: near a full
+  // core the lock is at its ceiling, whatever the pool figures show (cheroot's acceptor starves
+  // under the GIL and leaves workers idle). A run's latency says whether requests waited.
+  if (!f.latency_ms) loaded = Math.max(loaded, ramp(cpu, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT));
+
+  // A pool sweep: flat confirms, growth refutes.
   const p = f.pool_scaling;
-  const eff = p && p.values.length >= 2 ? scalingEfficiency(p.values, p.capacity_rps) : undefined;
-  const flat = eff !== undefined && eff <= FLAT_SCALING_EFFICIENCY;
-  const s = f.saturation;
-  const loaded = !s || s.all_busy_share >= BUSY_SHARE_LOADED || s.queue_p99 >= 1 || flat;
-  if (f.cpu_percent_mean !== undefined && f.cores !== undefined && f.cores >= 2) {
-    available++;
-    const cpu = f.cpu_percent_mean;
-    const pinned = cpu >= ONE_CORE_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
-    const saturated = !!s && s.all_busy_share >= BUSY_SHARE_LOADED;
-    ambiguous = !(pinned && loaded) && saturated && cpu >= AMBIGUOUS_LOW_PERCENT && cpu <= ONE_CORE_HIGH_PERCENT;
-    const note = pinned && loaded ? ' (pinned at one core under load)' : ambiguous ? ' with every worker busy: the GIL, or per-request overhead?' : '';
-    ev.push(evidence('cpu_percent_mean', cpu, '% of one core', `CPU ${formatPercent(cpu / 100)} of one core while ${f.cores} cores exist${note}`));
-    if (pinned && loaded) {
-      positive = true;
-      strength = Math.max(strength, ONE_CORE_STRENGTH);
-    }
+  const growth = p && p.values.length >= 2 ? capacityGrowth(p.values, p.capacity_rps) : undefined;
+  let flat: number | undefined;
+  if (growth !== undefined) {
+    flat = rampDown(growth, FLAT_GROWTH, GROWING_GROWTH);
+    ev.push(evidence('pool_capacity_growth', growth, 'ratio', `capacity grew ${formatNumber(growth)}x from pool ${Math.min(...p!.values)} to ${Math.max(...p!.values)}`));
+    // A sweep drove every pool size to its ceiling: it is load enough.
+    loaded = Math.max(loaded, flat);
   }
-  if (f.cpu_time_per_request_ms !== undefined && f.service_time_ms !== undefined && f.service_time_ms > 0) {
-    available++;
-    const share = f.cpu_time_per_request_ms / f.service_time_ms;
-    ev.push(evidence('cpu_share_of_service_time', share, 'share', `CPU ${formatMs(f.cpu_time_per_request_ms)} of a ${formatMs(f.service_time_ms)} service time (${formatPercent(share)})`));
-    if (share >= CPU_SHARE_OF_SERVICE_ISSUE && loaded) {
-      positive = true;
-      strength = Math.max(strength, clamp01(share));
-    }
-  }
-  if (available === 0) return insufficient(id, ['cpu_percent_mean', 'cores', 'cpu_time_per_request_ms', 'service_time_ms']);
 
-  if (eff !== undefined) {
-    ev.push(evidence('pool_scaling_efficiency', eff, 'share', `capacity gained ${formatPercent(Math.max(0, eff))} of linear scaling from pool ${Math.min(...p!.values)} to ${Math.max(...p!.values)}`));
-    if (positive && flat) strength += 0.3;
-    if (!positive && ambiguous && flat) {
-      positive = true;
-      strength = AMBIGUOUS_FLAT_STRENGTH;
+  if (computing === undefined) {
+    if (flat !== undefined) return graded(id, core * flat * FLAT_SWEEP_ALONE, ev);
+    if (core > 0 && loaded > 0) {
+      return insufficient(id, ['cpu_time_per_request_ms and latency_ms.min, or worker_threads (whether requests are made of CPU)'], ev);
     }
+    return none(id, ev);
   }
-  if (!positive && ambiguous && eff === undefined) {
-    return insufficient(id, ['pool_scaling (CPU near a core with a full pool: the GIL or per-request overhead; a pool sweep tells)'], ev);
-  }
-  return positive ? issue(id, strength, ev) : none(id, ev);
+  let strength = core * computing * loaded;
+  // A flat sweep strengthens a CPU-made reading; a growing one all but refutes it (the pool, not
+  // the GIL, was the limit). Requests not made of CPU with a flat sweep: a ceiling elsewhere.
+  if (flat !== undefined) strength = Math.min(1, strength + FLAT_SWEEP_BONUS * flat * core * computing) * (REFUTED_SHARE + (1 - REFUTED_SHARE) * flat);
+  return graded(id, strength, ev);
 };

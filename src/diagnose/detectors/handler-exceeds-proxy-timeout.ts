@@ -1,13 +1,24 @@
 // Does a request take about as long as nginx is willing to wait? Then the proxy cuts the slow tail
 // off as 504s while the server goes on working on requests nobody waits for.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { ramp } from '../strength.js';
+import { judgePoolLoad } from '../pool-load.js';
 import { formatMs } from '../../format.js';
 
 export const id = 'handler-exceeds-proxy-timeout';
 
-/** Within 10% of the timeout: latencies seen through the proxy are capped at the timeout itself. */
-const NEAR_TIMEOUT_SHARE = 0.9;
+/**
+ * Latencies seen through the proxy are capped at the timeout itself, so a p99 from 70% of the
+ * timeout grows towards "the tail is cut off" at 100%.
+ */
+const RATIO_FROM = 0.7;
+const RATIO_TO = 1;
+/**
+ * An inspection sees no latency, but nginx's "upstream timed out" lines while the pool had free
+ * workers say the same: a request took longer than proxy_read_timeout on its own, not in a queue.
+ */
+const TIMEOUTS_WITH_FREE_WORKERS = 0.7;
 
 export const detect: Detector = (f) => {
   const missing: string[] = [];
@@ -15,8 +26,20 @@ export const detect: Detector = (f) => {
   if (!f.latency_ms && f.service_time_ms === undefined) missing.push('latency_ms', 'service_time_ms');
   if (missing.length) return insufficient(id, missing);
   const timeoutMs = f.proxy!.read_timeout_s * 1000;
-  const handlerMs = Math.max(f.latency_ms?.p99 ?? 0, f.service_time_ms ?? 0);
+  // Through the proxy the client's p99 is the slowest requests'; an inspection has only the mean
+  // service time, which says nothing of the slowest.
+  const p99 = f.latency_ms?.p99;
+  const handlerMs = Math.max(p99 ?? 0, f.service_time_ms ?? 0);
   const ratio = handlerMs / timeoutMs;
-  const ev = [evidence('handler_to_proxy_timeout_ratio', ratio, 'ratio', `slowest requests take ${formatMs(handlerMs)} (p99) against proxy_read_timeout ${formatMs(timeoutMs)}`)];
-  return ratio >= NEAR_TIMEOUT_SHARE ? issue(id, clamp01(0.6 + (ratio - NEAR_TIMEOUT_SHARE) * 4), ev) : none(id, ev);
+  const ev = [evidence('handler_to_proxy_timeout_ratio', ratio, 'ratio', `slowest requests take ${formatMs(handlerMs)} (${p99 !== undefined ? 'p99' : 'mean service time'}) against proxy_read_timeout ${formatMs(timeoutMs)}`)];
+  let strength = ramp(ratio, RATIO_FROM, RATIO_TO);
+  if (p99 === undefined && f.proxy!.upstream_timeouts > 0) {
+    const load = judgePoolLoad(f)?.strength ?? 1;
+    const onTheirOwn = TIMEOUTS_WITH_FREE_WORKERS * (1 - load);
+    if (onTheirOwn > strength) {
+      strength = onTheirOwn;
+      ev.push(evidence('upstream_timeouts_free_workers', f.proxy!.upstream_timeouts, 'log lines', `nginx timed out on ${f.proxy!.upstream_timeouts} requests while the pool had free workers: they took longer than ${formatMs(timeoutMs)} on their own`));
+    }
+  }
+  return graded(id, strength, ev);
 };

@@ -1,39 +1,29 @@
 // Is latency mostly time spent waiting for a worker? Little's law: with all workers busy, each
 // extra request in the system adds a service time of waiting.
 import type { Detector } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
-import { formatMs, formatNumber, formatPercent } from '../../format.js';
-import { requestsInServer } from './pool-saturated.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { judgePoolLoad } from '../pool-load.js';
+import { clamp01 } from '../detector-result.js';
+import { ramp } from '../strength.js';
+import { formatMs, formatPercent } from '../../format.js';
 
 export const id = 'queueing';
 
-/** Latency twice the service time: half of every request is spent in the queue. */
-const WAIT_RATIO_ISSUE = 2;
-const ALL_BUSY_SHARE_SATURATED = 0.5;
-/** As pool-saturated: Little's requests-in-server half again above the pool. */
-const LITTLE_OVER_POOL_SATURATED = 1.5;
+/** A fifth of the latency waiting is noticeable; from 60% the wait is most of what clients see. */
+const WAIT_SHARE_FROM = 0.2;
+const WAIT_SHARE_TO = 0.6;
 
 export const detect: Detector = (f) => {
   const missing: string[] = [];
   if (!f.latency_ms) missing.push('latency_ms');
   if (f.service_time_ms === undefined || f.service_time_ms <= 0) missing.push('service_time_ms');
-  const inSystem = requestsInServer(f);
-  const pool = f.settings?.thread_pool;
-  if (!f.saturation && !(inSystem !== undefined && pool)) missing.push('saturation');
+  const load = judgePoolLoad(f);
+  if (!load) missing.push('saturation');
   if (missing.length) return insufficient(id, missing);
   const mean = f.latency_ms!.mean;
   const service = f.service_time_ms!;
-  const ratio = mean / service;
-  const waitShare = clamp01(1 - 1 / ratio);
-  const ev = [evidence('latency_to_service_ratio', ratio, 'ratio', `mean latency ${formatMs(mean)} vs service time ${formatMs(service)}: ${formatPercent(waitShare)} of it waiting`)];
-  let saturated: boolean;
-  const s = f.saturation;
-  if (s) {
-    saturated = s.all_busy_share >= ALL_BUSY_SHARE_SATURATED || s.queue_p99 >= 1;
-    ev.push(evidence('all_busy_share', s.all_busy_share, 'share', `all workers busy ${formatPercent(s.all_busy_share)} of the time, queue p99 ${formatNumber(s.queue_p99)}`));
-  } else {
-    saturated = inSystem! >= LITTLE_OVER_POOL_SATURATED * pool!;
-    ev.push(evidence('requests_in_server', inSystem!, 'requests', `${formatNumber(inSystem!)} requests in the server on average for ${pool} workers (Little's law)`));
-  }
-  return ratio >= WAIT_RATIO_ISSUE && saturated ? issue(id, waitShare, ev) : none(id, ev);
+  const waitShare = clamp01(1 - service / Math.max(mean, 1e-9));
+  const ev = [evidence('wait_share_of_latency', waitShare, 'share', `mean latency ${formatMs(mean)} vs service time ${formatMs(service)}: ${formatPercent(waitShare)} of it waiting`)];
+  // The wait must be for a worker: only as strong as the pool is full.
+  return graded(id, ramp(waitShare, WAIT_SHARE_FROM, WAIT_SHARE_TO) * load!.strength, [...ev, ...load!.evidence]);
 };

@@ -2,13 +2,15 @@
 // socket_timeout to every read and write, so a client pausing longer than that loses its
 // connection mid-request.
 import type { Detector, Evidence } from '../detector-result.js';
-import { clamp01, evidence, insufficient, issue, none } from '../detector-result.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { ramp } from '../strength.js';
 import { formatPercent, formatSeconds } from '../../format.js';
 
 export const id = 'slow-client-cutoffs';
 
-/** One slow client in five failing is a pattern, not a flaky network. */
-const FAILED_SHARE_ISSUE = 0.2;
+/** One slow client in twenty failing may be a flaky network; half of them is a pattern. */
+const FAILED_SHARE_FROM = 0.05;
+const FAILED_SHARE_TO = 0.5;
 
 export const detect: Detector = (f) => {
   const sc = f.slow_clients;
@@ -24,5 +26,5 @@ export const detect: Detector = (f) => {
   } else if (timeoutS !== undefined) {
     ev.push(evidence('socket_timeout_s', timeoutS, 's', `server.socket_timeout is ${formatSeconds(timeoutS)}`));
   }
-  return share >= FAILED_SHARE_ISSUE && explained ? issue(id, clamp01(share), ev) : none(id, ev);
+  return graded(id, explained ? ramp(share, FAILED_SHARE_FROM, FAILED_SHARE_TO) : 0, ev);
 };

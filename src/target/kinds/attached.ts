@@ -8,6 +8,10 @@ import { assertLoopback } from '../../load/loopback.js';
 import { defineTargetKind } from '../target-kind.js';
 import { statsUrlSchema } from '../stats-url-schema.js';
 import type { RunningTarget, TargetExit } from '../target.js';
+import type { ServerSettings, SettingName } from '../../config/settings.js';
+import { fetchServerStats } from '../../probe/server-stats.js';
+import { settingsInStats } from '../known-settings.js';
+import { BUNDLED_STATS_PATH } from './bundled.js';
 
 const ATTACHED_POLL_MS = 500;
 
@@ -32,8 +36,24 @@ export const attachedKind = defineTargetKind({
     if (opts.url === undefined || opts.pid === undefined) throw new CpdiagError('attaching needs both --url and --pid', EXIT.USAGE, 'e.g. --url http://127.0.0.1:8080 --pid 1234');
     return { kind: 'attached' as const, url: String(opts.url), pid: Number(opts.pid) };
   },
-  start: async (spec, { settings }) => ({ ...attach(spec.url, spec.pid, settings), ...(spec.stats_url ? { statsUrl: statsUrlOf(spec.url, spec.stats_url) } : {}) }),
+  start: async (spec, { settings }) => attachWithStats(attach(spec.url, spec.pid, settings), spec.stats_url ? statsUrlOf(spec.url, spec.stats_url) : undefined),
 });
+
+/**
+ * An attached server tells what it can: its stats page (the one given with --stats-url, else the
+ * bundled server's, if it answers) is read during the run, and the settings it reports are facts;
+ * anything else is unknown until inferred from its process.
+ */
+async function attachWithStats(target: RunningTarget, givenStatsUrl: string | undefined): Promise<RunningTarget> {
+  const statsUrl = givenStatsUrl ?? target.url + BUNDLED_STATS_PATH;
+  const stats = await fetchServerStats(statsUrl);
+  if (stats || givenStatsUrl) target.statsUrl = statsUrl;
+  const reported = settingsInStats(stats?.settings);
+  const names = Object.keys(reported) as SettingName[];
+  if (names.length > 0) target.settings = { ...target.settings, ...(reported as Partial<ServerSettings>) };
+  target.knownSettings = { names, source: Object.fromEntries(names.map((n) => [n, 'stats'])) };
+  return target;
+}
 
 /** A stats page given as a path is on the target; a loopback URL is taken as it is. */
 function statsUrlOf(base: string, statsUrl: string): string {

@@ -3,7 +3,8 @@
 // when a path answers.
 import { createServer } from 'node:net';
 import { z } from 'zod';
-import { SETTING_DEFINITIONS, envName, type ServerSettings } from '../../config/settings.js';
+import { SETTING_DEFINITIONS, envName, type ServerSettings, type SettingName } from '../../config/settings.js';
+import { settingsInCommand } from '../known-settings.js';
 import { parseDurationText } from '../../config/duration.js';
 import { defineTargetKind } from '../target-kind.js';
 import { statsUrlSchema } from '../stats-url-schema.js';
@@ -72,6 +73,10 @@ export const commandKind = defineTargetKind({
         signal,
         statsPath: spec.stats_url,
       });
+      // Known about the target: what its command line passes ({config} carries every setting);
+      // socket_host and socket_port are cpdiag's own choice.
+      const given = config ? SETTING_DEFINITIONS.map((d) => d.name) : [...new Set<SettingName>(['socket_host', 'socket_port', ...settingsInCommand(spec.command)])];
+      target.knownSettings = { names: given, source: {} };
       return config ? { ...target, stop: () => target.stop().finally(config.cleanup) } : target;
     } catch (e) {
       config?.cleanup();

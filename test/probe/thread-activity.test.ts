@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNetTcp } from '../../src/probe/parse-net-tcp.js';
 import { parseSyscall } from '../../src/probe/parse-syscall.js';
-import { activityKey, classifyThread, groupActivities, summarizeActivities, type FdContext, type ThreadReading } from '../../src/inspect/thread-activity.js';
-import { countWorkerStates, recognizeWorkers, type ClassifiedThread } from '../../src/inspect/worker-threads.js';
+import { activityKey, classifyThread, groupActivities, summarizeActivities, type FdContext, type ThreadReading } from '../../src/probe/thread-activity.js';
+import { countWorkerStates, recognizeWorkers, type ClassifiedThread } from '../../src/probe/worker-threads.js';
 import { findBacklog, listenKey, parseSsListen, readListenBacklogs } from '../../src/inspect/listen-backlog.js';
 import { fixture } from '../probe/fixtures-path.js';
 

@@ -10,6 +10,11 @@
 //  3. busy together: when no worker is ever idle in the window (the exhausted pool), the largest
 //     set of threads (not the main thread) blocked in the same call at the same pc.
 // Recognition accumulates over the samples of the window: a thread seen parked once is a worker.
+// Two look-alikes are kept out: a thread that waits in epoll/select (cheroot's acceptor, which
+// also queues for the GIL at the workers' code when the pool computes) is never a worker; and
+// threads parked like idle workers but started after the pool (threads leaked by handlers, parked
+// on an Event forever) are counted as leaked: the pool is the server's reported size when known,
+// else the threads started together with the first workers (a pool starts in one burst).
 import type { ActivityKind, ThreadActivity } from './thread-activity.js';
 
 export const WORKER_NAME_PATTERNS: RegExp[] = [/^cpdiag-wk-\d+$/, /^CP Server Thr/];
@@ -23,7 +28,17 @@ export interface ClassifiedThread {
   tid: number;
   name: string;
   activity: ThreadActivity;
+  /** When the thread started (clock ticks since boot, /proc/PID/task/TID/stat field 22), when known. */
+  startTicks?: number;
 }
+
+/** Threads waiting in these are event loops (an acceptor, a selector), never pool workers. */
+const EVENT_LOOP_CALLS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'select', 'pselect6']);
+/**
+ * A pool's threads start in one burst (cheroot's ThreadPool.start starts them in a loop: a few ms
+ * apart, tens of ms on a loaded machine); a gap longer than this (250 ms) ends the burst.
+ */
+export const POOL_BURST_GAP_TICKS = 25;
 
 function largestGroup<K>(items: ClassifiedThread[], key: (t: ClassifiedThread) => K | undefined): ClassifiedThread[] {
   const groups = new Map<K, ClassifiedThread[]>();
@@ -62,23 +77,65 @@ export function findBusyTogether(threads: ClassifiedThread[], mainTid: number): 
 export interface WorkerRecognition {
   tids: Set<number>;
   method: WorkerMethod;
+  /** Threads that look like idle workers but are beyond the pool (leaked); empty when none. */
+  leaked: Set<number>;
 }
 
-export function recognizeWorkers(samples: ClassifiedThread[][], mainTid: number): WorkerRecognition {
+export interface RecognizeOptions {
+  /** The pool size the server reports about itself (its stats): trims look-alikes beyond it. */
+  poolSize?: number;
+}
+
+/** Threads seen waiting in an event loop (epoll, select) in any sample: acceptors, not workers. */
+export function findEventLoopThreads(samples: ClassifiedThread[][]): Set<number> {
+  const out = new Set<number>();
+  for (const s of samples) for (const t of s) if (t.activity.call && EVENT_LOOP_CALLS.has(t.activity.call)) out.add(t.tid);
+  return out;
+}
+
+export function recognizeWorkers(samples: ClassifiedThread[][], mainTid: number, opts: RecognizeOptions = {}): WorkerRecognition {
   const named = new Set<number>();
   for (const s of samples) for (const t of s) if (WORKER_NAME_PATTERNS.some((re) => re.test(t.name))) named.add(t.tid);
-  if (named.size > 0) return { tids: named, method: 'name' };
+  if (named.size > 0) return { tids: named, method: 'name', leaked: new Set() };
+  const loops = findEventLoopThreads(samples);
   const parked = new Set<number>();
-  for (const s of samples) for (const t of findParkedThreads(s, mainTid)) parked.add(t.tid);
+  for (const s of samples) for (const t of findParkedThreads(s, mainTid)) if (!loops.has(t.tid)) parked.add(t.tid);
   const busy = new Set<number>();
-  for (const s of samples) for (const t of findBusyTogether(s, mainTid)) busy.add(t.tid);
+  for (const s of samples) for (const t of findBusyTogether(s.filter((x) => !loops.has(x.tid)), mainTid)) busy.add(t.tid);
   if (parked.size > 0) {
     // Busy workers not seen parked in this window share their call and pc with workers that were.
+    const everParked = new Set(parked);
     for (const tid of busy) parked.add(tid);
-    return { tids: parked, method: 'parked-together' };
+    return { ...splitLeaked(parked, samples, opts.poolSize, everParked), method: 'parked-together' };
   }
-  if (busy.size > 0) return { tids: busy, method: 'busy-together' };
-  return { tids: new Set(), method: 'none' };
+  if (busy.size > 0) return { ...splitLeaked(busy, samples, opts.poolSize, new Set()), method: 'busy-together' };
+  return { tids: new Set(), method: 'none', leaked: new Set() };
+}
+
+/**
+ * The pool among look-alikes. A pool's threads start in one burst (cheroot's ThreadPool.start);
+ * other threads that wait like workers do not: a thread leaked per request starts later, the
+ * engine's monitor thread (whose timed waits look like GIL waits) starts alone. So the pool is the
+ * earliest burst of at least MIN_POOL_THREADS start times (consecutive starts within
+ * POOL_BURST_GAP_TICKS), trimmed to the server's reported size when that is smaller. Threads
+ * outside it that were seen parked like idle workers are leaked; the others are other threads.
+ * Without start times every candidate is a worker.
+ */
+export function splitLeaked(candidates: Set<number>, samples: ClassifiedThread[][], poolSize: number | undefined, parked: Set<number>): { tids: Set<number>; leaked: Set<number> } {
+  const start = new Map<number, number>();
+  for (const s of samples) for (const t of s) if (candidates.has(t.tid) && t.startTicks !== undefined) start.set(t.tid, t.startTicks);
+  const order = [...candidates].sort((a, b) => (start.get(a) ?? 0) - (start.get(b) ?? 0) || a - b);
+  if (start.size !== candidates.size || order.length === 0) return { tids: new Set(order), leaked: new Set() };
+  const bursts: number[][] = [];
+  for (const tid of order) {
+    const last = bursts[bursts.length - 1];
+    if (last && start.get(tid)! - start.get(last[last.length - 1])! <= POOL_BURST_GAP_TICKS) last.push(tid);
+    else bursts.push([tid]);
+  }
+  let pool = bursts.find((b) => b.length >= MIN_POOL_THREADS) ?? bursts[0];
+  if (poolSize !== undefined && Number.isInteger(poolSize) && poolSize > 0 && pool.length > poolSize) pool = pool.slice(0, poolSize);
+  const kept = new Set(pool);
+  return { tids: kept, leaked: new Set(order.filter((tid) => !kept.has(tid) && parked.has(tid))) };
 }
 
 /**

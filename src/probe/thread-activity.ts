@@ -2,10 +2,10 @@
 // wchan) into an activity, with the peer named for socket I/O, and grouping of activities into
 // the one-line summary a person reads first ("12 threads blocked in recvfrom on 127.0.0.1:5432,
 // 2 waiting in futex, 1 in epoll_wait, 1 running").
-import { classifyFdLink } from '../probe/parse-fd-link.js';
-import { formatEndpoint, type TcpRow } from '../probe/parse-net-tcp.js';
-import type { SyscallState } from '../probe/parse-syscall.js';
-import { FD_IO_SYSCALLS, POLL_SYSCALLS, SLEEP_SYSCALLS, syscallName } from '../probe/syscall-names.js';
+import { classifyFdLink } from './parse-fd-link.js';
+import { formatEndpoint, type TcpRow } from './parse-net-tcp.js';
+import type { SyscallState } from './parse-syscall.js';
+import { FD_IO_SYSCALLS, POLL_SYSCALLS, SLEEP_SYSCALLS, syscallName } from './syscall-names.js';
 
 export type ActivityKind = 'running' | 'io' | 'poll' | 'lock' | 'sleep' | 'disk' | 'stopped' | 'zombie' | 'other';
 

@@ -1,0 +1,268 @@
+// Generates the labelled diagnosis corpus: `node dist/bench/diagnosis-corpus.js [--only LABEL] [--out DIR]`.
+//
+// Each case injects one cause (or none) on the bundled server or the real CherryPy example app
+// (examples/cherrypy/app.py), across that cause's parameter space: handler time, pool size, load
+// from 0.2x to 3x capacity, CPU share, leak rates, with and without nginx in front. One short run
+// per case (0.5 s warm-up + 3 s); while it runs, an inspection of the target's pid (2 s) is taken
+// too. Only the measured findings are stored (run and inspect, each with the injected label), as
+// compact JSON under test/fixtures/diagnosis-corpus/<label>.json; test/diagnose/corpus.test.ts
+// and bench/diagnosis.bench.ts judge the diagnosis on them, and the calibration is fitted on them.
+// The machine is shared: cases run one at a time, each bounded in time and count.
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { executeRun } from '../src/run/execute-run.js';
+import { findingsFromRun } from '../src/run/findings-from-run.js';
+import { parseScenario } from '../src/scenario/load-scenario.js';
+import { inspectProcess } from '../src/inspect/run-inspect.js';
+import type { Findings } from '../src/diagnose/findings.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+const CHERRYPY_COMMAND = `${PYTHON} examples/cherrypy/app.py --port {port} --thread-pool {thread_pool} --socket-timeout {socket_timeout} --socket-queue-size {socket_queue_size}`;
+/** Every case: 0.5 s warm-up, 3 s measured; the inspection (2 s) starts 0.5 s into the measurement. */
+const WARMUP_S = 0.5;
+const DURATION_S = 3;
+const INSPECT_AT_S = 0.5;
+const INSPECT_S = 2;
+
+export interface CorpusCase {
+  id: string;
+  /** The injected cause, or 'none' for a healthy service. */
+  label: string;
+  /** The cause a run names for the same fault when it differs from what an inspection names. */
+  run_label?: string;
+  target: 'bundled' | 'cherrypy';
+  settings: Record<string, unknown>;
+  load: Record<string, unknown>;
+  mix: Record<string, unknown>[];
+  slow_clients?: Record<string, unknown>[];
+  proxy?: Record<string, unknown>;
+  /** A slow loopback peer the handler calls (/upstream?port=PEER), answering after this many ms. */
+  peer_ms?: number;
+  /** Also store an inspection of the target taken during the run. */
+  inspect?: boolean;
+  /** Read the server's stats during the inspection (bundled /_cpdiag/stats, CherryPy /cpstats/data). */
+  inspect_stats?: boolean;
+  /** Human-readable parameters (load factor, handler time ...). */
+  params: Record<string, number | string>;
+}
+
+export interface CorpusEntry {
+  id: string;
+  label: string;
+  source: 'run' | 'inspect';
+  target: 'bundled' | 'cherrypy';
+  params: Record<string, number | string>;
+  findings: Findings;
+}
+
+const closed = (connections: number) => ({ mode: 'closed', connections });
+const open = (rate: number) => ({ mode: 'open', rate_rps: rate, arrival: 'poisson' });
+const work = (q: string) => [{ path: `/work?${q}` }];
+
+/** The parameter space, case by case (capacity: pool / handler time; the GIL: 1 / CPU time). */
+export function corpusCases(): CorpusCase[] {
+  const c: CorpusCase[] = [];
+  const add = (x: Omit<CorpusCase, 'id'> & { id?: string }) => c.push({ id: x.id ?? `${x.label}-${c.filter((y) => y.label === x.label).length + 1}`, ...x });
+  const bq = { socket_queue_size: 128 };
+  // ---- healthy: utilisation 0.1-0.7, short handlers.
+  for (const util of [0.1, 0.3, 0.5, 0.7]) add({ label: 'none', target: 'bundled', settings: { thread_pool: 10, ...bq }, load: open(util * 500), mix: work('io_ms=20&dist=exp&seed=7'), inspect: util === 0.5, inspect_stats: true, params: { pool: 10, handler_ms: 20, utilisation: util } });
+  for (const util of [0.2, 0.6]) add({ label: 'none', target: 'bundled', settings: { thread_pool: 4, ...bq }, load: open(util * 80), mix: work('io_ms=50'), params: { pool: 4, handler_ms: 50, utilisation: util } });
+  add({ label: 'none', target: 'bundled', settings: { thread_pool: 32, ...bq }, load: open(0.5 * 320), mix: work('io_ms=100'), inspect: true, params: { pool: 32, handler_ms: 100, utilisation: 0.5 } });
+  add({ label: 'none', target: 'bundled', settings: { thread_pool: 16, ...bq }, load: closed(4), mix: work('io_ms=5'), inspect: true, params: { pool: 16, handler_ms: 5, clients: 4 } });
+  add({ label: 'none', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(150), mix: work('io_ms=10&cpu_ms=2'), params: { pool: 8, handler_ms: 12, cpu_ms: 2, gil_utilisation: 0.3 } });
+  add({ label: 'none', target: 'bundled', settings: { thread_pool: 10, ...bq }, load: closed(8), mix: work('io_ms=20&cpu_ms=1'), params: { pool: 10, handler_ms: 21, clients: 8 } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, load: closed(4), mix: work('io_ms=20'), inspect: true, params: { pool: 10, handler_ms: 20, clients: 4 } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 16, ...bq }, load: closed(8), mix: work('io_ms=50'), inspect: true, params: { pool: 16, handler_ms: 50, clients: 8 } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: open(40), mix: work('io_ms=10&cpu_ms=3'), params: { pool: 8, handler_ms: 13, cpu_ms: 3, gil_utilisation: 0.12 } });
+  // ---- pool too small: load 1.5x-3x what the pool can serve, handler 10 ms-1 s.
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 2, ...bq }, load: closed(24), mix: work('io_ms=20'), inspect: true, inspect_stats: true, params: { pool: 2, handler_ms: 20, clients: 24 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 4, ...bq }, load: closed(12), mix: work('io_ms=50'), params: { pool: 4, handler_ms: 50, clients: 12 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 10, ...bq }, load: closed(30), mix: work('io_ms=20&cpu_ms=1'), inspect: true, params: { pool: 10, handler_ms: 21, clients: 30 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 16, ...bq }, load: closed(40), mix: work('io_ms=100'), params: { pool: 16, handler_ms: 100, clients: 40 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(80), mix: work('io_ms=200'), params: { pool: 8, handler_ms: 200, load_factor: 2 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 4, ...bq }, load: open(200), mix: work('io_ms=30'), params: { pool: 4, handler_ms: 30, load_factor: 1.5 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 32, ...bq }, load: closed(64), mix: work('io_ms=1000'), params: { pool: 32, handler_ms: 1000, clients: 64 } });
+  add({ label: 'pool-too-small', target: 'cherrypy', settings: { thread_pool: 2, ...bq }, load: closed(32), mix: work('io_ms=100'), inspect: true, params: { pool: 2, handler_ms: 100, clients: 32 } });
+  add({ label: 'pool-too-small', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: work('io_ms=20'), inspect: true, params: { pool: 4, handler_ms: 20, clients: 16 } });
+  add({ label: 'pool-too-small', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(24), mix: work('io_ms=50'), inspect: true, inspect_stats: true, params: { pool: 8, handler_ms: 50, clients: 24 } });
+  add({ label: 'pool-too-small', target: 'cherrypy', settings: { thread_pool: 40, ...bq }, load: closed(60), mix: work('io_ms=1000'), params: { pool: 40, handler_ms: 1000, clients: 60 } });
+  // ---- blocking I/O in handlers: slow handlers (150 ms-2 s) with the pool ample (load 0.2-0.7x).
+  add({ label: 'blocking-io-in-handlers', target: 'bundled', settings: { thread_pool: 32, ...bq }, load: closed(16), mix: work('io_ms=300'), inspect: true, inspect_stats: true, params: { pool: 32, handler_ms: 300, clients: 16 } });
+  add({ label: 'blocking-io-in-handlers', target: 'bundled', settings: { thread_pool: 16, ...bq }, load: closed(6), mix: work('io_ms=150'), params: { pool: 16, handler_ms: 150, clients: 6 } });
+  add({ label: 'blocking-io-in-handlers', target: 'bundled', settings: { thread_pool: 10, ...bq }, load: closed(5), mix: work('io_ms=800'), params: { pool: 10, handler_ms: 800, clients: 5 } });
+  add({ label: 'blocking-io-in-handlers', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(1.5), mix: work('io_ms=2000'), params: { pool: 8, handler_ms: 2000, utilisation: 0.375 } });
+  add({ label: 'blocking-io-in-handlers', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, load: closed(5), mix: work('io_ms=400'), params: { pool: 10, handler_ms: 400, clients: 5 } });
+  // ---- CPU-bound under the GIL: CPU 5-30 ms per request, load past one core.
+  add({ label: 'cpu-bound-under-gil', target: 'bundled', settings: { thread_pool: 8, gil: true, ...bq }, load: closed(16), mix: work('cpu_ms=10'), inspect: true, inspect_stats: true, params: { pool: 8, cpu_ms: 10, clients: 16 } });
+  add({ label: 'cpu-bound-under-gil', target: 'bundled', settings: { thread_pool: 4, gil: true, ...bq }, load: closed(8), mix: work('cpu_ms=5'), params: { pool: 4, cpu_ms: 5, clients: 8 } });
+  add({ label: 'cpu-bound-under-gil', target: 'bundled', settings: { thread_pool: 16, gil: true, ...bq }, load: closed(24), mix: work('cpu_ms=20'), params: { pool: 16, cpu_ms: 20, clients: 24 } });
+  add({ label: 'cpu-bound-under-gil', target: 'bundled', settings: { thread_pool: 8, gil: true, ...bq }, load: closed(12), mix: work('io_ms=5&cpu_ms=15'), params: { pool: 8, cpu_ms: 15, io_ms: 5, clients: 12 } });
+  add({ label: 'cpu-bound-under-gil', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: work('cpu_ms=20'), inspect: true, params: { pool: 8, cpu_ms: 20, clients: 16 } });
+  add({ label: 'cpu-bound-under-gil', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(8), mix: work('cpu_ms=10'), inspect: true, params: { pool: 4, cpu_ms: 10, clients: 8 } });
+  // ---- memory retention (a per-request cache): 32-512 KiB kept per request.
+  add({ label: 'per-request-cache', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: closed(8), mix: [{ path: '/leak/memory?kb=64' }], inspect: true, params: { kb_per_request: 64, clients: 8 } });
+  add({ label: 'per-request-cache', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: closed(4), mix: [{ path: '/leak/memory?kb=256' }], params: { kb_per_request: 256, clients: 4 } });
+  add({ label: 'per-request-cache', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(4), mix: [{ path: '/leak/memory?kb=512' }], inspect: true, params: { kb_per_request: 512, clients: 4 } });
+  add({ label: 'per-request-cache', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(2), mix: [{ path: '/leak/memory?kb=128' }], inspect: true, params: { kb_per_request: 128, clients: 2 } });
+  // ---- fd leak: 50-200 files a second left open.
+  add({ label: 'fd-leak', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(200), mix: [{ path: '/leak/fd' }], inspect: true, params: { leak_per_s: 200 } });
+  add({ label: 'fd-leak', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(50), mix: [{ path: '/leak/fd' }], inspect: true, params: { leak_per_s: 50 } });
+  add({ label: 'fd-leak', target: 'bundled', settings: { thread_pool: 4, ...bq }, load: closed(4), mix: [{ path: '/leak/fd' }], params: { clients: 4 } });
+  // ---- thread leak: 5-20 threads a second never reaped.
+  add({ label: 'thread-leak', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(15), mix: [{ path: '/leak/thread' }], inspect: true, params: { leak_per_s: 15 } });
+  add({ label: 'thread-leak', target: 'bundled', settings: { thread_pool: 8, ...bq }, load: open(6), mix: [{ path: '/leak/thread' }], params: { leak_per_s: 6 } });
+  add({ label: 'thread-leak', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: open(20), mix: [{ path: '/leak/thread' }], inspect: true, params: { leak_per_s: 20 } });
+  add({ label: 'thread-leak', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: open(8), mix: [{ path: '/leak/thread' }], inspect: true, params: { leak_per_s: 8 } });
+  // ---- bodies over the limit.
+  add({ label: 'body-too-large', target: 'bundled', settings: { thread_pool: 10, max_request_body_size: 1048576, ...bq }, load: closed(4), mix: [{ path: '/work?io_ms=5', weight: 3 }, { method: 'POST', path: '/upload', body_bytes: 2097152, weight: 1 }], params: { body_mib: 2, limit_mib: 1, share: 0.25 } });
+  add({ label: 'body-too-large', target: 'bundled', settings: { thread_pool: 10, max_request_body_size: 262144, ...bq }, load: closed(4), mix: [{ path: '/work?io_ms=5', weight: 9 }, { method: 'POST', path: '/upload', body_bytes: 1048576, weight: 1 }], params: { body_mib: 1, limit_mib: 0.25, share: 0.1 } });
+  // ---- socket_timeout below slow clients' pauses.
+  add({ label: 'socket-timeout-too-low', target: 'bundled', settings: { thread_pool: 10, socket_timeout: 0.3, ...bq }, load: closed(4), mix: work('io_ms=5'), slow_clients: [{ count: 4, upload_bytes_per_s: 2, request: { method: 'POST', path: '/upload', body_bytes: 64 } }], params: { socket_timeout_s: 0.3, pause_s: 0.5 } });
+  add({ label: 'socket-timeout-too-low', target: 'bundled', settings: { thread_pool: 10, socket_timeout: 0.5, ...bq }, load: closed(4), mix: work('io_ms=5'), slow_clients: [{ count: 6, upload_bytes_per_s: 1, request: { method: 'POST', path: '/upload', body_bytes: 64 } }], params: { socket_timeout_s: 0.5, pause_s: 1 } });
+  // ---- nginx's proxy_read_timeout below the slow handler's time.
+  add({ label: 'proxy-read-timeout-shorter-than-handler', target: 'bundled', settings: { thread_pool: 10, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 1 }, load: { ...closed(8), timeout_ms: 10000 }, mix: [{ path: '/work?io_ms=10', weight: 4 }, { path: '/work?io_ms=1500', weight: 1 }], inspect: true, inspect_stats: true, params: { read_timeout_s: 1, slow_handler_ms: 1500 } });
+  add({ label: 'proxy-read-timeout-shorter-than-handler', target: 'bundled', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 0.5 }, load: { ...closed(6), timeout_ms: 10000 }, mix: [{ path: '/work?io_ms=20', weight: 3 }, { path: '/work?io_ms=800', weight: 1 }], params: { read_timeout_s: 0.5, slow_handler_ms: 800 } });
+  // ---- the proxy gives up on requests still queued here (CLOSE_WAIT from nginx).
+  // Handlers (300 ms) well inside nginx's 1 s, but 12 clients on 2 workers queue for ~1.8 s: nginx
+  // gives up on queued requests. A run sees nginx's 504s with the pool full (pool-exhausted); an
+  // inspection sees the CLOSE_WAIT sockets nginx left (proxy-gave-up-on-queued-requests).
+  for (const [pool, clients] of [[2, 12], [4, 24]]) {
+    add({ label: 'proxy-gave-up-on-queued-requests', run_label: 'pool-exhausted', target: 'cherrypy', settings: { thread_pool: pool, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 1, keepalive: false }, load: { ...closed(clients), timeout_ms: 10000 }, mix: work('io_ms=300'), inspect: true, params: { pool, handler_ms: 300, clients, read_timeout_s: 1 } });
+  }
+  // ---- the listen backlog too small for the connection burst.
+  add({ label: 'listen-backlog-too-small', target: 'bundled', settings: { thread_pool: 10, socket_queue_size: 5 }, load: closed(300), mix: work('io_ms=20'), params: { backlog: 5, clients: 300 } });
+  add({ label: 'listen-backlog-too-small', target: 'bundled', settings: { thread_pool: 32, socket_queue_size: 5 }, load: closed(200), mix: work('io_ms=10'), params: { backlog: 5, clients: 200 } });
+  add({ label: 'listen-backlog-too-small', target: 'cherrypy', settings: { thread_pool: 10, socket_queue_size: 5 }, load: closed(200), mix: work('io_ms=20'), params: { backlog: 5, clients: 200 } });
+  // ---- workers blocked on one slow peer (the handler calls a loopback dependency).
+  add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(8), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 500, inspect: true, params: { pool: 4, peer_ms: 500, clients: 8 } });
+  add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 200, inspect: true, params: { pool: 8, peer_ms: 200, clients: 16 } });
+  add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 16, ...bq }, load: closed(12), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 800, inspect: true, params: { pool: 16, peer_ms: 800, clients: 12 } });
+  return c;
+}
+
+/** Keeps what the diagnosis reads; drops texts and per-thread detail that only make the fixture big. */
+export function compactFindings(f: Findings): Findings {
+  const out: Findings = { ...f };
+  delete out.events;
+  delete out.threads_by_activity;
+  if (out.drift) {
+    out.drift = Object.fromEntries(Object.entries(out.drift).map(([k, d]) => {
+      const { reason: _r, method: _m, ...rest } = d!;
+      return [k, rest];
+    }));
+  }
+  return JSON.parse(JSON.stringify(out, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(5)) : v))) as Findings;
+}
+
+/**
+ * The utilisation the case measured (mean busy workers over the pool), beside the one it was
+ * designed for: on a shared machine a run designed at 0.5 can measure 0.9.
+ */
+export function measuredUtilisation(f: Findings): number | undefined {
+  if (f.saturation && f.saturation.samples > 0) return f.saturation.busy_mean / f.saturation.workers;
+  const w = f.worker_threads;
+  if (w && w.total > 0) return (w.total - w.idle) / w.total;
+  const pool = f.settings?.thread_pool;
+  if (pool && f.throughput_rps && f.service_time_ms) return (f.throughput_rps * f.service_time_ms) / 1000 / pool;
+  return undefined;
+}
+
+function withUtilisation(params: CorpusCase['params'], f: Findings): CorpusCase['params'] {
+  const u = measuredUtilisation(f);
+  return u === undefined ? params : { ...params, measured_utilisation: Number(u.toFixed(3)) };
+}
+
+async function startPeer(ms: number): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((_req, res) => { setTimeout(() => res.end('slow\n'), ms); });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
+  const peer = k.peer_ms !== undefined ? await startPeer(k.peer_ms) : undefined;
+  try {
+    const mix = k.mix.map((m) => ({ ...m, path: String(m.path).replace('{peer}', String(peer?.port ?? 0)) }));
+    const scenario = parseScenario({
+      name: k.id,
+      target: k.target === 'cherrypy' ? { kind: 'command', command: CHERRYPY_COMMAND, ready_path: '/healthz', cwd: ROOT } : { kind: 'bundled' },
+      settings: k.settings,
+      load: { warmup_s: WARMUP_S, duration_s: DURATION_S, ...k.load },
+      mix,
+      ...(k.slow_clients ? { slow_clients: k.slow_clients } : {}),
+      ...(k.proxy ? { proxy: k.proxy } : {}),
+    }, k.id);
+    let inspection: Promise<Findings | undefined> | undefined;
+    let target: { pid: number; url: string } | undefined;
+    const { record } = await executeRun({
+      scenario,
+      // The record is handed over once the target is up: its pid and URL.
+      progress: { update: (rec) => { target ??= { pid: rec.target.pid, url: rec.target.url }; } },
+      // Probe samples carry the time: the inspection starts INSPECT_AT_S into the measurement.
+      onSample: (s) => {
+        if (!k.inspect || inspection || !target || s.t_s < WARMUP_S + INSPECT_AT_S) return;
+        const stats = !k.inspect_stats ? undefined : k.target === 'bundled' ? `${target.url}/_cpdiag/stats` : `${target.url}/cpstats/data`;
+        inspection = inspectProcess({ pid: target.pid, durationS: INSPECT_S, intervalMs: 125, statsUrl: stats })
+          .then((r) => r.findings, () => undefined);
+      },
+    });
+    const runFindings = findingsFromRun(record);
+    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, source: 'run', target: k.target, params: withUtilisation(k.params, runFindings), findings: compactFindings(runFindings) }];
+    const inspected = await inspection;
+    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, source: 'inspect', target: k.target, params: withUtilisation(k.params, inspected), findings: compactFindings(inspected) });
+    return out;
+  } finally {
+    await peer?.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'test/fixtures/diagnosis-corpus');
+  mkdirSync(outDir, { recursive: true });
+  const cases = corpusCases().filter((k) => !only || k.label === only || k.id === only);
+  const started = Date.now();
+  const byLabel = new Map<string, CorpusEntry[]>();
+  for (const k of cases) {
+    const t0 = Date.now();
+    let entries: CorpusEntry[] = [];
+    try {
+      entries = await runCase(k);
+    } catch (e) {
+      process.stderr.write(`${k.id}: failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+    process.stderr.write(`${k.id}: ${entries.map((e) => e.source).join('+') || 'nothing'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const list = byLabel.get(k.label) ?? [];
+    list.push(...entries);
+    byLabel.set(k.label, list);
+  }
+  for (const [label, entries] of byLabel) {
+    const file = join(outDir, `${label}.json`);
+    // --only replaces this label's cases in its file and keeps the others.
+    const kept = only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CorpusEntry[]).filter((e) => !entries.some((n) => n.id === e.id)) : [];
+    const all = [...kept, ...entries].sort((a, b) => (a.id < b.id ? -1 : 1));
+    writeFileSync(file, `[\n${all.map((e) => JSON.stringify(e)).join(',\n')}\n]\n`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const total = [...byLabel.values()].reduce((a, l) => a + l.length, 0);
+  if (!only) writeFileSync(join(outDir, 'meta.json'), `${JSON.stringify({ generated_at: new Date().toISOString(), cases: cases.length, entries: total, seconds: Math.round(seconds) }, null, 2)}\n`);
+  process.stderr.write(`${cases.length} cases, ${total} entries in ${seconds.toFixed(0)} s\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(() => process.exit(0), (e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(70);
+  });
+}

@@ -1,0 +1,36 @@
+// Did connections fail to arrive? With a closed loop of N clients, fewer than N connections
+// established means the rest were refused or left in SYN retries: the listen backlog
+// (server.socket_queue_size, capped by net.core.somaxconn) overflowed while the acceptor was
+// behind. The kernel counts it (TcpExt ListenOverflows / ListenDrops in /proc/net/netstat);
+// those counters are machine-wide, so they support rather than decide.
+import type { Detector, Evidence } from '../detector-result.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { ramp, rampLog } from '../strength.js';
+import { formatCount, formatPercent } from '../../format.js';
+
+export const id = 'listen-queue-overflow';
+
+/** 2% of the clients never connected can be a slow start; a quarter never did is a refusal. */
+const SHORTFALL_FROM = 0.02;
+const SHORTFALL_TO = 0.25;
+/** Overflows over the run (a handful is a blip, a hundred is a backlog too small). */
+const OVERFLOWS_FROM = 2;
+const OVERFLOWS_TO = 100;
+/** Overflows while every client did connect (SYN retries succeeded): delays, not refusals. */
+const OVERFLOWS_ALONE = 0.5;
+/** A shortfall without the kernel's counters: another limit (the client, a firewall) could explain it. */
+const SHORTFALL_ALONE = 0.7;
+
+export const detect: Detector = (f) => {
+  const c = f.connections;
+  if (!c || !(c.requested > 0)) return insufficient(id, ['connections (closed-loop connections requested and established)']);
+  const shortfall = Math.max(0, 1 - c.established / c.requested);
+  const ev: Evidence[] = [evidence('connections_established_share', c.established / c.requested, 'share',
+    `${formatCount(c.established)} of ${formatCount(c.requested)} requested connections established (${formatPercent(shortfall)} never connected)${c.backlog !== undefined ? `; listen backlog ${c.backlog}` : ''}`)];
+  const short = ramp(shortfall, SHORTFALL_FROM, SHORTFALL_TO);
+  if (c.listen_overflows === undefined) return graded(id, short * SHORTFALL_ALONE, ev);
+  const overflows = c.listen_overflows;
+  ev.push(evidence('listen_overflows', overflows, 'events', `the kernel counted ${formatCount(overflows)} listen-queue overflows and ${formatCount(c.listen_drops ?? 0)} drops during the run (all sockets of the machine)`));
+  const over = rampLog(overflows + 1, OVERFLOWS_FROM, OVERFLOWS_TO);
+  return graded(id, Math.max(short * (0.5 + 0.5 * over), over * OVERFLOWS_ALONE), ev);
+};

@@ -1,0 +1,77 @@
+// What a server's worker threads are doing while it runs, sample after sample: how many are idle,
+// blocked in I/O, queued on a lock (the GIL, a connection pool) or running, and which remote peer
+// most of the blocked ones wait on. Workers are recognised as inspect recognises them
+// (worker-threads.ts) and the set accumulates over the samples, as a pool is seen idle in one
+// sample and busy in the next.
+import type { WorkerCensusSample } from './probe-sample.js';
+import { countWorkerStates, findEventLoopThreads, recognizeWorkers, splitLeaked, type ClassifiedThread } from './worker-threads.js';
+
+/** A peer two workers wait on is a shared dependency; one worker on a socket is just a request. */
+export const MIN_WORKERS_ON_PEER = 2;
+
+/** The remote address a worker blocked in socket I/O waits on, or undefined (pipes, files, listeners). */
+export function blockedPeer(t: ClassifiedThread): string | undefined {
+  const a = t.activity;
+  if (a.kind !== 'io' || !a.target) return undefined;
+  if (a.target.startsWith('listening ') || a.target === 'a socket' || a.target === 'a pipe' || a.target.startsWith('/')) return undefined;
+  return /:\d+$/.test(a.target) ? a.target : undefined;
+}
+
+/** The peer most workers of this sample are blocked on (at least MIN_WORKERS_ON_PEER), with the count. */
+export function topBlockedPeer(threads: ClassifiedThread[], workers: Set<number>): { peer: string; workers: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const t of threads) {
+    if (!workers.has(t.tid)) continue;
+    const peer = blockedPeer(t);
+    if (peer) counts.set(peer, (counts.get(peer) ?? 0) + 1);
+  }
+  let best: { peer: string; workers: number } | undefined;
+  for (const [peer, n] of counts) if (n >= MIN_WORKERS_ON_PEER && (!best || n > best.workers)) best = { peer, workers: n };
+  return best;
+}
+
+export class WorkerCensus {
+  /** The recognised pool: every thread ever recognised, split by start burst (see worker-threads.ts). */
+  readonly workers = new Set<number>();
+  private readonly recognised = new Map<number, ClassifiedThread>();
+  private named = false;
+  /** Threads ever seen in an event loop (the acceptor): never workers, even when they queue for the GIL with them. */
+  private readonly loops = new Set<number>();
+
+  constructor(private readonly pid: number) {}
+
+  /** Takes one sample's threads in; returns the workers' states in it (undefined while no pool is recognised). */
+  observe(threads: ClassifiedThread[]): WorkerCensusSample | undefined {
+    for (const tid of findEventLoopThreads([threads])) this.loops.add(tid);
+    const byTid = new Map(threads.map((t) => [t.tid, t]));
+    const r = recognizeWorkers([threads.filter((t) => !this.loops.has(t.tid))], this.pid);
+    if (r.method === 'name') this.named = true;
+    for (const tid of r.tids) this.recognised.set(tid, byTid.get(tid)!);
+    for (const tid of this.recognised.keys()) if (!byTid.has(tid) || this.loops.has(tid)) this.recognised.delete(tid);
+    // The pool among everything recognised so far: the largest start burst (no server size here).
+    // Named workers are the pool by name (their threads may start one by one).
+    const all = new Set(this.recognised.keys());
+    const pool = this.named ? all : splitLeaked(all, [[...this.recognised.values()]], undefined, new Set()).tids;
+    this.workers.clear();
+    for (const tid of pool) this.workers.add(tid);
+    if (this.workers.size === 0) return undefined;
+    const c = countWorkerStates(threads, this.workers);
+    const out: WorkerCensusSample = { total: c.total, idle: c.idle, blocked_io: c.blocked_io, waiting_lock: c.waiting_lock, running: c.running, other: c.other };
+    const peer = topBlockedPeer(threads, this.workers);
+    if (peer) {
+      out.peer = peer.peer;
+      out.on_peer = peer.workers;
+    }
+    return out;
+  }
+}
+
+/** A server's own per-worker states (the bundled server's stats: idle, io, gil_wait, cpu, ...) as census states. */
+export function censusFromServerStates(states: Record<string, number>): WorkerCensusSample {
+  const n = (k: string) => states[k] ?? 0;
+  const total = Object.values(states).reduce((a, b) => a + b, 0);
+  return {
+    total, idle: n('idle'), blocked_io: n('io') + n('reading') + n('writing'), waiting_lock: n('gil_wait'), running: n('cpu'),
+    other: n('starting'),
+  };
+}
