@@ -66,5 +66,10 @@ export function fixValues(f?: Findings): FixValues {
 export function fillFix(fix: CauseFix, findings?: Findings): CauseFix {
   const values = fixValues(findings) as unknown as Record<string, string>;
   const fill = (text: string | undefined) => text?.replace(/\{\{([a-z_]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
-  return { summary: fill(fix.summary)!, ...(fix.cherrypy ? { cherrypy: fill(fix.cherrypy) } : {}), ...(fix.nginx ? { nginx: fill(fix.nginx) } : {}) };
+  return {
+    summary: fill(fix.summary)!,
+    ...(fix.cherrypy ? { cherrypy: fill(fix.cherrypy) } : {}),
+    ...(fix.nginx ? { nginx: fill(fix.nginx) } : {}),
+    ...(fix.apache ? { apache: fill(fix.apache) } : {}),
+  };
 }

@@ -104,9 +104,9 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
     // What this window could not show, as `cpdiag diagnose` lists it: never guessed.
     const undecided = r.diagnosis.insufficient_causes ?? [];
     if (undecided.length > 0) {
-      L.push(c.dim(`Could not judge ${undecided.length} cause${undecided.length === 1 ? '' : 's'} from this window (insufficient data):`));
-      for (const u of undecided.slice(0, MAX_UNDECIDED_LISTED)) L.push(c.dim(`  ? ${u.id}: missing ${u.missing.join(', ')}`));
-      if (undecided.length > MAX_UNDECIDED_LISTED) L.push(c.dim(`  ... and ${undecided.length - MAX_UNDECIDED_LISTED} more (see --json, diagnosis.insufficient_causes)`));
+      L.push(...wrapText(c.dim(`Could not judge ${undecided.length} cause${undecided.length === 1 ? '' : 's'} from this window (insufficient data):`), cols));
+      for (const u of undecided.slice(0, MAX_UNDECIDED_LISTED)) L.push(...wrapText(c.dim(`${u.id}: missing ${u.missing.join(', ')}`), cols, '  ? ', '      '));
+      if (undecided.length > MAX_UNDECIDED_LISTED) L.push(...wrapText(c.dim(`... and ${undecided.length - MAX_UNDECIDED_LISTED} more (see --json, diagnosis.insufficient_causes)`), cols, '  '));
     }
   } else {
     L.push(c.dim('Probable causes: diagnosis not available'));
