@@ -2,7 +2,7 @@
 // reports, which a device or a pipe does not have: `cpdiag diagnose /dev/zero` read zeros until
 // memory ran out. Here a file is read in chunks up to its limit, and one that goes past it
 // (however it came about: a device, a FIFO, a runaway log) is refused with exit 2.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { CpdiagError, EXIT } from './exit-codes.js';
 import { formatBytes } from './format.js';
 
@@ -25,8 +25,12 @@ const CHUNK_BYTES = 1024 * 1024;
 export function readBoundedFile(path: string, maxBytes: number, what = 'file'): Buffer {
   let fd: number;
   try {
+    // A named pipe with no writer would block the open itself, for ever: refused before opening.
+    const kind = statSync(path);
+    if (kind.isFIFO() || kind.isSocket()) throw new CpdiagError(`cannot read ${what} ${path}: not a regular file`, EXIT.USAGE);
     fd = openSync(path, 'r');
   } catch (e) {
+    if (e instanceof CpdiagError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new CpdiagError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`, EXIT.USAGE);
   }
