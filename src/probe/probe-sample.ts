@@ -36,14 +36,18 @@ export interface ServerStatsSample {
   worker_states?: Record<string, number>;
 }
 
-/** The worker threads of one sample, by what each was doing (see worker-census.ts). */
-export interface WorkerCensusSample {
+/** Worker threads by what each was doing (worker-threads.ts counts them). */
+export interface WorkerCounts {
   total: number;
   idle: number;
   blocked_io: number;
   waiting_lock: number;
   running: number;
   other: number;
+}
+
+/** The worker threads of one sample, by what each was doing (see worker-census.ts). */
+export interface WorkerCensusSample extends WorkerCounts {
   /** The remote address most blocked workers waited on, and how many did (at least 2). */
   peer?: string;
   on_peer?: number;

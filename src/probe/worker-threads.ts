@@ -16,6 +16,7 @@
 // on an Event forever) are counted as leaked: the pool is the server's reported size when known,
 // else the threads started together with the first workers (a pool starts in one burst).
 import type { ActivityKind, ThreadActivity } from './thread-activity.js';
+import type { WorkerCounts } from './probe-sample.js';
 
 export const WORKER_NAME_PATTERNS: RegExp[] = [/^cpdiag-wk-\d+$/, /^CP Server Thr/];
 /** A pool has at least this many threads; a lone parked thread is just a thread. */
@@ -166,14 +167,7 @@ export function sharedFutexAddrs(threads: ClassifiedThread[]): Set<bigint> {
   return new Set([...counts].filter(([, n]) => n >= 2).map(([a]) => a));
 }
 
-export interface WorkerCounts {
-  total: number;
-  idle: number;
-  blocked_io: number;
-  waiting_lock: number;
-  running: number;
-  other: number;
-}
+export type { WorkerCounts };
 
 export function countWorkerStates(threads: ClassifiedThread[], workers: Set<number>): WorkerCounts {
   const shared = sharedFutexAddrs(threads);
