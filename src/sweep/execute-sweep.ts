@@ -244,7 +244,7 @@ export async function executeSweep(opts: ExecuteSweepOptions): Promise<SweepOutc
   if (analysis.resources) doc.resources = analysis.resources;
   doc.recommendation = analysis.recommendation;
   if (interrupted) doc.recommendation.cannot_tell.unshift('the sweep was interrupted: values after the last finished step were not measured');
-  doc.findings = findingsFromSweep({ setting: spec.setting, steps: doc.steps, recommendedValue: doc.recommendation.value, cores: doc.environment.cores, sloP99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate });
+  doc.findings = findingsFromSweep({ setting: spec.setting, steps: doc.steps, recommendedValue: doc.recommendation.value, cores: doc.environment.cores, sloP99Ms: spec.sloP99Ms, maxErrorRate: spec.maxErrorRate, machineLimited: doc.recommendation.machine_limit !== undefined });
   doc.diagnosis = diagnose(doc.findings);
   doc.complete = !interrupted;
   doc.finished_at = new Date().toISOString();

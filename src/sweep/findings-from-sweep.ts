@@ -9,7 +9,20 @@ import type { Findings } from '../diagnose/findings.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
 import { groupByValue } from './analyze-sweep.js';
 
-export function findingsFromSweep(input: { setting: string; steps: readonly SweepStep[]; recommendedValue: number | null; cores?: number; sloP99Ms: number; maxErrorRate?: number }): Findings {
+export function findingsFromSweep(input: {
+  setting: string;
+  steps: readonly SweepStep[];
+  recommendedValue: number | null;
+  cores?: number;
+  sloP99Ms: number;
+  maxErrorRate?: number;
+  /**
+   * The plateau coincided with the machine's CPU running out (machine-limit.ts): how capacity
+   * reacted to the pool then says more about the machine than about the server, so the causes
+   * read from that shape (pool too large, flat capacity) are left undecided rather than guessed.
+   */
+  machineLimited?: boolean;
+}): Findings {
   // One step per value (repeats folded into their value's capacity), as the recommendation saw them.
   const ok = groupByValue(input.steps.filter((s) => s.status === 'ok' && s.levels.length > 0)).map((g) => g.step);
   const f: Findings = { source: 'sweep' };
@@ -20,7 +33,7 @@ export function findingsFromSweep(input: { setting: string; steps: readonly Swee
   if (events.length > 0) f.events = events;
   if (ok.length === 0) return f;
 
-  if (input.setting === 'thread_pool' && !ok.some((s) => s.value2 !== undefined)) {
+  if (input.setting === 'thread_pool' && !ok.some((s) => s.value2 !== undefined) && !input.machineLimited) {
     f.pool_scaling = {
       values: ok.map((s) => s.value),
       capacity_rps: ok.map((s) => s.capacity_rps ?? 0),

@@ -1,0 +1,28 @@
+// A sweep whose plateau was the machine's CPU running out (other processes included) says nothing
+// about how the server scales with its pool: the causes read from that shape are left undecided.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { findingsFromSweep } from '../../src/sweep/findings-from-sweep.js';
+import { syntheticStep } from './synthetic-doc.js';
+
+test('machine-limited sweep: no pool scaling in the findings, so no cause is read from its shape', () => {
+  // Capacity peaks at 8 and falls by a third at 64: the shape of a pool that is too large.
+  const steps = [1, 2, 4, 8, 16, 32, 64].map((v) => {
+    const s = syntheticStep(v, { serviceMs: 21, limitRps: 400 });
+    if (v >= 32) s.capacity_rps = v === 32 ? 330 : 260;
+    return s;
+  });
+  const base = { setting: 'thread_pool', steps, recommendedValue: 8, cores: 2, sloP99Ms: 250 };
+  const own = findingsFromSweep(base);
+  assert.deepEqual(own.pool_scaling?.values, [1, 2, 4, 8, 16, 32, 64]);
+  const limited = findingsFromSweep({ ...base, machineLimited: true });
+  assert.equal(limited.pool_scaling, undefined);
+  const d = diagnose(limited);
+  for (const id of ['pool-too-large']) {
+    assert.ok(!d.causes.some((c) => c.id === id), `${id} is not named from a machine-limited shape`);
+  }
+  // The operating point is still judged (the recommendation's own step).
+  assert.equal(limited.recommended?.value, 8);
+  assert.ok(limited.latency_ms !== undefined);
+});
