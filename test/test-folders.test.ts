@@ -1,27 +1,24 @@
-// `npm test` runs the test folders in two passes (package.json: test:parallel two files at a time,
-// test:timing one at a time). A folder in neither list would silently never run: every folder and
-// top-level test file is in exactly one of them.
+// `npm test` runs in two passes (package.json): the test files listed in test/timing-tests.txt one
+// at a time, alone on the machine, and every other test file two at a time. A stale line in the
+// list would drop a file from the timing pass without anyone noticing: every line names a test
+// file that exists, once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TEST_DIR = fileURLToPath(new URL('./', import.meta.url));
-/** Folders of shared code and data, not tests. */
-const NOT_TESTS = new Set(['helpers', 'fixtures']);
 
-test('every test folder and top-level test file is in exactly one pass of npm test', () => {
-  const scripts = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const listed = (name: string) => scripts[name]!.split(/\s+/).filter((w) => w.startsWith('dist/test/')).map((w) => w.slice('dist/test/'.length));
-  const parallel = listed('test:parallel');
-  const timing = listed('test:timing');
-  const entries = readdirSync(TEST_DIR, { withFileTypes: true })
-    .filter((e) => (e.isDirectory() && !NOT_TESTS.has(e.name)) || (e.isFile() && e.name.endsWith('.test.js')))
-    .map((e) => e.name);
-  for (const entry of entries) {
-    const count = Number(parallel.includes(entry)) + Number(timing.includes(entry));
-    assert.equal(count, 1, `${entry} is in ${count} of the two passes (package.json test:parallel / test:timing)`);
+test('test/timing-tests.txt names existing test files, each once, and both passes use it', () => {
+  const lines = readFileSync(`${ROOT}test/timing-tests.txt`, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  assert.ok(lines.length > 10, `${lines.length} timing test files`);
+  for (const line of lines) {
+    assert.match(line, /^dist\/test\/.+\.test\.js$/, line);
+    assert.ok(existsSync(`${ROOT}${line}`), `${line} does not exist (renamed or removed? update test/timing-tests.txt)`);
   }
-  for (const entry of [...parallel, ...timing]) assert.ok(entries.includes(entry), `${entry} is listed but does not exist`);
+  assert.equal(new Set(lines).size, lines.length, 'a file listed twice');
+  const scripts = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts['test:parallel']!, /grep -vxFf test\/timing-tests\.txt/);
+  assert.match(scripts['test:timing']!, /test\/timing-tests\.txt/);
+  assert.match(scripts.test!, /test:parallel.*test:timing/);
 });
