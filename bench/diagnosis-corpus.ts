@@ -10,7 +10,7 @@
 // The machine is shared: cases run one at a time, each bounded in time and count.
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { executeRun } from '../src/run/execute-run.js';
@@ -42,6 +42,11 @@ export interface CorpusCase {
   proxy?: Record<string, unknown>;
   /** A slow loopback peer the handler calls (/upstream?port=PEER), answering after this many ms. */
   peer_ms?: number;
+  /**
+   * Raw connections to the target held open through the run that never complete a request (even
+   * ones send nothing, odd ones half a request head), opened again when the server closes them.
+   */
+  idle_connections?: number;
   /** Also store an inspection of the target taken during the run. */
   inspect?: boolean;
   /** Read the server's stats during the inspection (bundled /_cpdiag/stats, CherryPy /cpstats/data). */
@@ -141,7 +146,40 @@ export function corpusCases(): CorpusCase[] {
   add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(8), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 500, inspect: true, params: { pool: 4, peer_ms: 500, clients: 8 } });
   add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 200, inspect: true, params: { pool: 8, peer_ms: 200, clients: 16 } });
   add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 16, ...bq }, load: closed(12), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 800, inspect: true, params: { pool: 16, peer_ms: 800, clients: 12 } });
+  // ---- idle or slow client connections hold workers (preconnects, bare health checks, slowloris).
+  const held = { socket_timeout: 30, ...bq };
+  add({ label: 'idle-connections-hold-workers', target: 'bundled', settings: { thread_pool: 4, ...held }, load: closed(4), mix: work('io_ms=20'), idle_connections: 3, inspect: true, inspect_stats: true, params: { pool: 4, idle_connections: 3, clients: 4 } });
+  add({ label: 'idle-connections-hold-workers', target: 'bundled', settings: { thread_pool: 8, ...held }, load: closed(8), mix: work('io_ms=10'), idle_connections: 5, inspect: true, inspect_stats: true, params: { pool: 8, idle_connections: 5, clients: 8 } });
+  add({ label: 'idle-connections-hold-workers', target: 'cherrypy', settings: { thread_pool: 4, ...held }, load: closed(4), mix: work('io_ms=20'), idle_connections: 3, inspect: true, params: { pool: 4, idle_connections: 3, clients: 4 } });
+  add({ label: 'idle-connections-hold-workers', target: 'cherrypy', settings: { thread_pool: 8, ...held }, load: closed(6), mix: work('io_ms=10'), idle_connections: 6, inspect: true, params: { pool: 8, idle_connections: 6, clients: 6 } });
   return c;
+}
+
+/** Raw connections that never complete a request, held until close() (see CorpusCase.idle_connections). */
+function holdIdleConnections(url: string, count: number): { close(): void } {
+  const port = Number(new URL(url).port);
+  const sockets = new Set<net.Socket>();
+  let stopped = false;
+  const open = (i: number) => {
+    if (stopped) return;
+    const s = net.connect(port, '127.0.0.1', () => {
+      if (i % 2 === 1) s.write('GET /work HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    });
+    sockets.add(s);
+    s.on('data', () => undefined);
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      sockets.delete(s);
+      setTimeout(() => open(i), 20).unref();
+    });
+  };
+  for (let i = 0; i < count; i++) open(i);
+  return {
+    close() {
+      stopped = true;
+      for (const s of sockets) s.destroy();
+    },
+  };
 }
 
 /** Keeps what the diagnosis reads; drops texts and per-thread detail that only make the fixture big. */
@@ -191,6 +229,7 @@ async function startPeer(ms: number): Promise<{ port: number; close(): Promise<v
 
 export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
   const peer = k.peer_ms !== undefined ? await startPeer(k.peer_ms) : undefined;
+  let idle: { close(): void } | undefined;
   try {
     const mix = k.mix.map((m) => ({ ...m, path: String(m.path).replace('{peer}', String(peer?.port ?? 0)) }));
     const scenario = parseScenario({
@@ -207,7 +246,12 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
     const { record } = await executeRun({
       scenario,
       // The record is handed over once the target is up: its pid and URL.
-      progress: { update: (rec) => { target ??= { pid: rec.target.pid, url: rec.target.url }; } },
+      progress: {
+        update: (rec) => {
+          target ??= { pid: rec.target.pid, url: rec.target.url };
+          if (k.idle_connections && !idle) idle = holdIdleConnections(target.url, k.idle_connections);
+        },
+      },
       // Probe samples carry the time: the inspection starts INSPECT_AT_S into the measurement.
       onSample: (s) => {
         if (!k.inspect || inspection || !target || s.t_s < WARMUP_S + INSPECT_AT_S) return;
@@ -222,6 +266,7 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
     if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, source: 'inspect', target: k.target, params: withUtilisation(k.params, inspected), findings: compactFindings(inspected) });
     return out;
   } finally {
+    idle?.close();
     await peer?.close();
   }
 }

@@ -302,6 +302,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'capacity-flat-across-pool', status: 'issue', weight: 0.5, why: 'a sweep showed more workers bring no capacity' },
       { detector: 'downstream-pool-wait', status: 'issue', weight: 0.3, why: 'workers queue on a downstream pool; more workers queue longer' },
       { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.5, why: 'the workers wait on one downstream peer: a bigger pool only moves the queue there' },
+      { detector: 'workers-held-by-clients', status: 'issue', weight: 0.5, why: 'the workers are held by clients that have not sent a request: a bigger pool only gives them more (idle-connections-hold-workers)' },
       { detector: 'listen-queue-overflow', status: 'issue', weight: 0.3, why: 'clients never got in: the load the pool saw is not the load offered; widen the backlog first, then judge the pool' },
     ],
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
@@ -402,6 +403,31 @@ export const CAUSES: readonly CauseDefinition[] = [
     source: `${OPS}: performance engineering (database and cache coupling), case studies 3 (thread pool saturation on third-party HTTP calls)`,
   },
   {
+    id: 'idle-connections-hold-workers',
+    symptoms: ['tail-latency-spikes', 'proxy-502-504'],
+    title: 'Idle or slow client connections hold workers',
+    cause:
+      'cheroot hands every accepted connection to a worker at once, and the worker blocks reading from it until a complete ' +
+      'request has arrived or server.socket_timeout passes. Connections that send nothing or send slowly (browsers\' ' +
+      'speculative preconnects, load-balancer health checks that only open a socket, slowloris, uploads over a poor link) ' +
+      'each hold a worker that does no work: a few of them starve the pool, and real requests queue behind them while the ' +
+      'CPU idles. A bigger pool only feeds them more workers.',
+    supports: [
+      { detector: 'workers-held-by-clients', status: 'issue', weight: 3, required: true, why: 'workers are blocked reading from client connections that have not delivered a complete request' },
+      { detector: 'pool-saturated', status: 'issue', weight: 1, why: 'the held workers leave none for real requests, which queue' },
+    ],
+    rules_out: [
+      { detector: 'slow-client-cutoffs', status: 'issue', weight: 0.6, why: 'legitimate slow clients were cut off by socket_timeout: it is already too low for them (socket-timeout-too-low), and a lower one would cut off more' },
+    ],
+    would_show: 'worker threads blocked in recv or poll on connections accepted on the server\'s own port (cpdiag inspect PID), or the bundled server\'s workers in state `reading`, while requests queue.',
+    fix: {
+      summary: 'Put a proxy that buffers whole requests in front (nginx does by default: proxy_request_buffering on), so that a worker only gets a connection once its request has fully arrived and idle or slow clients wait in the proxy; lower server.socket_timeout so that a silent connection gives its worker back sooner; point health checks at a real request (GET /healthz) rather than a bare connect.',
+      cherrypy: "cherrypy.config.update({'server.socket_timeout': {{socket_timeout_lower}}})   # {{socket_timeout_lower_why}}",
+      nginx: 'proxy_request_buffering on;   # the default: the whole request is read before the upstream sees it\nclient_header_timeout {{socket_timeout_lower}}s;   # slow or silent clients now wait in nginx, not in a worker\nclient_body_timeout {{socket_timeout_lower}}s;\nproxy_http_version 1.1;\nproxy_set_header Connection "";',
+    },
+    source: `${OPS}: performance engineering (connection reuse), step-by-step fixes (align proxy and server settings; health checks and readiness); ${CHEROOT}: an accepted connection is handed to a worker, which reads it until socket_timeout (measured on cheroot 9)`,
+  },
+  {
     id: 'cpu-bound-under-gil',
     symptoms: ['tail-latency-spikes'],
     title: 'CPU-bound handlers serialised by the GIL',
@@ -437,7 +463,9 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'listen-queue-overflow', status: 'issue', weight: 3, required: true, why: 'connections requested but never established, listen-queue overflows counted by the kernel' },
       { detector: 'tail-latency', status: 'issue', weight: 1, why: 'SYN retries add whole seconds to some requests' },
     ],
-    rules_out: [],
+    rules_out: [
+      { detector: 'workers-held-by-clients', status: 'issue', weight: 0.3, why: 'connections went unanswered because clients that sent nothing held every worker, not (only) because the backlog overflowed' },
+    ],
     would_show: 'fewer connections established than a closed loop asked for, TcpExt ListenOverflows/ListenDrops rising in /proc/net/netstat (nstat), a small Send-Q on the LISTEN socket in `ss -ltn`.',
     fix: {
       summary: 'Raise server.socket_queue_size to cover the largest burst of new connections (hundreds for a busy service); the kernel caps it at net.core.somaxconn, so raise that too; keep connections alive (nginx upstream keepalive) so that bursts do not need new ones.',

@@ -37,6 +37,7 @@ import * as tailLatency from './detectors/tail-latency.js';
 import * as threadDrift from './detectors/thread-drift.js';
 import * as threadsOverPool from './detectors/threads-over-pool.js';
 import * as workersBlockedOnPeer from './detectors/workers-blocked-on-peer.js';
+import * as workersHeldByClients from './detectors/workers-held-by-clients.js';
 
 export interface RegisteredDetector {
   id: string;
@@ -80,4 +81,5 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   threadDrift,
   threadsOverPool,
   workersBlockedOnPeer,
+  workersHeldByClients,
 ];

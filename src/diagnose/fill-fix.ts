@@ -19,6 +19,13 @@ export interface FixValues {
   /** A socket_timeout that covers the longest measured client pause (doubled), else the measured setting. */
   socket_timeout: string;
   socket_timeout_why: string;
+  /**
+   * A socket_timeout lower than the measured one, so that a connection that sends nothing gives
+   * its worker back sooner: half the measured value (at least LOWER_TIMEOUT_FLOOR_S), never below
+   * twice the longest client pause measured, never above the measured value.
+   */
+  socket_timeout_lower: string;
+  socket_timeout_lower_why: string;
   /** Above socket_timeout (and the slowest measured request), so that the proxy gives up last. */
   proxy_read_timeout: string;
   /** Below socket_timeout, so that nginx drops an idle upstream connection before the server does. */
@@ -27,6 +34,11 @@ export interface FixValues {
 
 /** Headroom over Little's law's mean busy workers: bursts above the mean rate need spare workers. */
 export const POOL_HEADROOM = 1.5;
+/**
+ * The lowest socket_timeout a fix proposes without a measured client pause: a legitimate client
+ * sends its request head within a few seconds even on a poor link.
+ */
+export const LOWER_TIMEOUT_FLOOR_S = 3;
 /** The proxy's read timeout sits this far above the server's socket_timeout. */
 const PROXY_ABOVE_SERVER_S = 5;
 
@@ -49,6 +61,19 @@ export function fixValues(f?: Findings): FixValues {
   const timeoutWhy = pauseS !== undefined && pauseS > 0 && socketTimeout > timeoutS
     ? `twice the longest client pause measured (${formatNumber(pauseS)} s)`
     : f?.settings?.socket_timeout !== undefined ? 'the value measured' : "CherryPy's default";
+  const measuredTimeoutS = f?.settings?.socket_timeout;
+  const pauseFloorS = pauseS !== undefined && pauseS > 0 ? Math.ceil(2 * pauseS) : 0;
+  const lowerS = Math.min(timeoutS, Math.max(LOWER_TIMEOUT_FLOOR_S, Math.ceil(timeoutS / 2), pauseFloorS));
+  const from = measuredTimeoutS !== undefined ? `the measured ${formatNumber(timeoutS)} s` : `CherryPy's default ${formatNumber(timeoutS)} s`;
+  let lowerWhy: string;
+  if (lowerS < timeoutS) {
+    lowerWhy = `down from ${from}: a silent connection holds its worker this long at most`;
+    if (pauseFloorS > 0) lowerWhy += `; still twice the longest client pause measured (${formatNumber(pauseS!)} s)`;
+  } else {
+    lowerWhy = pauseFloorS >= timeoutS
+      ? `kept at ${from}: clients were measured pausing ${formatNumber(pauseS!)} s; the buffering proxy is the fix`
+      : `kept at ${from}, already short; the buffering proxy is the fix`;
+  }
   const slowestS = (f?.latency_ms?.max ?? 0) / 1000;
   const proxyRead = Math.ceil(Math.max(socketTimeout, slowestS) + PROXY_ABOVE_SERVER_S);
   return {
@@ -57,6 +82,8 @@ export function fixValues(f?: Findings): FixValues {
     thread_pool_current: current !== undefined ? String(current) : pool,
     socket_timeout: formatNumber(socketTimeout),
     socket_timeout_why: timeoutWhy,
+    socket_timeout_lower: formatNumber(lowerS),
+    socket_timeout_lower_why: lowerWhy,
     proxy_read_timeout: `${proxyRead}s`,
     keepalive_timeout: `${Math.max(1, Math.floor(socketTimeout / 2))}s`,
   };

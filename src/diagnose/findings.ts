@@ -66,6 +66,14 @@ export interface Findings {
    * address), the largest such group: the peer, and the workers' median count over the window.
    */
   blocked_on_peer?: { peer: string; workers: number; total_workers: number };
+  /**
+   * Workers held by their clients: blocked reading from a connection accepted on the server's own
+   * port that has not delivered a complete request (a fresh connection that sent nothing, a request
+   * head or body arriving slowly). The mean and the most over the window, the pool, and whether the
+   * server's own worker states (the bundled server's `reading`) or /proc (threads in recv or poll on
+   * client sockets) said so.
+   */
+  workers_on_clients?: { mean: number; max: number; total_workers: number; samples: number; source: 'server' | 'proc' };
   /** CLOSE_WAIT sockets whose peer (the side that closed) is a proxy on this machine (nginx, Apache). */
   close_wait_proxy?: { count: number; proxy: string };
   /** Threads parked like idle workers but beyond the pool's size (leaked threads, not workers). */

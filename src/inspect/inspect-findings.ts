@@ -8,7 +8,7 @@ import type { RunEvent } from '../events.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
 import type { ProxyInFront } from './proxy-in-front.js';
-import { censusFromServerStates } from '../probe/worker-census.js';
+import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
 import { median } from '../analysis/percentiles.js';
 
 export function buildInspectFindings(report: InspectReport, samples: InspectSample[], proxy?: ProxyInFront): Findings {
@@ -41,6 +41,11 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
       const med = (k: 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(states.map((c) => c[k])));
       Object.assign(f.worker_threads, { idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running') });
     }
+    // Workers held by their clients: the server's own `reading` state where it reports one (its
+    // workers wait for a request in a private futex, invisible to /proc), else /proc's count.
+    const onClients = states.length > 0 ? summarizeOnClients(states, 'server')
+      : w.on_clients ? { ...w.on_clients, total_workers: w.total, samples: report.window.samples, source: 'proc' as const } : undefined;
+    if (onClients) f.workers_on_clients = onClients;
     f.settings = { thread_pool: w.total };
     if (w.leaked > 0) f.leaked_threads = w.leaked;
     if (w.blocked_on_peer) f.blocked_on_peer = { peer: w.blocked_on_peer.peer, workers: w.blocked_on_peer.workers, total_workers: w.total };

@@ -19,7 +19,7 @@ import { activityKey, groupActivities, summarizeActivities, type ActivityKind } 
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
 } from '../probe/worker-threads.js';
-import { topBlockedPeer } from '../probe/worker-census.js';
+import { countClientReads, summarizeOnClients, topBlockedPeer } from '../probe/worker-census.js';
 import { roundTo } from '../numbers.js';
 import { formatSeconds } from '../format.js';
 
@@ -79,6 +79,11 @@ export interface InspectReport {
       leaked: number;
       /** The remote peer most workers were blocked on over the window (median count), if any. */
       blocked_on_peer: { peer: string; workers: number } | null;
+      /**
+       * Workers blocked reading from clients of this server (connections accepted on its own port)
+       * over the window: the mean and the most in one sample. Absent in documents written before.
+       */
+      on_clients?: { mean: number; max: number };
     }) | null;
     detail: ThreadDetail[];
     /** Threads whose syscall could not be read (activity from wchan instead). */
@@ -175,6 +180,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   if (recognition.tids.size > 0) {
     const counts = perSample.map((s) => countWorkerStates(s, recognition.tids));
     const peers = perSample.map((s) => topBlockedPeer(s, recognition.tids));
+    const onClients = summarizeOnClients(perSample.map((s, i) => ({ ...counts[i], on_client: countClientReads(s, recognition.tids) })), 'proc');
     const med = (key: keyof WorkerCounts) => {
       const v = counts.map((x) => x[key]).sort((a, b) => a - b);
       return v[Math.floor((v.length - 1) / 2)];
@@ -194,6 +200,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       busy_mean: valid.length ? roundTo(valid.reduce((a, x) => a + x.total - x.idle, 0) / valid.length, 2) : 0,
       leaked: recognition.leaked.size,
       blocked_on_peer: medianPeer(peers),
+      ...(onClients ? { on_clients: { mean: onClients.mean, max: onClients.max } } : {}),
     };
     if (recognition.method !== 'name') notes.push(`worker threads recognised by their pattern (${recognition.method}); the OS shows no names for them`);
     if (recognition.leaked.size > 0) {

@@ -51,6 +51,11 @@ export interface WorkerCensusSample extends WorkerCounts {
   /** The remote address most blocked workers waited on, and how many did (at least 2). */
   peer?: string;
   on_peer?: number;
+  /**
+   * Workers blocked reading from a client of the server (a connection accepted on its own port,
+   * with no complete request yet). Absent in records written before it was measured.
+   */
+  on_client?: number;
 }
 
 /** One sample of the target process tree. */

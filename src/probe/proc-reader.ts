@@ -1,6 +1,8 @@
 // A thin, synchronous reader over a procfs tree. It takes the root as an argument ('/proc' by
 // default) so that tests can point it at captured fixtures. It never writes, never signals and
-// never attaches: only open/read/readlink/readdir.
+// never attaches: only open/read/readlink/readdir. The one read of process memory (readMemory: a
+// few bytes at an address a syscall argument gives) needs the same permission as the syscall
+// file it completes, and stops nothing either.
 //
 // Synchronous on purpose: procfs reads are served from kernel memory without blocking on disk,
 // and one snapshot issues thousands of tiny reads where a promise per read would cost more than
@@ -232,6 +234,23 @@ export class ProcReader {
     }
     if (tcp.text === undefined) throw new ProcReadError(this.path(pid, 'net', 'tcp'), 'gone');
     return { tcp: tcp.text, tcp6: tcp6.text ?? '' };
+  }
+
+  /**
+   * `length` bytes of the process's memory at `address` (/proc/PID/mem, one pread), or undefined
+   * when they cannot be read (permission, an unmapped address, the process gone).
+   */
+  readMemory(pid: number, address: bigint, length: number): Buffer | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.path(pid, 'mem'), 'r');
+      const out = Buffer.alloc(length);
+      return readSync(fd, out, 0, length, address) === length ? out : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   }
 
   /** Seconds since boot, from /proc/uptime. */

@@ -1,6 +1,7 @@
 // Every thread of a process as /proc shows it in one instant: name, state, CPU ticks and what it is
 // blocked in (with the peer named for socket I/O). Shared by inspect (every sample of its window)
 // and the run's sampler (what the workers are doing while load runs).
+import { endianness } from 'node:os';
 import { parseProcStat } from './parse-stat.js';
 import { parseSyscall, type SyscallState } from './parse-syscall.js';
 import { ProcReadError, type ProcReader } from './proc-reader.js';
@@ -47,6 +48,15 @@ export function readThreads(reader: ProcReader, pid: number, ctx: FdContext, com
   const threads: InspectedThread[] = [];
   const threadsByState: Record<string, number> = {};
   let syscallDenied = 0;
+  // A struct pollfd: int fd, short events, short revents (little- or big-endian as the machine is).
+  const withPoll: FdContext = ctx.readPollFd ? ctx : {
+    ...ctx,
+    readPollFd: (address) => {
+      const b = reader.readMemory(pid, address, 8);
+      if (!b) return undefined;
+      return endianness() === 'LE' ? { fd: b.readInt32LE(0), events: b.readInt16LE(4) } : { fd: b.readInt32BE(0), events: b.readInt16BE(4) };
+    },
+  };
   for (const tid of tids) {
     const statText = reader.tryRead(pid, 'task', tid, 'stat').text;
     if (statText === undefined) continue; // exited between the listing and the read
@@ -77,7 +87,7 @@ export function readThreads(reader: ProcReader, pid: number, ctx: FdContext, com
       state: stat.state,
       cpuTicks: stat.utimeTicks + stat.stimeTicks,
       startTicks: stat.starttimeTicks,
-      activity: classifyThread({ tid, name, state: stat.state, cpuTicks: 0, syscall, wchan }, ctx),
+      activity: classifyThread({ tid, name, state: stat.state, cpuTicks: 0, syscall, wchan }, withPoll),
     });
   }
   if (comms) for (const tid of comms.keys()) if (!tids.includes(tid)) comms.delete(tid);

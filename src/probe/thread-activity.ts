@@ -36,6 +36,11 @@ export interface ThreadActivity {
   pc?: bigint;
   /** 'syscall' when read from /proc/.../syscall, 'wchan' when inferred from the kernel wait channel. */
   source: 'syscall' | 'wchan' | 'state';
+  /**
+   * For I/O on a TCP connection accepted on one of the process's own listening ports (a client of
+   * this server, not an outbound peer): whether the thread waits to read from it or to write to it.
+   */
+  client?: 'read' | 'write';
 }
 
 export interface FdContext {
@@ -43,6 +48,38 @@ export interface FdContext {
   links: Map<number, string>;
   /** socket inode → TCP row. */
   tcpByInode: Map<number, TcpRow>;
+  /**
+   * The one pollfd a thread waits on in poll/ppoll with nfds 1 (its fd and events), read at the
+   * address the syscall's first argument gives; undefined when it cannot be read. CPython waits
+   * this way on every socket with a timeout (cheroot sets socket_timeout on each connection), so
+   * without it a worker waiting for its client shows only "in poll", on no socket.
+   */
+  readPollFd?: (address: bigint) => { fd: number; events: number } | undefined;
+}
+
+/** poll(2) event bits: data to read, room to write. */
+const POLLIN = 0x1;
+const POLLOUT = 0x4;
+/** Calls that wait to read from an fd (the others of FD_IO_SYSCALLS write, connect or accept). */
+const READ_SYSCALLS = new Set(['read', 'readv', 'pread64', 'recvfrom', 'recvmsg', 'recvmmsg']);
+const WRITE_SYSCALLS = new Set(['write', 'writev', 'pwrite64', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile']);
+
+/** The ports the process listens on (its own LISTEN sockets), once per context. */
+const listenPortsOf = new WeakMap<FdContext, Set<number>>();
+
+function listenPorts(ctx: FdContext): Set<number> {
+  let ports = listenPortsOf.get(ctx);
+  if (ports) return ports;
+  const own = new Set<number>();
+  for (const link of ctx.links.values()) {
+    const c = classifyFdLink(link);
+    if (c.type === 'socket' && c.inode !== undefined) own.add(c.inode);
+  }
+  ports = new Set<number>();
+  // Iterated, not looked up: a miss may make a lookup re-read the TCP tables (sampler.ts).
+  for (const row of ctx.tcpByInode.values()) if (row.state === 'LISTEN' && own.has(row.inode)) ports.add(row.local.port);
+  listenPortsOf.set(ctx, ports);
+  return ports;
 }
 
 /** Kernel wait channels (wchan) and the syscall they stand for, when syscall is not readable. */
@@ -59,18 +96,26 @@ const WCHAN_HINTS: [RegExp, string, ActivityKind][] = [
   [/io_schedule|folio_wait|wait_on_page|blk_|jbd2|ext4/, 'disk I/O', 'disk'],
 ];
 
-function describeFd(fd: number, ctx: FdContext): string | undefined {
+interface FdDescription {
+  target: string;
+  /** A connection accepted on one of the process's listening ports. */
+  accepted?: boolean;
+}
+
+function describeFd(fd: number, ctx: FdContext): FdDescription | undefined {
   const link = ctx.links.get(fd);
   if (link === undefined) return undefined;
   const c = classifyFdLink(link);
   if (c.type === 'socket' && c.inode !== undefined) {
     const row = ctx.tcpByInode.get(c.inode);
-    if (!row) return 'a socket';
-    return row.state === 'LISTEN' ? `listening ${formatEndpoint(row.local)}` : formatEndpoint(row.remote);
+    if (!row) return { target: 'a socket' };
+    if (row.state === 'LISTEN') return { target: `listening ${formatEndpoint(row.local)}` };
+    // A client of this server: one label for all of them (their ports differ), never a "peer".
+    if (listenPorts(ctx).has(row.local.port)) return { target: `a client of ${formatEndpoint(row.local)}`, accepted: true };
+    return { target: formatEndpoint(row.remote) };
   }
-  if (c.type === 'pipe') return 'a pipe';
-  if (c.type === 'file') return link;
-  return link;
+  if (c.type === 'pipe') return { target: 'a pipe' };
+  return { target: link };
 }
 
 export function classifyThread(t: ThreadReading, ctx: FdContext): ThreadActivity {
@@ -83,9 +128,19 @@ export function classifyThread(t: ThreadReading, ctx: FdContext): ThreadActivity
     const base = { call, pc: sc.pc, source: 'syscall' as const };
     if (t.state === 'D') return { ...base, kind: 'disk', label: `in uninterruptible ${call} (D)` };
     if (FD_IO_SYSCALLS.has(call)) {
-      const target = describeFd(Number(sc.args[0]), ctx);
-      const label = target ? `blocked in ${call} on ${target}` : `blocked in ${call}`;
-      return { ...base, kind: 'io', target, label };
+      const d = describeFd(Number(sc.args[0]), ctx);
+      const label = d ? `blocked in ${call} on ${d.target}` : `blocked in ${call}`;
+      const direction = READ_SYSCALLS.has(call) ? 'read' : WRITE_SYSCALLS.has(call) ? 'write' : undefined;
+      return { ...base, kind: 'io', target: d?.target, label, ...(d?.accepted && direction ? { client: direction } : {}) };
+    }
+    if ((call === 'poll' || call === 'ppoll') && sc.args[1] === 1n && ctx.readPollFd) {
+      // One fd with a deadline: a socket with a timeout (CPython) waiting to be readable or writable.
+      const p = ctx.readPollFd(sc.args[0]);
+      const d = p ? describeFd(p.fd, ctx) : undefined;
+      if (p && d) {
+        const direction = p.events & POLLIN ? 'read' : p.events & POLLOUT ? 'write' : undefined;
+        return { ...base, kind: 'io', target: d.target, label: `blocked in ${call} on ${d.target}`, ...(d.accepted && direction ? { client: direction } : {}) };
+      }
     }
     if (call === 'futex' || call === 'futex_waitv') {
       return { ...base, kind: 'lock', label: 'waiting in futex', futexAddr: sc.args[0], futexTimed: sc.args[3] !== 0n };

@@ -4,6 +4,8 @@
 // (worker-threads.ts) and the set accumulates over the samples, as a pool is seen idle in one
 // sample and busy in the next.
 import type { WorkerCensusSample } from './probe-sample.js';
+import { median } from '../analysis/percentiles.js';
+import { roundTo } from '../numbers.js';
 import { countWorkerStates, findEventLoopThreads, recognizeWorkers, splitLeaked, type ClassifiedThread } from './worker-threads.js';
 
 /** A peer two workers wait on is a shared dependency; one worker on a socket is just a request. */
@@ -13,6 +15,7 @@ export const MIN_WORKERS_ON_PEER = 2;
 export function blockedPeer(t: ClassifiedThread): string | undefined {
   const a = t.activity;
   if (a.kind !== 'io' || !a.target) return undefined;
+  if (a.client || a.target.startsWith('a client of ')) return undefined;
   if (a.target.startsWith('listening ') || a.target === 'a socket' || a.target === 'a pipe' || a.target.startsWith('/')) return undefined;
   return /:\d+$/.test(a.target) ? a.target : undefined;
 }
@@ -28,6 +31,16 @@ export function topBlockedPeer(threads: ClassifiedThread[], workers: Set<number>
   let best: { peer: string; workers: number } | undefined;
   for (const [peer, n] of counts) if (n >= MIN_WORKERS_ON_PEER && (!best || n > best.workers)) best = { peer, workers: n };
   return best;
+}
+
+/**
+ * Workers of this sample blocked reading from a client of the server (a connection accepted on its
+ * own port): a worker that holds a connection waiting for a request head or body that has not come.
+ */
+export function countClientReads(threads: ClassifiedThread[], workers: Set<number>): number {
+  let n = 0;
+  for (const t of threads) if (workers.has(t.tid) && t.activity.client === 'read') n++;
+  return n;
 }
 
 export class WorkerCensus {
@@ -56,7 +69,10 @@ export class WorkerCensus {
     for (const tid of pool) this.workers.add(tid);
     if (this.workers.size === 0) return undefined;
     const c = countWorkerStates(threads, this.workers);
-    const out: WorkerCensusSample = { total: c.total, idle: c.idle, blocked_io: c.blocked_io, waiting_lock: c.waiting_lock, running: c.running, other: c.other };
+    const out: WorkerCensusSample = {
+      total: c.total, idle: c.idle, blocked_io: c.blocked_io, waiting_lock: c.waiting_lock, running: c.running, other: c.other,
+      on_client: countClientReads(threads, this.workers),
+    };
     const peer = topBlockedPeer(threads, this.workers);
     if (peer) {
       out.peer = peer.peer;
@@ -66,12 +82,38 @@ export class WorkerCensus {
   }
 }
 
-/** A server's own per-worker states (the bundled server's stats: idle, io, gil_wait, cpu, ...) as census states. */
+/**
+ * A server's own per-worker states (the bundled server's stats: idle, io, gil_wait, cpu, ...) as
+ * census states. `reading` is a worker held by its client: a fresh connection that has not sent
+ * its request head yet, or a request body still arriving (cheroot's worker blocked in recv).
+ */
 export function censusFromServerStates(states: Record<string, number>): WorkerCensusSample {
   const n = (k: string) => states[k] ?? 0;
   const total = Object.values(states).reduce((a, b) => a + b, 0);
   return {
     total, idle: n('idle'), blocked_io: n('io') + n('reading') + n('writing'), waiting_lock: n('gil_wait'), running: n('cpu'),
-    other: n('starting'),
+    other: n('starting'), on_client: n('reading'),
+  };
+}
+
+/** Workers held by their clients over a window: the mean and the most, the pool, where the count came from. */
+export interface OnClientsSummary {
+  mean: number;
+  max: number;
+  total_workers: number;
+  samples: number;
+  source: 'server' | 'proc';
+}
+
+/** Workers held by clients over the samples that counted them (records older than the count have none). */
+export function summarizeOnClients(census: WorkerCensusSample[], source: OnClientsSummary['source']): OnClientsSummary | undefined {
+  const counted = census.filter((c) => c.on_client !== undefined && c.total > 0);
+  if (counted.length === 0) return undefined;
+  return {
+    mean: roundTo(counted.reduce((a, c) => a + c.on_client!, 0) / counted.length, 2),
+    max: Math.max(...counted.map((c) => c.on_client!)),
+    total_workers: Math.round(median(counted.map((c) => c.total))),
+    samples: counted.length,
+    source,
   };
 }

@@ -49,7 +49,8 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
     const busy = w.total - w.idle;
     const peer = w.blocked_on_peer ? `; ${w.blocked_on_peer.workers} blocked on ${w.blocked_on_peer.peer}` : '';
     const leaked = w.leaked > 0 ? `; ${w.leaked} more parked outside the pool (leaked)` : '';
-    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples${peer}${leaked}`;
+    const clients = w.on_clients && w.on_clients.max > 0 ? `; ${formatNumber(w.on_clients.mean)} on average reading from clients with no complete request` : '';
+    const line = `${w.total} workers, ${busy} busy (${w.blocked_io} blocked in I/O, ${w.waiting_lock} waiting on a lock, ${w.running} running), ${w.idle} idle; all busy in ${formatPercent(w.all_busy_share)} of samples${peer}${clients}${leaked}`;
     row('workers', `${w.idle === 0 && w.total > 0 ? c.yellow(line) : line} ${c.dim(`[by ${w.method}]`)}`);
   } else {
     row('workers', `${c.dim('no thread pool recognised')}`);

@@ -8,7 +8,7 @@ import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
 import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
 import { median } from '../analysis/percentiles.js';
-import { censusFromServerStates } from '../probe/worker-census.js';
+import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
@@ -58,6 +58,7 @@ export function findingsFromRun(run: RunRecord): Findings {
     if (states) {
       f.worker_threads = states.counts;
       if (states.peer) f.blocked_on_peer = states.peer;
+      if (states.onClients) f.workers_on_clients = states.onClients;
     }
     // The server's own count of malformed requests (400 before the application). The client's
     // 400s are not it: the application answers 400 to bad parameters too.
@@ -140,11 +141,15 @@ export function findingsFromRun(run: RunRecord): Findings {
  * them, else the census read from /proc. Medians of each state, the share of samples with no idle
  * worker, and the peer most of them waited on.
  */
-function workerStates(probes: ProbeSample[]): { counts: NonNullable<Findings['worker_threads']>; peer?: Findings['blocked_on_peer'] } | undefined {
+function workerStates(probes: ProbeSample[]): {
+  counts: NonNullable<Findings['worker_threads']>; peer?: Findings['blocked_on_peer']; onClients?: Findings['workers_on_clients'];
+} | undefined {
+  const fromServer = probes.some((p) => p.server?.worker_states);
   const census = probes
     .map((p) => (p.server?.worker_states ? censusFromServerStates(p.server.worker_states) : p.workers))
     .filter((c): c is WorkerCensusSample => !!c && c.total > 0);
   if (census.length === 0) return undefined;
+  const onClients = summarizeOnClients(census, fromServer ? 'server' : 'proc');
   const med = (k: 'total' | 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(census.map((c) => c[k])));
   const counts: NonNullable<Findings['worker_threads']> = {
     total: med('total'), idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running'),
@@ -155,9 +160,9 @@ function workerStates(probes: ProbeSample[]): { counts: NonNullable<Findings['wo
   const byPeer = new Map<string, number>();
   for (const c of census) if (c.peer) byPeer.set(c.peer, (byPeer.get(c.peer) ?? 0) + 1);
   const top = [...byPeer].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (!top) return { counts };
+  if (!top) return { counts, onClients };
   const onTop = Math.round(median(census.map((c) => (c.peer === top ? c.on_peer ?? 0 : 0))));
-  return { counts, peer: onTop > 0 ? { peer: top, workers: onTop, total_workers: counts.total } : undefined };
+  return { counts, peer: onTop > 0 ? { peer: top, workers: onTop, total_workers: counts.total } : undefined, onClients };
 }
 
 /** The pool size when it is known (given, read from the server, or inferred), else undefined. */

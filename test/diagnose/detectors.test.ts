@@ -45,6 +45,7 @@ const ISSUE: Record<string, Change> = {
   'malformed-request-lines': (f) => { f.bad_request_count = 12; },
   'close-wait-from-proxy': (f) => { f.fds = { ...f.fds!, close_wait: 40 }; f.close_wait_proxy = { count: 38, proxy: 'nginx (pid 4242)' }; },
   'workers-blocked-on-peer': (f) => { f.blocked_on_peer = { peer: '127.0.0.1:5432', workers: 14, total_workers: 16 }; },
+  'workers-held-by-clients': (f) => { f.workers_on_clients = { mean: 9, max: 12, total_workers: 16, samples: 30, source: 'proc' }; },
   'listen-queue-overflow': (f) => { f.connections = { requested: 300, established: 150, listen_overflows: 7402, listen_drops: 7402, backlog: 5 }; },
 };
 

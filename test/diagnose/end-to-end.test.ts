@@ -30,4 +30,7 @@ test('real CherryPy, 2 workers for 20 clients of a 20 ms handler → pool-too-sm
 test('real CherryPy, 16 workers for 4 clients → no cause', { skip: !HAVE_CHERRYPY && 'python3-cherrypy3 not installed' }, () => {
   const rec = run('--thread-pool', '16', '-c', '4');
   assert.deepEqual(rec.diagnosis!.causes.map((c) => c.id), []);
+  // Measured, not missing: the workers were read from /proc and none was held by a client.
+  const held = rec.diagnosis!.detectors.find((d) => d.detector === 'workers-held-by-clients');
+  assert.equal(held?.status, 'none', JSON.stringify(held));
 });

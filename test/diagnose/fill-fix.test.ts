@@ -61,3 +61,16 @@ test('without a sweep: Little\'s law at the measured rate, or what to measure; t
   // The proxy also waits out the slowest request measured.
   assert.equal(fixValues({ source: 'run', settings: { socket_timeout: 10 }, latency_ms: { min: 1, mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, p999: 1, max: 42_000 } }).proxy_read_timeout, '47s');
 });
+
+test('a lower socket_timeout (idle connections holding workers): half the measured one, never below twice a measured client pause', () => {
+  assert.equal(fixValues({ source: 'run', settings: { socket_timeout: 30 } }).socket_timeout_lower, '15');
+  assert.match(fixValues({ source: 'run', settings: { socket_timeout: 30 } }).socket_timeout_lower_why, /down from the measured 30 s/);
+  assert.equal(fixValues().socket_timeout_lower, '5', "half CherryPy's default 10 s");
+  assert.equal(fixValues({ source: 'run', settings: { socket_timeout: 4 } }).socket_timeout_lower, '3', 'not below a few seconds');
+  assert.equal(fixValues({ source: 'run', settings: { socket_timeout: 2 } }).socket_timeout_lower, '2', 'never above the measured one');
+  const paused = fixValues({ source: 'run', settings: { socket_timeout: 30 }, slow_clients: { attempted: 4, failed: 0, by_kind: {}, pause_s: 9 } });
+  assert.equal(paused.socket_timeout_lower, '18', 'twice the 9 s pause');
+  const kept = fixValues({ source: 'run', settings: { socket_timeout: 10 }, slow_clients: { attempted: 4, failed: 0, by_kind: {}, pause_s: 8 } });
+  assert.equal(kept.socket_timeout_lower, '10');
+  assert.match(kept.socket_timeout_lower_why, /kept at the measured 10 s: clients were measured pausing 8 s; the buffering proxy is the fix/);
+});

@@ -33,6 +33,7 @@ export function healthyFindings(): Findings {
     drift: { rss_bytes: flatDrift('rss_bytes'), fds: flatDrift('fds'), threads: flatDrift('threads') },
     fds: { count: 30, limit: 1024, close_wait: 0 },
     worker_threads: { total: 16, blocked_io: 1, waiting_lock: 0, running: 3, idle: 12 },
+    workers_on_clients: { mean: 0.1, max: 1, total_workers: 16, samples: 30, source: 'proc' },
     pool_scaling: { values: [1, 4, 16, 64], capacity_rps: [47, 188, 763, 1407], p99_ms: [40, 40, 42, 60], ctx_per_request: [4, 4, 5, 6] },
     service_time_ms: 20,
     // Mixed handlers: 8 of the 20 ms on the CPU, so not I/O-bound (an I/O-bound service is not ill,

@@ -31,6 +31,7 @@ test('every graded detector: a 0.1% change in its input moves its strength by at
     ['pool-saturated', (f, x) => { f.saturation = { ...f.saturation!, all_busy_share: x }; }, [0.3, 0.5, 0.8]],
     ['threads-over-pool', (f, x) => { f.threads = x; }, [40, 50, 64]],
     ['close-wait-accumulation', (f, x) => { f.fds = { ...f.fds!, close_wait: x }; }, [2, 5, 20]],
+    ['workers-held-by-clients', (f, x) => { f.workers_on_clients = { ...f.workers_on_clients!, mean: x }; }, [2, 4, 6]],
   ];
   for (const [id, set, xs] of probes) {
     for (const x of xs) {

@@ -49,6 +49,10 @@ test('workers blocked on one slow peer: that peer is named, and a bigger pool is
     assert.match(causes[0].fix, /do not raise server\.thread_pool|only queue/);
     const pool = causes.find((c) => c.id === 'pool-too-small');
     assert.ok(!pool || pool.confidence < causes[0].confidence);
+    // Workers waiting on an outbound peer are not held by their clients (issue 13).
+    const held = r.report.diagnosis!.detectors.find((d) => d.detector === 'workers-held-by-clients');
+    assert.equal(held?.status, 'none', JSON.stringify(held));
+    assert.ok(!causes.some((c) => c.id === 'idle-connections-hold-workers'), ids(r).join(', '));
   } finally {
     await load.stop();
     await app.stop();

@@ -4,6 +4,7 @@ import { parseNetTcp } from '../../src/probe/parse-net-tcp.js';
 import { parseSyscall } from '../../src/probe/parse-syscall.js';
 import { activityKey, classifyThread, groupActivities, summarizeActivities, type FdContext, type ThreadReading } from '../../src/probe/thread-activity.js';
 import { countWorkerStates, recognizeWorkers, type ClassifiedThread } from '../../src/probe/worker-threads.js';
+import { countClientReads, topBlockedPeer } from '../../src/probe/worker-census.js';
 import { findBacklog, listenKey, parseSsListen, readListenBacklogs } from '../../src/inspect/listen-backlog.js';
 import { fixture } from '../probe/fixtures-path.js';
 
@@ -117,4 +118,54 @@ test('ss -ltn: backlog is Send-Q of the LISTEN row; missing ss is unknown', () =
   assert.equal(findBacklog(backlogs, '[::1]:8080'), 128);
   assert.equal(findBacklog(backlogs, '0.0.0.0:44975'), 5, 'by port when only one listener has it');
   assert.equal(findBacklog(undefined, '127.0.0.1:1'), null);
+});
+
+test('clients vs peers (issue 13): a socket accepted on the process\'s own port is a client; a poll on one fd names its socket from the pollfd', () => {
+  const ep = (port: number) => ({ address: '127.0.0.1', port });
+  const row = (inode: number, local: number, remote: number, state: 'LISTEN' | 'ESTABLISHED') => ({ local: ep(local), remote: ep(remote), state, txQueue: 0, rxQueue: 0, inode });
+  const pollfds = new Map<bigint, { fd: number; events: number }>([[0x1000n, { fd: 7, events: 1 }], [0x2000n, { fd: 8, events: 1 }], [0x3000n, { fd: 7, events: 4 }]]);
+  const c: FdContext = {
+    links: new Map([[3, 'socket:[100]'], [7, 'socket:[101]'], [8, 'socket:[102]']]),
+    tcpByInode: new Map([
+      [100, row(100, 8080, 0, 'LISTEN')],
+      [101, row(101, 8080, 50123, 'ESTABLISHED')], // accepted: a client of :8080
+      [102, row(102, 40000, 5432, 'ESTABLISHED')], // outbound: a database
+      [900, row(900, 9090, 0, 'LISTEN')], // another process's listener: not ours
+    ]),
+    readPollFd: (address) => pollfds.get(address),
+  };
+  const recv = classifyThread(reading(1, sc(45, '0x7')), c);
+  assert.equal(recv.label, 'blocked in recvfrom on a client of 127.0.0.1:8080');
+  assert.equal(recv.client, 'read');
+  const out = classifyThread(reading(1, sc(45, '0x8')), c);
+  assert.equal(out.label, 'blocked in recvfrom on 127.0.0.1:5432');
+  assert.equal(out.client, undefined);
+  // poll(fds=0x1000, nfds=1, timeout): CPython's socket with a timeout.
+  const poll = (addr: string) => reading(1, `7 ${addr} 0x1 0x2710 0x0 0x0 0x0 0x7ffc00000000 0x7f0000001000`);
+  const p = classifyThread(poll('0x1000'), c);
+  assert.equal(p.kind, 'io');
+  assert.equal(p.label, 'blocked in poll on a client of 127.0.0.1:8080');
+  assert.equal(p.client, 'read');
+  assert.equal(classifyThread(poll('0x2000'), c).label, 'blocked in poll on 127.0.0.1:5432');
+  assert.equal(classifyThread(poll('0x3000'), c).client, 'write', 'POLLOUT: waiting to write to the client');
+  // Unreadable memory, or several fds: a plain poll, as before.
+  assert.equal(classifyThread(poll('0x4000'), c).label, 'in poll');
+  assert.equal(classifyThread(reading(1, '7 0x1000 0x2 0x2710 0x0 0x0 0x0 0x7ffc00000000 0x7f0000001000'), c).label, 'in poll');
+  assert.equal(classifyThread(poll('0x1000'), { ...c, readPollFd: undefined }).label, 'in poll');
+});
+
+test('workers held by clients are counted, and are never a blocked-on peer', () => {
+  const ep = (port: number) => ({ address: '127.0.0.1', port });
+  const c: FdContext = {
+    links: new Map([[3, 'socket:[100]'], [7, 'socket:[101]'], [9, 'socket:[103]']]),
+    tcpByInode: new Map([
+      [100, { local: ep(8080), remote: ep(0), state: 'LISTEN' as const, txQueue: 0, rxQueue: 0, inode: 100 }],
+      [101, { local: ep(8080), remote: ep(50123), state: 'ESTABLISHED' as const, txQueue: 0, rxQueue: 0, inode: 101 }],
+      [103, { local: ep(8080), remote: ep(50123), state: 'ESTABLISHED' as const, txQueue: 0, rxQueue: 0, inode: 103 }],
+    ]),
+  };
+  const threads: ClassifiedThread[] = [1, 2, 3].map((tid) => ({ tid, name: 'python3', activity: classifyThread(reading(tid, sc(45, tid === 3 ? '0x9' : '0x7')), c) }));
+  const workers = new Set([1, 2, 3]);
+  assert.equal(countClientReads(threads, workers), 3);
+  assert.equal(topBlockedPeer(threads, workers), undefined, 'three workers reading one client address are not blocked on a peer');
 });
