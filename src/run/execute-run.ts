@@ -18,6 +18,7 @@ import { RUN_SCHEMA, type RunRecord } from './run-record.js';
 import type { TargetInfo } from '../target/target-info.js';
 import type { DocumentSink } from '../document-sink.js';
 import { measurePhase } from './measure-phase.js';
+import { measureProxyCosts, type ProxyFront } from './measure-proxy-cost.js';
 import { planFromScenario } from './plan-from-scenario.js';
 
 export interface ExecuteRunOptions {
@@ -111,6 +112,18 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     const writer = opts.progress;
     writer?.update(record, true);
 
+    // --compare-direct: what the proxy costs, measured before the run (on the warm target). A backend
+    // that is down on purpose has nothing to compare.
+    const compare = scenario.proxy?.compare_direct;
+    if (compare && !scenario.proxy?.backend_down && (proxy || apache)) {
+      const front: ProxyFront = apache
+        ? { kind: 'apache', label: `Apache ${apache.version} ${apacheFrontText(scenario.proxy!)}`, url: apache.url, pid: apache.pid }
+        : { kind: 'nginx', label: 'nginx', url: proxy!.url, pid: proxy!.pid };
+      const [cost] = await measureProxyCosts({ scenario, directUrl: target.url, proxies: [front], rounds: compare.rounds, roundS: compare.round_s, signal: opts.signal });
+      if (cost && !opts.signal?.aborted) record.proxy_cost = cost;
+      writer?.update(record, true);
+    }
+
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
       // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
@@ -189,6 +202,12 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   if (load.overload) record.summary.overload = load.overload;
 }
 
+
+/** How the Apache front forwards: RewriteRule [P] (with the escape map), [P,NE], or ProxyPass. */
+function apacheFrontText(p: NonNullable<Scenario['proxy']>): string {
+  if (p.apache_style === 'proxypass') return 'ProxyPass';
+  return `RewriteRule ${p.apache_rewrite_ne ? '[P,NE]' : '[P]'}${p.apache_escape_fix ? ' with the escape map' : ''}`;
+}
 
 /** A loopback port that was free a moment ago and is closed now: connects to it are refused. */
 async function pickClosedPort(): Promise<number> {

@@ -1,6 +1,7 @@
 // The run record: the document one measured run produces (`cpdiag.run/1`), owned by run/.
 // Field names that end up in JSON use snake_case (the documented JSON interface); units are in the names.
 
+import type { ProxyCost } from '../analysis/proxy-cost.js';
 import type { Slo } from '../analysis/slo.js';
 import type { ServerSettings } from '../config/settings.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
@@ -61,4 +62,6 @@ export interface RunRecord {
   listen_overflows?: { overflows: number; drops: number };
   diagnosis?: Diagnosis;
   slo?: Slo;
+  /** --compare-direct: what the proxy costs, from alternating direct and proxied rounds before the run. */
+  proxy_cost?: ProxyCost;
 }

@@ -66,6 +66,23 @@ const proxy = z
     /** Apache only: mpm_event ThreadsPerChild and ServerLimit (MaxRequestWorkers is their product). */
     apache_threads_per_child: z.number().int().min(1).max(1000).optional(),
     apache_server_limit: z.number().int().min(1).max(64).optional(),
+    /**
+     * Before the measured run: the same workload direct and through the proxy in alternating short
+     * rounds (proxy_cost in the run document: latency added, capacity ratio, the proxy's CPU).
+     */
+    compare_direct: z
+      .object({
+        rounds: z.number().int().min(2).max(50).default(6).describe('rounds a side (at least 2: the interval needs a spread)'),
+        round_s: z.number().positive().max(600).default(1).describe('measured seconds per round and side'),
+      })
+      .strict()
+      .optional()
+      .describe('measure what the proxy costs: direct vs proxied, interleaved, before the run'),
+    /**
+     * The proxy serves URLs under this prefix from a directory itself (nginx location + root,
+     * Apache Alias); only the rest reaches the backend. cpdiag writes the files (static_files).
+     */
+    static_prefix: z.string().regex(/^\/[A-Za-z0-9._~\/-]*\/$/, 'a path prefix that starts and ends with /, e.g. /static/').optional(),
   })
   .strict();
 
