@@ -3,6 +3,7 @@
 // or a crash leaves a readable record; its files are the output stage's. Every exit path stops
 // what it started.
 import { captureEnvironment } from '../environment.js';
+import { CpdiagError, EXIT } from '../exit-codes.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
@@ -44,6 +45,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const settings = resolveSettings(scenario.settings, opts.settingsOverride ?? {});
   const cleanups: (() => Promise<void>)[] = [];
   try {
+    if (scenario.faults?.some((f) => f.kill_target) && scenario.target.kind === 'attached') {
+      throw new CpdiagError('faults: kill_target needs a target cpdiag starts (bundled or command), not an attached process', EXIT.USAGE);
+    }
     const target = await startTarget(scenario.target, settings, opts.signal);
     cleanups.unshift(() => target.stop());
     const targetInfo: TargetInfo = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
@@ -124,8 +128,11 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       writer?.update(record, true);
     }
 
+    const kill = scenario.faults?.find((f) => f.kill_target);
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
+      killTargetAtS: kill?.at_s,
+      measureAfterKill: Boolean(proxy || apache),
       // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
       stats: scenario.probes.stats && target.statsUrl !== undefined,
       signal: opts.signal,

@@ -118,6 +118,18 @@ const sweep = z
   })
   .strict();
 
+/**
+ * A fault injected at a time of the measured run (seconds after the warm-up). kill_target: the
+ * target cpdiag started is killed (SIGKILL to its process group) — behind a proxy the run goes
+ * on, measuring what the proxy answers once its backend is gone.
+ */
+const fault = z
+  .object({
+    at_s: z.number().nonnegative().max(3600).describe('seconds into the measured run'),
+    kill_target: z.literal(true).describe('kill the target (a started one: bundled or command)'),
+  })
+  .strict();
+
 /** Gate section: metrics and the change each tolerates, and how many runs. */
 const gate = z
   .object({
@@ -146,6 +158,7 @@ export const scenarioSchema = z
     probes: z.object({ interval_ms: z.number().int().min(50).max(10000).default(250), stats: z.boolean().default(true) }).strict().default({}),
     slo: slo.optional().describe('service level objectives the run is judged against'),
     proxy: proxy.optional().describe('a real nginx or Apache in front of the target'),
+    faults: z.array(fault).max(1).optional().describe('faults injected during the run: kill the target at at_s (behind a proxy, the run goes on)'),
     sweep: sweep.optional().describe('makes the scenario a sweep: the setting(s) to vary and the load ramp'),
     gate: gate.optional().describe('gate runs, budgets (metrics) and order'),
   })
