@@ -270,7 +270,10 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};
+    // What the scenario asks of any proxy (not one kind's settings) survives a change of kind.
+    const anyKind = s.proxy ? { static_prefix: s.proxy.static_prefix, compare_direct: s.proxy.compare_direct } : {};
     s.proxy = {
+      ...Object.fromEntries(Object.entries(anyKind).filter(([, v]) => v !== undefined)),
       ...same,
       kind,
       read_timeout_s: proxyTimeout ?? same.read_timeout_s ?? 60,

@@ -20,6 +20,7 @@ export function runAnswerLines(run: RunRecord, c: ChalkInstance, view: TextView 
   }
   // --compare-direct: what the proxy costs is the answer asked for, in one sentence.
   if (run.proxy_cost) lines.push(...wrapText(run.proxy_cost.sentence, view.width, '  '));
+  if (run.static_offload) lines.push(...wrapText(run.static_offload.sentence, view.width, '  '));
   lines.push(...topCauseLines(run.diagnosis, c, view.width));
   return lines;
 }

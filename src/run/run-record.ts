@@ -3,6 +3,7 @@
 
 import type { ProxyCost } from '../analysis/proxy-cost.js';
 import type { Slo } from '../analysis/slo.js';
+import type { StaticOffload } from '../analysis/static-offload.js';
 import type { ServerSettings } from '../config/settings.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Environment } from '../environment.js';
@@ -64,4 +65,6 @@ export interface RunRecord {
   slo?: Slo;
   /** --compare-direct: what the proxy costs, from alternating direct and proxied rounds before the run. */
   proxy_cost?: ProxyCost;
+  /** proxy.static_prefix: what the proxy's static location moved off the backend (with vs without it, alternating rounds). */
+  static_offload?: StaticOffload;
 }
