@@ -15,7 +15,7 @@ test('run --compare-direct behind nginx: proxy_cost measured and reported', { sk
   const scenario = parseScenario({
     name: 'proxy-cost',
     settings: { thread_pool: 4 },
-    proxy: { kind: 'nginx', compare_direct: { rounds: 3, round_s: 0.3 } },
+    proxy: { kind: 'nginx', compare_direct: { rounds: 2, round_s: 0.3 } },
     load: { mode: 'closed', connections: 2, duration_s: 0.5, warmup_s: 0 },
     mix: [{ path: '/work?io_ms=2' }],
   }, 'test');
@@ -23,8 +23,8 @@ test('run --compare-direct behind nginx: proxy_cost measured and reported', { sk
   const c = record.proxy_cost;
   assert.ok(c, 'proxy_cost recorded');
   assert.equal(c.proxy, 'nginx');
-  assert.equal(c.rounds, 3);
-  assert.equal(c.direct.rounds, 3);
+  assert.equal(c.rounds, 2);
+  assert.equal(c.direct.rounds, 2);
   assert.ok(c.direct.requests > 0 && c.proxied.requests > 0, JSON.stringify(c));
   assert.equal(c.direct.errors + c.proxied.errors, 0);
   // The handler sleeps 2 ms: both fronts are at least that slow.
