@@ -64,6 +64,10 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--no-proxy-buffering', 'nginx: proxy_buffering off')
     .option('--apache-style <style>', 'Apache front: rewrite (RewriteRule ... [P]) or proxypass', parseChoice(['rewrite', 'proxypass'] as const))
     .option('--proxy-check', 'before the load: report what the backend sees of the client (Host, X-Forwarded-*, peer address)')
+    .option('--compare-direct', 'before the run: the same workload direct and through the proxy in alternating rounds (what the proxy costs)')
+    .option('--compare-rounds <n>', 'with --compare-direct: rounds a side (default 6)', parseInteger(2, 50))
+    .option('--compare-round <duration>', 'with --compare-direct: measured time per round and side (default 1s)', parseDurationSeconds)
+    .option('--static-prefix <prefix>', 'the proxy serves this prefix itself from files cpdiag writes (nginx location + root, Apache Alias), e.g. /static/')
     .option('--apache-rewrite-ne', 'Apache: RewriteRule [P,NE] (forwards the unescaped path)')
     .option('--apache-escape-fix', 'Apache: RewriteMap escape int:escape and ${escape:$1} in the RewriteRule')
     .option('--apache-threads <n>', 'Apache mpm_event ThreadsPerChild', parseInteger(1, 1000))
@@ -256,14 +260,20 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       opts.proxyKeepalive === false ? '--no-proxy-keepalive' : '',
       opts.proxyBuffering === false ? '--no-proxy-buffering' : '',
       opts.proxyCheck === true ? '--proxy-check' : '',
+      opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined ? '--compare-*' : '',
+      opts.staticPrefix !== undefined ? '--static-prefix' : '',
       apacheFlags ? '--apache-*' : '',
     ].filter(Boolean);
     if (orphan.length > 0) throw new CpdiagError(`${orphan.join(', ')} configure${orphan.length === 1 ? 's' : ''} a proxy, and there is none: add --proxy nginx or --proxy apache`, EXIT.USAGE);
   }
-  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
+  const compareFlags = opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined;
+  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};
+    // What the scenario asks of any proxy (not one kind's settings) survives a change of kind.
+    const anyKind = s.proxy ? { static_prefix: s.proxy.static_prefix, compare_direct: s.proxy.compare_direct } : {};
     s.proxy = {
+      ...Object.fromEntries(Object.entries(anyKind).filter(([, v]) => v !== undefined)),
       ...same,
       kind,
       read_timeout_s: proxyTimeout ?? same.read_timeout_s ?? 60,
@@ -271,6 +281,11 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       buffering: opts.proxyBuffering === false ? false : (same.buffering ?? true),
     };
     if (opts.proxyCheck === true) s.proxy.check_forwarded = true;
+    if (compareFlags) {
+      const c = s.proxy.compare_direct ?? {};
+      s.proxy.compare_direct = { ...c, ...(opts.compareRounds !== undefined ? { rounds: opts.compareRounds } : {}), ...(opts.compareRound !== undefined ? { round_s: opts.compareRound } : {}) };
+    }
+    if (opts.staticPrefix !== undefined) s.proxy.static_prefix = opts.staticPrefix;
     if (kind === 'apache') {
       if (opts.apacheStyle !== undefined) s.proxy.apache_style = opts.apacheStyle;
       if (opts.apacheEscapeFix === true) s.proxy.apache_escape_fix = true;

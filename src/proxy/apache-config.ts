@@ -34,6 +34,8 @@ export interface ApacheConfigOptions {
   /** mpm_event: worker threads per child and children; MaxRequestWorkers = their product. */
   threadsPerChild: number;
   serverLimit: number;
+  /** Serve URLs under `prefix` from files under `root` (Alias prefix root+prefix), not from the backend. */
+  static?: { prefix: string; root: string };
   /** User/Group for the children when apache2 runs as root (it refuses to serve as root). */
   user?: string;
   group?: string;
@@ -51,7 +53,7 @@ export function renderApacheConfig(o: ApacheConfigOptions): string {
   const maxWorkers = o.threadsPerChild * o.serverLimit;
   const front =
     o.style === 'proxypass'
-      ? [`ProxyPass / ${backend}/ ${workerParams}`, `ProxyPassReverse / ${backend}/`]
+      ? [...(o.static ? [`ProxyPass ${o.static.prefix} !`] : []), `ProxyPass / ${backend}/ ${workerParams}`, `ProxyPassReverse / ${backend}/`]
       : [
           // A <Proxy> section for the backend defines the worker (keep-alive, timeout) that [P] uses.
           `<Proxy ${backend}>`,
@@ -59,6 +61,8 @@ export function renderApacheConfig(o: ApacheConfigOptions): string {
           '</Proxy>',
           'RewriteEngine on',
           o.escapeFix ? 'RewriteMap escape int:escape' : '',
+          // The static prefix stays with Apache (its Alias): the rule skips it.
+          o.static ? `RewriteCond %{REQUEST_URI} !^${o.static.prefix}` : '',
           `RewriteRule ^(.*)$ ${backend}${o.escapeFix ? '${escape:$1}' : '$1'} ${o.noEscape ? '[P,NE]' : '[P]'}`,
           `ProxyPassReverse / ${backend}/`,
         ];
@@ -73,6 +77,7 @@ export function renderApacheConfig(o: ApacheConfigOptions): string {
     `LoadModule rewrite_module ${o.modulesDir}/mod_rewrite.so`,
     `LoadModule proxy_module ${o.modulesDir}/mod_proxy.so`,
     `LoadModule proxy_http_module ${o.modulesDir}/mod_proxy_http.so`,
+    o.static ? `LoadModule alias_module ${o.modulesDir}/mod_alias.so` : '',
     o.user ? `User ${o.user}` : '',
     o.group ? `Group ${o.group}` : '',
     'ServerName 127.0.0.1',
@@ -97,6 +102,7 @@ export function renderApacheConfig(o: ApacheConfigOptions): string {
     '<Location />',
     '  Require all granted',
     '</Location>',
+    ...(o.static ? [`Alias ${o.static.prefix} ${o.static.root}${o.static.prefix}`, `<Directory ${o.static.root}>`, '  Require all granted', '</Directory>'] : []),
     ...front,
     '',
   ].filter((l) => l !== '').join('\n');

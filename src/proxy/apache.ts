@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { registerTempDir, removeTempDir } from '../target/child-registry.js';
 import { spawnSupervised, type SupervisedChild } from '../target/spawn-supervised.js';
+import { writeStaticFiles, type StaticFilesSpec } from './static-files.js';
 import { renderApacheConfig, type ApacheStyle } from './apache-config.js';
 import { canConnect, isExecutable, parseLoopbackUrl, pickFreePort, readText } from './nginx.js';
 import { parseApacheAccessLog, parseApacheErrorLog, type ApacheAccessLogSummary, type ApacheErrorLogSummary } from './parse-apache-logs.js';
@@ -19,6 +20,8 @@ import { parseApacheAccessLog, parseApacheErrorLog, type ApacheAccessLogSummary,
 export interface ApacheProxyOptions {
   /** The backend, on loopback: http://127.0.0.1:PORT. */
   upstreamUrl: string;
+  /** Serve the mix's paths under a prefix from files (src/proxy/static-files.ts), not from the backend. */
+  staticFiles?: StaticFilesSpec;
   /** 'rewrite' (RewriteRule ... [P], the account's) or 'proxypass'. Default 'rewrite'. */
   style?: ApacheStyle;
   /** RewriteMap escape int:escape with ${escape:$1} (rewrite style only). */
@@ -90,7 +93,9 @@ async function startOnce(apache: string, modulesDir: string, upstream: { host: s
     chmodSync(dir, 0o755);
   }
   const conf = join(dir, 'apache2.conf');
+  const staticRoot = opts.staticFiles ? writeStaticFiles(dir, opts.staticFiles) : undefined;
   writeFileSync(conf, renderApacheConfig({
+    ...(opts.staticFiles && staticRoot ? { static: { prefix: opts.staticFiles.prefix, root: staticRoot } } : {}),
     dir,
     modulesDir,
     listenPort: port,

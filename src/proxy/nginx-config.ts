@@ -13,6 +13,8 @@ export interface NginxConfigOptions {
   keepalive: boolean;
   buffering: boolean;
   clientMaxBodySize: string;
+  /** Serve URLs under `prefix` from files under `root` (root + URI), not from the upstream. */
+  static?: { prefix: string; root: string };
   /** Worker user; set when running as root, so that workers can use the private temp dir. */
   user?: string;
 }
@@ -45,6 +47,7 @@ export function renderNginxConfig(o: NginxConfigOptions): string {
     '  server {',
     `    listen 127.0.0.1:${o.listenPort};`,
     `    client_max_body_size ${o.clientMaxBodySize};`,
+    o.static ? `    location ${o.static.prefix} {\n      root ${o.static.root};\n    }` : '',
     '    location / {',
     '      proxy_pass http://cpdiag_upstream;',
     `      proxy_connect_timeout ${ms(o.connectTimeoutS)};`,

@@ -12,12 +12,15 @@ import { delimiter, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { registerTempDir, removeTempDir } from '../target/child-registry.js';
 import { spawnSupervised, type SupervisedChild } from '../target/spawn-supervised.js';
+import { writeStaticFiles, type StaticFilesSpec } from './static-files.js';
 import { renderNginxConfig } from './nginx-config.js';
 import { parseNginxErrorLog, type NginxErrorLogSummary } from './parse-nginx-error-log.js';
 
 export interface NginxProxyOptions {
   /** The upstream, on loopback: http://127.0.0.1:PORT. */
   upstreamUrl: string;
+  /** Serve the mix's paths under a prefix from files (src/proxy/static-files.ts), not from the backend. */
+  staticFiles?: StaticFilesSpec;
   readTimeoutS?: number;
   sendTimeoutS?: number;
   connectTimeoutS?: number;
@@ -101,7 +104,9 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
   mkdirSync(join(dir, 'tmp'));
   const errorLog = join(dir, 'error.log');
   const conf = join(dir, 'nginx.conf');
+  const staticRoot = opts.staticFiles ? writeStaticFiles(dir, opts.staticFiles) : undefined;
   writeFileSync(conf, renderNginxConfig({
+    ...(opts.staticFiles && staticRoot ? { static: { prefix: opts.staticFiles.prefix, root: staticRoot } } : {}),
     dir,
     listenPort: port,
     upstreamHost: upstream.host,

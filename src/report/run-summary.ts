@@ -84,6 +84,18 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
       rows.push(['client data', `${w.app_logs_proxy_address ? "an app logs the proxy's address" : "an app logs the client's address"}; ${w.urls_use_proxy_host ? "absolute URLs use the proxy's host" : "absolute URLs keep the client's host"}${w.recoverable_with_tools_proxy ? '; tools.proxy.on recovers both' : ''}`]);
     }
   }
+  const cost = run.proxy_cost;
+  if (cost) {
+    rows.push(['proxy cost', cost.sentence]);
+    const front = (name: string, f: typeof cost.direct) => `${name} ${formatRate(f.throughput_rps)} req/s, p50 ${formatMs(f.p50_ms)}, p99 ${formatMs(f.p99_ms)}${f.errors > 0 ? `, ${formatCount(f.errors)} errors` : ''}`;
+    rows.push(['direct vs proxied', `${front('direct', cost.direct)}; ${front(`through ${cost.proxy_label}`, cost.proxied)} (medians of ${cost.rounds} alternating rounds of ${formatSeconds(cost.round_s)} a side)`]);
+  }
+  const offload = run.static_offload;
+  if (offload) {
+    rows.push(['static offload', offload.sentence]);
+    const side = (name: string, x: typeof offload.with_static) => `${name}: backend ${formatCount(x.backend_requests)} of ${formatCount(x.client_requests)} requests, workers busy ${formatPercent(x.backend_busy_share)}, ${formatRate(x.throughput_rps)} req/s, p99 ${formatMs(x.p99_ms)}`;
+    rows.push(['with vs without', `${side(`with ${offload.prefix}`, offload.with_static)}; ${side('without', offload.without_static)} (${offload.with_static.rounds} alternating rounds of ${formatSeconds(offload.round_s)} a side)`]);
+  }
   const errorsByKind = Object.entries(s?.errors.by_kind ?? {}).filter(([, n]) => (n ?? 0) > 0).map(([k, n]) => [k, n ?? 0] as [string, number]).sort((a, b) => b[1] - a[1]);
   return { rows, errorsByKind };
 }

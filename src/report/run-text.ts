@@ -18,6 +18,9 @@ export function runAnswerLines(run: RunRecord, c: ChalkInstance, view: TextView 
   } else {
     lines.push(c.yellow('  no requests were measured'));
   }
+  // --compare-direct: what the proxy costs is the answer asked for, in one sentence.
+  if (run.proxy_cost) lines.push(...wrapText(run.proxy_cost.sentence, view.width, '  '));
+  if (run.static_offload) lines.push(...wrapText(run.static_offload.sentence, view.width, '  '));
   lines.push(...topCauseLines(run.diagnosis, c, view.width));
   return lines;
 }

@@ -3,6 +3,7 @@
 // or a crash leaves a readable record; its files are the output stage's. Every exit path stops
 // what it started.
 import { captureEnvironment } from '../environment.js';
+import { CpdiagError, EXIT } from '../exit-codes.js';
 import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { CPDIAG_VERSION } from '../version.js';
 import { startTarget } from '../target/start-target.js';
@@ -18,6 +19,8 @@ import { RUN_SCHEMA, type RunRecord } from './run-record.js';
 import type { TargetInfo } from '../target/target-info.js';
 import type { DocumentSink } from '../document-sink.js';
 import { measurePhase } from './measure-phase.js';
+import { measureProxyCosts, type ProxyFront } from './measure-proxy-cost.js';
+import { measureStaticOffload } from './measure-static-offload.js';
 import { planFromScenario } from './plan-from-scenario.js';
 
 export interface ExecuteRunOptions {
@@ -43,6 +46,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const settings = resolveSettings(scenario.settings, opts.settingsOverride ?? {});
   const cleanups: (() => Promise<void>)[] = [];
   try {
+    if (scenario.faults?.some((f) => f.kill_target) && scenario.target.kind === 'attached') {
+      throw new CpdiagError('faults: kill_target needs a target cpdiag starts (bundled or command), not an attached process', EXIT.USAGE);
+    }
     const target = await startTarget(scenario.target, settings, opts.signal);
     cleanups.unshift(() => target.stop());
     const targetInfo: TargetInfo = { kind: target.kind, url: target.url, pid: target.pid, command: target.command };
@@ -50,12 +56,15 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     let loadUrl = target.url;
     // backend_down: the proxy's backend is a loopback port nobody listens on (the app not running).
     const upstreamUrl = scenario.proxy?.backend_down ? `http://127.0.0.1:${await pickClosedPort()}` : target.url;
+    // static_prefix: the proxy serves the mix's paths under it from files it holds.
+    const staticFiles = scenario.proxy?.static_prefix ? { prefix: scenario.proxy.static_prefix, paths: scenario.mix.map((m) => m.path) } : undefined;
     let proxy: Awaited<ReturnType<typeof startNginxProxy>> | undefined;
     let apache: ApacheProxy | undefined;
     if (scenario.proxy?.kind === 'apache') {
       const p = scenario.proxy;
       apache = await startApacheProxy({
         upstreamUrl,
+        ...(staticFiles ? { staticFiles } : {}),
         style: p.apache_style,
         escapeFix: p.apache_escape_fix,
         noEscape: p.apache_rewrite_ne,
@@ -74,6 +83,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     } else if (scenario.proxy) {
       proxy = await startNginxProxy({
         upstreamUrl,
+        ...(staticFiles ? { staticFiles } : {}),
         readTimeoutS: scenario.proxy.read_timeout_s,
         sendTimeoutS: scenario.proxy.send_timeout_s,
         connectTimeoutS: scenario.proxy.connect_timeout_s,
@@ -91,6 +101,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       if (forwarded) targetInfo.proxy.forwarded = forwarded;
     }
 
+    if (staticFiles) targetInfo.proxy!.static_prefix = staticFiles.prefix;
     const plan = planFromScenario(scenario, loadUrl);
     const record: RunRecord = {
       schema: RUN_SCHEMA,
@@ -111,8 +122,35 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     const writer = opts.progress;
     writer?.update(record, true);
 
+    // --compare-direct: what the proxy costs, measured before the run (on the warm target). A backend
+    // that is down on purpose has nothing to compare.
+    const compare = scenario.proxy?.compare_direct;
+    if (compare && !scenario.proxy?.backend_down && (proxy || apache)) {
+      const front: ProxyFront = apache
+        ? { kind: 'apache', label: `Apache ${apache.version} ${apacheFrontText(scenario.proxy!)}`, url: apache.url, pid: apache.pid }
+        : { kind: 'nginx', label: 'nginx', url: proxy!.url, pid: proxy!.pid };
+      const [cost] = await measureProxyCosts({ scenario, directUrl: target.url, proxies: [front], rounds: compare.rounds, roundS: compare.round_s, signal: opts.signal });
+      if (cost && !opts.signal?.aborted) record.proxy_cost = cost;
+      writer?.update(record, true);
+    }
+
+    // static_prefix: what the static location moves off the backend, against a second proxy of
+    // the same kind without it, in alternating rounds before the run.
+    if (staticFiles && !scenario.proxy?.backend_down) {
+      if (target.statsUrl === undefined) {
+        record.events.push({ t_s: 0, kind: 'note', message: "static offload not measured: the target has no stats page (--stats-url) to count the backend's requests" });
+      } else {
+        const offload = await measureOffloadAgainstPlainProxy(scenario, upstreamUrl, target.statsUrl, loadUrl, opts.signal);
+        if (offload && !opts.signal?.aborted) record.static_offload = offload;
+      }
+      writer?.update(record, true);
+    }
+
+    const kill = scenario.faults?.find((f) => f.kill_target);
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
+      killTargetAtS: kill?.at_s,
+      measureAfterKill: Boolean(proxy || apache),
       // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
       stats: scenario.probes.stats && target.statsUrl !== undefined,
       signal: opts.signal,
@@ -189,6 +227,32 @@ function fillRecord(record: RunRecord, phase: Awaited<ReturnType<typeof measureP
   if (load.overload) record.summary.overload = load.overload;
 }
 
+
+/** Rounds a side of the static-offload comparison (compare_direct's when given). */
+const STATIC_ROUNDS = 3;
+const STATIC_ROUND_S = 1;
+
+/** A second proxy like the scenario's, without the static location, for the comparison; stopped after. */
+async function measureOffloadAgainstPlainProxy(scenario: Scenario, upstreamUrl: string, statsUrl: string, withStaticUrl: string, signal?: AbortSignal) {
+  const p = scenario.proxy!;
+  const plain = p.kind === 'apache'
+    ? await startApacheProxy({ upstreamUrl, style: p.apache_style, escapeFix: p.apache_escape_fix, noEscape: p.apache_rewrite_ne, timeoutS: p.read_timeout_s, keepalive: p.keepalive, threadsPerChild: p.apache_threads_per_child, serverLimit: p.apache_server_limit })
+    : await startNginxProxy({ upstreamUrl, readTimeoutS: p.read_timeout_s, sendTimeoutS: p.send_timeout_s, connectTimeoutS: p.connect_timeout_s, keepalive: p.keepalive, buffering: p.buffering, clientMaxBodySize: p.client_max_body_size });
+  try {
+    return await measureStaticOffload({
+      scenario, proxy: p.kind, prefix: p.static_prefix!, statsUrl, withStaticUrl, withoutStaticUrl: plain.url,
+      rounds: p.compare_direct?.rounds ?? STATIC_ROUNDS, roundS: p.compare_direct?.round_s ?? STATIC_ROUND_S, signal,
+    });
+  } finally {
+    await plain.stop();
+  }
+}
+
+/** How the Apache front forwards: RewriteRule [P] (with the escape map), [P,NE], or ProxyPass. */
+function apacheFrontText(p: NonNullable<Scenario['proxy']>): string {
+  if (p.apache_style === 'proxypass') return 'ProxyPass';
+  return `RewriteRule ${p.apache_rewrite_ne ? '[P,NE]' : '[P]'}${p.apache_escape_fix ? ' with the escape map' : ''}`;
+}
 
 /** A loopback port that was free a moment ago and is closed now: connects to it are refused. */
 async function pickClosedPort(): Promise<number> {

@@ -19,6 +19,13 @@ export interface PhaseOptions {
   signal?: AbortSignal;
   onWindow?: (w: SeriesWindow) => void;
   onSample?: (s: ProbeSample) => void;
+  /**
+   * A scenario fault: kill the target this many seconds into the measured phase (SIGKILL to its
+   * process group). Recorded as target_killed, not as a death.
+   */
+  killTargetAtS?: number;
+  /** After that kill, keep driving the load (a proxy in front answers for the dead backend). */
+  measureAfterKill?: boolean;
 }
 
 export interface PhaseResult {
@@ -44,9 +51,23 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   const elapsedS = () => (Date.now() - startedMs) / 1000 - plan.warmup_s;
   let targetDied = false;
   let phaseOver = false;
+  let killedOnPurpose = false;
+  const killTimer = opts.killTargetAtS !== undefined
+    ? setTimeout(() => {
+        if (phaseOver || target.hasExited()) return;
+        killedOnPurpose = true;
+        killTargetGroup(target);
+      }, (plan.warmup_s + opts.killTargetAtS) * 1000)
+    : undefined;
   void target.exited.then((exit) => {
     // An exit after the phase (the caller stopping the target) or after Ctrl-C is not a finding.
     if (phaseOver || opts.signal?.aborted) return;
+    if (killedOnPurpose) {
+      const next = opts.measureAfterKill ? "the proxy's answers are measured from here on" : 'the load stops (no proxy in front to answer for it)';
+      events.push({ t_s: roundTo(elapsedS()), kind: 'target_killed', message: `target killed on purpose (the scenario's kill_target fault, ${exit.signal ?? 'exited'}): ${next}` });
+      if (!opts.measureAfterKill) controller.abort();
+      return;
+    }
     targetDied = true;
     const how = exit.signal ? `killed by ${exit.signal}` : exit.code === null ? 'gone' : `exit code ${exit.code}`;
     const lastLine = exit.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
@@ -72,6 +93,7 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   } finally {
     opts.signal?.removeEventListener('abort', abort);
     phaseOver = true;
+    if (killTimer) clearTimeout(killTimer);
     // On every path: a sampler left running (its timer) would keep the process from exiting.
     raw = await sampler.stop();
   }
@@ -93,5 +115,18 @@ function readCounters(reader: ProcReader, pid: number): ListenOverflowCounters |
     return readListenOverflows(reader, pid);
   } catch {
     return undefined;
+  }
+}
+
+/** SIGKILL to the target's process group (started detached, it leads one), else to its pid. */
+function killTargetGroup(target: RunningTarget): void {
+  try {
+    process.kill(-target.pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(target.pid, 'SIGKILL');
+    } catch {
+      // Already gone: the exit handler records what happened.
+    }
   }
 }

@@ -1,7 +1,9 @@
 // The run record: the document one measured run produces (`cpdiag.run/1`), owned by run/.
 // Field names that end up in JSON use snake_case (the documented JSON interface); units are in the names.
 
+import type { ProxyCost } from '../analysis/proxy-cost.js';
 import type { Slo } from '../analysis/slo.js';
+import type { StaticOffload } from '../analysis/static-offload.js';
 import type { ServerSettings } from '../config/settings.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Environment } from '../environment.js';
@@ -61,4 +63,8 @@ export interface RunRecord {
   listen_overflows?: { overflows: number; drops: number };
   diagnosis?: Diagnosis;
   slo?: Slo;
+  /** --compare-direct: what the proxy costs, from alternating direct and proxied rounds before the run. */
+  proxy_cost?: ProxyCost;
+  /** proxy.static_prefix: what the proxy's static location moved off the backend (with vs without it, alternating rounds). */
+  static_offload?: StaticOffload;
 }

@@ -66,6 +66,23 @@ const proxy = z
     /** Apache only: mpm_event ThreadsPerChild and ServerLimit (MaxRequestWorkers is their product). */
     apache_threads_per_child: z.number().int().min(1).max(1000).optional(),
     apache_server_limit: z.number().int().min(1).max(64).optional(),
+    /**
+     * Before the measured run: the same workload direct and through the proxy in alternating short
+     * rounds (proxy_cost in the run document: latency added, capacity ratio, the proxy's CPU).
+     */
+    compare_direct: z
+      .object({
+        rounds: z.number().int().min(2).max(50).default(6).describe('rounds a side (at least 2: the interval needs a spread)'),
+        round_s: z.number().positive().max(600).default(1).describe('measured seconds per round and side'),
+      })
+      .strict()
+      .optional()
+      .describe('measure what the proxy costs: direct vs proxied, interleaved, before the run'),
+    /**
+     * The proxy serves URLs under this prefix from a directory itself (nginx location + root,
+     * Apache Alias); only the rest reaches the backend. cpdiag writes the files (static_files).
+     */
+    static_prefix: z.string().regex(/^\/[A-Za-z0-9._~\/-]*\/$/, 'a path prefix that starts and ends with /, e.g. /static/').optional(),
   })
   .strict();
 
@@ -101,6 +118,18 @@ const sweep = z
   })
   .strict();
 
+/**
+ * A fault injected at a time of the measured run (seconds after the warm-up). kill_target: the
+ * target cpdiag started is killed (SIGKILL to its process group) — behind a proxy the run goes
+ * on, measuring what the proxy answers once its backend is gone.
+ */
+const fault = z
+  .object({
+    at_s: z.number().nonnegative().max(3600).describe('seconds into the measured run'),
+    kill_target: z.literal(true).describe('kill the target (a started one: bundled or command)'),
+  })
+  .strict();
+
 /** Gate section: metrics and the change each tolerates, and how many runs. */
 const gate = z
   .object({
@@ -129,6 +158,7 @@ export const scenarioSchema = z
     probes: z.object({ interval_ms: z.number().int().min(50).max(10000).default(250), stats: z.boolean().default(true) }).strict().default({}),
     slo: slo.optional().describe('service level objectives the run is judged against'),
     proxy: proxy.optional().describe('a real nginx or Apache in front of the target'),
+    faults: z.array(fault).max(1).optional().describe('faults injected during the run: kill the target at at_s (behind a proxy, the run goes on)'),
     sweep: sweep.optional().describe('makes the scenario a sweep: the setting(s) to vary and the load ramp'),
     gate: gate.optional().describe('gate runs, budgets (metrics) and order'),
   })

@@ -15,6 +15,10 @@ export const PARAM_LIMITS = {
 } as const;
 
 export const STATS_PATH = '/_cpdiag/stats';
+/** Static files the application serves itself (the proxy's static location takes them over). */
+export const STATIC_PREFIX = '/static/';
+/** Equal to DEFAULT_STATIC_BYTES in src/proxy/static-files.ts (the server imports nothing of the tool). */
+export const STATIC_DEFAULT_BYTES = 16 * 1024;
 
 export type Route =
   | { kind: 'stats' }
@@ -60,7 +64,10 @@ export function resolveRoute(target: string, requestIndex: number, workScale = 1
   if (path === '/healthz') return { kind: 'healthz' };
   if (path === '/headers') return { kind: 'headers' };
   if (path === '/readyz') return { kind: 'readyz' };
-  const entry = ENDPOINT_OPS[path];
+  // /static/<name>: a file served by a worker of the pool, as CherryPy's tools.staticdir does
+  // (?bytes= its size, 16 KiB by default — the size cpdiag's proxy writes for that path).
+  const isStatic = path.startsWith(STATIC_PREFIX) && path.length > STATIC_PREFIX.length;
+  const entry = ENDPOINT_OPS[path] ?? (isStatic ? ENDPOINT_OPS['/work'] : undefined);
   if (!entry) return { kind: 'job', endpoint: 'not_found', job: { op: OP.NOT_FOUND }, responseBytes: 0, chunkBytes: 0 };
   const [endpoint, op] = entry;
   const query = q < 0 ? undefined : new URLSearchParams(target.slice(q + 1));
@@ -69,7 +76,7 @@ export function resolveRoute(target: string, requestIndex: number, workScale = 1
       case 'work': {
         let ioMs = numberParam(query, 'io_ms', 0);
         let cpuMs = numberParam(query, 'cpu_ms', 0);
-        const bytes = numberParam(query, 'bytes', 0);
+        const bytes = numberParam(query, 'bytes', isStatic ? STATIC_DEFAULT_BYTES : 0);
         const distText = query?.get('dist') ?? 'const';
         if (!(DISTRIBUTIONS as readonly string[]).includes(distText)) throw new BadParam(`dist=${distText}: expected one of ${DISTRIBUTIONS.join(', ')}`);
         const dist = distText as Distribution;

@@ -17,6 +17,8 @@ export interface TargetInfo {
     /** Upstream keepalive on (proxy_http_version 1.1, Connection ""), and reset lines in the error log. */
     keepalive?: boolean; upstream_resets?: number;
     /** Apache: the front style, the escape fix, and what its logs said. */
+    /** The proxy serves this prefix itself (scenario proxy.static_prefix). */
+    static_prefix?: string;
     apache_style?: 'rewrite' | 'proxypass'; apache_escape_fix?: boolean; apache_rewrite_ne?: boolean; apache_version?: string;
     connection_refused?: number;
     /** What the backend saw of the client through the proxy (--proxy-check; src/proxy/check-forwarded.ts). */

@@ -20,5 +20,11 @@ export const detect: Detector = (f) => {
     evidence('server_idle_timeout_s', serverS, 's', `server closes idle keep-alive connections after ${serverS} s; nginx keeps them up to ${NGINX_UPSTREAM_KEEPALIVE_TIMEOUT_S} s`),
     evidence('upstream_closes', closes, 'log lines', `${closes} upstream closes/resets in the nginx error log`),
   ];
+  // A backend that died mid-run resets the proxy's kept connections once, then refuses every
+  // connect: those resets are its death, not idle connections closed under the proxy.
+  const died = (f.events ?? []).some((e) => e.kind === 'target_exited' || e.kind === 'target_killed');
+  if (died && (f.proxy.connection_refused ?? 0) >= 1) {
+    return none(id, [...ev, evidence('backend_gone', 1, 'bool', 'the backend process exited mid-run and then refused connects: the resets are its death')]);
+  }
   return serverS < NGINX_UPSTREAM_KEEPALIVE_TIMEOUT_S && closes >= 1 ? issue(id, 0.6, ev) : none(id, ev);
 };
