@@ -16,8 +16,12 @@ const SHORTFALL_TO = 0.25;
 /** Overflows over the run (a handful is a blip, a hundred is a backlog too small). */
 const OVERFLOWS_FROM = 2;
 const OVERFLOWS_TO = 100;
-/** Overflows while every client did connect (SYN retries succeeded): delays, not refusals. */
-const OVERFLOWS_ALONE = 0.5;
+/**
+ * Overflows while every client did connect (SYN retries succeeded): delays, not refusals, and the
+ * counters are the machine's: on a host shared with other listeners they may be another socket's
+ * (healthy corpus runs on a shared machine saw 17-27 with every connection in). Weak alone.
+ */
+const OVERFLOWS_ALONE = 0.2;
 /** A shortfall without the kernel's counters: another limit (the client, a firewall) could explain it. */
 const SHORTFALL_ALONE = 0.7;
 
