@@ -208,7 +208,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     fix: {
       summary: 'Make the queue shorter than the proxy\'s patience: widen the pool if the CPU has room (`cpdiag sweep thread_pool`), bound the accepted queue so that excess requests are refused at once instead of abandoned later, and keep proxy_read_timeout above the queue wait plus the handler time.',
       cherrypy: "cherrypy.config.update({\n    'server.thread_pool': {{thread_pool}},  # {{thread_pool_why}}\n    'server.accepted_queue_size': {{thread_pool}},   # a queue no longer than the pool: refuse (503) rather than queue past the proxy's timeout\n})",
-      nginx: 'proxy_read_timeout 35s;   # above queue wait + handler time',
+      nginx: 'proxy_read_timeout {{proxy_read_timeout}};   # above queue wait + handler time',
     },
     source: `${OPS}: symptom table ("502/504 at the proxy"), case studies 1 (spiky 502s behind NGINX); ${CHEROOT} (a request queued when its client left still runs)`,
   },
