@@ -10,7 +10,7 @@ export const CALIBRATION: Calibration = {
   ],
   other: [
     [0, 0],
-    [0.1993, 0],
+    [0.2049, 0],
     [0.4623, 0],
   ],
 };
