@@ -11,6 +11,6 @@ export const CALIBRATION: Calibration = {
   other: [
     [0, 0],
     [0.2049, 0],
-    [0.4623, 0],
+    [0.4584, 0],
   ],
 };

@@ -509,6 +509,9 @@ export const CAUSES: readonly CauseDefinition[] = [
     rules_out: [
       { detector: 'large-request-bodies', status: 'none', weight: 0.3, why: 'the bodies are small' },
     ],
+    // An inspection cannot see request bodies: RSS growth alone (a thread leak whose thread growth
+    // fell outside the window reached 0.96 "high" here) must not make buffered uploads likely.
+    cap: { unless: 'large-request-bodies', max: 0.3 },
     would_show: 'RSS growth tracking upload volume, large max request bodies in the mix.',
     fix: {
       summary: 'Read uploads in chunks to a file, set an explicit body limit, and let nginx buffer request bodies to disk.',
