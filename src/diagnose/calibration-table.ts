@@ -10,7 +10,7 @@ export const CALIBRATION: Calibration = {
   ],
   other: [
     [0, 0],
-    [0.2049, 0],
-    [0.4584, 0],
+    [0.203, 0],
+    [0.4541, 0],
   ],
 };

@@ -303,7 +303,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'downstream-pool-wait', status: 'issue', weight: 0.3, why: 'workers queue on a downstream pool; more workers queue longer' },
       { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.5, why: 'the workers wait on one downstream peer: a bigger pool only moves the queue there' },
       { detector: 'listen-queue-overflow', status: 'issue', weight: 0.3, why: 'clients never got in: the load the pool saw is not the load offered; widen the backlog first, then judge the pool' },
-      { detector: 'proxy-gateway-errors', status: 'issue', weight: 0.15, why: 'the proxy in front answered 502/504: the full pool shows at the proxy, which pool-exhausted names' },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 0.3, why: 'the proxy in front answered 502/504: the full pool shows at the proxy, which pool-exhausted names' },
     ],
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
     fix: {

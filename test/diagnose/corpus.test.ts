@@ -22,9 +22,9 @@ test('the corpus covers every injected cause, healthy services, runs and inspect
 });
 
 // Issue 12's target is 95% for both. inspect reaches 31 of 33 (93.9%) on the stored corpus: a
-// CherryPy app without stats whose GIL waiters look like idle workers in /proc, and a healthy case
-// that the shared machine queued 50 deep during its 2 s inspection (docs/diagnosis.md,
-// Calibration). The floor below is what is reached, so that a regression fails; raising it to
+// GIL-bound CherryPy app whose 2 s inspection saw every worker idle on a machine at load average
+// ~10, and a healthy case that the shared machine queued 50 deep during its inspection
+// (docs/diagnosis.md, Calibration). The floor below is what is reached, so that a regression fails; raising it to
 // the target is open work.
 const TOP1_FLOOR = { run: 0.95, inspect: 0.9 } as const;
 
