@@ -146,6 +146,23 @@ export function corpusCases(): CorpusCase[] {
   add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(8), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 500, inspect: true, params: { pool: 4, peer_ms: 500, clients: 8 } });
   add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 200, inspect: true, params: { pool: 8, peer_ms: 200, clients: 16 } });
   add({ label: 'slow-downstream-peer', target: 'cherrypy', settings: { thread_pool: 16, ...bq }, load: closed(12), mix: [{ path: '/upstream?port={peer}' }], peer_ms: 800, inspect: true, params: { pool: 16, peer_ms: 800, clients: 12 } });
+  // ---- the corners of the parameter space the cases above leave open (issue 12): pool 1 and
+  // pool 200, a handler of 10 ms and of 2 s on a pool too small, 3x capacity open-loop, CPU at
+  // half the service time, healthy at utilisation 0.1 and 0.7 on the CherryPy app, healthy and
+  // saturated behind nginx (whose CLOSE_WAIT and 502/504 must not read as faults when healthy).
+  // Pools of 100 and more run on CherryPy (Python threads start at once; the bundled server's
+  // 200 worker threads take longer to start than the readiness wait on a shared machine).
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 1, ...bq }, load: closed(8), mix: work('io_ms=50'), params: { pool: 1, handler_ms: 50, clients: 8 } });
+  add({ label: 'pool-too-small', target: 'cherrypy', settings: { thread_pool: 200, ...bq }, load: { ...closed(300), timeout_ms: 10000 }, mix: work('io_ms=1000'), params: { pool: 200, handler_ms: 1000, clients: 300 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 4, ...bq }, load: open(600), mix: work('io_ms=20'), params: { pool: 4, handler_ms: 20, load_factor: 3 } });
+  add({ label: 'pool-too-small', target: 'cherrypy', settings: { thread_pool: 2, ...bq }, load: { ...closed(6), timeout_ms: 10000 }, mix: work('io_ms=2000'), params: { pool: 2, handler_ms: 2000, clients: 6 } });
+  add({ label: 'pool-too-small', target: 'bundled', settings: { thread_pool: 4, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 30 }, load: { ...closed(16), timeout_ms: 10000 }, mix: work('io_ms=50'), inspect: true, params: { pool: 4, handler_ms: 50, clients: 16, proxy: 'nginx' } });
+  add({ label: 'cpu-bound-under-gil', target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: work('io_ms=10&cpu_ms=10'), inspect: true, params: { pool: 8, cpu_ms: 10, io_ms: 10, clients: 16 } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, load: closed(1), mix: work('io_ms=20'), params: { pool: 10, handler_ms: 20, clients: 1, utilisation: 0.1 } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, load: closed(7), mix: work('io_ms=50'), inspect: true, params: { pool: 10, handler_ms: 50, clients: 7, utilisation: 0.7 } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 100, ...bq }, load: open(0.4 * 1000), mix: work('io_ms=100'), params: { pool: 100, handler_ms: 100, utilisation: 0.4 } });
+  add({ label: 'none', target: 'bundled', settings: { thread_pool: 10, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 30 }, load: closed(4), mix: work('io_ms=20'), inspect: true, params: { pool: 10, handler_ms: 20, clients: 4, proxy: 'nginx' } });
+  add({ label: 'none', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 30 }, load: closed(4), mix: work('io_ms=20'), inspect: true, params: { pool: 10, handler_ms: 20, clients: 4, proxy: 'nginx' } });
   // ---- idle or slow client connections hold workers (preconnects, bare health checks, slowloris).
   const held = { socket_timeout: 30, ...bq };
   add({ label: 'idle-connections-hold-workers', target: 'bundled', settings: { thread_pool: 4, ...held }, load: closed(4), mix: work('io_ms=20'), idle_connections: 3, inspect: true, inspect_stats: true, params: { pool: 4, idle_connections: 3, clients: 4 } });

@@ -14,9 +14,12 @@ import { formatConfidence } from '../src/format.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = join(ROOT, 'scenarios/faults');
 
-function first(d: Diagnosis | null | undefined): string {
+function first(d: Diagnosis | null | undefined, injected?: string): string {
   const c = d?.causes[0];
-  return c ? `${c.id} (${c.confidence_label}, ${formatConfidence(c.confidence)})` : 'no cause';
+  if (c) return `${c.id} (${c.confidence_label}, ${formatConfidence(c.confidence)})`;
+  // A cause the inspection cannot observe must be listed as undecided, never guessed: say so.
+  const undecided = injected && d?.insufficient_causes?.some((u) => u.id === injected);
+  return undecided ? `no cause; ${injected} listed as not judged` : 'no cause';
 }
 
 async function main(): Promise<void> {
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
       },
     });
     const inspected = await inspection;
-    console.log(`| ${file} | ${scenario.injects ?? 'none'} | ${first(record.diagnosis)} | ${first(inspected)} |`);
+    console.log(`| ${file} | ${scenario.injects ?? 'none'} | ${first(record.diagnosis)} | ${first(inspected, scenario.injects)} |`);
   }
 }
 

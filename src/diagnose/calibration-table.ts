@@ -3,6 +3,14 @@
 import type { Calibration } from './calibration-points.js';
 
 export const CALIBRATION: Calibration = {
-  first: [],
-  other: [],
+  first: [
+    [0, 0],
+    [0.5085, 0.949],
+    [0.8479, 0.9994],
+  ],
+  other: [
+    [0, 0],
+    [0.203, 0],
+    [0.4541, 0],
+  ],
 };

@@ -21,11 +21,18 @@ export function calibrateScore(score: number, rank: keyof Calibration, calibrati
 /** No point of the map rests on fewer outcomes than this. */
 export const MIN_BLOCK_OUTCOMES = 4;
 
-/** Fits the table: a point per isotonic block (at least MIN_BLOCK_OUTCOMES each), at its mean score, with its shrunk rate. */
+/**
+ * Fits the table: a point per isotonic block (at least MIN_BLOCK_OUTCOMES each), at its mean score,
+ * with its shrunk rate, after the anchor (0, 0). The anchor is what a score of 0 means (no evidence
+ * at all: such a cause is never reported), and it keeps scores below the lowest block from taking
+ * that block's precision: the map is flat beyond its ends, so without it a healthy service's
+ * faint 0.03 would read as the 0.65 that causes scored around 0.3 earned.
+ */
 export function fitCalibration(outcomes: readonly ScoredOutcome[]): [number, number][] {
   const blocks = poolSmallBlocks(fitIsotonic(outcomes), MIN_BLOCK_OUTCOMES);
   const rates = shrunkRates(blocks);
-  return blocks.map((b, i) => [roundTo(b.score_mean, 4), roundTo(rates[i], 4)]);
+  const points = blocks.map((b, i): [number, number] => [roundTo(b.score_mean, 4), roundTo(rates[i], 4)]);
+  return points.length > 0 && points[0][0] > 0 ? [[0, 0], ...points] : points;
 }
 
 /** Which corpus entries are held back from the fit: a stable third, by a hash of the id. */

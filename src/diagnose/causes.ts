@@ -304,6 +304,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.5, why: 'the workers wait on one downstream peer: a bigger pool only moves the queue there' },
       { detector: 'workers-held-by-clients', status: 'issue', weight: 0.5, why: 'the workers are held by clients that have not sent a request: a bigger pool only gives them more (idle-connections-hold-workers)' },
       { detector: 'listen-queue-overflow', status: 'issue', weight: 0.3, why: 'clients never got in: the load the pool saw is not the load offered; widen the backlog first, then judge the pool' },
+      { detector: 'proxy-gateway-errors', status: 'issue', weight: 0.3, why: 'the proxy in front answered 502/504: the full pool shows at the proxy, which pool-exhausted names' },
     ],
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
     fix: {
@@ -536,6 +537,9 @@ export const CAUSES: readonly CauseDefinition[] = [
     rules_out: [
       { detector: 'large-request-bodies', status: 'none', weight: 0.3, why: 'the bodies are small' },
     ],
+    // An inspection cannot see request bodies: RSS growth alone (a thread leak whose thread growth
+    // fell outside the window reached 0.96 "high" here) must not make buffered uploads likely.
+    cap: { unless: 'large-request-bodies', max: 0.3 },
     would_show: 'RSS growth tracking upload volume, large max request bodies in the mix.',
     fix: {
       summary: 'Read uploads in chunks to a file, set an explicit body limit, and let nginx buffer request bodies to disk.',

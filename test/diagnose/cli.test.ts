@@ -71,7 +71,11 @@ test('diagnose run.json: ranks the causes again', () => {
   const doc = JSON.parse(j.stdout);
   assert.equal(doc.schema, 'cpdiag.diagnosis/1');
   const ids = doc.causes.map((c: { id: string }) => c.id);
-  assert.ok(ids.includes('pool-too-small') && ids.includes('fd-leak'), ids.join(','));
+  assert.ok(ids.includes('pool-too-small'), ids.join(','));
+  // The leak stays in the detectors' answers; as a cause ranked below the pool it takes the
+  // corpus's precision for alternatives (below reporting), so it is not among the causes.
+  const fd = doc.detectors.find((d: { detector: string }) => d.detector === 'fd-drift');
+  assert.equal(fd?.status, 'issue', JSON.stringify(fd));
   assert.equal(doc.input.schema, 'cpdiag.run/1');
 });
 

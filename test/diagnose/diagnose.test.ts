@@ -62,7 +62,11 @@ test('rss drift → per-request cache first, streamed/buffered alternatives rank
   const f = healthyFindings();
   f.drift = { ...f.drift, rss_bytes: risingDrift('rss_bytes', 200_000) };
   delete f.mean_response_bytes; // a run does not know response sizes
-  const d = diagnose(f);
+  assert.equal(ranked(diagnose(f))[0], 'per-request-cache');
+  // The alternatives are ranked by the formula; calibrated, a cause ranked below another takes the
+  // corpus's precision for alternatives (one fault per case: never the injected one) and is not
+  // reported, so the ranking of alternatives is checked on the raw scores.
+  const d = diagnose(f, { calibration: 'raw' });
   const ids = ranked(d);
   assert.equal(ids[0], 'per-request-cache', JSON.stringify(d.causes.map((c) => [c.id, c.confidence])));
   for (const alt of ['streamed-responses-not-closed', 'large-bodies-buffered']) {
@@ -175,6 +179,8 @@ test('a GIL-bound sweep (numbers from `cpdiag sweep thread-pool --values 2,8,32 
   };
   const d = diagnose(f);
   assert.equal(ranked(d)[0], 'cpu-bound-under-gil', JSON.stringify(d.causes.map((c) => [c.id, c.confidence])));
+  // 'high' by calibration: its raw score (0.58) is where first-ranked causes of the corpus were
+  // right 95% of the time (calibration-table.ts); the corpus has no sweeps, the formula is the same.
   assert.equal(d.causes[0].confidence_label, 'high');
   assert.ok(!ranked(d).includes('pool-too-small'));
 });

@@ -70,9 +70,10 @@ export const detect: Detector = (f) => {
     const busy = Math.min(1, (w.running + w.waiting_lock) / busyWorkers);
     ev.push(evidence('workers_computing_share', busy, 'share', `of ${w.total - w.idle} busy workers (of ${w.total}), ${w.running} running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
     computing = ramp(busy, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO);
-    // Workers queued on one lock while the process computes: the lock is the ceiling even when a
-    // shared machine gives the process only half a core.
-    core = Math.max(core, ramp(w.waiting_lock / w.total, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO) * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
+    // Workers computing or queued on one lock while the process computes: the lock is the ceiling
+    // even when a shared machine gives the process only half a core. CPython's workers waiting for
+    // the GIL show as running as often as on a lock (woken to take it, they wait for a CPU).
+    core = Math.max(core, ramp((w.running + w.waiting_lock) / w.total, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO) * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
   }
 
   // Did the load reach the ceiling?

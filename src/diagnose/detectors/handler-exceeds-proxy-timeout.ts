@@ -19,6 +19,8 @@ const RATIO_TO = 1;
  * workers say the same: a request took longer than proxy_read_timeout on its own, not in a queue.
  */
 const TIMEOUTS_WITH_FREE_WORKERS = 0.7;
+/** A median queue of a quarter of the pool: requests surely waited long enough to be given up on. */
+const QUEUED_SHARE_OF_POOL = 0.25;
 
 export const detect: Detector = (f) => {
   const missing: string[] = [];
@@ -34,7 +36,10 @@ export const detect: Detector = (f) => {
   const ev = [evidence('handler_to_proxy_timeout_ratio', ratio, 'ratio', `slowest requests take ${formatMs(handlerMs)} (${p99 !== undefined ? 'p99' : 'mean service time'}) against proxy_read_timeout ${formatMs(timeoutMs)}`)];
   let strength = ramp(ratio, RATIO_FROM, RATIO_TO);
   if (p99 === undefined && f.proxy!.upstream_timeouts > 0) {
-    const load = judgePoolLoad(f)?.strength ?? 1;
+    // Did requests wait here long enough for nginx to give up on them in the queue? The queue's
+    // median says it (busy workers alone do not: abandoned slow requests keep theirs busy).
+    const sat = f.saturation;
+    const load = sat && sat.samples > 0 && sat.workers > 0 ? ramp(sat.queue_p50 / sat.workers, 0, QUEUED_SHARE_OF_POOL) : judgePoolLoad(f)?.strength ?? 1;
     const onTheirOwn = TIMEOUTS_WITH_FREE_WORKERS * (1 - load);
     if (onTheirOwn > strength) {
       strength = onTheirOwn;
