@@ -5,12 +5,13 @@ import type { Calibration } from './calibration-points.js';
 export const CALIBRATION: Calibration = {
   first: [
     [0, 0],
-    [0.5085, 0.949],
-    [0.8479, 0.9994],
+    [0.5085, 0.9491],
+    [0.8446, 0.9995],
+    [1, 0.9995],
   ],
   other: [
     [0, 0],
-    [0.203, 0],
+    [0.1831, 0],
     [0.4541, 0],
   ],
 };
