@@ -94,6 +94,8 @@ export interface CompareDocument {
   steps: (SweepStep & { workload: string; model_label: string })[];
   summaries: ModelSummary[];
   recommendations: CompareRecommendation[];
+  /** What limits the comparison's worth, in a sentence each (a busy machine). */
+  caveats: string[];
   events: RunEvent[];
   budget: { planned_s?: number; wall_s: number };
 }

@@ -53,10 +53,14 @@ export const FIRST_WARMUP_S = 0.5;
 export const WARMUP_S = 0.2;
 /** A level never shrinks below this to meet a budget: its p99 needs the requests. */
 export const MIN_LEVEL_S = 0.5;
-/** Seconds to start and stop one target (a process pool forks its workers), for the estimate. */
-export const TARGET_START_S = 1.5;
-/** Levels an average model climbs before the ramp rules stop it (slow models stop early). */
-const TYPICAL_LEVEL_SHARE = 0.8;
+/**
+ * Seconds per step besides its levels: starting and stopping the target (a process pool forks its
+ * workers) and letting an overloaded level drain (up to 3 s). Measured: 15 steps of 5 levels took
+ * 2m 54s at load average 10 on 2 cores, about 4 s per step over the levels' own time.
+ */
+export const TARGET_START_S = 4;
+/** Levels a model climbs before the ramp rules stop it: most climb all of them (the ladder is short). */
+const TYPICAL_LEVEL_SHARE = 1;
 export const COMPARE_PROBE_INTERVAL_MS = 100;
 
 export interface CompareFlags {

@@ -7,6 +7,7 @@ import { captureEnvironment } from '../environment.js';
 import { CPDIAG_VERSION } from '../version.js';
 import type { DocumentSink } from '../document-sink.js';
 import { roundTo } from '../numbers.js';
+import { formatNumber } from '../format.js';
 import { runSweepStep } from '../sweep/run-step.js';
 import type { SweepStep } from '../sweep/sweep-document.js';
 import type { SweepSpec } from '../sweep/sweep-spec.js';
@@ -54,6 +55,16 @@ function stepSpec(spec: CompareSpec, workload: CompareWorkload): SweepSpec {
   };
 }
 
+/**
+ * A machine already busier than its cores gives each process a random share of them: a process
+ * pool needs the cores free to show its gain, so its capacity (and every ratio) is understated.
+ */
+export function busyMachineCaveats(env: { load_average: number[]; cores: number }): string[] {
+  const load = env.load_average[0];
+  if (!(load > env.cores)) return [];
+  return [`measured on a busy machine (load average ${formatNumber(load)} on ${env.cores} cores): the models competed with other work for the cores, so capacities are low and a process pool's gain over a thread pool is understated; measure again when the load average is below the cores`];
+}
+
 export async function executeCompare(opts: ExecuteCompareOptions): Promise<CompareOutcome> {
   const { spec } = opts;
   const startMs = performance.now();
@@ -73,6 +84,7 @@ export async function executeCompare(opts: ExecuteCompareOptions): Promise<Compa
     steps: [],
     summaries: [],
     recommendations: [],
+    caveats: busyMachineCaveats(captureEnvironment()),
     events: [],
     budget: { planned_s: spec.plannedS, wall_s: 0 },
   };

@@ -40,7 +40,8 @@ const PAGE_SCRIPT = String.raw`
 export function renderCompareHtml(doc: CompareDocument): string {
   const title = `cpdiag compare models${doc.complete ? '' : ' (incomplete)'}`;
   const t = compareTableRows(doc);
-  const rec = `<section class="rec"><h2>Recommendation</h2>${doc.recommendations.map((r) => `<p><b>${esc(r.workload)}</b>: ${esc(r.reason)}</p>`).join('')}</section>`;
+  const caveats = (doc.caveats ?? []).map((c) => `<p class="warn">Caveat: ${esc(c)}</p>`).join('');
+  const rec = `<section class="rec"><h2>Recommendation</h2>${doc.recommendations.map((r) => `<p><b>${esc(r.workload)}</b>: ${esc(r.reason)}</p>`).join('')}${caveats}</section>`;
   const charts = doc.workloads.map((_, k) => `${canvasHtml(`chart-p99-${k}`, 600, 320)}${canvasHtml(`chart-rps-${k}`, 600, 320)}`).join('\n');
   const body = `${rec}
 <h2>Models</h2>${tableHtml(t.header, t.rows, 2)}

@@ -8,6 +8,7 @@ export function renderCompareMarkdown(doc: CompareDocument): string {
   const out: string[] = [];
   out.push(`# cpdiag compare models${doc.complete ? '' : ' (incomplete)'}`, '', compareSubtitle(doc, (t) => `\`${t}\``), '');
   out.push('## Recommendation', '', ...doc.recommendations.map((r) => `- **${r.workload}**: ${r.reason}`), '');
+  if (doc.caveats?.length) out.push(...doc.caveats.map((c) => `> Caveat: ${c}`), '');
   const t = compareTableRows(doc);
   out.push('## Models', '', markdownTable(t.header, t.rows), '');
   out.push('Capacity: goodput at the highest concurrency within the SLO, below the first level that failed it. p99 @50% / @90%: interpolated at that share of the capacity. RSS, PSS, threads, processes: the highest of the process tree over the step. CPU ms/req: the tree\'s CPU at the capacity level per request.', '');

@@ -66,6 +66,7 @@ export function renderCompareText(doc: CompareDocument, c: ChalkInstance, view: 
   const out: string[] = [];
   out.push(c.bold(`compare models${doc.complete ? '' : ' (incomplete)'}`));
   for (const r of doc.recommendations) out.push(...wrapText(r.reason, width, c.bold(`${r.workload}: `)));
+  for (const caveat of doc.caveats ?? []) out.push(...wrapText(caveat, width, c.yellow('caveat: ')));
   if (view.quiet) return out.join('\n');
   out.push('');
   const t = fitTable(COLUMNS, doc.summaries.map(row), width);

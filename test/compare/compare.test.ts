@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Chalk } from 'chalk';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { resolveCompareSpec } from '../../src/compare/compare-spec.js';
-import { executeCompare } from '../../src/compare/execute-compare.js';
+import { busyMachineCaveats, executeCompare } from '../../src/compare/execute-compare.js';
 import { classifyPastCapacity, interpolateP99AtRate, withLittleBound } from '../../src/compare/summarize-model.js';
 import { recommendModel } from '../../src/compare/recommend-model.js';
 import type { ModelSummary } from '../../src/compare/compare-document.js';
@@ -76,6 +76,12 @@ test('the recommendation speaks the deployment guide: threads for I/O, processes
   assert.equal(cpu.model, 'process-pool');
   assert.match(cpu.reason, /^CPU-bound under the GIL: a process pool of 2 × 8 threads gives 1\.95× the capacity of a thread pool of 16/);
   assert.equal(recommendModel({ name: 'cpu', path: '/', kind: 'cpu' }, []).model, null);
+});
+
+test('a machine busier than its cores is said beside the recommendation', () => {
+  assert.deepEqual(busyMachineCaveats({ load_average: [1.5, 1, 1], cores: 2 }), []);
+  const [caveat] = busyMachineCaveats({ load_average: [10.5, 11, 8], cores: 2 });
+  assert.match(caveat, /load average 10\.5 on 2 cores.*understated/);
 });
 
 test('the spec: models and workloads by name, unknown ones refused with the list', () => {
