@@ -59,8 +59,12 @@ export function recommendModel(workload: CompareWorkload, summaries: readonly Mo
   } else {
     reason = `${chosen.label}: ${cap(chosen)}, the best of the models measured`;
   }
-  const unbounded = chosen.past_capacity === 'unbounded-threads' || chosen.past_capacity === 'unbounded-processes' || chosen.past_capacity === 'collapse';
-  if (unbounded) reason += `; but past capacity ${chosen.past_capacity_text}: put a bound on it (a pool) before it meets more users than measured`;
+  if (chosen.past_capacity === 'unbounded-threads' || chosen.past_capacity === 'unbounded-processes') {
+    reason += `; but past capacity ${chosen.past_capacity_text}: put a bound on it (a pool) before it meets more users than measured`;
+  } else if (chosen.past_capacity === 'collapse') {
+    // A pool is bounded already: what collapses is the machine or the queue's wait; shed load before it.
+    reason += `; past capacity ${chosen.past_capacity_text}: keep the load below it (a proxy's connection limit, a bounded accepted queue)`;
+  }
   const rejected = measured
     .filter((s) => s !== chosen && (s.model === 'single' || s.model === 'fork-per-request' || s.model === 'thread-per-request') && s.capacity_rps! < (1 - AS_GOOD_SHARE) * best.capacity_rps!)
     .map((s) => `${s.label} ${cap(s)}${s.model === 'fork-per-request' && s.cpu_ms_per_request !== null ? ` (${formatNumber(s.cpu_ms_per_request)} ms of CPU per request)` : ''}`);

@@ -76,6 +76,10 @@ test('the recommendation speaks the deployment guide: threads for I/O, processes
   assert.equal(cpu.model, 'process-pool');
   assert.match(cpu.reason, /^CPU-bound under the GIL: a process pool of 2 × 8 threads gives 1\.95× the capacity of a thread pool of 16/);
   assert.equal(recommendModel({ name: 'cpu', path: '/', kind: 'cpu' }, []).model, null);
+  // A pool that collapsed past capacity is told to shed load, not to "put a bound on it".
+  const collapsed = recommendModel({ name: 'io', path: '/', kind: 'io' }, [{ ...summary('thread-pool', 'thread pool of 16', 'io', 760, 60e6), past_capacity: 'collapse', past_capacity_text: 'throughput fell' }]);
+  assert.match(collapsed.reason, /keep the load below it/);
+  assert.doesNotMatch(collapsed.reason, /put a bound on it/);
 });
 
 test('a machine busier than its cores is said beside the recommendation', () => {
