@@ -3,6 +3,8 @@
 // measured at the same workloads over the same concurrency ladder, one sweep step each, with the
 // per-model summary the table prints and the recommendation per workload. Owned by compare/.
 import type { ServerSettings } from '../config/settings.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Findings } from '../diagnose/findings.js';
 import type { Environment } from '../environment.js';
 import type { RunEvent } from '../events.js';
 import type { SweepStep } from '../sweep/sweep-document.js';
@@ -96,6 +98,9 @@ export interface CompareDocument {
   recommendations: CompareRecommendation[];
   /** What limits the comparison's worth, in a sentence each (a busy machine). */
   caveats: string[];
+  /** The facts the diagnosis reasoned over (findings-from-compare.ts), and the diagnosis. */
+  findings?: Findings;
+  diagnosis?: Diagnosis;
   events: RunEvent[];
   budget: { planned_s?: number; wall_s: number };
 }

@@ -14,6 +14,8 @@ import type { SweepSpec } from '../sweep/sweep-spec.js';
 import { COMPARE_SCHEMA, type CompareDocument, type CompareModel, type CompareWorkload, type ModelSummary } from './compare-document.js';
 import { settingsOfModel, type CompareSpec } from './compare-spec.js';
 import { recommendModel } from './recommend-model.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import { findingsFromCompare } from './findings-from-compare.js';
 import { summarizeModelStep } from './summarize-model.js';
 
 export interface CompareProgress {
@@ -128,6 +130,9 @@ export async function executeCompare(opts: ExecuteCompareOptions): Promise<Compa
     }
     doc.recommendations.push(recommendModel(workload, doc.summaries));
   }
+  // Made even when interrupted: the finished steps stand.
+  doc.findings = findingsFromCompare(doc);
+  doc.diagnosis = diagnose(doc.findings);
   doc.complete = !interrupted;
   doc.finished_at = new Date().toISOString();
   doc.budget.wall_s = roundTo((performance.now() - startMs) / 1000);

@@ -3,6 +3,7 @@
 // p99 and the throughput of every model against the concurrency ladder, the SLO marked.
 import type { CompareDocument } from '../compare/compare-document.js';
 import { canvasHtml, escapeHtml as esc, listHtml, renderHtmlPage, tableHtml } from './html-page.js';
+import { renderDiagnosisHtml } from './diagnosis-html.js';
 import { compareSubtitle, compareTableRows, pastCapacityLines } from './compare-text.js';
 
 function chartData(doc: CompareDocument) {
@@ -49,6 +50,7 @@ export function renderCompareHtml(doc: CompareDocument): string {
 <div class="row">${canvasHtml('chart-capacity', 600, 340)}
 ${charts}</div>
 <h2>Past capacity</h2>${listHtml(pastCapacityLines(doc))}
-${doc.events.length ? `<h2>Events</h2>${listHtml(doc.events.map((e) => `${e.kind}: ${e.message}`))}` : ''}`;
+${doc.events.length ? `<h2>Events</h2>${listHtml(doc.events.map((e) => `${e.kind}: ${e.message}`))}` : ''}
+${renderDiagnosisHtml(doc.diagnosis, 'Diagnosis')}`;
   return renderHtmlPage({ title, subtitleHtml: esc(compareSubtitle(doc)), bodyHtml: body, data: chartData(doc), script: PAGE_SCRIPT });
 }

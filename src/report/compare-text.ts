@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { CompareDocument, ModelSummary } from '../compare/compare-document.js';
 import { formatBytes, formatCount, formatMs, formatNumber, formatRate, formatSeconds } from '../format.js';
 import { describeRecordedTarget } from '../target/target-kinds.js';
+import { renderDiagnosisText, topCauseLines } from './diagnosis-text.js';
 import { DEFAULT_VIEW, fitTable, hiddenColumnsNote, wrapText, type TableColumn, type TextView } from './text-layout.js';
 
 const COLUMNS: TableColumn[] = [
@@ -67,6 +68,7 @@ export function renderCompareText(doc: CompareDocument, c: ChalkInstance, view: 
   out.push(c.bold(`compare models${doc.complete ? '' : ' (incomplete)'}`));
   for (const r of doc.recommendations) out.push(...wrapText(r.reason, width, c.bold(`${r.workload}: `)));
   for (const caveat of doc.caveats ?? []) out.push(...wrapText(caveat, width, c.yellow('caveat: ')));
+  if (doc.diagnosis) out.push(...topCauseLines(doc.diagnosis, c, width));
   if (view.quiet) return out.join('\n');
   out.push('');
   const t = fitTable(COLUMNS, doc.summaries.map(row), width);
@@ -75,6 +77,7 @@ export function renderCompareText(doc: CompareDocument, c: ChalkInstance, view: 
   if (note) out.push(c.dim(note));
   out.push('', c.bold('Past capacity'));
   for (const l of pastCapacityLines(doc)) out.push(...wrapText(l, width, '  ', '    '));
+  if (doc.diagnosis) out.push('', renderDiagnosisText(doc.diagnosis, c, view));
   out.push('', ...wrapText(compareSubtitle(doc), width).map((l) => c.dim(l)));
   return out.join('\n');
 }

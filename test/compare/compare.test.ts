@@ -9,6 +9,10 @@ import { resolveCompareSpec } from '../../src/compare/compare-spec.js';
 import { busyMachineCaveats, executeCompare } from '../../src/compare/execute-compare.js';
 import { classifyPastCapacity, interpolateP99AtRate, withLittleBound } from '../../src/compare/summarize-model.js';
 import { recommendModel } from '../../src/compare/recommend-model.js';
+import { findingsFromCompare } from '../../src/compare/findings-from-compare.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import { resolveSettings } from '../../src/config/settings.js';
+import type { CompareDocument } from '../../src/compare/compare-document.js';
 import type { ModelSummary } from '../../src/compare/compare-document.js';
 import type { SweepLevel } from '../../src/sweep/sweep-document.js';
 import type { ProbeSample } from '../../src/probe/probe-sample.js';
@@ -86,6 +90,24 @@ test('a machine busier than its cores is said beside the recommendation', () => 
   assert.deepEqual(busyMachineCaveats({ load_average: [1.5, 1, 1], cores: 2 }), []);
   const [caveat] = busyMachineCaveats({ load_average: [10.5, 11, 8], cores: 2 });
   assert.match(caveat, /load average 10\.5 on 2 cores.*understated/);
+});
+
+test('a comparison where two processes served 1.9x one process diagnoses "GIL-bound: run processes, not threads"', () => {
+  const poolSettings = resolveSettings({ model: 'process-pool', processes: 2, thread_pool: 8 });
+  const withCounts = (n: number[], t: number) => ({ ...probe(t, 40, 3), server: { threads: 16, busy: 8, idle: 8, queue: 0, errors: 0, requests_by_process: n } });
+  const doc = {
+    environment: { cores: 2 },
+    workloads: [{ name: 'io', path: '/', kind: 'io' }, { name: 'cpu', path: '/', kind: 'cpu' }],
+    summaries: [summary('thread-pool', 'thread pool of 16', 'cpu', 190, 60e6), summary('process-pool', 'process pool of 2 × 8 threads', 'cpu', 360, 110e6)],
+    steps: [{ workload: 'cpu', status: 'ok', settings: poolSettings, probes: [withCounts([10, 10], 0), withCounts([410, 390], 3)] }],
+  } as unknown as CompareDocument;
+  const f = findingsFromCompare(doc);
+  assert.deepEqual(f.process_scaling, { values: [1, 2], capacity_rps: [190, 360] });
+  assert.deepEqual(f.requests_per_process, [400, 380]);
+  const d = diagnose(f);
+  assert.equal(d.causes[0]?.id, 'gil-bound-run-processes', d.causes.map((c) => c.id).join(', '));
+  assert.match(d.causes[0].fix, /2 here, one per core/);
+  assert.ok(!d.causes.some((c) => c.id === 'uneven-load-across-processes'), 'an even spread is not uneven');
 });
 
 test('the spec: models and workloads by name, unknown ones refused with the list', () => {
