@@ -24,8 +24,11 @@ export function findingsFromCompare(doc: CompareDocument): Findings {
   const threads = of('thread-pool');
   const processes = of('process-pool');
   const poolStep = doc.steps.find((s) => s.workload === workload && s.settings.model === 'process-pool' && s.status === 'ok');
-  if (threads?.capacity_rps && processes?.capacity_rps && poolStep) {
-    f.process_scaling = { values: [1, poolStep.settings.processes], capacity_rps: [threads.capacity_rps, processes.capacity_rps] };
+  // The ceilings, not the capacities at the SLO: on a ×4 ladder both models often pass the SLO
+  // between the same two levels, so their capacities are the lower level's (set by the connections,
+  // not the model), while the highest throughput is what the GILs allowed.
+  if (threads && processes && threads.max_throughput_rps > 0 && processes.max_throughput_rps > 0 && poolStep) {
+    f.process_scaling = { values: [1, poolStep.settings.processes], capacity_rps: [threads.max_throughput_rps, processes.max_throughput_rps] };
   }
   if (poolStep) {
     f.settings = poolStep.settings;

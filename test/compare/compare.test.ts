@@ -60,8 +60,8 @@ test('behaviour past capacity: queueing, collapse, unbounded threads, refused co
   assert.equal(classifyPastCapacity(base, null, probes, 0.01).kind, 'no-capacity');
 });
 
-function summary(model: ModelSummary['model'], label: string, workload: string, capacity: number, pss: number): ModelSummary {
-  return { model, label, workload, status: 'ok', capacity_rps: capacity, capacity_connections: 16, max_throughput_rps: capacity, p99_at_50_ms: 10, p99_at_90_ms: 20, past_capacity: 'queueing', past_capacity_text: '', rss_max_bytes: pss, pss_max_bytes: pss, threads_max: 20, processes_max: 1, processes_created_per_s_max: null, cpu_ms_per_request: 1 };
+function summary(model: ModelSummary['model'], label: string, workload: string, capacity: number, pss: number, maxRps = capacity): ModelSummary {
+  return { model, label, workload, status: 'ok', capacity_rps: capacity, capacity_connections: 16, max_throughput_rps: maxRps, p99_at_50_ms: 10, p99_at_90_ms: 20, past_capacity: 'queueing', past_capacity_text: '', rss_max_bytes: pss, pss_max_bytes: pss, threads_max: 20, processes_max: 1, processes_created_per_s_max: null, cpu_ms_per_request: 1 };
 }
 
 test('the recommendation speaks the deployment guide: threads for I/O, processes for the GIL', () => {
@@ -98,7 +98,7 @@ test('a comparison where two processes served 1.9x one process diagnoses "GIL-bo
   const doc = {
     environment: { cores: 2 },
     workloads: [{ name: 'io', path: '/', kind: 'io' }, { name: 'cpu', path: '/', kind: 'cpu' }],
-    summaries: [summary('thread-pool', 'thread pool of 16', 'cpu', 190, 60e6), summary('process-pool', 'process pool of 2 × 8 threads', 'cpu', 360, 110e6)],
+    summaries: [summary('thread-pool', 'thread pool of 16', 'cpu', 150, 60e6, 190), summary('process-pool', 'process pool of 2 × 8 threads', 'cpu', 160, 110e6, 360)],
     steps: [{ workload: 'cpu', status: 'ok', settings: poolSettings, probes: [withCounts([10, 10], 0), withCounts([410, 390], 3)] }],
   } as unknown as CompareDocument;
   const f = findingsFromCompare(doc);
