@@ -14,7 +14,7 @@
 const BASE = '^src/[^/]+\\.ts$|^src/config/';
 const PARTS = '^src/(server|probe|load|target|proxy|analysis|scenario)/';
 const DIAGNOSE = '^src/diagnose/';
-const EXECUTORS = '^src/(run|sweep|inspect|gate)/';
+const EXECUTORS = '^src/(run|sweep|inspect|gate|compare)/';
 const OUTPUT = '^src/(document|report)/';
 const COMMAND_LINE = '^(src/cli|cli)/';
 
@@ -117,6 +117,13 @@ module.exports = {
       comment: 'Both compose runs; neither needs the other.',
       from: { path: '^src/(sweep|gate)/' },
       to: { path: '^src/(sweep|gate)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'compare-composes-sweep-steps',
+      severity: 'error',
+      comment: 'compare runs sweep steps side by side; the sweep, runs and gates know nothing of it.',
+      from: { path: '^src/(run|sweep|gate|inspect)/' },
+      to: { path: '^src/compare/' },
     },
     {
       name: 'output-imports-no-command-line',

@@ -9,6 +9,7 @@ import { terminalWidth } from '../src/cli/output.js';
 import { registerServe } from './commands/serve.js';
 import { registerRun } from './commands/run.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDiagnose } from './commands/diagnose.js';
 import { registerCauses } from './commands/causes.js';
 import { registerInspect } from './commands/inspect.js';
@@ -29,7 +30,7 @@ const program = new Command('cpdiag')
   .configureOutput({ getOutHelpWidth: () => terminalWidth(process.stdout), getErrHelpWidth: () => terminalWidth(process.stderr) })
   .exitOverride();
 
-for (const register of [registerSweep, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe, registerSchema, registerReport]) {
+for (const register of [registerSweep, registerCompare, registerRun, registerGate, registerBaseline, registerInspect, registerDiagnose, registerCauses, registerServe, registerSchema, registerReport]) {
   register(program);
 }
 // Every subcommand refuses unknown flags and bad values the same way (exitOverride: exit 2).

@@ -9,7 +9,7 @@ import { formatBytes } from '../../src/format.js';
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .argument('<file>', 'a saved document: run.json, sweep.json, gate.json, or the JSON of cpdiag inspect --json')
+    .argument('<file>', 'a saved document: run.json, sweep.json, compare.json, gate.json, or the JSON of cpdiag inspect --json')
     .description('render a saved document again: its self-contained report.html (and the Markdown its command writes)')
     .option('-o, --output-dir <dir>', "where the files go (default: the document's own folder)")
     .addHelpText(
@@ -22,7 +22,7 @@ Examples:
 
 The document itself is read, never rewritten. Documents larger than ${formatBytes(MAX_DOCUMENT_BYTES)} are refused.
 Exit codes: 0 written, 2 unreadable or too large a file, bad JSON, a schema without a report
-(cpdiag.run/1, cpdiag.sweep/1, cpdiag.gate/1 and cpdiag.inspect/1 have one), or a file that cannot be written.`,
+(cpdiag.run/1, cpdiag.sweep/1, cpdiag.compare/1, cpdiag.gate/1 and cpdiag.inspect/1 have one), or a file that cannot be written.`,
     )
     .action(
       runAction((file: string, opts: { outputDir?: string }) => {

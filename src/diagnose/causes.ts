@@ -742,6 +742,93 @@ export const CAUSES: readonly CauseDefinition[] = [
     },
     source: `${OPS}: performance engineering (compression and caching), step-by-step fixes (use tool priorities intentionally), case studies 2 (memory drift in a file download API)`,
   },
+  // ---------------------------------------------------------------- deployment models (issue 14)
+  {
+    id: 'gil-bound-run-processes',
+    symptoms: ['tail-latency-spikes'],
+    title: 'GIL-bound: run processes, not threads',
+    cause:
+      'Capacity followed the number of processes, not the number of threads: the handlers compute under the GIL, which one ' +
+      'process holds one thread at a time. Separate processes have separate GILs, so each process up to the cores adds a ' +
+      "core's worth of capacity; more threads in one process only queue for its lock.",
+    supports: [
+      { detector: 'processes-add-capacity', status: 'issue', weight: 3, required: true, why: 'capacity grew with processes up to the cores (a processes sweep, or a process pool against a thread pool)' },
+      { detector: 'gil-bound', status: 'issue', weight: 1, optional: true, why: 'the one process sat at about one core with workers queued on a lock' },
+      { detector: 'capacity-flat-across-pool', status: 'issue', weight: 1, optional: true, why: 'more threads brought no capacity' },
+    ],
+    rules_out: [
+      { detector: 'io-bound-handlers', status: 'issue', weight: 0.3, why: 'handlers mostly wait: threads overlap waits as well as processes do, with less memory' },
+    ],
+    would_show: 'capacity at 2 processes near twice that at 1 on 2 cores (`cpdiag sweep processes`, `cpdiag compare models --workloads cpu`), flat across thread pool sizes.',
+    fix: {
+      summary: 'Run one server process per core ({{processes}} here, {{processes_why}}), each with a small thread pool: a process pool forked after binding one socket, or processes on their own ports behind a balancer. More threads in one process cannot use a second core.',
+      cherrypy: "# {{processes}} processes, each with a small pool (gunicorn: -w {{processes}} --threads {{thread_pool}})\ncherrypy.config.update({'server.thread_pool': {{thread_pool}}})",
+      nginx: 'upstream app {\n    # one server line per process: {{processes}} processes on their own ports\n    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;\n}',
+    },
+    source: `Deploying CherryPy: deployment models (process pool, thread pool); ${BALANCING}, generic method and fixedNumberOfProcesses ("only useful if your machine has several processors")`,
+  },
+  {
+    id: 'more-processes-than-cores',
+    symptoms: ['tail-latency-spikes', 'rising-memory'],
+    title: 'More server processes than cores',
+    cause:
+      'The process pool has more processes than the machine has cores. For CPU-bound handlers a process past the cores only ' +
+      'shares a core with another: no capacity, more memory (each process its own heap), more context switches, and a ' +
+      'shared accept socket spread over more processes.',
+    supports: [
+      { detector: 'processes-over-cores', status: 'issue', weight: 3, required: true, why: 'processes outnumber the cores (and a processes sweep, when there was one, found no capacity past them)' },
+      { detector: 'cpu-saturated', status: 'issue', weight: 1, why: 'the cores are full: the extra processes have nowhere to run' },
+    ],
+    rules_out: [],
+    would_show: 'capacity flat from the cores upward in `cpdiag sweep processes`; PSS growing with every process.',
+    fix: {
+      summary: 'Run at most one process per core ({{processes}} here, {{processes_why}}) for CPU-bound handlers, and confirm with `cpdiag sweep processes`, which shows where more processes stop helping.',
+      cherrypy: "# {{processes}} processes (the cores), each with thread_pool {{thread_pool}}\ncherrypy.config.update({'server.thread_pool': {{thread_pool}}})",
+    },
+    source: `${BALANCING}: several processes are "only useful if your machine has several processors"`,
+  },
+  {
+    id: 'per-request-workers-under-load',
+    symptoms: ['rising-threads', 'tail-latency-spikes'],
+    title: 'A thread or a process per request, under load',
+    cause:
+      'The server makes a thread (a threading server) or a process (a forking server) for every request, with no bound. ' +
+      'At light load that costs only the creation; under load every request in the system has its own thread or process, ' +
+      'so past capacity their number grows with the queue, memory with it, and the CPU spent creating them is taken from ' +
+      'the requests. The guide: fine "as long as you don\'t have hundreds of concurrent users".',
+    supports: [
+      { detector: 'per-request-workers', status: 'issue', weight: 3, required: true, why: 'processes created by the second, or threads that follow the load' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: 'p99 far above the floor' },
+      { detector: 'cpu-saturated', status: 'issue', weight: 1, why: 'creating threads or processes took the CPU' },
+    ],
+    rules_out: [],
+    would_show: 'processes_created_per_s in the probes, a thread count that rises with concurrency and falls back after, `cpdiag compare models` showing unbounded growth past capacity.',
+    fix: {
+      summary: 'Serve from a pool: a fixed number of workers ({{thread_pool}}, {{thread_pool_why}}) take requests from a queue, so load past capacity waits instead of creating threads or processes without bound (socketserver ThreadingMixIn or ForkingMixIn → cheroot, CherryPy\'s thread pool).',
+      cherrypy: "cherrypy.config.update({'server.thread_pool': {{thread_pool}}})   # {{thread_pool_why}}",
+    },
+    source: 'Deploying CherryPy: deployment models (the forking and the threading server against the thread pool)',
+  },
+  {
+    id: 'uneven-load-across-processes',
+    symptoms: ['tail-latency-spikes'],
+    title: 'Uneven load across processes',
+    cause:
+      'Several processes accept on one shared socket, and the kernel does not deal connections out in turn: it wakes the ' +
+      'process that waited last, and a process already busy accepts in bursts. One process serves most requests and queues ' +
+      'them behind its own workers while the others idle, so the pool behaves like fewer processes.',
+    supports: [
+      { detector: 'uneven-process-load', status: 'issue', weight: 3, required: true, why: 'the busiest process served well above the mean' },
+      { detector: 'tail-latency', status: 'issue', weight: 1, why: "the busy process's queue shows in the tail" },
+    ],
+    rules_out: [],
+    would_show: "each process's request count (the bundled server's stats, X-Cpdiag-Pid on responses, gunicorn's per-worker logs) far from even.",
+    fix: {
+      summary: 'Spread connections evenly: processes on their own ports behind a balancer that picks the least busy (nginx least_conn, HAProxy leastconn), or SO_REUSEPORT so the kernel hashes connections over the processes instead of waking whichever waited last.',
+      nginx: 'upstream app {\n    least_conn;\n    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;\n}',
+    },
+    source: `${BALANCING}: the generic method (processes on several ports behind a balancer) against fixedNumberOfProcesses (forked after binding one socket)`,
+  },
 ];
 
 export function findCause(id: string): CauseDefinition | undefined {

@@ -21,7 +21,10 @@ import * as largeRequestBodies from './detectors/large-request-bodies.js';
 import * as largeResponses from './detectors/large-responses.js';
 import * as listenQueueOverflow from './detectors/listen-queue-overflow.js';
 import * as malformedRequestLines from './detectors/malformed-request-lines.js';
+import * as perRequestWorkers from './detectors/per-request-workers.js';
 import * as poolSaturated from './detectors/pool-saturated.js';
+import * as processesAddCapacity from './detectors/processes-add-capacity.js';
+import * as processesOverCores from './detectors/processes-over-cores.js';
 import * as proxyGatewayErrors from './detectors/proxy-gateway-errors.js';
 import * as proxyPrematureClose from './detectors/proxy-premature-close.js';
 import * as proxyTimeoutBelowServer from './detectors/proxy-timeout-below-server.js';
@@ -36,6 +39,7 @@ import * as synchronousLogging from './detectors/synchronous-logging.js';
 import * as tailLatency from './detectors/tail-latency.js';
 import * as threadDrift from './detectors/thread-drift.js';
 import * as threadsOverPool from './detectors/threads-over-pool.js';
+import * as unevenProcessLoad from './detectors/uneven-process-load.js';
 import * as workersBlockedOnPeer from './detectors/workers-blocked-on-peer.js';
 import * as workersHeldByClients from './detectors/workers-held-by-clients.js';
 
@@ -65,7 +69,10 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   largeResponses,
   listenQueueOverflow,
   malformedRequestLines,
+  perRequestWorkers,
   poolSaturated,
+  processesAddCapacity,
+  processesOverCores,
   proxyGatewayErrors,
   proxyPrematureClose,
   proxyTimeoutBelowServer,
@@ -80,6 +87,7 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   tailLatency,
   threadDrift,
   threadsOverPool,
+  unevenProcessLoad,
   workersBlockedOnPeer,
   workersHeldByClients,
 ];

@@ -30,6 +30,9 @@ export interface FixValues {
   proxy_read_timeout: string;
   /** Below socket_timeout, so that nginx drops an idle upstream connection before the server does. */
   keepalive_timeout: string;
+  /** Server processes to run: a processes sweep's recommendation, else one per core, else "N". */
+  processes: string;
+  processes_why: string;
 }
 
 /** Headroom over Little's law's mean busy workers: bursts above the mean rate need spare workers. */
@@ -86,7 +89,15 @@ export function fixValues(f?: Findings): FixValues {
     socket_timeout_lower_why: lowerWhy,
     proxy_read_timeout: `${proxyRead}s`,
     keepalive_timeout: `${Math.max(1, Math.floor(socketTimeout / 2))}s`,
+    ...processValues(f),
   };
+}
+
+/** The processes a fix names: what a processes sweep recommended, else the cores (separate GILs stop paying past them). */
+function processValues(f?: Findings): Pick<FixValues, 'processes' | 'processes_why'> {
+  if (f?.recommended?.setting === 'processes') return { processes: String(f.recommended.value), processes_why: 'recommended by this sweep' };
+  if (f?.cores !== undefined) return { processes: String(f.cores), processes_why: 'one per core; confirm with cpdiag sweep processes' };
+  return { processes: 'N', processes_why: 'one per core; measure it with cpdiag sweep processes' };
 }
 
 /** The fix with every {{name}} replaced by its value (unknown names are left as they are). */

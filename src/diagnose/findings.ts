@@ -122,6 +122,18 @@ export interface Findings {
   bad_request_count?: number;
   /** Events such as target exited. */
   events?: RunEvent[];
+  /**
+   * The server's process tree over the measurement (probes): most processes at once, the fastest
+   * rate new ones appeared (fork per request), and the fewest and most threads (thread per request).
+   */
+  process_tree?: { processes_max: number; created_per_s_max: number; threads_min: number; threads_max: number };
+  /** Requests each server process served over the measurement, when several served (a process pool's stats, or X-Cpdiag-Pid). */
+  requests_per_process?: number[];
+  /**
+   * How capacity reacts to the number of processes: a processes sweep, or a model comparison's
+   * thread pool (1 process) against its process pool (N), at the same workload.
+   */
+  process_scaling?: { values: number[]; capacity_rps: number[] };
   /** OS threads of the process now (inspect or the last probe), to compare with thread_pool. */
   threads?: number;
   /** Resident memory now (inspect or the last probe), to judge RSS growth against its level. */

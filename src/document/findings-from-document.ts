@@ -6,6 +6,7 @@ import type { Findings } from '../diagnose/findings.js';
 import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
 import { RUN_SCHEMA, type RunRecord } from '../run/run-record.js';
 import { SWEEP_SCHEMA } from '../sweep/sweep-document.js';
+import { COMPARE_SCHEMA } from '../compare/compare-document.js';
 import { findingsFromRun } from '../run/findings-from-run.js';
 import { checkShape, findingsShape, runDocumentShape } from './document-shape.js';
 
@@ -18,7 +19,7 @@ export function findingsFromDocument(doc: unknown, fileName: string): Findings {
   const d = doc as Record<string, unknown>;
   const schema = d.schema;
   if (schema === RUN_SCHEMA) return findingsFromRunDocument(d, fileName);
-  if (schema === SWEEP_SCHEMA || schema === INSPECT_SCHEMA) {
+  if (schema === SWEEP_SCHEMA || schema === INSPECT_SCHEMA || schema === COMPARE_SCHEMA) {
     const f = d.findings;
     if (typeof f !== 'object' || f === null || !FINDINGS_SOURCES.includes(String((f as Findings).source))) {
       throw new CpdiagError(`${fileName}: this ${String(schema)} document carries no findings to diagnose`, EXIT.USAGE, 'rerun it with this cpdiag version, which stores them');
@@ -26,7 +27,7 @@ export function findingsFromDocument(doc: unknown, fileName: string): Findings {
     checkShape(findingsShape, f, fileName, `${String(schema)} document (findings)`);
     return f as Findings;
   }
-  const known = [RUN_SCHEMA, SWEEP_SCHEMA, INSPECT_SCHEMA].join(', ');
+  const known = [RUN_SCHEMA, SWEEP_SCHEMA, COMPARE_SCHEMA, INSPECT_SCHEMA].join(', ');
   throw new CpdiagError(
     `${fileName}: ${schema === undefined ? 'no "schema" field' : `unsupported schema "${String(schema)}"`} (expected one of ${known})`,
     EXIT.USAGE,

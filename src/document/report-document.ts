@@ -1,14 +1,15 @@
 // `cpdiag report FILE`: a saved document checked to be one cpdiag renders reports for (run, sweep,
-// gate, inspect), and to have the parts its renderers read, so a hand-edited or truncated file is
+// compare, gate, inspect), and to have the parts its renderers read, so a hand-edited or truncated file is
 // one line and exit 2 rather than a renderer's TypeError.
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { GATE_SCHEMA } from '../gate/gate-document.js';
 import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
 import { RUN_SCHEMA } from '../run/run-record.js';
 import { SWEEP_SCHEMA } from '../sweep/sweep-document.js';
+import { COMPARE_SCHEMA } from '../compare/compare-document.js';
 import type { DocumentsBySchema } from '../report/output-formats.js';
 
-export const REPORTED_SCHEMAS = [RUN_SCHEMA, SWEEP_SCHEMA, GATE_SCHEMA, INSPECT_SCHEMA] as const;
+export const REPORTED_SCHEMAS = [RUN_SCHEMA, SWEEP_SCHEMA, COMPARE_SCHEMA, GATE_SCHEMA, INSPECT_SCHEMA] as const;
 export type ReportedSchema = (typeof REPORTED_SCHEMAS)[number];
 export type ReportedDocument = DocumentsBySchema[ReportedSchema];
 
@@ -25,6 +26,11 @@ const REQUIRED: Record<ReportedSchema, [string, Shape][]> = {
     ['setting', 'string'], ['started_at', 'string'], ['environment', 'object'], ['target', 'object'], ['load', 'object'], ['load.mix', 'list'],
     ['slo', 'object'], ['steps', 'list'], ['steps[].levels', 'list'], ['steps[].probes', 'list'], ['steps[].latency_ms', 'object'],
     ['steps[].knee', 'object'], ['budget', 'object'], ['events', 'list'],
+  ],
+  [COMPARE_SCHEMA]: [
+    ['started_at', 'string'], ['environment', 'object'], ['environment.load_average', 'list'], ['target', 'object'], ['models', 'list'],
+    ['workloads', 'list'], ['levels', 'list'], ['slo', 'object'], ['steps', 'list'], ['steps[].levels', 'list'], ['summaries', 'list'],
+    ['recommendations', 'list'], ['budget', 'object'], ['events', 'list'],
   ],
   [GATE_SCHEMA]: [
     ['scenario', 'string'], ['started_at', 'string'], ['environment', 'object'], ['a', 'object'], ['b', 'object'], ['metrics', 'list'],

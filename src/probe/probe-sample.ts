@@ -26,6 +26,11 @@ export interface ServerStatsSample {
    * "Worker Threads" → "Work Time". Absent when the stats page does not give it.
    */
   worker_work_time_s?: number[];
+  /**
+   * Requests completed by each server process so far (cumulative), when the server runs several
+   * (the bundled server's process pool: processes[].requests_completed).
+   */
+  requests_by_process?: number[];
   /** Malformed requests refused with 400 before the application (bundled server: bad_request_400). */
   bad_request_400?: number;
   /** Seconds workers spent on connections, summed (cheroot's "Work Time"): its rate is the mean busy workers. */

@@ -14,6 +14,10 @@ import { INSPECT_SCHEMA } from '../inspect/inspect-report.js';
 import { renderInspect } from './inspect-text.js';
 import { RUN_SCHEMA, type RunRecord } from '../run/run-record.js';
 import { SWEEP_SCHEMA, type SweepDocument } from '../sweep/sweep-document.js';
+import { COMPARE_SCHEMA, type CompareDocument } from '../compare/compare-document.js';
+import { renderCompareHtml } from './compare-html.js';
+import { renderCompareMarkdown } from './compare-markdown.js';
+import { renderCompareText } from './compare-text.js';
 import { renderDiagnosisText } from './diagnosis-text.js';
 import { renderBaselineText } from './gate-baseline-text.js';
 import { renderGateJunit } from './gate-junit.js';
@@ -36,6 +40,7 @@ import type { TextView } from './text-layout.js';
 export interface DocumentsBySchema {
   [RUN_SCHEMA]: RunRecord;
   [SWEEP_SCHEMA]: SweepDocument;
+  [COMPARE_SCHEMA]: CompareDocument;
   [GATE_SCHEMA]: GateDocument;
   [BASELINE_SCHEMA]: BaselineDocument;
   [INSPECT_SCHEMA]: InspectDocument;
@@ -86,6 +91,9 @@ export const OUTPUT_FORMATS: readonly AnyOutputFormat[] = [
   { schema: SWEEP_SCHEMA, to: { file: 'sweep.json' }, what: 'the sweep document', render: renderJson, progressive: true, source: true },
   { schema: SWEEP_SCHEMA, to: { file: 'report.md' }, what: 'the sweep report', render: renderSweepMarkdown },
   { schema: SWEEP_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderSweepHtml },
+  { schema: COMPARE_SCHEMA, to: { file: 'compare.json' }, what: 'the comparison document', render: renderJson, progressive: true, source: true },
+  { schema: COMPARE_SCHEMA, to: { file: 'report.md' }, what: 'the comparison report', render: renderCompareMarkdown },
+  { schema: COMPARE_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderCompareHtml },
   { schema: GATE_SCHEMA, to: { file: 'gate.json' }, what: 'the gate report', render: renderJsonLine, source: true },
   { schema: GATE_SCHEMA, to: { file: 'summary.md' }, what: 'the gate summary', render: renderGateMarkdown },
   { schema: GATE_SCHEMA, to: { file: 'report.html' }, what: 'the HTML report', render: renderGateHtml },
@@ -106,6 +114,7 @@ export type TerminalView<S extends Schema> = {
 export const TERMINAL_VIEWS: { [S in Schema]: TerminalView<S> } = {
   [RUN_SCHEMA]: { text: (doc, c, v) => `${renderRunText(doc, c, v)}\n`, json: renderJsonLine },
   [SWEEP_SCHEMA]: { text: (doc, c, v) => `${renderSweepText(doc, c, v)}\n`, json: renderJsonLine },
+  [COMPARE_SCHEMA]: { text: (doc, c, v) => `${renderCompareText(doc, c, v)}\n`, json: renderJsonLine },
   [GATE_SCHEMA]: { text: (doc, c, v) => `${renderGateText(doc, c, v)}\n`, json: renderJsonLine },
   [BASELINE_SCHEMA]: { text: (doc, c, v) => `${renderBaselineText(doc, c, v)}\n`, json: renderJsonLine },
   [INSPECT_SCHEMA]: { text: renderInspect, json: renderInspectJson },

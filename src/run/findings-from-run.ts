@@ -10,6 +10,7 @@ import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
 import { median } from '../analysis/percentiles.js';
 import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
+import { processTreeFindings } from './process-tree-findings.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
   const f: Findings = { source: 'run', settings: knownSettings(run), events: run.events };
@@ -33,6 +34,7 @@ export function findingsFromRun(run: RunRecord): Findings {
     f.rss_bytes = last.rss_bytes;
     f.fds = { count: last.fds, limit: last.fd_limit, close_wait: last.tcp_by_state?.CLOSE_WAIT ?? 0 };
     Object.assign(f, contextSwitchRates(probes, f.throughput_rps));
+    Object.assign(f, processTreeFindings(probes));
     if (f.throughput_rps && f.throughput_rps > 0) {
       // CPU seconds per second over requests per second = CPU time per request.
       f.cpu_time_per_request_ms = (f.cpu_percent_mean / 100 / f.throughput_rps) * 1000;

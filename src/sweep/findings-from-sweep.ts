@@ -8,6 +8,7 @@ import { isErrorRateWithinSlo } from '../analysis/ramp-rules.js';
 import type { Findings } from '../diagnose/findings.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
 import { groupByValue } from './analyze-sweep.js';
+import { processTreeFindings } from '../run/process-tree-findings.js';
 
 export function findingsFromSweep(input: {
   setting: string;
@@ -41,6 +42,10 @@ export function findingsFromSweep(input: {
     };
     if (ok.every((s) => s.ctx_per_request !== undefined)) f.pool_scaling.ctx_per_request = ok.map((s) => s.ctx_per_request!);
   }
+  // A processes sweep: does capacity follow the processes (separate GILs), and where does it stop?
+  if (input.setting === 'processes' && !ok.some((s) => s.value2 !== undefined)) {
+    f.process_scaling = { values: ok.map((s) => s.value), capacity_rps: ok.map((s) => s.capacity_rps ?? 0) };
+  }
 
   const step = ok.find((s) => s.value === input.recommendedValue) ?? [...ok].sort((a, b) => (b.capacity_rps ?? 0) - (a.capacity_rps ?? 0))[0];
   f.settings = step.settings;
@@ -65,6 +70,7 @@ export function findingsFromSweep(input: {
   }
   if (f.service_time_ms === undefined && step.service_time_ms !== undefined) f.service_time_ms = step.service_time_ms;
   f.latency_floor_ms = Number.isFinite(step.knee.floor_p99_ms) ? step.service_time_ms ?? step.knee.floor_p99_ms : step.service_time_ms;
+  Object.assign(f, processTreeFindings(step.probes));
   const lastProbe = step.probes[step.probes.length - 1];
   if (lastProbe) {
     f.threads = lastProbe.threads;

@@ -10,6 +10,10 @@ type Change = (f: Findings) => void;
 
 /** For each detector, a change to the healthy findings that must make it answer "issue". */
 const ISSUE: Record<string, Change> = {
+  'processes-add-capacity': (f) => { f.process_scaling = { values: [1, 2, 3, 4], capacity_rps: [190, 370, 372, 368] }; },
+  'processes-over-cores': (f) => { f.settings = { ...f.settings!, model: 'process-pool', processes: 4 }; f.process_scaling = { values: [1, 2, 3, 4], capacity_rps: [190, 370, 372, 368] }; },
+  'per-request-workers': (f) => { f.process_tree = { processes_max: 40, created_per_s_max: 150, threads_min: 12, threads_max: 14 }; },
+  'uneven-process-load': (f) => { f.requests_per_process = [5200, 800]; },
   'pool-saturated': (f) => { f.saturation = { ...f.saturation!, all_busy_share: 0.93, queue_p99: 140 }; },
   'cpu-saturated': (f) => { f.cpu_percent_mean = 190; },
   'gil-bound': (f) => { f.cpu_percent_mean = 100; f.cpu_time_per_request_ms = 18; f.saturation = { ...f.saturation!, all_busy_share: 0.9 }; f.worker_threads = { total: 16, blocked_io: 0, waiting_lock: 15, running: 1, idle: 0 }; },

@@ -46,6 +46,10 @@ export function healthyFindings(): Findings {
     bad_request_count: 0,
     connections: { requested: 16, established: 16, listen_overflows: 0, listen_drops: 0, backlog: 5 },
     threads: 30,
+    // One process with a steady pool; a comparison found one more process added nothing (I/O waits).
+    process_tree: { processes_max: 1, created_per_s_max: 0, threads_min: 28, threads_max: 30 },
+    requests_per_process: [3010, 2990],
+    process_scaling: { values: [1, 2], capacity_rps: [760, 770] },
     rss_bytes: 60 * 1024 * 1024,
     logging: { synchronous: false },
     compression: { gzip_on: false },

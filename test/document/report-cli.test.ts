@@ -77,7 +77,7 @@ test('report refuses unknown schemas, bad JSON, malformed documents and non-file
     writeFileSync(join(dir, name), text);
     return join(dir, name);
   };
-  oneLineRefusal(await runCli(['report', file('baseline.json', '{"schema":"cpdiag.baseline/1","runs":[]}')]), /no report for schema "cpdiag\.baseline\/1" \(cpdiag report renders cpdiag\.run\/1, cpdiag\.sweep\/1, cpdiag\.gate\/1, cpdiag\.inspect\/1\)/);
+  oneLineRefusal(await runCli(['report', file('baseline.json', '{"schema":"cpdiag.baseline/1","runs":[]}')]), /no report for schema "cpdiag\.baseline\/1" \(cpdiag report renders cpdiag\.run\/1, cpdiag\.sweep\/1, cpdiag\.compare\/1, cpdiag\.gate\/1, cpdiag\.inspect\/1\)/);
   oneLineRefusal(await runCli(['report', file('none.json', '{"steps":[]}')]), /none\.json: no "schema" field/);
   oneLineRefusal(await runCli(['report', file('list.json', '[1,2]')]), /not a cpdiag document/);
   oneLineRefusal(await runCli(['report', file('bad.json', '{"schema":')]), /bad\.json: not valid JSON/);
