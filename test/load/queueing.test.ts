@@ -33,7 +33,7 @@ const MEAN_SERVICE_MS = 100;
 const UTILISATION = 0.7;
 const LAMBDA_RPS = (UTILISATION * POOL * 1000) / MEAN_SERVICE_MS; // 28
 const WARMUP_S = 2;
-const DURATION_S = 16;
+const DURATION_S = 12;
 const SEED = 11;
 const CALIBRATION_POOL = 16;
 /** Above this load average per core the bundled-server queueing test is skipped (see there). */

@@ -22,9 +22,11 @@ function capacity(steps: SweepStep[], value: number): number {
 }
 
 test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then flattens where N/S meets the CPU limit', async () => {
-  const values = [2, 4, 8, 16, 32];
+  // 2 → 4 is the linear region; N/S meets the CPU limit near 16–32 (service ≈ 21 ms, about
+  // 1,000 rps of 1 ms CPU under the GIL, less with the load generator on the same cores).
+  const values = [2, 4, 16, 32];
   // One repeat per candidate (3 short searches): the path the default sweep takes, kept short here.
-  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.8, maxLevels: 6, repeats: 1 }) });
+  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.6, maxLevels: 6, repeats: 1 }) });
   const planned = doc.steps.filter((s) => s.origin === 'plan');
   assert.equal(planned.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
@@ -76,7 +78,7 @@ test('a real CherryPy app through a command target: knee and recommendation; a v
   // Pools above 32 "fail" the way a real server out of descriptors does: exit before ready.
   const cmd = `/bin/sh -c 'if [ {thread_pool} -gt 32 ]; then echo "OSError: [Errno 24] Too many open files (EMFILE)" >&2; exit 1; fi; exec ${PY} ${app} --port {port} --thread-pool {thread_pool}'`;
   // Three values that run (at least 3 are needed for a recommendation since issue 11; 4,32,64 had 2).
-  const s = spec({ values: '4,16,32,64', levelS: 0.8, maxLevels: 5 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
+  const s = spec({ values: '4,16,32,64', levelS: 0.6, maxLevels: 5 }, { target: { kind: 'command', command: cmd, ready_path: '/' } });
   const { doc, allFailed } = await executeSweep({ spec: s });
   assert.equal(allFailed, false);
   const failed = doc.steps.find((x) => x.value === 64)!;
