@@ -8,8 +8,6 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import { assertLoopback } from './loopback.js';
 import { buildMix } from './mix.js';
 import { LoadRecorder } from './recorder.js';
-import { runClosedLoop } from './closed-loop.js';
-import { runOpenLoop } from './open-loop.js';
 import { runSlowClients, type SlowClientOutcome } from './slow-clients.js';
 import type { EngineOutcome } from './engine-context.js';
 
@@ -99,7 +97,11 @@ export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promis
   let outcome: EngineOutcome;
   try {
     const ctx = { plan, url, mix, recorder, now, recordEndMs, signal: opts.signal };
-    outcome = plan.mode === 'closed' ? await runClosedLoop(ctx) : await runOpenLoop(ctx);
+    // The engines are loaded when a load runs: autocannon and undici are a third of the CLI's
+    // start-up, which every refused flag and every --help would otherwise pay.
+    outcome = plan.mode === 'closed'
+      ? await (await import('./closed-loop.js')).runClosedLoop(ctx)
+      : await (await import('./open-loop.js')).runOpenLoop(ctx);
   } catch (err) {
     slowStop.abort();
     await slowDone.catch(() => undefined);

@@ -26,7 +26,7 @@ test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then fl
   // 1,000 rps of 1 ms CPU under the GIL, less with the load generator on the same cores).
   const values = [2, 4, 16, 32];
   // One repeat per candidate (3 short searches): the path the default sweep takes, kept short here.
-  const { doc } = await executeSweep({ spec: spec({ values: values.join(','), levelS: 0.6, maxLevels: 6, repeats: 1 }) });
+  const { doc } = await executeSweep({ spec: spec({ values: values.join(","), levelS: 0.6, maxLevels: 5, repeats: 1 }) });
   const planned = doc.steps.filter((s) => s.origin === 'plan');
   assert.equal(planned.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
