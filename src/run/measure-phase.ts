@@ -1,7 +1,7 @@
 // One measured load phase against a running target: offered load and, beside it, samples of the
 // target process from outside. If the target dies mid-phase, the load stops and the death is
 // recorded as an event: a finding, not a crash.
-import { assertLoopback, runLoad } from '../load/run-load.js';
+import { assertLoopback, loadEngine, runLoad } from '../load/run-load.js';
 import { startSampler } from '../probe/sampler.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
@@ -47,6 +47,8 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
   opts.signal?.addEventListener('abort', abort, { once: true });
   if (opts.signal?.aborted) controller.abort();
 
+  // The load engine is loaded before any clock of this phase starts (probes, events, the kill).
+  await loadEngine(plan.mode);
   const startedMs = Date.now();
   const elapsedS = () => (Date.now() - startedMs) / 1000 - plan.warmup_s;
   let targetDied = false;
