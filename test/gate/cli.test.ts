@@ -2,25 +2,10 @@
 // (A/A, A/B), which measure time. The input errors and refused baselines are in cli-inputs.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli } from '../helpers/cli.js';
-
-/** Short runs of a 30 ms handler: ~1 s per run including the server's start-up. */
-const LOAD = ['--duration', '0.5s', '--warmup', '0.2s', '--warmup-runs', '0', '--path', '/work?io_ms=30', '-c', '4'];
-const TINY = [...LOAD, '--no-report'];
-
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'cpdiag-gate-cli-'));
-}
-
-function oneLineError(stderr: string, pattern: RegExp): void {
-  const errors = stderr.split('\n').filter((l) => l.startsWith('error:'));
-  assert.equal(errors.length, 1, stderr);
-  assert.match(errors[0], pattern);
-  assert.ok(!/\n\s+at /.test(stderr), 'no stack trace');
-}
+import { TINY, tmp } from './gate-cli-helpers.js';
 
 test('gate A/A: passes with exit 0 (inconclusive allowed), exit 3 with --fail-on-inconclusive; JUnit and step summary written', async () => {
   const dir = tmp();
