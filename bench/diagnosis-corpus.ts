@@ -9,14 +9,14 @@
 // and bench/diagnosis.bench.ts judge the diagnosis on them, and the calibration is fitted on them.
 // The machine is shared: cases run one at a time, each bounded in time and count.
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { executeRun } from '../src/run/execute-run.js';
 import { findingsFromRun } from '../src/run/findings-from-run.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { inspectProcess } from '../src/inspect/run-inspect.js';
+import { startSlowPeer } from '../test/helpers/slow-peer.js';
+import { holdConnections } from '../test/helpers/held-connections.js';
 import type { Findings } from '../src/diagnose/findings.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +27,8 @@ const WARMUP_S = 0.5;
 const DURATION_S = 3;
 const INSPECT_AT_S = 0.5;
 const INSPECT_S = 2;
+/** Held idle connections close by themselves after this, whatever happens to the case. */
+const IDLE_HOLD_MAX_MS = 60_000;
 
 export interface CorpusCase {
   id: string;
@@ -172,33 +174,6 @@ export function corpusCases(): CorpusCase[] {
   return c;
 }
 
-/** Raw connections that never complete a request, held until close() (see CorpusCase.idle_connections). */
-function holdIdleConnections(url: string, count: number): { close(): void } {
-  const port = Number(new URL(url).port);
-  const sockets = new Set<net.Socket>();
-  let stopped = false;
-  const open = (i: number) => {
-    if (stopped) return;
-    const s = net.connect(port, '127.0.0.1', () => {
-      if (i % 2 === 1) s.write('GET /work HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    });
-    sockets.add(s);
-    s.on('data', () => undefined);
-    s.on('error', () => undefined);
-    s.on('close', () => {
-      sockets.delete(s);
-      setTimeout(() => open(i), 20).unref();
-    });
-  };
-  for (let i = 0; i < count; i++) open(i);
-  return {
-    close() {
-      stopped = true;
-      for (const s of sockets) s.destroy();
-    },
-  };
-}
-
 /** Keeps what the diagnosis reads; drops texts and per-thread detail that only make the fixture big. */
 export function compactFindings(f: Findings): Findings {
   const out: Findings = { ...f };
@@ -231,21 +206,8 @@ function withUtilisation(params: CorpusCase['params'], f: Findings): CorpusCase[
   return u === undefined ? params : { ...params, measured_utilisation: Number(u.toFixed(3)) };
 }
 
-async function startPeer(ms: number): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => { setTimeout(() => res.end('slow\n'), ms); });
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
 export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
-  const peer = k.peer_ms !== undefined ? await startPeer(k.peer_ms) : undefined;
+  const peer = k.peer_ms !== undefined ? await startSlowPeer(k.peer_ms) : undefined;
   let idle: { close(): void } | undefined;
   try {
     const mix = k.mix.map((m) => ({ ...m, path: String(m.path).replace('{peer}', String(peer?.port ?? 0)) }));
@@ -266,7 +228,7 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
       progress: {
         update: (rec) => {
           target ??= { pid: rec.target.pid, url: rec.target.url };
-          if (k.idle_connections && !idle) idle = holdIdleConnections(target.url, k.idle_connections);
+          if (k.idle_connections && !idle) idle = holdConnections(Number(new URL(target.url).port), k.idle_connections, IDLE_HOLD_MAX_MS);
         },
       },
       // Probe samples carry the time: the inspection starts INSPECT_AT_S into the measurement.

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startSlowPeer } from '../helpers/slow-peer.js';
 import { inspectProcess } from '../../src/inspect/run-inspect.js';
 import { renderInspect } from '../../src/report/inspect-text.js';
 import { startNginxProxy, findNginx } from '../../src/proxy/nginx.js';
@@ -17,20 +17,6 @@ import { delay, startCherryPy, startLoad, SYSTEM_PYTHON } from './targets.js';
 const HAVE_CHERRYPY = spawnSync(SYSTEM_PYTHON, ['-c', 'import cherrypy']).status === 0;
 const skip = !HAVE_CHERRYPY && 'python3-cherrypy3 not installed (apt-get install python3-cherrypy3)';
 const ids = (r: Awaited<ReturnType<typeof inspectProcess>>) => r.report.diagnosis?.causes.map((c) => `${c.id} ${c.confidence}`) ?? [];
-
-/** A slow dependency on loopback: answers each request after `ms`. */
-async function startSlowPeer(ms: number): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => { setTimeout(() => res.end('slow answer\n'), ms); });
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
 
 test('workers blocked on one slow peer: that peer is named, and a bigger pool is not the fix', { skip }, async () => {
   const peer = await startSlowPeer(600);
