@@ -6,6 +6,7 @@ import type { ServerSettings } from '../config/settings.js';
 import { spawnSupervised } from './spawn-supervised.js';
 import type { RunningTarget, TargetExit } from './target.js';
 import { formatSeconds } from '../format.js';
+import { resolveStatsUrl } from './stats-url-schema.js';
 
 const STDERR_TAIL_BYTES = 4096;
 const READY_POLL_MS = 100;
@@ -96,7 +97,7 @@ export async function spawnTarget(opts: SpawnOptions): Promise<RunningTarget> {
       pid: child.pid!,
       command: opts.argv,
       // A path is on the target; a full (loopback) URL is taken as it is.
-      statsUrl: opts.statsPath ? (opts.statsPath.startsWith('/') ? url + opts.statsPath : opts.statsPath) : undefined,
+      statsUrl: opts.statsPath ? resolveStatsUrl(url, opts.statsPath) : undefined,
       settings: opts.settings,
       child,
       exited,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CpdiagError, EXIT } from '../../exit-codes.js';
 import { assertLoopback } from '../../load/loopback.js';
 import { defineTargetKind } from '../target-kind.js';
-import { statsUrlSchema } from '../stats-url-schema.js';
+import { resolveStatsUrl, statsUrlSchema } from '../stats-url-schema.js';
 import type { RunningTarget, TargetExit } from '../target.js';
 import type { ServerSettings, SettingName } from '../../config/settings.js';
 import { fetchServerStats } from '../../probe/server-stats.js';
@@ -36,7 +36,7 @@ export const attachedKind = defineTargetKind({
     if (opts.url === undefined || opts.pid === undefined) throw new CpdiagError('attaching needs both --url and --pid', EXIT.USAGE, 'e.g. --url http://127.0.0.1:8080 --pid 1234');
     return { kind: 'attached' as const, url: String(opts.url), pid: Number(opts.pid) };
   },
-  start: async (spec, { settings }) => attachWithStats(attach(spec.url, spec.pid, settings), spec.stats_url ? statsUrlOf(spec.url, spec.stats_url) : undefined),
+  start: async (spec, { settings }) => attachWithStats(attach(spec.url, spec.pid, settings), spec.stats_url ? resolveStatsUrl(spec.url, spec.stats_url) : undefined),
 });
 
 /**
@@ -53,11 +53,6 @@ async function attachWithStats(target: RunningTarget, givenStatsUrl: string | un
   if (names.length > 0) target.settings = { ...target.settings, ...(reported as Partial<ServerSettings>) };
   target.knownSettings = { names, source: Object.fromEntries(names.map((n) => [n, 'stats'])) };
   return target;
-}
-
-/** A stats page given as a path is on the target; a loopback URL is taken as it is. */
-function statsUrlOf(base: string, statsUrl: string): string {
-  return statsUrl.startsWith('/') ? `${base.replace(/\/$/, '')}${statsUrl}` : statsUrl;
 }
 
 function attach(url: string, pid: number, settings: RunningTarget['settings']): RunningTarget {
