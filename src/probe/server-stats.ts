@@ -17,6 +17,7 @@
 // A failed or slow fetch is a missing sample (undefined), never an exception: the probes must
 // keep running when the server is too busy to answer its stats page (which is when it matters).
 import type { ServerStatsSample } from './probe-sample.js';
+import { getOnce } from './get-once.js';
 
 export const SERVER_STATS_TIMEOUT_MS = 1000;
 
@@ -147,15 +148,12 @@ export function normalizeServerStats(doc: unknown): ServerStatsSample | undefine
   return sum.busy > 0 ? { ...sum, busy: sum.busy - 1, idle: sum.idle + 1 } : sum;
 }
 
-/** Fetches and normalises a stats URL (loopback only, like all of cpdiag's traffic). */
+/** Fetches and normalises a stats URL (loopback only, like all of cpdiag's traffic), on a connection of its own. */
 export async function fetchServerStats(url: string, timeoutMs = SERVER_STATS_TIMEOUT_MS): Promise<ServerStatsSample | undefined> {
+  const res = await getOnce(url, timeoutMs, { accept: 'application/json' });
+  if (!res || res.status < 200 || res.status >= 300) return undefined;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-    if (!res.ok) {
-      await res.body?.cancel();
-      return undefined;
-    }
-    return normalizeServerStats(await res.json());
+    return normalizeServerStats(JSON.parse(res.body));
   } catch {
     return undefined;
   }
