@@ -3,11 +3,11 @@
 // The timer chain is aligned to the start so samples do not drift, a tick that overruns skips the
 // next slot rather than piling up, and a target that exits ends the sampling (onExit), not a crash.
 import type { ProbeSample } from './probe-sample.js';
-import { SERVER_STATS_TIMEOUT_MS } from './server-stats.js';
+import { fetchMergedServerStats, SERVER_STATS_TIMEOUT_MS } from './server-stats.js';
 import { readPidUsage } from './pidusage-client.js';
 import { readProcessSnapshot, sumSnapshots, type ProcessSnapshot } from './process-snapshot.js';
 import { parsePssBytes } from './parse-smaps-rollup.js';
-import { findDescendants } from './process-tree.js';
+import { descendantsOf, readPpidMap } from './process-tree.js';
 import { ProcReader, ProcReadError } from './proc-reader.js';
 import { createStatsPoller } from './stats-poller.js';
 import { rationedTcpTables, type TcpTableSource } from './tcp-tables.js';
@@ -51,6 +51,13 @@ export interface SamplerOptions {
   intervalMs?: number;
   /** A server stats URL (bundled /_cpdiag/stats, cheroot stats JSON, CherryPy /cpstats/data). */
   statsUrl?: string;
+  /**
+   * Several servers behind a balancer (pid is the balancer's): each one's stats URL, read at once
+   * and merged (server-stats.ts mergeServerStats: the spread of requests over them). Replaces statsUrl.
+   */
+  statsUrls?: readonly string[];
+  /** More process trees sampled with pid's, as one (the servers behind a balancer). */
+  moreRoots?: readonly number[];
   /** Sum the descendants too (default true). */
   includeChildren?: boolean;
   /** Milliseconds, monotonic; default performance.now. */
@@ -128,7 +135,10 @@ export function startSampler(opts: SamplerOptions): Sampler {
   const startMs = now();
   const tcpTables = rationedTcpTables(reader, now);
   const fdDetail = createFdDetailRationer();
-  const stats = opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
+  const urls = opts.statsUrls;
+  const stats = urls && urls.length > 0
+    ? createStatsPoller(urls.join(' '), SERVER_STATS_TIMEOUT_MS, (_, timeoutMs) => fetchMergedServerStats(urls, timeoutMs))
+    : opts.statsUrl ? createStatsPoller(opts.statsUrl, SERVER_STATS_TIMEOUT_MS) : undefined;
   const census = opts.threads ? new WorkerCensus(opts.pid) : undefined;
   const comms: CommCache = new Map();
 
@@ -162,7 +172,10 @@ export function startSampler(opts: SamplerOptions): Sampler {
     if (includeChildren && tMs - lastRescanMs >= (opts.childrenRescanMs ?? CHILDREN_RESCAN_MS)) {
       const before = new Set(children);
       try {
-        children = findDescendants(reader, opts.pid);
+        const ppids = readPpidMap(reader);
+        // The other roots count as the root's own: processes of one deployment (a balancer's backends).
+        const more = (opts.moreRoots ?? []).filter((r) => ppids.has(r));
+        children = [...new Set([...descendantsOf(ppids, opts.pid), ...more, ...more.flatMap((r) => descendantsOf(ppids, r))])];
       } catch {
         children = [];
       }

@@ -172,3 +172,29 @@ export function checkLoopbackUrl(url: string): string | undefined {
   const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
   return loopback ? undefined : `cpdiag only talks to loopback (127.0.0.0/8, ::1); "${u.hostname}" is not`;
 }
+
+/**
+ * The stats of several servers behind one balancer as one sample: the pools summed, and each
+ * server's own request count (its own processes' counts, when it has several) in
+ * requests_by_process, in the order given. Undefined when any of them has no answer or no
+ * request count: a spread needs every process. Pure.
+ */
+export function mergeServerStats(samples: readonly (ServerStatsSample | undefined)[]): ServerStatsSample | undefined {
+  if (samples.length === 0 || samples.some((s) => s === undefined || s.requests === undefined)) return undefined;
+  const all = samples as ServerStatsSample[];
+  const sum = (pick: (s: ServerStatsSample) => number) => all.reduce((a, s) => a + pick(s), 0);
+  return {
+    threads: sum((s) => s.threads),
+    busy: sum((s) => s.busy),
+    idle: sum((s) => s.idle),
+    queue: sum((s) => s.queue),
+    errors: sum((s) => s.errors),
+    requests: sum((s) => s.requests!),
+    requests_by_process: all.flatMap((s) => s.requests_by_process ?? [s.requests!]),
+  };
+}
+
+/** Fetches several stats URLs at once (each on its own connection) and merges them (mergeServerStats). */
+export async function fetchMergedServerStats(urls: readonly string[], timeoutMs = SERVER_STATS_TIMEOUT_MS): Promise<ServerStatsSample | undefined> {
+  return mergeServerStats(await Promise.all(urls.map((u) => fetchServerStats(u, timeoutMs))));
+}

@@ -1,12 +1,13 @@
-// The nginx.conf cpdiag runs: one loopback server proxying to one upstream, every path (pid,
-// logs, temp files) inside the run's own directory so nothing touches /etc, /var or /run.
-// Pure: options in, text out.
+// The nginx.conf cpdiag runs: one loopback server proxying to an upstream of one server (a proxy
+// in front) or several (a load balancer: nginx's default round robin over processes on their own
+// ports), every path (pid, logs, temp files) inside the run's own directory so nothing touches
+// /etc, /var or /run. Pure: options in, text out.
 
 export interface NginxConfigOptions {
   dir: string;
   listenPort: number;
-  upstreamHost: string;
-  upstreamPort: number;
+  /** The upstream's servers: one behind a proxy, N behind a balancer. */
+  upstreams: readonly { host: string; port: number }[];
   readTimeoutS: number;
   sendTimeoutS: number;
   connectTimeoutS: number;
@@ -24,7 +25,7 @@ const UPSTREAM_KEEPALIVE_CONNECTIONS = 16;
 
 export function renderNginxConfig(o: NginxConfigOptions): string {
   const ms = (s: number) => `${Math.max(1, Math.round(s * 1000))}ms`;
-  const host = o.upstreamHost.includes(':') ? `[${o.upstreamHost}]` : o.upstreamHost;
+  const hostOf = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const d = o.dir;
   return [
     '# Written by cpdiag; lives and dies with one run.',
@@ -41,7 +42,7 @@ export function renderNginxConfig(o: NginxConfigOptions): string {
     `  uwsgi_temp_path ${d}/tmp/uwsgi;`,
     `  scgi_temp_path ${d}/tmp/scgi;`,
     '  upstream cpdiag_upstream {',
-    `    server ${host}:${o.upstreamPort};`,
+    ...o.upstreams.map((u) => `    server ${hostOf(u.host)}:${u.port};`),
     o.keepalive ? `    keepalive ${UPSTREAM_KEEPALIVE_CONNECTIONS};` : '',
     '  }',
     '  server {',

@@ -19,6 +19,8 @@ import { parseNginxErrorLog, type NginxErrorLogSummary } from './parse-nginx-err
 export interface NginxProxyOptions {
   /** The upstream, on loopback: http://127.0.0.1:PORT. */
   upstreamUrl: string;
+  /** More servers of the same upstream (a load balancer over processes on their own ports), on loopback. */
+  moreUpstreamUrls?: readonly string[];
   /** Serve the mix's paths under a prefix from files (src/proxy/static-files.ts), not from the backend. */
   staticFiles?: StaticFilesSpec;
   readTimeoutS?: number;
@@ -39,6 +41,8 @@ export interface NginxProxy {
   pid: number;
   /** The private directory (config, logs); gone after stop(). */
   dir: string;
+  /** Resolves when the master exits (a crash, or stop()). */
+  exited: Promise<void>;
   stop(): Promise<void>;
   /** Counts from the error log so far (after stop(): as it was at stop). */
   readErrorLog(): Promise<NginxErrorLogSummary>;
@@ -75,11 +79,11 @@ export async function startNginxProxy(opts: NginxProxyOptions): Promise<NginxPro
     const where = opts.nginxPath !== undefined ? opts.nginxPath : 'in /usr/sbin and on PATH';
     throw new CpdiagError(`nginx is not installed (looked ${opts.nginxPath !== undefined ? 'at ' : ''}${where})`, EXIT.MISSING_DEPENDENCY, 'apt-get install nginx-light');
   }
-  const upstream = parseLoopbackUrl(opts.upstreamUrl);
+  const upstreams = [opts.upstreamUrl, ...(opts.moreUpstreamUrls ?? [])].map(parseLoopbackUrl);
   let lastError: unknown;
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     try {
-      return await startOnce(nginx, upstream, opts, await pickFreePort());
+      return await startOnce(nginx, upstreams, opts, await pickFreePort());
     } catch (e) {
       lastError = e;
       if (!(e instanceof RetryableStartError)) throw e;
@@ -97,7 +101,7 @@ class RetryableStartError extends Error {}
  */
 let earlyErrorLogFlag = true;
 
-async function startOnce(nginx: string, upstream: { host: string; port: number }, opts: NginxProxyOptions, port: number): Promise<NginxProxy> {
+async function startOnce(nginx: string, upstreams: { host: string; port: number }[], opts: NginxProxyOptions, port: number): Promise<NginxProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'cpdiag-nginx-'));
   // Registered before anything runs in it: removed on any exit of cpdiag, even SIGKILL.
   registerTempDir(dir);
@@ -109,8 +113,7 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
     ...(opts.staticFiles && staticRoot ? { static: { prefix: opts.staticFiles.prefix, root: staticRoot } } : {}),
     dir,
     listenPort: port,
-    upstreamHost: upstream.host,
-    upstreamPort: upstream.port,
+    upstreams,
     readTimeoutS: opts.readTimeoutS ?? NGINX_DEFAULT_TIMEOUT_S,
     sendTimeoutS: opts.sendTimeoutS ?? NGINX_DEFAULT_TIMEOUT_S,
     connectTimeoutS: opts.connectTimeoutS ?? NGINX_DEFAULT_TIMEOUT_S,
@@ -162,6 +165,7 @@ async function startOnce(nginx: string, upstream: { host: string; port: number }
     url: `http://127.0.0.1:${port}`,
     pid,
     dir,
+    exited: supervised.exited.then(() => undefined),
     stop,
     readErrorLog: async () => stoppedLog ?? parseNginxErrorLog(await readFile(errorLog, 'utf8').catch(() => '')),
   };

@@ -84,6 +84,7 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
       rows.push(['client data', `${w.app_logs_proxy_address ? "an app logs the proxy's address" : "an app logs the client's address"}; ${w.urls_use_proxy_host ? "absolute URLs use the proxy's host" : "absolute URLs keep the client's host"}${w.recoverable_with_tools_proxy ? '; tools.proxy.on recovers both' : ''}`]);
     }
   }
+  if (run.target.balancer) rows.push(...balancerRows(run.target.balancer));
   const cost = run.proxy_cost;
   if (cost) {
     rows.push(['proxy cost', cost.sentence]);
@@ -118,4 +119,26 @@ function workTimeText(samples: ProbeSample[]): string {
   const lo = Math.min(...spent);
   const hi = Math.max(...spent);
   return `; work time per worker ${formatSeconds(lo)} – ${formatSeconds(hi)} of ${formatSeconds(windowS)} (${formatPercent(lo / windowS)} – ${formatPercent(hi / windowS)})`;
+}
+
+/** A balanced target's rows: the spread over its processes, its own cost, what it did when one died. */
+export function balancerRows(b: NonNullable<RunRecord['target']['balancer']>): [string, string][] {
+  const name = b.kind === 'haproxy' ? 'HAProxy' : 'nginx';
+  const rows: [string, string][] = [];
+  const spread = b.requests_per_backend
+    ? `requests per process ${b.requests_per_backend.map(formatCount).join(' / ')}${b.skew !== undefined ? ` (the busiest ${formatNumber(b.skew)}× the mean)` : ''}`
+    : 'requests per process not read (a backend without a stats page, or one that died)';
+  const cpu = b.cpu_ms_per_request !== undefined ? `; its own CPU ${formatNumber(b.cpu_ms_per_request)} ms per request` : '';
+  rows.push(['balancer', `${name} round robin over ${b.backends.length} processes: ${spread}${cpu}`]);
+  const d = b.after_backend_exit;
+  if (d) {
+    const errors = Object.entries(d.errors_by_kind).map(([k, n]) => `${k} ${formatCount(n)}`).join(', ');
+    const what = d.answer === 'routed-around'
+      ? `${name} routed around it: no errors in ${formatCount(d.requests)} responses after`
+      : d.answer === 'errors-then-routed-around'
+        ? `${name} answered ${formatCount(d.errors)} errors (${errors}) for the requests it had sent there, then routed around it (${formatCount(d.requests)} responses after)`
+        : `${name} answered ${formatCount(d.errors)} errors (${errors}) until the end (${formatCount(d.requests)} responses after)`;
+    rows.push(['backend died', `at ${formatSeconds(d.t_s)}: ${what}`]);
+  }
+  return rows;
 }

@@ -17,11 +17,14 @@ import type { SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import { RUN_SCHEMA, type RunRecord } from './run-record.js';
 import type { TargetInfo } from '../target/target-info.js';
+import { hasStatsPage } from '../target/target.js';
 import type { DocumentSink } from '../document-sink.js';
 import { measurePhase } from './measure-phase.js';
 import { measureProxyCosts, type ProxyFront } from './measure-proxy-cost.js';
 import { measureStaticOffload } from './measure-static-offload.js';
 import { planFromScenario } from './plan-from-scenario.js';
+import { processTreeFindings } from './process-tree-findings.js';
+import { summarizeBalancer } from './summarize-balancer.js';
 
 export interface ExecuteRunOptions {
   scenario: Scenario;
@@ -147,12 +150,16 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     }
 
     const kill = scenario.faults?.find((f) => f.kill_target);
+    // Behind a balancer: its own CPU over the phase (its cost per response).
+    const balancerCpuBefore = target.balancer?.cpuSeconds();
+    const phaseStartMs = performance.now();
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
       killTargetAtS: kill?.at_s,
-      measureAfterKill: Boolean(proxy || apache),
+      // A proxy answers for a killed target; a balancer for the killed process behind it.
+      measureAfterKill: Boolean(proxy || apache || target.backends),
       // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
-      stats: scenario.probes.stats && target.statsUrl !== undefined,
+      stats: scenario.probes.stats && hasStatsPage(target),
       signal: opts.signal,
       onWindow: (w) => {
         record.series.push(w);
@@ -191,7 +198,21 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         error_log_excerpt: error.lines.slice(-20),
       });
     }
+    const balancerCpuS = balancerCpuBefore !== undefined ? target.balancer!.cpuSeconds() - balancerCpuBefore : undefined;
+    const phaseWallS = (performance.now() - phaseStartMs) / 1000;
     fillRecord(record, phase);
+    if (target.backends && target.balancer) {
+      targetInfo.balancer = summarizeBalancer({
+        kind: target.balancer.kind,
+        backends: target.backends.map((b) => ({ url: b.url, pid: b.pid })),
+        requestsPerBackend: processTreeFindings(record.probes.filter((p) => p.t_s >= 0)).requests_per_process,
+        ...(balancerCpuS !== undefined ? { cpuS: balancerCpuS } : {}),
+        wallS: phaseWallS,
+        throughputRps: phase.load.throughput_rps,
+        series: phase.load.series,
+        events: phase.events,
+      });
+    }
     inferPoolSize(record);
     if (opts.diagnose !== false) record.diagnosis = diagnose(findingsFromRun(record));
     // A target that died ended the run with a finding; only Ctrl-C leaves it incomplete.

@@ -77,10 +77,21 @@ export async function measurePhase(target: RunningTarget, plan: LoadPlan, opts: 
     controller.abort();
   });
 
+  // Behind a balancer a backend may die while the balancer goes on: a finding, and the load goes on.
+  target.backends?.forEach((b, i) => {
+    void b.exited.then((exit) => {
+      if (phaseOver || opts.signal?.aborted) return;
+      const how = killedOnPurpose && i === 0 ? "killed on purpose (the scenario's kill_target fault)" : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+      events.push({ t_s: roundTo(elapsedS()), kind: 'backend_exited', message: `backend ${i + 1} of ${target.backends!.length} (pid ${b.pid}) exited mid-run (${how}): the balancer's answers are measured from here on` });
+    });
+  });
+  const backendStats = target.backends?.map((b) => b.statsUrl).filter((u): u is string => u !== undefined);
   const sampler = startSampler({
     pid: target.pid,
     intervalMs: opts.probeIntervalMs,
     statsUrl: opts.stats ? target.statsUrl : undefined,
+    ...(opts.stats && backendStats && backendStats.length === target.backends!.length ? { statsUrls: backendStats } : {}),
+    ...(target.backends ? { moreRoots: target.backends.map((b) => b.pid) } : {}),
     includeChildren: true,
     // The bundled server reports its workers' states itself; other targets are read from /proc.
     threads: target.kind !== 'bundled',
@@ -120,13 +131,17 @@ function readCounters(reader: ProcReader, pid: number): ListenOverflowCounters |
   }
 }
 
-/** SIGKILL to the target's process group (started detached, it leads one), else to its pid. */
+/**
+ * SIGKILL to the target's process group (started detached, it leads one), else to its pid. Behind
+ * a balancer, "the target" is the first process behind it: the balancer stays, to answer for it.
+ */
 function killTargetGroup(target: RunningTarget): void {
+  const pid = target.backends?.[0]?.pid ?? target.pid;
   try {
-    process.kill(-target.pid, 'SIGKILL');
+    process.kill(-pid, 'SIGKILL');
   } catch {
     try {
-      process.kill(target.pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // Already gone: the exit handler records what happened.
     }

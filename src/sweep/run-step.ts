@@ -8,7 +8,7 @@ import { measurePhase } from '../run/measure-phase.js';
 import { planFromScenario } from '../run/plan-from-scenario.js';
 import { startTarget } from '../target/start-target.js';
 import { fetchServerStats } from '../probe/server-stats.js';
-import type { RunningTarget } from '../target/target.js';
+import { hasStatsPage, type RunningTarget } from '../target/target.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
@@ -108,7 +108,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const phase = await measurePhase(target!, plan, {
         probeIntervalMs: spec.probeIntervalMs,
         // The bundled server's stats page, or the one given with --stats-url (statsUrl is unset otherwise).
-        stats: spec.scenario.probes.stats && target!.statsUrl !== undefined,
+        stats: spec.scenario.probes.stats && hasStatsPage(target!),
         signal: ctx.signal,
       });
       const machineAfter = readMachineCpu();

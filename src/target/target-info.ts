@@ -7,11 +7,34 @@ import type { ForwardedCheck } from '../proxy/check-forwarded.js';
  */
 export type TargetKind = string;
 
+/**
+ * What a balancer did when a process behind it died mid-run: answered errors until the end
+ * ('errors'), answered errors for the requests in flight and then routed around it
+ * ('errors-then-routed-around'), or routed around it with no error at all ('routed-around').
+ */
+export type BalancerAnswer = 'routed-around' | 'errors-then-routed-around' | 'errors';
+
+/** A balanced target (N processes behind nginx or HAProxy) as measured. */
+export interface BalancerInfo {
+  kind: string;
+  backends: { url: string; pid: number }[];
+  /** Requests each backend served over the measured window, from its own stats (upstream order). */
+  requests_per_backend?: number[];
+  /** The busiest backend's requests over the mean (1 is an even spread). */
+  skew?: number;
+  /** The balancer's own CPU (its processes, from /proc) over the measured load, and per response. */
+  cpu_s?: number;
+  cpu_ms_per_request?: number;
+  /** When a backend died mid-run: what the balancer answered from then on. */
+  after_backend_exit?: { t_s: number; requests: number; errors: number; errors_by_kind: Record<string, number>; answer: BalancerAnswer };
+}
+
 export interface TargetInfo {
   kind: TargetKind;
   url: string;
   pid: number;
   command?: string[];
+  balancer?: BalancerInfo;
   proxy?: {
     kind: 'nginx' | 'apache'; url: string; read_timeout_s: number; error_log_excerpt?: string[]; upstream_timeouts?: number; premature_closes?: number;
     /** Upstream keepalive on (proxy_http_version 1.1, Connection ""), and reset lines in the error log. */

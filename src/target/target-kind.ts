@@ -44,6 +44,11 @@ export interface TargetKindDefinition<Schema extends TargetSchema> {
   flags?: readonly TargetFlag[];
   /** The spec the flags ask for (options in commander's camelCase), or undefined when they do not choose this kind. */
   fromFlags?(opts: Readonly<Record<string, unknown>>): z.input<Schema> | undefined;
+  /**
+   * A kind that stands in front of another (a balancer over N of them): the spec the flags ask for,
+   * given the spec the other kinds' flags chose (undefined: none, the default target).
+   */
+  wraps?(inner: z.input<TargetSchema> | undefined, opts: Readonly<Record<string, unknown>>): z.input<Schema> | undefined;
   /** Starts (or attaches to) the target and resolves once it is ready. */
   start(spec: z.infer<Schema>, ctx: StartContext): Promise<RunningTarget>;
 }

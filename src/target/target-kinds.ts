@@ -8,9 +8,10 @@ import type { RecordedTarget, TargetFlag, TargetKindDefinition, TargetSchema } f
 import { bundledKind } from './kinds/bundled.js';
 import { commandKind } from './kinds/command.js';
 import { attachedKind } from './kinds/attached.js';
+import { balancedKind } from './kinds/balanced.js';
 
 /** The registration. The first is the default target (a scenario without `target:`). */
-const KINDS = [bundledKind, commandKind, attachedKind] as const;
+const KINDS = [bundledKind, commandKind, attachedKind, balancedKind] as const;
 
 type SchemasOf<K extends readonly { schema: TargetSchema }[]> = { -readonly [I in keyof K]: K[I]['schema'] };
 
@@ -69,5 +70,11 @@ export function targetSpecFromFlags(opts: Readonly<Record<string, unknown>>): z.
     const [a, b] = chosen.map((c) => c.kind.flags![0].flags.split(' ')[0]);
     throw new CpdiagError(`${a} and ${b} are two kinds of target: give one`, EXIT.USAGE);
   }
-  return chosen[0]?.spec;
+  const inner = chosen[0]?.spec;
+  // A kind in front of others (--lb) wraps what the other flags chose.
+  for (const kind of KINDS as readonly AnyTargetKind[]) {
+    const wrapped = kind.wraps?.(inner, opts);
+    if (wrapped !== undefined) return wrapped;
+  }
+  return inner;
 }

@@ -10,6 +10,16 @@ export interface TargetExit {
   stderrTail: string;
 }
 
+/** One of the processes behind a balancer (a balanced target): each on its own loopback port. */
+export interface BackendProcess {
+  url: string;
+  pid: number;
+  /** Its own stats page (the bundled server's, or --stats-url on it). */
+  statsUrl?: string;
+  exited: Promise<TargetExit>;
+  hasExited(): boolean;
+}
+
 export interface RunningTarget {
   /** The kind's name, as in the scenario and the documents. */
   kind: string;
@@ -27,6 +37,13 @@ export interface RunningTarget {
    * the ones not simply given came from. Undefined: every setting is known (the bundled server).
    */
   knownSettings?: { names: SettingName[]; source: Partial<Record<SettingName, 'given' | 'stats' | 'inferred'>> };
+  /**
+   * A balanced target (kinds/balanced.ts): the processes behind the balancer, in its upstream's
+   * order; the target's own pid and url are then the balancer's.
+   */
+  backends?: BackendProcess[];
+  /** The balancer's kind and its CPU seconds so far (its cost per request: read around a load). */
+  balancer?: { kind: string; cpuSeconds(): number };
   /** Resolves if the target exits before stop() is called (a crash, EMFILE, ...). Never rejects. */
   exited: Promise<TargetExit>;
   hasExited(): boolean;
@@ -37,4 +54,10 @@ export interface RunningTarget {
    * attached targets.
    */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** Whether the target's own stats can be read: its stats page, or every backend's behind a balancer. */
+export function hasStatsPage(target: RunningTarget): boolean {
+  if (target.statsUrl !== undefined) return true;
+  return target.backends !== undefined && target.backends.length > 0 && target.backends.every((b) => b.statsUrl !== undefined);
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderNginxConfig } from '../../src/proxy/nginx-config.js';
 
-const base = { dir: '/tmp/x', listenPort: 8081, upstreamHost: '127.0.0.1', upstreamPort: 8080, readTimeoutS: 1.5, sendTimeoutS: 60, connectTimeoutS: 3, keepalive: true, buffering: true, clientMaxBodySize: '1m' };
+const base = { dir: '/tmp/x', listenPort: 8081, upstreams: [{ host: '127.0.0.1', port: 8080 }], readTimeoutS: 1.5, sendTimeoutS: 60, connectTimeoutS: 3, keepalive: true, buffering: true, clientMaxBodySize: '1m' };
 
 test('keepalive: upstream keepalive, HTTP/1.1 and an empty Connection header', () => {
   const c = renderNginxConfig(base);
@@ -16,7 +16,7 @@ test('keepalive: upstream keepalive, HTTP/1.1 and an empty Connection header', (
 });
 
 test('no keepalive, no buffering, a user for root, IPv6 upstream', () => {
-  const c = renderNginxConfig({ ...base, keepalive: false, buffering: false, user: 'root', upstreamHost: '::1' });
+  const c = renderNginxConfig({ ...base, keepalive: false, buffering: false, user: 'root', upstreams: [{ host: '::1', port: 8080 }] });
   assert.doesNotMatch(c, /keepalive \d+;/);
   assert.doesNotMatch(c, /proxy_http_version/);
   assert.match(c, /proxy_buffering off;/);
