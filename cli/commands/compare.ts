@@ -4,8 +4,7 @@ import { addOutputOptions, addTargetOptions, applyRunFlags } from '../../src/cli
 import { parseDurationMs, parseDurationSeconds, parseInteger } from '../../src/cli/options.js';
 import { reportsRootOf } from '../../src/cli/report-target.js';
 import { runCompareSession } from '../../src/cli/compare-session.js';
-import { resolveCompareSpec } from '../../src/compare/compare-spec.js';
-import { SERVER_MODELS } from '../../src/config/settings.js';
+import { COMPARE_MODEL_NAMES, resolveCompareSpec } from '../../src/compare/compare-spec.js';
 
 export function registerCompare(program: Command): void {
   const compare = program
@@ -13,15 +12,15 @@ export function registerCompare(program: Command): void {
     .description('measure alternatives side by side at the same workloads');
   const cmd = compare
     .command('models')
-    .description("every deployment model (single, fork per request, thread per request, process pool, thread pool) at the same workloads — I/O-bound, CPU-bound under the GIL, a mix — over one concurrency ladder: capacity at the SLO, p99, behaviour past capacity, memory, threads, processes, CPU per request, and the model to run")
-    .option('--models <list>', `models to measure, comma-separated (default all: ${SERVER_MODELS.join(', ')})`)
+    .description("every deployment model (single, fork per request, thread per request, process pool, thread pool, and the same processes on their own ports behind nginx and HAProxy) at the same workloads — I/O-bound, CPU-bound under the GIL, a mix — over one concurrency ladder: capacity at the SLO, p99, behaviour past capacity, memory, threads, processes, CPU per request, and the model to run")
+    .option('--models <list>', `models to measure, comma-separated (default all: ${COMPARE_MODEL_NAMES.join(', ')})`)
     .option('--workloads <list>', 'workloads: io (/work?io_ms=20), cpu (/work?cpu_ms=5), mix (/work?io_ms=20&cpu_ms=2); default all')
     .option('--path <path>', "your own workload's request path (added as workload 'custom'; alone unless --workloads names others)")
     .option('--levels <list>', 'the concurrency ladder: connection counts (default 1,4,16,64,256)')
     .option('--level-duration <duration>', 'measured time per level (default 1s)', parseDurationSeconds)
     .option('--budget <duration>', 'about how long the whole comparison may take: levels are shortened (not below 0.5s) to fit', parseDurationSeconds)
     .option('--thread-pool <n>', 'threads of the thread pool (the process pool shares them out over its processes; default 16)', parseInteger(1, 1024))
-    .option('--processes <n>', 'processes of the process pool (default: the cores)', parseInteger(1, 256))
+    .option('--processes <n>', 'processes of the process pool and behind each balancer (default: the cores)', parseInteger(1, 256))
     .option('--slo-p99 <duration>', 'SLO: p99 latency, e.g. 250ms (a bare number is milliseconds)', parseDurationMs(0.001))
     .option('--probe-interval <duration>', 'process sampling interval (default 100ms)', (t: string) => Math.round(parseDurationMs(50, 10000)(t)));
   addTargetOptions(cmd);

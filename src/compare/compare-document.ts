@@ -9,6 +9,7 @@ import type { Environment } from '../environment.js';
 import type { RunEvent } from '../events.js';
 import type { SweepStep } from '../sweep/sweep-document.js';
 import type { TargetKind } from '../target/target-info.js';
+import type { BalancerKind } from '../proxy/balancer.js';
 
 export const COMPARE_SCHEMA = 'cpdiag.compare/1';
 
@@ -21,10 +22,19 @@ export interface CompareWorkload {
   kind: 'io' | 'cpu' | 'mix' | 'custom';
 }
 
+/**
+ * A row's model: a server.model, or N processes on their own ports behind a real load balancer
+ * ("Load balancing CherryPy", the generic method), beside the process pool's one shared socket.
+ */
+export type CompareModelName = ServerSettings['model'] | 'lb-nginx' | 'lb-haproxy';
+export const BALANCED_MODELS = { 'lb-nginx': 'nginx', 'lb-haproxy': 'haproxy' } as const satisfies Record<string, BalancerKind>;
+
 /** A model as measured: its name and the settings that size it. */
 export interface CompareModel {
-  /** server.model. */
-  model: ServerSettings['model'];
+  /** server.model, or a balanced row (lb-nginx, lb-haproxy: server.processes thread pools behind it). */
+  model: CompareModelName;
+  /** A balanced row's balancer. */
+  balancer?: BalancerKind;
   /** How the table names it ("thread pool of 16", "process pool of 2 × 8 threads"). */
   label: string;
   settings: Partial<ServerSettings>;
@@ -63,8 +73,15 @@ export interface ModelSummary {
   processes_max: number | null;
   /** Highest rate of new processes (fork-per-request) seen. */
   processes_created_per_s_max: number | null;
-  /** CPU time of the process tree per request at the capacity level, ms. */
+  /** CPU time of the process tree per request at the capacity level, ms (a balanced row: backends and balancer). */
   cpu_ms_per_request: number | null;
+  /**
+   * Several processes (a process pool, a balanced row): the busiest one's requests over the mean
+   * over the step, from each process's own count (1 is an even spread); null with one process.
+   */
+  process_skew?: number | null;
+  /** A balanced row: the balancer's own CPU per request at the capacity level, ms. */
+  balancer_cpu_ms_per_request?: number | null;
 }
 
 export interface CompareRecommendation {

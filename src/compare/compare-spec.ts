@@ -7,7 +7,7 @@ import { resolveSettings, SERVER_MODELS, type ServerModel, type ServerSettings }
 import { DEFAULT_MAX_ERROR_RATE } from '../analysis/ramp-rules.js';
 import type { Scenario } from '../scenario/schema.js';
 import { DEFAULT_SLO_P99_MS } from '../sweep/sweep-spec.js';
-import type { CompareModel, CompareWorkload } from './compare-document.js';
+import { BALANCED_MODELS, type CompareModel, type CompareModelName, type CompareWorkload } from './compare-document.js';
 
 export interface CompareSpec {
   name: string;
@@ -77,21 +77,36 @@ export interface CompareFlags {
   probeIntervalMs?: number;
 }
 
-/** The models, each sized: the thread pool of `threadPool`, a process pool of `processes` (the cores) with the threads shared out. */
+/** Every row's name, in the table's order: the five models, then the balanced rows. */
+export const COMPARE_MODEL_NAMES: readonly CompareModelName[] = [...SERVER_MODELS, ...(Object.keys(BALANCED_MODELS) as (keyof typeof BALANCED_MODELS)[])];
+
+/**
+ * The models, each sized: the thread pool of `threadPool`, a process pool of `processes` (the
+ * cores) with the threads shared out, and the same processes and threads on their own ports behind
+ * nginx and behind HAProxy (one shared socket against a balancer).
+ */
 export function defaultModels(threadPool: number, processes: number): CompareModel[] {
   const perProcess = Math.max(1, Math.round(threadPool / processes));
-  const byModel: Record<ServerModel, CompareModel> = {
+  const byModel: Record<CompareModelName, CompareModel> = {
     single: { model: 'single', label: 'single', settings: { model: 'single', thread_pool: 1 } },
     'fork-per-request': { model: 'fork-per-request', label: 'fork per request', settings: { model: 'fork-per-request' } },
     'thread-per-request': { model: 'thread-per-request', label: 'thread per request', settings: { model: 'thread-per-request' } },
     'process-pool': { model: 'process-pool', label: `process pool of ${processes} × ${perProcess} threads`, settings: { model: 'process-pool', processes, thread_pool: perProcess } },
     'thread-pool': { model: 'thread-pool', label: `thread pool of ${threadPool}`, settings: { model: 'thread-pool', thread_pool: threadPool } },
+    'lb-nginx': balanced('lb-nginx', processes, perProcess),
+    'lb-haproxy': balanced('lb-haproxy', processes, perProcess),
   };
-  return (['single', 'fork-per-request', 'thread-per-request', 'process-pool', 'thread-pool'] as const).map((m) => byModel[m]);
+  return COMPARE_MODEL_NAMES.map((m) => byModel[m]);
+}
+
+function balanced(model: keyof typeof BALANCED_MODELS, processes: number, perProcess: number): CompareModel {
+  const balancer = BALANCED_MODELS[model];
+  return { model, balancer, label: `${processes} × ${perProcess} threads behind ${balancer === 'haproxy' ? 'HAProxy' : 'nginx'}`, settings: { model: 'thread-pool', processes, thread_pool: perProcess } };
 }
 
 export function resolveCompareSpec(input: { scenario: Scenario; flags: CompareFlags }): CompareSpec {
   const { flags } = input;
+  if (input.scenario.target.kind === 'balanced') throw new CpdiagError('compare models puts the processes behind nginx and HAProxy itself (the lb-nginx and lb-haproxy rows): drop --lb', EXIT.USAGE, `models: ${COMPARE_MODEL_NAMES.join(', ')}`);
   const cores = availableParallelism();
   const threadPool = flags.threadPool ?? DEFAULT_THREAD_POOL;
   const processes = flags.processes ?? cores;
@@ -99,8 +114,8 @@ export function resolveCompareSpec(input: { scenario: Scenario; flags: CompareFl
   let models = all;
   if (flags.models !== undefined) {
     const names = splitList(flags.models);
-    const unknown = names.filter((n) => !(SERVER_MODELS as readonly string[]).includes(n));
-    if (unknown.length > 0 || names.length === 0) throw new CpdiagError(`--models: unknown model${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}`, EXIT.USAGE, `models: ${SERVER_MODELS.join(', ')}`);
+    const unknown = names.filter((n) => !(COMPARE_MODEL_NAMES as readonly string[]).includes(n));
+    if (unknown.length > 0 || names.length === 0) throw new CpdiagError(`--models: unknown model${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}`, EXIT.USAGE, `models: ${COMPARE_MODEL_NAMES.join(', ')}`);
     models = all.filter((m) => names.includes(m.model));
   }
   let workloads: CompareWorkload[] = [...DEFAULT_WORKLOADS];

@@ -4,6 +4,8 @@
 // comparison document, saved through `progress` after every level and step so that Ctrl-C keeps
 // the finished steps; the files are the output stage's.
 import { captureEnvironment } from '../environment.js';
+import { CpdiagError, EXIT } from '../exit-codes.js';
+import type { BalancerKind } from '../proxy/balancer.js';
 import { CPDIAG_VERSION } from '../version.js';
 import type { DocumentSink } from '../document-sink.js';
 import { roundTo } from '../numbers.js';
@@ -67,6 +69,16 @@ export function busyMachineCaveats(env: { load_average: number[]; cores: number 
   return [`measured on a busy machine (load average ${formatNumber(load)} on ${env.cores} cores): the models competed with other work for the cores, so capacities are low and a process pool's gain over a thread pool is understated; measure again when the load average is below the cores`];
 }
 
+/**
+ * A balanced row's step: the comparison's target (the bundled server, or the --cmd template with
+ * its own {port}) started server.processes times behind the balancer (target/kinds/balanced.ts).
+ */
+function balancedStepSpec(spec: SweepSpec, balancer: BalancerKind): SweepSpec {
+  const inner = spec.scenario.target;
+  if (inner.kind !== 'bundled' && inner.kind !== 'command') throw new CpdiagError(`a balanced model needs a target cpdiag starts (the bundled server or --cmd), not ${inner.kind}`, EXIT.USAGE);
+  return { ...spec, scenario: { ...spec.scenario, target: { kind: 'balanced', balancer, backend: inner } } };
+}
+
 export async function executeCompare(opts: ExecuteCompareOptions): Promise<CompareOutcome> {
   const { spec } = opts;
   const startMs = performance.now();
@@ -102,11 +114,12 @@ export async function executeCompare(opts: ExecuteCompareOptions): Promise<Compa
         break outer;
       }
       const settings = settingsOfModel(spec, model);
+      const modelSpec = model.balancer ? balancedStepSpec(sweepSpec, model.balancer) : sweepSpec;
       opts.onProgress?.({ stepIndex: index, stepCount: count, workload: workload.name, model: model.label });
       const step = await runSweepStep({
-        spec: sweepSpec,
-        // The step's value is what sizes the model: threads for the pools, processes for a process pool.
-        value: model.model === 'process-pool' ? settings.processes : settings.thread_pool,
+        spec: modelSpec,
+        // The step's value is what sizes the model: threads for the pools, processes for a process pool or a balancer.
+        value: model.model === 'process-pool' || model.balancer ? settings.processes : settings.thread_pool,
         settings,
         origin: 'plan',
         previous: [],

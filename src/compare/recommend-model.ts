@@ -16,7 +16,21 @@ export const PROCESSES_HELP_RATIO = 1.3;
 
 /** Models that stay bounded past capacity: a fixed number of workers, the rest wait in a queue. */
 function isBounded(s: ModelSummary): boolean {
-  return s.model === 'thread-pool' || s.model === 'process-pool';
+  return s.model === 'thread-pool' || s.model === 'process-pool' || s.model === 'lb-nginx' || s.model === 'lb-haproxy';
+}
+
+/**
+ * One shared socket against a balancer, when both were measured: each one's capacity and how
+ * evenly its processes served ("the busiest served 1.4× the mean"), and the balancer's CPU.
+ */
+export function socketVersusBalancer(measured: readonly ModelSummary[]): string | undefined {
+  const pool = measured.find((s) => s.model === 'process-pool');
+  const balanced = measured.filter((s) => s.model === 'lb-nginx' || s.model === 'lb-haproxy');
+  if (!pool || balanced.length === 0) return undefined;
+  const spread = (s: ModelSummary) => (s.process_skew ? `, busiest process ${formatNumber(s.process_skew)}× the mean` : '');
+  const lbCpu = (s: ModelSummary) => (s.balancer_cpu_ms_per_request ? `, the balancer's own CPU ${formatNumber(s.balancer_cpu_ms_per_request)} ms per request` : '');
+  return `one shared socket (${pool.label}) ${formatRate(pool.capacity_rps)} req/s${spread(pool)}; ` +
+    balanced.map((s) => `${s.label} ${formatRate(s.capacity_rps)} req/s${spread(s)}${lbCpu(s)}`).join('; ');
 }
 
 function memoryOf(s: ModelSummary): number {
@@ -54,6 +68,8 @@ export function recommendModel(workload: CompareWorkload, summaries: readonly Mo
     reason = workload.kind === 'io'
       ? `${chosen.label}: ${versus}: the handler waits on I/O, so what ran out was the server's own CPU per request (parsing, writing — under one GIL in one process); separate processes have separate GILs, but only as many as the cores help`
       : `${workload.kind === 'cpu' ? 'CPU-bound under the GIL' : 'the handler computes under the GIL'}: a ${chosen.label} gives ${versus}: separate processes have separate GILs; more processes than cores do not help (\`cpdiag sweep processes\` shows where they stop)`;
+  } else if (chosen.model === 'lb-nginx' || chosen.model === 'lb-haproxy') {
+    reason = `${chosen.label}: the best capacity (${cap(chosen)})${processes ? `, against ${cap(processes)} for the same processes on one shared socket (${processes.label})` : ''}${threads ? `, and a ${threads.label} serves ${cap(threads)}` : ''}`;
   } else if (chosen.model === 'process-pool') {
     reason = `${chosen.label}: the best capacity (${cap(chosen)})${threads ? `, and a ${threads.label} serves ${cap(threads)}` : ''}`;
   } else {
@@ -69,5 +85,7 @@ export function recommendModel(workload: CompareWorkload, summaries: readonly Mo
     .filter((s) => s !== chosen && (s.model === 'single' || s.model === 'fork-per-request' || s.model === 'thread-per-request') && s.capacity_rps! < (1 - AS_GOOD_SHARE) * best.capacity_rps!)
     .map((s) => `${s.label} ${cap(s)}${s.model === 'fork-per-request' && s.cpu_ms_per_request !== null ? ` (${formatNumber(s.cpu_ms_per_request)} ms of CPU per request)` : ''}`);
   if (rejected.length) reason += `. Less: ${rejected.join(', ')}`;
+  const sockets = socketVersusBalancer(measured);
+  if (sockets) reason += `. Processes: ${sockets}`;
   return { workload: workload.name, model: chosen.model, label: chosen.label, reason, best_over_recommended: roundTo(best.capacity_rps! / chosen.capacity_rps!, 2) };
 }

@@ -22,6 +22,8 @@ const COLUMNS: TableColumn[] = [
   { header: 'threads', priority: 3 },
   { header: 'procs', priority: 3 },
   { header: 'CPU ms/req', priority: 1 },
+  { header: 'spread', priority: 2 },
+  { header: 'LB CPU ms/req', priority: 2 },
 ];
 
 function row(s: ModelSummary): string[] {
@@ -40,6 +42,9 @@ function row(s: ModelSummary): string[] {
     s.threads_max === null ? '–' : formatCount(s.threads_max),
     s.processes_max === null ? '–' : formatCount(s.processes_max),
     formatNumber(s.cpu_ms_per_request),
+    // The busiest process over the mean: one shared socket against a balancer.
+    s.process_skew === undefined || s.process_skew === null ? '–' : `${formatNumber(s.process_skew)}×`,
+    s.balancer_cpu_ms_per_request === undefined || s.balancer_cpu_ms_per_request === null ? '–' : formatNumber(s.balancer_cpu_ms_per_request),
   ];
 }
 

@@ -6,6 +6,7 @@ import { findFloorP99Ms, isWithinSlo, looksLikeStall, MAX_STALL_RETRIES, rampSto
 import type { ServerSettings } from '../config/settings.js';
 import { measurePhase } from '../run/measure-phase.js';
 import { planFromScenario } from '../run/plan-from-scenario.js';
+import { balancerCpuMsPerRequest } from '../run/summarize-balancer.js';
 import { startTarget } from '../target/start-target.js';
 import { fetchServerStats } from '../probe/server-stats.js';
 import { hasStatsPage, type RunningTarget } from '../target/target.js';
@@ -103,6 +104,7 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       // The whole machine's CPU over the level (warm-up included), beside the target's own: whose
       // CPU a plateau ran out of (machine-limit.ts).
       const machineBefore = readMachineCpu();
+      const balancerBefore = target!.balancer?.cpuSeconds();
       const selfBefore = process.cpuUsage();
       const wallBefore = performance.now();
       const phase = await measurePhase(target!, plan, {
@@ -114,8 +116,11 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const machineAfter = readMachineCpu();
       const self = process.cpuUsage(selfBefore);
       const wallS = (performance.now() - wallBefore) / 1000;
+      const balancerCpuS = balancerBefore !== undefined ? target!.balancer!.cpuSeconds() - balancerBefore : undefined;
       for (const p of phase.probes) probes.push({ ...p, t_s: roundTo(p.t_s + tStart) });
       const level = summarizeLevel(phase.load, phase.probes, workers, tStart);
+      const balancerMs = balancerCpuS !== undefined ? balancerCpuMsPerRequest(balancerCpuS, wallS, level.throughput_rps) : undefined;
+      if (balancerMs !== undefined) level.balancer_cpu_ms_per_request = balancerMs;
       if (machineBefore && machineAfter && phase.probes.length > 0) {
         const targetCores = phase.probes.reduce((a, p) => a + p.cpu_percent, 0) / phase.probes.length / 100;
         const split = splitMachineCpu(machineBefore, machineAfter, { targetCores, cpdiagCpuS: (self.user + self.system) / 1e6, wallS });

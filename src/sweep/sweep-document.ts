@@ -45,6 +45,8 @@ export interface SweepLevel {
   /** Pool state while this level ran (bundled server or a target with stats). */
   saturation?: SaturationSummary;
   cpu_percent_mean?: number;
+  /** Behind a load balancer: the balancer's own CPU per response over the level, ms (from /proc). */
+  balancer_cpu_ms_per_request?: number;
   /** Context switches (voluntary + involuntary) of the target per completed request. */
   ctx_per_request?: number;
   /** Worker-seconds held: the integral of busy workers over the level (from stats samples). */
@@ -100,6 +102,8 @@ export interface SweepStep {
   drift?: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
   ctx_per_request?: number;
   cpu_percent_mean?: number;
+  /** Behind a load balancer: the balancer's own CPU per response over the level, ms (from /proc). */
+  balancer_cpu_ms_per_request?: number;
   /** Thread states seen in /proc during the step (sum of samples / samples), e.g. { S: 14.2, R: 1.1 }. */
   threads_by_state_mean?: Record<string, number>;
   /** Timeout sweeps: the trade-off at this value. */
