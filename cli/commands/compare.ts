@@ -29,7 +29,7 @@ export function registerCompare(program: Command): void {
     'after',
     `
 Examples:
-  cpdiag compare models                              the bundled server, every model, io/cpu/mix (about 2–3 minutes)
+  cpdiag compare models                              the bundled server, every model, io/cpu/mix (about 3–4 minutes)
   cpdiag compare models --workloads cpu --models thread-pool,process-pool
   cpdiag compare models --budget 60s --levels 1,8,64
   cpdiag compare models --cmd 'python3 examples/deployment/app.py --model {model} --processes {processes} --threads {thread_pool} --port {port}'

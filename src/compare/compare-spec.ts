@@ -3,7 +3,7 @@
 // the executor needs is in CompareSpec; nothing downstream reads flags.
 import { availableParallelism } from 'node:os';
 import { CpdiagError, EXIT } from '../exit-codes.js';
-import { resolveSettings, SERVER_MODELS, type ServerModel, type ServerSettings } from '../config/settings.js';
+import { resolveSettings, type ServerSettings } from '../config/settings.js';
 import { DEFAULT_MAX_ERROR_RATE } from '../analysis/ramp-rules.js';
 import type { Scenario } from '../scenario/schema.js';
 import { DEFAULT_SLO_P99_MS } from '../sweep/sweep-spec.js';
@@ -43,7 +43,7 @@ export const DEFAULT_THREAD_POOL = 16;
 
 /**
  * The concurrency ladder, ×4 per level from 1 to 256 users: five levels reach "several hundred"
- * within the 2–3 minute budget, and the ramp rules stop a model's ladder once it is well past its
+ * within a 3–4 minute budget (seven rows × three workloads), and the ramp rules stop a model's ladder once it is well past its
  * knee (p99 over 10× its floor or 4× the SLO), so slow models cost fewer levels.
  */
 export const DEFAULT_LEVELS: readonly number[] = [1, 4, 16, 64, 256];
@@ -78,7 +78,7 @@ export interface CompareFlags {
 }
 
 /** Every row's name, in the table's order: the five models, then the balanced rows. */
-export const COMPARE_MODEL_NAMES: readonly CompareModelName[] = [...SERVER_MODELS, ...(Object.keys(BALANCED_MODELS) as (keyof typeof BALANCED_MODELS)[])];
+export const COMPARE_MODEL_NAMES: readonly CompareModelName[] = ['single', 'fork-per-request', 'thread-per-request', 'process-pool', 'thread-pool', ...(Object.keys(BALANCED_MODELS) as (keyof typeof BALANCED_MODELS)[])];
 
 /**
  * The models, each sized: the thread pool of `threadPool`, a process pool of `processes` (the

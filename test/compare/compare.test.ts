@@ -80,6 +80,15 @@ test('the recommendation speaks the deployment guide: threads for I/O, processes
   assert.equal(cpu.model, 'process-pool');
   assert.match(cpu.reason, /^CPU-bound under the GIL: a process pool of 2 × 8 threads gives 1\.95× the capacity of a thread pool of 16/);
   assert.equal(recommendModel({ name: 'cpu', path: '/', kind: 'cpu' }, []).model, null);
+  // One shared socket against a balancer: each one's capacity, spread, and the balancer's CPU.
+  const sockets = recommendModel({ name: 'cpu', path: '/', kind: 'cpu' }, [
+    summary('thread-pool', 'thread pool of 16', 'cpu', 190, 60e6),
+    { ...summary('process-pool', 'process pool of 2 × 8 threads', 'cpu', 300, 110e6), process_skew: 1.4 },
+    { ...summary('lb-nginx', '2 × 8 threads behind nginx', 'cpu', 370, 120e6), process_skew: 1.02, balancer_cpu_ms_per_request: 0.06 },
+  ]);
+  assert.equal(sockets.model, 'lb-nginx');
+  assert.match(sockets.reason, /^2 × 8 threads behind nginx: the best capacity \(370 req\/s\), against 300 req\/s for the same processes on one shared socket/);
+  assert.match(sockets.reason, /Processes: one shared socket \(process pool of 2 × 8 threads\) 300 req\/s, busiest process 1\.4× the mean; 2 × 8 threads behind nginx 370 req\/s, busiest process 1\.02× the mean, the balancer's own CPU 0\.06 ms per request/);
   // A pool that collapsed past capacity is told to shed load, not to "put a bound on it".
   const collapsed = recommendModel({ name: 'io', path: '/', kind: 'io' }, [{ ...summary('thread-pool', 'thread pool of 16', 'io', 760, 60e6), past_capacity: 'collapse', past_capacity_text: 'throughput fell' }]);
   assert.match(collapsed.reason, /keep the load below it/);
@@ -117,9 +126,19 @@ test('the spec: models and workloads by name, unknown ones refused with the list
   assert.deepEqual(spec.workloads.map((w) => w.path), ['/work?cpu_ms=5']);
   assert.throws(() => resolveCompareSpec({ scenario, flags: { models: 'preforking' } }), (e: unknown) => e instanceof CpdiagError && /unknown model preforking/.test(e.message));
   assert.throws(() => resolveCompareSpec({ scenario, flags: { levels: '1,x' } }), CpdiagError);
-  // The default comparison fits its 2–3 minute budget; --budget shortens the levels.
+  // The default comparison (seven rows: the five models and two balancers) fits its 3–4 minute budget; --budget shortens the levels.
   const full = resolveCompareSpec({ scenario, flags: {} });
-  assert.ok(full.plannedS <= 180, `planned ${full.plannedS} s`);
+  assert.deepEqual(full.models.map((m) => m.model), ['single', 'fork-per-request', 'thread-per-request', 'process-pool', 'thread-pool', 'lb-nginx', 'lb-haproxy']);
+  assert.ok(full.plannedS <= 240, `planned ${full.plannedS} s`);
+  // The balanced rows: the process pool's processes and threads, on their own ports behind each balancer.
+  const lb = resolveCompareSpec({ scenario, flags: { models: 'process-pool,lb-nginx,lb-haproxy', processes: 2, threadPool: 16 } });
+  assert.deepEqual(lb.models.map((m) => [m.label, m.balancer, m.settings]), [
+    ['process pool of 2 × 8 threads', undefined, { model: 'process-pool', processes: 2, thread_pool: 8 }],
+    ['2 × 8 threads behind nginx', 'nginx', { model: 'thread-pool', processes: 2, thread_pool: 8 }],
+    ['2 × 8 threads behind HAProxy', 'haproxy', { model: 'thread-pool', processes: 2, thread_pool: 8 }],
+  ]);
+  // compare models puts the balancers in itself: --lb on top is refused.
+  assert.throws(() => resolveCompareSpec({ scenario: parseScenario({ target: { kind: 'balanced', balancer: 'nginx' } }), flags: {} }), (e: unknown) => e instanceof CpdiagError && /drop --lb/.test(e.message));
   assert.ok(resolveCompareSpec({ scenario, flags: { budgetS: 90 } }).levelS < full.levelS);
 });
 

@@ -14,7 +14,9 @@ test('the scenario schema takes each kind from its module, defaults to bundled, 
   assert.deepEqual(parseScenario({ target: { kind: 'attached', url: 'http://127.0.0.1:8080', pid: 4242 } }).target, { kind: 'attached', url: 'http://127.0.0.1:8080', pid: 4242 });
   const refused = (target: unknown, why: RegExp) =>
     assert.throws(() => parseScenario({ target }), (e: unknown) => e instanceof CpdiagError && e.exitCode === EXIT.USAGE && why.test(e.message));
-  refused({ kind: 'docker', image: 'x' }, /target\.kind: Invalid discriminator value\. Expected 'bundled' \| 'command' \| 'attached'/);
+  refused({ kind: 'docker', image: 'x' }, /target\.kind: Invalid discriminator value\. Expected 'bundled' \| 'command' \| 'attached' \| 'balanced'/);
+  refused({ kind: 'balanced', balancer: 'traefik' }, /target\.balancer/);
+  refused({ kind: 'balanced', balancer: 'nginx', backend: { kind: 'attached', url: 'http://127.0.0.1:1', pid: 3 } }, /target\.backend\.kind/);
   refused({ kind: 'bundled', command: 'x' }, /Unrecognized key/);
   refused({ kind: 'command' }, /target\.command/);
   refused({ kind: 'command', command: 'x', ready_path: 'healthz' }, /target\.ready_path/);
@@ -23,7 +25,12 @@ test('the scenario schema takes each kind from its module, defaults to bundled, 
 
 test('flags choose a kind through the table; two kinds at once, or half an attach, are usage errors', () => {
   const flags = targetFlags().map((f) => f.flags.split(' ')[0]);
-  assert.deepEqual(flags, ['--cmd', '--ready-path', '--ready-timeout', '--url', '--pid']);
+  assert.deepEqual(flags, ['--cmd', '--ready-path', '--ready-timeout', '--url', '--pid', '--lb']);
+  // --lb stands in front of what the other flags chose: the bundled server, or --cmd.
+  assert.deepEqual(targetSpecFromFlags({ lb: 'nginx' }), { kind: 'balanced', balancer: 'nginx', backend: { kind: 'bundled' } });
+  assert.deepEqual(targetSpecFromFlags({ lb: 'haproxy', cmd: 'app {port}', readyPath: '/' }), { kind: 'balanced', balancer: 'haproxy', backend: { kind: 'command', command: 'app {port}', ready_path: '/', ready_timeout_s: undefined } });
+  assert.throws(() => targetSpecFromFlags({ lb: 'nginx', url: 'http://127.0.0.1:1', pid: 7 }), /--lb needs targets cpdiag starts/);
+  assert.throws(() => targetFlags().find((f) => f.flags.startsWith('--lb'))!.parse!('traefik'), /--lb: expected nginx or haproxy/);
   assert.equal(targetSpecFromFlags({ readyPath: '/' }), undefined, 'no target flag: the scenario decides');
   assert.deepEqual(targetSpecFromFlags({ cmd: 'app {port}', readyPath: '/', readyTimeout: 5 }), { kind: 'command', command: 'app {port}', ready_path: '/', ready_timeout_s: 5 });
   assert.deepEqual(targetSpecFromFlags({ url: 'http://127.0.0.1:1', pid: 7 }), { kind: 'attached', url: 'http://127.0.0.1:1', pid: 7 });
