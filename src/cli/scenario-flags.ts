@@ -227,12 +227,14 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   const s: Record<string, any> = structuredClone(base ?? parseScenario({ name: fallbackName, load: { duration_s: 5 } }, fallbackName));
   const target = targetSpecFromFlags(opts);
   if (target !== undefined) s.target = target;
-  if (opts.statsUrl !== undefined && s.target.kind !== 'bundled') s.target.stats_url = opts.statsUrl;
+  // Behind --lb, --stats-url and --config are each backend's (every process has its own stats page).
+  const served = s.target.kind === 'balanced' ? s.target.backend : s.target;
+  if (opts.statsUrl !== undefined && served.kind !== 'bundled') served.stats_url = opts.statsUrl;
   else if (opts.statsUrl !== undefined && !o.sideTargets) {
     throw new CpdiagError('--stats-url is for --cmd and --url targets: the bundled server\'s stats are read anyway', EXIT.USAGE);
   }
   // {config} in --cmd is this file with each start's settings; without --config, a [global] of them alone.
-  if (opts.config !== undefined && s.target.kind === 'command') s.target.config_file = opts.config;
+  if (opts.config !== undefined && served.kind === 'command') served.config_file = opts.config;
   const fromConfig = opts.config !== undefined ? settingsFromConfigFile(opts.config as string) : {};
   s.settings = { ...fromConfig, ...s.settings, ...settingsFromOptions(opts) };
   const load = s.load;

@@ -18,7 +18,7 @@ function scenario(balancer: 'nginx' | 'haproxy', killAtS?: number) {
     target: { kind: 'balanced', balancer },
     settings: { processes: PROCESSES, thread_pool: 4 },
     mix: [{ path: '/work?io_ms=5' }],
-    load: { mode: 'closed', connections: 6, duration_s: 1.2, warmup_s: 0.3, window_ms: 200 },
+    load: { mode: 'closed', connections: 6, duration_s: 1, warmup_s: 0.2, window_ms: 200 },
     probes: { interval_ms: 100 },
     ...(killAtS !== undefined ? { faults: [{ at_s: killAtS, kill_target: true }] } : {}),
   });
