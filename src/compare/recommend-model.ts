@@ -69,7 +69,9 @@ export function recommendModel(workload: CompareWorkload, summaries: readonly Mo
       ? `${chosen.label}: ${versus}: the handler waits on I/O, so what ran out was the server's own CPU per request (parsing, writing — under one GIL in one process); separate processes have separate GILs, but only as many as the cores help`
       : `${workload.kind === 'cpu' ? 'CPU-bound under the GIL' : 'the handler computes under the GIL'}: a ${chosen.label} gives ${versus}: separate processes have separate GILs; more processes than cores do not help (\`cpdiag sweep processes\` shows where they stop)`;
   } else if (chosen.model === 'lb-nginx' || chosen.model === 'lb-haproxy') {
-    reason = `${chosen.label}: the best capacity (${cap(chosen)})${processes ? `, against ${cap(processes)} for the same processes on one shared socket (${processes.label})` : ''}${threads ? `, and a ${threads.label} serves ${cap(threads)}` : ''}`;
+    // Chosen among the as-good ones for its memory, it need not be the very best: say which it is.
+    const standing = chosen === best ? `the best capacity (${cap(chosen)})` : `${cap(chosen)}, within ${formatNumber(AS_GOOD_SHARE * 100)}% of the best (${best.label}, ${cap(best)}) with less memory (${memoryText(chosen)})`;
+    reason = `${chosen.label}: ${standing}${processes ? `, against ${cap(processes)} for the same processes on one shared socket (${processes.label})` : ''}${threads ? `, and a ${threads.label} serves ${cap(threads)}` : ''}`;
   } else if (chosen.model === 'process-pool') {
     reason = `${chosen.label}: the best capacity (${cap(chosen)})${threads ? `, and a ${threads.label} serves ${cap(threads)}` : ''}`;
   } else {

@@ -88,6 +88,13 @@ test('the recommendation speaks the deployment guide: threads for I/O, processes
   ]);
   assert.equal(sockets.model, 'lb-nginx');
   assert.match(sockets.reason, /^2 × 8 threads behind nginx: the best capacity \(370 req\/s\), against 300 req\/s for the same processes on one shared socket/);
+  // Chosen for its memory among the as-good ones, it is not called the best.
+  const asGood = recommendModel({ name: 'cpu', path: '/', kind: 'cpu' }, [
+    summary('process-pool', 'process pool of 2 × 8 threads', 'cpu', 203, 185e6),
+    summary('lb-nginx', '2 × 8 threads behind nginx', 'cpu', 198, 178e6),
+  ]);
+  assert.equal(asGood.model, 'lb-nginx');
+  assert.match(asGood.reason, /^2 × 8 threads behind nginx: 198 req\/s, within 10% of the best \(process pool of 2 × 8 threads, 203 req\/s\) with less memory/);
   assert.match(sockets.reason, /Processes: one shared socket \(process pool of 2 × 8 threads\) 300 req\/s, busiest process 1\.4× the mean; 2 × 8 threads behind nginx 370 req\/s, busiest process 1\.02× the mean, the balancer's own CPU 0\.06 ms per request/);
   // A pool that collapsed past capacity is told to shed load, not to "put a bound on it".
   const collapsed = recommendModel({ name: 'io', path: '/', kind: 'io' }, [{ ...summary('thread-pool', 'thread pool of 16', 'io', 760, 60e6), past_capacity: 'collapse', past_capacity_text: 'throughput fell' }]);
