@@ -110,7 +110,14 @@ export function resolveSweepSpec(input: { preset?: string; setting?: string; sce
 
   // Presets bring their workload when the user did not give one.
   if (!input.mixGiven) scenario.mix = [{ method: 'GET', path: workload.mixPath, weight: 1 }];
-  if (own?.baseSettings) scenario.settings = { ...own.baseSettings, ...scenario.settings };
+  if (own?.baseSettings) {
+    // Behind --lb the balancer takes the process pool's place: each process behind it runs the
+    // preset's threads on its own port (`sweep processes --lb nginx`: one shared socket's curve
+    // against the balancer's).
+    const { model, ...rest } = own.baseSettings;
+    const base = scenario.target.kind === 'balanced' && model === 'process-pool' ? rest : own.baseSettings;
+    scenario.settings = { ...base, ...scenario.settings };
+  }
   const fixedLoad = own?.fixedLoad ?? false;
   if (own?.slowClients && !scenario.slow_clients) {
     const count = flags.slowClients ?? own.slowClients.count;

@@ -95,3 +95,12 @@ test('presets are records in one registry: each resolves to its setting, values,
   assert.equal(findSweepPreset('thread-pool'), THREAD_POOL_PRESET);
   assert.throws(() => resolveSweepSpec({ preset: 'no-such-preset', scenario: base(), flags: {}, mixGiven: false }), CpdiagError);
 });
+
+test('sweep processes behind --lb: the balancer takes the process pool\'s place, the threads stay', () => {
+  const pool = resolveSweepSpec({ preset: 'processes', scenario: parseScenario({}), flags: {}, mixGiven: false });
+  assert.equal(pool.scenario.settings.model, 'process-pool');
+  const balanced = resolveSweepSpec({ preset: 'processes', scenario: parseScenario({ target: { kind: 'balanced', balancer: 'nginx' } }), flags: {}, mixGiven: false });
+  assert.equal(balanced.scenario.settings.model, undefined);
+  assert.equal(balanced.scenario.settings.thread_pool, 4);
+  assert.equal(balanced.setting, 'processes');
+});
