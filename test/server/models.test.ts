@@ -65,8 +65,10 @@ async function withServer<T>(settings: Partial<ServerSettings>, fn: (url: string
  * engineers' benches) both sides get a random share of the CPU and the ratio means nothing.
  */
 function busyMachine(): string | undefined {
-  // Not yet proven on a quiet machine (one measurement at load 20 missed both targets: see
-  // docs/server.md); until then they run when asked, like a bench.
+  // Not yet proven on a quiet machine (measured 1.18–1.66 at load 9–20; and even on idle cores the
+  // bound at cpu_ms=5 is about 1.70×, the server's own CPU per request being paid on the same cores:
+  // docs/server.md "The GIL capacity proof: what limits it", npm run bench:gil-capacity); until then
+  // they run when asked, like a bench.
   if (process.env.CPDIAG_MODEL_CAPACITY_TESTS !== '1') return 'the deployment-model capacity proofs run only with CPDIAG_MODEL_CAPACITY_TESTS=1 until they are measured on a quiet machine';
   const load = loadavg()[0];
   const cores = availableParallelism();
