@@ -41,7 +41,7 @@ export interface ProxyCostFront {
 
 /** The run document's `proxy_cost` section. */
 export interface ProxyCost {
-  proxy: 'nginx' | 'apache';
+  proxy: 'nginx' | 'apache' | 'haproxy';
   /** e.g. "Apache 2.4.62 RewriteRule [P]", "nginx 1.22.1". */
   proxy_label: string;
   rounds: number;
@@ -64,7 +64,7 @@ export interface ProxyCost {
 }
 
 export interface ProxyCostInput {
-  proxy: 'nginx' | 'apache';
+  proxy: 'nginx' | 'apache' | 'haproxy';
   proxyLabel: string;
   roundS: number;
   workload: string;
@@ -139,7 +139,7 @@ function describeAdded(s: ShiftWithInterval): string {
  * printed as measured (a proxy cannot make a request faster: it says the rounds were noise).
  */
 export function describeProxyCost(c: Omit<ProxyCost, 'sentence'>): string {
-  const name = c.proxy === 'apache' ? 'Apache' : 'nginx';
+  const name = c.proxy === 'apache' ? 'Apache' : c.proxy === 'haproxy' ? 'HAProxy' : 'nginx';
   const capacity = c.closed_loop
     ? `capacity ${formatNumber(c.capacity_ratio.estimate)} of direct (${formatNumber(c.capacity_ratio.ci_low)} … ${formatNumber(c.capacity_ratio.ci_high)}; ${c.workload})`
     : `throughput ${formatNumber(c.capacity_ratio.estimate)} of direct (${c.workload}: the offered rate, not a capacity)`;

@@ -254,6 +254,12 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
   if (opts.sloP99 !== undefined) s.slo = { ...(s.slo ?? {}), p99_ms: opts.sloP99 };
   const proxyTimeout = opts.proxyTimeout ?? opts.proxyReadTimeout;
   const apacheFlags = opts.apacheStyle !== undefined || opts.apacheEscapeFix !== undefined || opts.apacheRewriteNe !== undefined || opts.apacheThreads !== undefined || opts.apacheServers !== undefined;
+  const compareFlags = opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined;
+  // Behind --lb, --compare-direct measures what the balancer adds (one connection, direct vs through it).
+  const balancedCompare = compareFlags && s.target.kind === 'balanced' && opts.proxy === undefined && !s.proxy;
+  if (balancedCompare) {
+    s.target.compare_direct = { ...(s.target.compare_direct ?? {}), ...(opts.compareRounds !== undefined ? { rounds: opts.compareRounds } : {}), ...(opts.compareRound !== undefined ? { round_s: opts.compareRound } : {}) };
+  }
   // Proxy flags configure the proxy; without one (--proxy, or the scenario's) they would be ignored.
   if (opts.proxy === undefined && !s.proxy) {
     const orphan = [
@@ -262,13 +268,12 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       opts.proxyKeepalive === false ? '--no-proxy-keepalive' : '',
       opts.proxyBuffering === false ? '--no-proxy-buffering' : '',
       opts.proxyCheck === true ? '--proxy-check' : '',
-      opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined ? '--compare-*' : '',
+      compareFlags && !balancedCompare ? '--compare-*' : '',
       opts.staticPrefix !== undefined ? '--static-prefix' : '',
       apacheFlags ? '--apache-*' : '',
     ].filter(Boolean);
     if (orphan.length > 0) throw new CpdiagError(`${orphan.join(', ')} configure${orphan.length === 1 ? 's' : ''} a proxy, and there is none: add --proxy nginx or --proxy apache`, EXIT.USAGE);
   }
-  const compareFlags = opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined;
   if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};

@@ -137,6 +137,21 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       writer?.update(record, true);
     }
 
+    // Behind a balancer, --compare-direct: what the balancer adds to one request at a time, straight
+    // to its first process against through it (more connections would compare one process with N).
+    const lbCompare = scenario.target.kind === 'balanced' ? scenario.target.compare_direct : undefined;
+    if (lbCompare && target.backends && target.balancer) {
+      const oneAtATime: Scenario = { ...scenario, load: { ...scenario.load, mode: 'closed', connections: 1 } };
+      const name = target.balancer.kind === 'haproxy' ? 'HAProxy' : 'nginx';
+      const [cost] = await measureProxyCosts({
+        scenario: oneAtATime, directUrl: target.backends[0].url,
+        proxies: [{ kind: target.balancer.kind === 'haproxy' ? 'haproxy' : 'nginx', label: `${name} over ${target.backends.length} processes`, url: target.url, pid: target.pid }],
+        rounds: lbCompare.rounds, roundS: lbCompare.round_s, signal: opts.signal,
+      });
+      if (cost && !opts.signal?.aborted) record.proxy_cost = cost;
+      writer?.update(record, true);
+    }
+
     // static_prefix: what the static location moves off the backend, against a second proxy of
     // the same kind without it, in alternating rounds before the run.
     if (staticFiles && !scenario.proxy?.backend_down) {

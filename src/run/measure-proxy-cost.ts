@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { planFromScenario } from './plan-from-scenario.js';
 
 export interface ProxyFront {
-  kind: 'nginx' | 'apache';
+  kind: 'nginx' | 'apache' | 'haproxy';
   label: string;
   url: string;
   /** The proxy's master pid, which leads its process group (started detached). */
@@ -32,7 +32,7 @@ export interface MeasureProxyCostOptions {
 const ROUND_WARMUP_S = 0.2;
 
 function describeWorkload(scenario: Scenario, connections: number | undefined): string {
-  return scenario.load.mode === 'open' ? `open loop, ${scenario.load.rate_rps} req/s` : `closed loop, ${connections} connections`;
+  return scenario.load.mode === 'open' ? `open loop, ${scenario.load.rate_rps} req/s` : `closed loop, ${connections} connection${connections === 1 ? '' : 's'}`;
 }
 
 /** One ProxyCost per proxy, each against the same direct rounds. */

@@ -6,7 +6,7 @@ import { CLI } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
 import { parseDuration, parseDurationMs, parseDurationSeconds } from '../../src/cli/options.js';
-import { applyRequestFlags, parseHeader } from '../../src/cli/scenario-flags.js';
+import { applyRequestFlags, applyRunFlags, parseHeader } from '../../src/cli/scenario-flags.js';
 import { colorLevel, terminalWidth } from '../../src/cli/output.js';
 import { CpdiagError } from '../../src/exit-codes.js';
 
@@ -86,4 +86,14 @@ test('the command line: FORCE_COLOR colours a pipe, NO_COLOR wins over it', () =
   assert.doesNotMatch(run({}), /\x1b\[/, 'a pipe gets no colour by default');
   assert.match(run({ FORCE_COLOR: '1' }), /\x1b\[1m/);
   assert.doesNotMatch(run({ FORCE_COLOR: '1', NO_COLOR: '1' }), /\x1b\[/);
+});
+
+test('--lb: --stats-url and --config are each backend\'s, --compare-direct measures the balancer', () => {
+  const s = applyRunFlags(undefined, { lb: 'haproxy', cmd: 'app --port {port}', readyPath: '/', statsUrl: '/cpstats/data', compareDirect: true, compareRounds: 3 });
+  assert.equal(s.target.kind, 'balanced');
+  if (s.target.kind !== 'balanced') return;
+  assert.equal(s.target.backend.kind === 'command' && s.target.backend.stats_url, '/cpstats/data');
+  assert.deepEqual(s.target.compare_direct, { rounds: 3, round_s: 0.5 });
+  // Without a balancer or a proxy, --compare-direct still has nothing to measure.
+  assert.throws(() => applyRunFlags(undefined, { compareDirect: true }), /configures a proxy, and there is none/);
 });

@@ -15,7 +15,9 @@ const PROCESSES = 3;
 function scenario(balancer: 'nginx' | 'haproxy', killAtS?: number) {
   return parseScenario({
     name: `lb-${balancer}`,
-    target: { kind: 'balanced', balancer },
+    // HAProxy without a kill: also what it adds, one connection at a time (--compare-direct; nginx's
+    // is test/run/proxy-cost.test.ts's, measured the same way).
+    target: { kind: 'balanced', balancer, ...(killAtS === undefined && balancer === 'haproxy' ? { compare_direct: { rounds: 2, round_s: 0.25 } } : {}) },
     settings: { processes: PROCESSES, thread_pool: 4 },
     mix: [{ path: '/work?io_ms=5' }],
     load: { mode: 'closed', connections: 6, duration_s: 1, warmup_s: 0.2, window_ms: 200 },
@@ -44,6 +46,13 @@ for (const [balancer, skip] of [
     // The diagnosis reads the same counts: an even spread is not "uneven load across processes".
     assert.ok(!record.diagnosis!.causes.some((c) => c.id === 'uneven-load-across-processes'));
     assert.match(balancerRows(b).map((r) => r.join(' ')).join('\n'), new RegExp(`round robin over ${PROCESSES} processes: requests per process`));
+    if (balancer !== 'haproxy') return;
+    // Direct to one process against through the balancer, alternating: its added latency and CPU.
+    const cost = record.proxy_cost!;
+    assert.equal(cost.proxy, balancer);
+    assert.equal(cost.workload, 'closed loop, 1 connection');
+    assert.ok(cost.proxy_cpu_ms_per_request! > 0, JSON.stringify(cost));
+    assert.match(cost.sentence, new RegExp(`^${balancer === 'haproxy' ? 'HAProxy' : 'nginx'} adds `));
   });
 
   test(`a process killed behind ${balancer}: recorded, and what the balancer answered after is reported`, { skip }, async () => {

@@ -22,6 +22,18 @@ const schema = z
     kind: z.literal('balanced'),
     balancer: z.enum(BALANCER_KINDS).describe('nginx (an upstream of the processes) or haproxy (a backend of them), round robin'),
     backend: backendSchema.default({ kind: 'bundled' }).describe('what runs behind it, server.processes times: the bundled server or a command with {port}'),
+    /**
+     * Before the measured run: what the balancer adds to a request, one connection at a time,
+     * straight to the first process against through the balancer in alternating rounds (--compare-direct).
+     */
+    compare_direct: z
+      .object({
+        rounds: z.number().int().min(2).max(50).default(4).describe('rounds a side (at least 2: the interval needs a spread)'),
+        round_s: z.number().positive().max(600).default(0.5).describe('measured seconds per round and side'),
+      })
+      .strict()
+      .optional()
+      .describe("measure the balancer's added latency: one connection, direct to a process vs through the balancer"),
   })
   .strict();
 
