@@ -121,12 +121,13 @@ const sweep = z
 /**
  * A fault injected at a time of the measured run (seconds after the warm-up). kill_target: the
  * target cpdiag started is killed (SIGKILL to its process group) — behind a proxy the run goes
- * on, measuring what the proxy answers once its backend is gone.
+ * on, measuring what the proxy answers once its backend is gone; behind a balancer (target kind
+ * balanced) the first process behind it is killed, and the balancer answers for it.
  */
 const fault = z
   .object({
     at_s: z.number().nonnegative().max(3600).describe('seconds into the measured run'),
-    kill_target: z.literal(true).describe('kill the target (a started one: bundled or command)'),
+    kill_target: z.literal(true).describe('kill the target (a started one: bundled or command; behind a balancer, its first process)'),
   })
   .strict();
 
