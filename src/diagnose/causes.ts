@@ -822,7 +822,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'tail-latency', status: 'issue', weight: 1, why: "the busy process's queue shows in the tail" },
     ],
     rules_out: [],
-    would_show: "each process's request count (the bundled server's stats, X-Cpdiag-Pid on responses, gunicorn's per-worker logs) far from even.",
+    would_show: "each process's request count (the bundled server's stats, X-Cpdiag-Pid on responses, gunicorn's per-worker logs) far from even; `cpdiag compare models --models process-pool,lb-nginx,lb-haproxy` sets the shared socket's spread beside a balancer's.",
     fix: {
       summary: 'Spread connections evenly: processes on their own ports behind a balancer that picks the least busy (nginx least_conn, HAProxy leastconn), or SO_REUSEPORT so the kernel hashes connections over the processes instead of waking whichever waited last.',
       nginx: 'upstream app {\n    least_conn;\n    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;\n}',

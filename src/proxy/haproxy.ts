@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import { registerTempDir, removeTempDir } from '../target/child-registry.js';
-import { spawnSupervised } from '../target/spawn-supervised.js';
+import { spawnSupervised, type SupervisedChild } from '../target/spawn-supervised.js';
 import { ProcReader } from '../probe/proc-reader.js';
 import { readProcessSnapshot } from '../probe/process-snapshot.js';
 import { canConnect, isExecutable, parseLoopbackUrl, pickFreePort, readText } from './nginx.js';
@@ -68,7 +68,7 @@ async function startOnce(haproxy: string, servers: { host: string; port: number 
   writeFileSync(cfg, renderHaproxyConfig({ dir, listenPort: port, servers, connectTimeoutS: CONNECT_TIMEOUT_S, clientTimeoutS: timeoutS, serverTimeoutS: timeoutS }));
   const stderrPath = join(dir, 'stderr.log');
   const stderrFd = openSync(stderrPath, 'w');
-  let supervised;
+  let supervised: SupervisedChild;
   try {
     // -db: foreground, one process (no master-worker): the pid we get is the one that serves.
     supervised = spawnSupervised(haproxy, ['-f', cfg, '-db'], { stdio: ['ignore', stderrFd, stderrFd] });
