@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { createRandom } from '../src/load/prng.js';
 import { findNginx } from '../src/proxy/nginx.js';
 import { findApache } from '../src/proxy/apache.js';
+import { findHaproxy } from '../src/proxy/haproxy.js';
 import { CHAOS_BLOWS, CHAOS_COMMANDS, EXPECTED_DURATION_MS, runChaosTrial, type ChaosBlow, type ChaosCommand, type TrialResult } from '../test/helpers/chaos-trial.js';
 
 const { values } = parseArgs({
@@ -38,6 +39,10 @@ if (commands.includes('run-nginx') && !findNginx()) {
 if (commands.includes('run-apache') && !findApache()) {
   process.stderr.write('apache2 is not installed: the run --proxy apache trials are skipped (apt-get install apache2)\n');
   commands.splice(commands.indexOf('run-apache'), 1);
+}
+if (commands.includes('run-lb-haproxy') && !findHaproxy()) {
+  process.stderr.write('haproxy is not installed: the run --lb haproxy trials are skipped (apt-get install haproxy)\n');
+  commands.splice(commands.indexOf('run-lb-haproxy'), 1);
 }
 
 const results: TrialResult[] = [];

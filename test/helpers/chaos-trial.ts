@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './cli.js';
 
-export const CHAOS_COMMANDS = ['run', 'sweep', 'gate', 'run-nginx', 'run-apache'] as const;
+export const CHAOS_COMMANDS = ['run', 'sweep', 'gate', 'run-nginx', 'run-apache', 'run-lb-haproxy'] as const;
 export type ChaosCommand = (typeof CHAOS_COMMANDS)[number];
 export const CHAOS_BLOWS = ['SIGKILL', 'SIGTERM', 'SIGHUP', 'close-stdout'] as const;
 export type ChaosBlow = (typeof CHAOS_BLOWS)[number];
@@ -75,6 +75,8 @@ export function defaultArgs(command: ChaosCommand): string[] {
       return ['run', '--thread-pool', '4', '-c', '4', '-d', '4s', '--proxy', 'nginx', ...load];
     case 'run-apache':
       return ['run', '--thread-pool', '4', '-c', '4', '-d', '4s', '--proxy', 'apache', ...load];
+    case 'run-lb-haproxy':
+      return ['run', '--thread-pool', '4', '-c', '4', '-d', '4s', '--lb', 'haproxy', '--processes', '2', ...load];
     case 'sweep':
       return ['sweep', 'thread_pool', '--values', '2,4,8', '--no-refine', '--ramp', 'closed', '--levels', '2,4', '--level-duration', '0.5s', ...load];
     case 'gate':
@@ -83,7 +85,7 @@ export function defaultArgs(command: ChaosCommand): string[] {
 }
 
 /** Typical wall time of each command's default workload, for picking a moment within it. */
-export const EXPECTED_DURATION_MS: Record<ChaosCommand, number> = { run: 6000, 'run-nginx': 6500, 'run-apache': 6500, sweep: 12000, gate: 10000 };
+export const EXPECTED_DURATION_MS: Record<ChaosCommand, number> = { run: 6000, 'run-nginx': 6500, 'run-apache': 6500, 'run-lb-haproxy': 6500, sweep: 12000, gate: 10000 };
 
 interface ProcEntry {
   pid: number;
@@ -204,7 +206,7 @@ export async function runChaosTrial(opts: TrialOptions): Promise<TrialResult> {
       if (!seen.has(key)) {
         const cmdline = readCmdline(e.pid);
         seen.set(key, { pid: e.pid, cmdline });
-        const dir = /-[pd] (\S*cpdiag-(?:nginx|apache)-\w+)/.exec(cmdline)?.[1];
+        const dir = /-[pdf] (\S*cpdiag-(?:nginx|apache|haproxy)-\w+)/.exec(cmdline)?.[1];
         if (dir) nginxDirs.add(dir);
       }
       groups.add(e.pgrp);

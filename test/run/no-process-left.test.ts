@@ -10,6 +10,7 @@ import { runChaosTrial, type TrialResult } from '../helpers/chaos-trial.js';
 import { runCli } from '../helpers/cli.js';
 import { findNginx } from '../../src/proxy/nginx.js';
 import { findApache } from '../../src/proxy/apache.js';
+import { findHaproxy } from '../../src/proxy/haproxy.js';
 
 function describe(r: TrialResult): string {
   return `exit ${r.exit} at ${r.atMs} ms; leftovers: ${r.leftovers.map((l) => `${l.pid} ${l.cmdline} (${l.why})`).join('; ') || 'none'}; dirs: ${r.leftoverDirs.join(', ') || 'none'}; docs: ${r.docProblems.join('; ') || 'ok'}\n${r.stderrTail}`;
@@ -31,6 +32,16 @@ test('SIGKILL of `run --proxy nginx`: the server, nginx master and workers and i
   const r = await runChaosTrial({ command: 'run-nginx', blow: 'SIGKILL', at: 'measuring' });
   assert.equal(r.exit, 'SIGKILL', describe(r));
   assert.ok(r.processesSeen >= 4, `server, nginx master and worker, watchdog seen: ${r.processesSeen}`);
+  assert.deepEqual(r.leftovers, [], describe(r));
+  assert.deepEqual(r.leftoverDirs, [], describe(r));
+  assert.deepEqual(r.docProblems, [], describe(r));
+  rmSync(r.reportsDir, { recursive: true, force: true });
+});
+
+test('SIGKILL of `run --lb haproxy`: both servers, HAProxy and its directory all go', { skip: findHaproxy() === undefined && 'haproxy not installed' }, async () => {
+  const r = await runChaosTrial({ command: 'run-lb-haproxy', blow: 'SIGKILL', at: 'measuring' });
+  assert.equal(r.exit, 'SIGKILL', describe(r));
+  assert.ok(r.processesSeen >= 4, `two servers, HAProxy, watchdog seen: ${r.processesSeen}`);
   assert.deepEqual(r.leftovers, [], describe(r));
   assert.deepEqual(r.leftoverDirs, [], describe(r));
   assert.deepEqual(r.docProblems, [], describe(r));
