@@ -71,7 +71,8 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--apache-rewrite-ne', 'Apache: RewriteRule [P,NE] (forwards the unescaped path)')
     .option('--apache-escape-fix', 'Apache: RewriteMap escape int:escape and ${escape:$1} in the RewriteRule')
     .option('--apache-threads <n>', 'Apache mpm_event ThreadsPerChild', parseInteger(1, 1000))
-    .option('--apache-servers <n>', 'Apache mpm_event ServerLimit (children)', parseInteger(1, 64));
+    .option('--apache-servers <n>', 'Apache mpm_event ServerLimit (children)', parseInteger(1, 64))
+    .option('--nginx-worker-connections <n>', 'nginx worker_connections (one worker; a proxied request holds two)', parseInteger(4, 65536));
 }
 
 /**
@@ -263,11 +264,12 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined ? '--compare-*' : '',
       opts.staticPrefix !== undefined ? '--static-prefix' : '',
       apacheFlags ? '--apache-*' : '',
+      opts.nginxWorkerConnections !== undefined ? '--nginx-worker-connections' : '',
     ].filter(Boolean);
     if (orphan.length > 0) throw new CpdiagError(`${orphan.join(', ')} configure${orphan.length === 1 ? 's' : ''} a proxy, and there is none: add --proxy nginx or --proxy apache`, EXIT.USAGE);
   }
   const compareFlags = opts.compareDirect === true || opts.compareRounds !== undefined || opts.compareRound !== undefined;
-  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
+  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.nginxWorkerConnections !== undefined || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};
     // What the scenario asks of any proxy (not one kind's settings) survives a change of kind.
@@ -295,6 +297,8 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
     } else if (apacheFlags) {
       throw new InvalidArgumentError('--apache-* flags need --proxy apache');
     }
+    if (kind === 'nginx' && opts.nginxWorkerConnections !== undefined) s.proxy.nginx_worker_connections = opts.nginxWorkerConnections;
+    else if (opts.nginxWorkerConnections !== undefined) throw new InvalidArgumentError('--nginx-worker-connections needs --proxy nginx');
   }
   return parseScenario(s, s.name ?? fallbackName);
 }

@@ -67,6 +67,8 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
   }, Array.isArray(j.workers) ? j.workers : []);
   const bad = num(requests?.bad_request_400);
   if (bad !== undefined) out.bad_request_400 = bad;
+  const errored = num(requests?.errored);
+  if (errored !== undefined) out.server_errors_5xx = errored;
   if (Array.isArray(j.processes) && j.processes.length > 1) {
     const perProcess = j.processes.map((p) => num(obj(p)?.requests_completed));
     if (perProcess.every((n) => n !== undefined)) out.requests_by_process = perProcess as number[];
