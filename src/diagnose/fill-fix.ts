@@ -152,14 +152,21 @@ function processValues(f?: Findings): Pick<FixValues, 'processes' | 'processes_w
   return { processes: 'N', processes_why: 'one per core; measure it with cpdiag sweep processes' };
 }
 
-/** The fix with every {{name}} replaced by its value (unknown names are left as they are). */
+/**
+ * The fix with every {{name}} replaced by its value (unknown names are left as they are). When the
+ * findings name the proxy in front and the fix has its snippet, the other proxy's is left out: a
+ * run through Apache is not told to set nginx's worker_connections.
+ */
 export function fillFix(fix: CauseFix, findings?: Findings): CauseFix {
   const values = fixValues(findings) as unknown as Record<string, string>;
   const fill = (text: string | undefined) => text?.replace(/\{\{([a-z_]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+  const kind = findings?.proxy?.kind;
+  const nginx = fix.nginx && !(kind === 'apache' && fix.apache);
+  const apache = fix.apache && !(kind === 'nginx' && fix.nginx);
   return {
     summary: fill(fix.summary)!,
     ...(fix.cherrypy ? { cherrypy: fill(fix.cherrypy) } : {}),
-    ...(fix.nginx ? { nginx: fill(fix.nginx) } : {}),
-    ...(fix.apache ? { apache: fill(fix.apache) } : {}),
+    ...(nginx ? { nginx: fill(fix.nginx) } : {}),
+    ...(apache ? { apache: fill(fix.apache) } : {}),
   };
 }
