@@ -78,6 +78,15 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
     } else {
       rows.push(['proxy', `nginx read timeout ${p.read_timeout_s} s; upstream timeouts ${p.upstream_timeouts ?? 0}, premature closes ${p.premature_closes ?? 0}`]);
     }
+    if (p.concurrency_limit !== undefined) {
+      // Whose limit: the proxy's own, beside the backend's pool in the workers row.
+      const hit = p.limit_reached ? `; its error log says it hit it ${formatCount(p.limit_reached)} time${p.limit_reached === 1 ? '' : 's'}` : '';
+      rows.push(['proxy limit', `${formatCount(p.concurrency_limit)} requests at once (${p.concurrency_limit_setting ?? 'its settings'})${hit}`]);
+    }
+    if (p.relayed_5xx) {
+      const where = p.paths_5xx?.[0] ? `, e.g. ${p.paths_5xx[0].path}` : '';
+      rows.push(['relayed 5xx', `${formatCount(p.relayed_5xx)} answers 5xx came from the backend itself${where}${p.own_5xx ? `; ${formatCount(p.own_5xx)} the proxy made itself` : ''}`]);
+    }
     const w = p.forwarded;
     if (w) {
       rows.push(['backend sees', `Host ${w.host_seen ?? '-'}, peer ${w.peer_address ?? '-'}, X-Forwarded-For ${w.x_forwarded_for ?? '-'}, X-Forwarded-Host ${w.x_forwarded_host ?? '-'} (client ${w.client_address}, Host ${w.client_host})`]);
