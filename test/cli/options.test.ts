@@ -6,7 +6,7 @@ import { CLI } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
 import { parseDuration, parseDurationMs, parseDurationSeconds } from '../../src/cli/options.js';
-import { applyRequestFlags, parseHeader } from '../../src/cli/scenario-flags.js';
+import { applyRequestFlags, applyRunFlags, parseHeader } from '../../src/cli/scenario-flags.js';
 import { colorLevel, terminalWidth } from '../../src/cli/output.js';
 import { CpdiagError } from '../../src/exit-codes.js';
 
@@ -86,4 +86,14 @@ test('the command line: FORCE_COLOR colours a pipe, NO_COLOR wins over it', () =
   assert.doesNotMatch(run({}), /\x1b\[/, 'a pipe gets no colour by default');
   assert.match(run({ FORCE_COLOR: '1' }), /\x1b\[1m/);
   assert.doesNotMatch(run({ FORCE_COLOR: '1', NO_COLOR: '1' }), /\x1b\[/);
+});
+
+test('--nginx-worker-connections: into the scenario with --proxy nginx; refused without a proxy or with Apache', () => {
+  const s = applyRunFlags(undefined, { proxy: 'nginx', nginxWorkerConnections: 9 });
+  assert.equal(s.proxy?.nginx_worker_connections, 9);
+  assert.throws(() => applyRunFlags(undefined, { nginxWorkerConnections: 9 }), (e: unknown) => e instanceof CpdiagError && /--nginx-worker-connections configures a proxy, and there is none/.test(e.message));
+  assert.throws(() => applyRunFlags(undefined, { proxy: 'apache', nginxWorkerConnections: 9 }), (e: unknown) => e instanceof InvalidArgumentError && /needs --proxy nginx/.test(e.message));
+  // Apache's limit keys as before.
+  const a = applyRunFlags(undefined, { proxy: 'apache', apacheThreads: 2, apacheServers: 2 });
+  assert.deepEqual([a.proxy?.apache_threads_per_child, a.proxy?.apache_server_limit], [2, 2]);
 });
