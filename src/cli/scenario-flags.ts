@@ -168,7 +168,7 @@ export function hasRequestFlags(opts: Record<string, unknown>): boolean {
 export function applyRequestFlags(mix: RequestSpec[], opts: Record<string, unknown>): RequestSpec[] {
   let out: RequestSpec[] = mix.map((m) => (m.headers ? { ...m, headers: { ...m.headers } } : { ...m }));
   if (opts.path !== undefined) {
-    if (!String(opts.path).startsWith('/')) throw new InvalidArgumentError('--path must start with /');
+    if (!String(opts.path).startsWith('/')) throw new CpdiagError('--path must start with /', EXIT.USAGE);
     out = [{ method: 'GET', path: String(opts.path), weight: 1 }];
   }
   if (opts.body !== undefined && opts.bodyFile !== undefined) throw new CpdiagError('-b/--body and --body-file both give the body: use one', EXIT.USAGE);
@@ -295,10 +295,11 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       if (opts.apacheThreads !== undefined) s.proxy.apache_threads_per_child = opts.apacheThreads;
       if (opts.apacheServers !== undefined) s.proxy.apache_server_limit = opts.apacheServers;
     } else if (apacheFlags) {
-      throw new InvalidArgumentError('--apache-* flags need --proxy apache');
+      // A usage error (exit 2, one line), not commander's InvalidArgumentError: this runs after parsing.
+      throw new CpdiagError('--apache-* flags need --proxy apache', EXIT.USAGE);
     }
     if (kind === 'nginx' && opts.nginxWorkerConnections !== undefined) s.proxy.nginx_worker_connections = opts.nginxWorkerConnections;
-    else if (opts.nginxWorkerConnections !== undefined) throw new InvalidArgumentError('--nginx-worker-connections needs --proxy nginx');
+    else if (opts.nginxWorkerConnections !== undefined) throw new CpdiagError('--nginx-worker-connections needs --proxy nginx', EXIT.USAGE);
   }
   return parseScenario(s, s.name ?? fallbackName);
 }
