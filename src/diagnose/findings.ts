@@ -141,6 +141,12 @@ export interface Findings {
    */
   client_concurrency?: number;
   /**
+   * New connections the server accepted per request it served, over the measurement (its stats):
+   * about 1 when each request comes on a fresh connection (a proxy without keep-alive to the
+   * backend: a connect per request), near 0 when connections are reused.
+   */
+  connections_per_request?: number;
+  /**
    * Malformed requests (400 before the application: a raw space in the request line) as the
    * server itself counted them. Never the client's count of 400s, which includes the
    * application's own refusals (bad parameters).

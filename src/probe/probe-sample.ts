@@ -38,6 +38,8 @@ export interface ServerStatsSample {
    * requests.errored), cumulative. Not cheroot's "Socket Errors", which are connection failures.
    */
   server_errors_5xx?: number;
+  /** Connections the server has accepted (bundled server connections.accepted, cheroot "Accepts"), cumulative. */
+  connections_accepted?: number;
   /** Seconds workers spent on connections, summed (cheroot's "Work Time"): its rate is the mean busy workers. */
   work_time_s?: number;
   /** The settings the server reports about itself (the bundled server's stats carry them). */

@@ -9,6 +9,7 @@ export interface RunFacts {
 
 import { formatBytes, formatCount, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { formatLatencyMs } from '../load/censored-latency.js';
+import { connectionsPerRequest } from '../run/connections-per-request.js';
 
 /**
  * The target's settings as known: a setting cpdiag did not give the target, read from it or infer
@@ -82,6 +83,11 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
       // Whose limit: the proxy's own, beside the backend's pool in the workers row.
       const hit = p.limit_reached ? `; its error log says it hit it ${formatCount(p.limit_reached)} time${p.limit_reached === 1 ? '' : 's'}` : '';
       rows.push(['proxy limit', `${formatCount(p.concurrency_limit)} requests at once (${p.concurrency_limit_setting ?? 'its settings'})${hit}`]);
+    }
+    // Keep-alive to the backend, as the backend counted it: a connect per request without it.
+    const perRequest = connectionsPerRequest(probes);
+    if (perRequest !== undefined) {
+      rows.push(['backend connects', `${formatNumber(perRequest)} new connections per request at the backend (keep-alive to the backend ${p.keepalive === false ? 'off' : 'on'})`]);
     }
     if (p.relayed_5xx) {
       const where = p.paths_5xx?.[0] ? `, e.g. ${p.paths_5xx[0].path}` : '';

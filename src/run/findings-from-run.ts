@@ -11,6 +11,7 @@ import { median } from '../analysis/percentiles.js';
 import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 import { processTreeFindings } from './process-tree-findings.js';
+import { connectionsPerRequest } from './connections-per-request.js';
 import { applicationServerErrors } from '../proxy/status-origin.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
@@ -69,6 +70,8 @@ export function findingsFromRun(run: RunRecord): Findings {
     if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - (bad.length > 1 ? bad[0].server!.bad_request_400! : 0));
     // The server's own count of the 5xx it answered (its application failing), over the measurement.
     const failed = withStats.filter((p) => p.server!.server_errors_5xx !== undefined);
+    const perRequest = connectionsPerRequest(withStats);
+    if (perRequest !== undefined) f.connections_per_request = perRequest;
     if (failed.length > 0) f.server_5xx_count = Math.max(0, failed[failed.length - 1].server!.server_errors_5xx! - (failed.length > 1 ? failed[0].server!.server_errors_5xx! : 0));
   }
   // No pool statistics (a plain CherryPy app): with more requests in the server (Little) than
