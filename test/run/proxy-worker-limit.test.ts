@@ -5,24 +5,7 @@
 // worker_connections, and the same load under Apache's default limit, which names no cause.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-import { executeRun } from '../../src/run/execute-run.js';
-import { findApache } from '../../src/proxy/apache.js';
-import { findNginx } from '../../src/proxy/nginx.js';
-import type { Scenario } from '../../src/scenario/schema.js';
-import type { RunRecord } from '../../src/run/run-record.js';
-
-const SKIP_APACHE = findApache() === undefined && 'apache2 not installed (apt-get install apache2)';
-const SKIP_NGINX = findNginx() === undefined && 'nginx not installed (apt-get install nginx-light)';
-if (SKIP_APACHE) console.log(`# skipping the Apache cases: ${SKIP_APACHE}`);
-if (SKIP_NGINX) console.log(`# skipping the nginx cases: ${SKIP_NGINX}`);
-
-async function run(file: string, patch: (s: Scenario) => void): Promise<{ ids: string[]; record: RunRecord }> {
-  const scenario = loadScenarioFile(file);
-  patch(scenario);
-  const { record } = await executeRun({ scenario });
-  return { ids: record.diagnosis!.causes.map((c) => `${c.id}`), record };
-}
+import { runScenarioFile as run, SKIP_APACHE, SKIP_NGINX } from '../helpers/proxy-scenario.js';
 
 test('nginx with worker_connections 9 in front of a pool of 16: proxy-worker-limit first, its 500s not the application\'s', { skip: SKIP_NGINX }, async () => {
   const { ids, record } = await run('scenarios/faults/proxy-worker-limit.yaml', (s) => {
