@@ -218,11 +218,20 @@ test('proxy-concurrency-limit: none when the backend\'s pool is the smaller limi
   const full = limited();
   full.saturation = { ...full.saturation!, all_busy_share: 0.9 };
   assert.equal(detect(full).status, 'none', 'all workers busy: the pool is a limit, not only the proxy');
-  // Just over the limit, with the proxy's log saying so: at least the logged floor.
+  // 10% over the limit, with the proxy's log saying so: at least the logged floor; half of it at 5% over.
   const brush = limited();
-  brush.client_concurrency = 4.2;
+  brush.client_concurrency = 4.4;
   brush.proxy!.limit_reached = 3;
-  assert.ok(detect(brush).strength >= 0.6);
+  assert.ok(detect(brush).strength >= 0.6, JSON.stringify(detect(brush)));
+  brush.client_concurrency = 4.2;
+  assert.ok(Math.abs(detect(brush).strength - 0.3) < 0.01, JSON.stringify(detect(brush)));
+  // A pool just above the limit counts a little: no cliff at pool = limit.
+  const near = limited();
+  near.proxy!.concurrency_limit = 16;
+  near.client_concurrency = 64;
+  near.settings = { ...near.settings!, thread_pool: 17 };
+  const n = detect(near);
+  assert.ok(n.status === 'issue' && n.strength > 0.05 && n.strength < 0.5, JSON.stringify(n));
   const noLimit = limited();
   delete noLimit.proxy!.concurrency_limit;
   assert.equal(detect(noLimit).status, 'insufficient');

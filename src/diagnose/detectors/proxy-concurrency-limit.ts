@@ -7,8 +7,8 @@
 // from the clients' concurrency against the proxy's limit, the backend's pool and busy workers
 // (its stats, or /proc), and the proxy's error log.
 import type { Detector } from '../detector-result.js';
-import { evidence, graded, insufficient, none } from '../detector-result.js';
-import { rampDown, rampLog } from '../strength.js';
+import { evidence, graded, insufficient } from '../detector-result.js';
+import { ramp, rampDown, rampLog } from '../strength.js';
 import { formatNumber, formatPercent } from '../../format.js';
 
 export const id = 'proxy-concurrency-limit';
@@ -16,8 +16,14 @@ export const id = 'proxy-concurrency-limit';
 /** Clients over the proxy's limit: 10% more is a brush with it, twice as many is a hard cap. */
 const OVER_FROM = 1.1;
 const OVER_TO = 2;
-/** The proxy's error log said it ran into its limit: at least this, while clients exceed it. */
+/** The proxy's error log said it ran into its limit: at least this, once clients exceed it by 10%. */
 const LOGGED_FLOOR = 0.6;
+/**
+ * The backend's pool against the proxy's limit: a pool no larger is reached first (the pool's
+ * causes speak); a quarter larger leaves the proxy's limit the one that binds.
+ */
+const POOL_OVER_LIMIT_FROM = 1;
+const POOL_OVER_LIMIT_TO = 1.25;
 /**
  * The backend's room: all its workers busy in 30% of the samples still leaves it mostly idle;
  * in 80%, the pool is (also) the limit and pool-saturated speaks for it.
@@ -45,7 +51,6 @@ export const detect: Detector = (f) => {
   // The backend's own limit first: a pool no larger than the proxy's limit is reached before it.
   if (pool !== undefined && pool <= limit) {
     ev.push(evidence('backend_pool', pool, 'workers', `the backend's pool of ${pool} is no larger than the proxy's limit of ${limit}: the pool is reached first`));
-    return none(id, ev);
   }
   const allBusy = f.saturation && f.saturation.samples > 0 ? f.saturation.all_busy_share : f.worker_threads?.all_busy_share;
   const busyMean = f.saturation && f.saturation.samples > 0 ? f.saturation.busy_mean : f.worker_threads?.busy_mean;
@@ -53,9 +58,10 @@ export const detect: Detector = (f) => {
   if (busyMean !== undefined && pool !== undefined) {
     ev.push(evidence('backend_busy_mean', busyMean, 'workers', `the backend's workers: ${formatNumber(busyMean)} of ${pool} busy on average${allBusy !== undefined ? `, all busy in ${formatPercent(allBusy)} of samples` : ''}`));
   }
-  const room = allBusy !== undefined ? rampDown(allBusy, ALL_BUSY_FROM, ALL_BUSY_TO) : 1;
+  const idle = allBusy !== undefined ? rampDown(allBusy, ALL_BUSY_FROM, ALL_BUSY_TO) : 1;
+  const larger = pool !== undefined ? ramp(pool / limit, POOL_OVER_LIMIT_FROM, POOL_OVER_LIMIT_TO) : 1;
   const over = clients / limit;
   const fromLoad = rampLog(over, OVER_FROM, OVER_TO);
-  const fromLog = logged > 0 && over > 1 ? LOGGED_FLOOR : 0;
-  return graded(id, Math.max(fromLoad, fromLog) * room, ev);
+  const fromLog = logged > 0 ? LOGGED_FLOOR * ramp(over, 1, OVER_FROM) : 0;
+  return graded(id, Math.max(fromLoad, fromLog) * idle * larger, ev);
 };
