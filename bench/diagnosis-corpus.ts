@@ -171,6 +171,18 @@ export function corpusCases(): CorpusCase[] {
   add({ label: 'idle-connections-hold-workers', target: 'bundled', settings: { thread_pool: 8, ...held }, load: closed(8), mix: work('io_ms=10'), idle_connections: 5, inspect: true, inspect_stats: true, params: { pool: 8, idle_connections: 5, clients: 8 } });
   add({ label: 'idle-connections-hold-workers', target: 'cherrypy', settings: { thread_pool: 4, ...held }, load: closed(4), mix: work('io_ms=20'), idle_connections: 3, inspect: true, params: { pool: 4, idle_connections: 3, clients: 4 } });
   add({ label: 'idle-connections-hold-workers', target: 'cherrypy', settings: { thread_pool: 8, ...held }, load: closed(6), mix: work('io_ms=10'), idle_connections: 6, inspect: true, params: { pool: 8, idle_connections: 6, clients: 6 } });
+  // ---- the application answers 5xx itself (a share of /work raises), relayed by nginx or Apache, or direct: 1%-20%.
+  add({ label: 'backend-returned-5xx', target: 'bundled', settings: { thread_pool: 8, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 10 }, load: closed(4), mix: work('io_ms=5&fail=0.2'), params: { fail_share: 0.2, clients: 4, proxy: 'nginx' } });
+  add({ label: 'backend-returned-5xx', target: 'bundled', settings: { thread_pool: 10, ...bq }, proxy: { kind: 'apache', apache_style: 'proxypass', read_timeout_s: 10 }, load: closed(8), mix: work('io_ms=20&fail=0.05'), params: { fail_share: 0.05, clients: 8, proxy: 'apache' } });
+  add({ label: 'backend-returned-5xx', target: 'bundled', settings: { thread_pool: 10, ...bq }, load: open(100), mix: work('io_ms=10&fail=0.01'), params: { fail_share: 0.01, rate_rps: 100 } });
+  add({ label: 'backend-returned-5xx', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 10 }, load: closed(4), mix: work('io_ms=10&fail=0.1'), params: { fail_share: 0.1, clients: 4, proxy: 'nginx' } });
+  add({ label: 'backend-returned-5xx', target: 'cherrypy', settings: { thread_pool: 10, ...bq }, load: closed(4), mix: work('io_ms=10&fail=0.2'), params: { fail_share: 0.2, clients: 4 } });
+  // ---- the proxy's own worker limit below the clients, the backend's pool larger and idle.
+  add({ label: 'proxy-worker-limit', target: 'bundled', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'apache', apache_style: 'proxypass', apache_threads_per_child: 2, apache_server_limit: 2, read_timeout_s: 10 }, load: closed(16), mix: work('io_ms=20'), params: { proxy_limit: 4, pool: 16, clients: 16, proxy: 'apache' } });
+  add({ label: 'proxy-worker-limit', target: 'bundled', settings: { thread_pool: 32, ...bq }, proxy: { kind: 'apache', apache_threads_per_child: 4, apache_server_limit: 2, read_timeout_s: 10 }, load: closed(24), mix: work('io_ms=50'), params: { proxy_limit: 8, pool: 32, clients: 24, proxy: 'apache' } });
+  add({ label: 'proxy-worker-limit', target: 'bundled', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 10, nginx_worker_connections: 9 }, load: closed(16), mix: work('io_ms=20'), params: { proxy_limit: 4, pool: 16, clients: 16, proxy: 'nginx' } });
+  add({ label: 'proxy-worker-limit', target: 'bundled', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 10, nginx_worker_connections: 17 }, load: closed(32), mix: work('io_ms=10'), params: { proxy_limit: 8, pool: 16, clients: 32, proxy: 'nginx' } });
+  add({ label: 'proxy-worker-limit', target: 'cherrypy', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'apache', apache_style: 'proxypass', apache_threads_per_child: 2, apache_server_limit: 2, read_timeout_s: 10 }, load: closed(12), mix: work('io_ms=20'), params: { proxy_limit: 4, pool: 16, clients: 12, proxy: 'apache' } });
   return c;
 }
 
@@ -252,6 +264,13 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const known = new Set(['--only', '--out']);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write('usage: node dist/bench/diagnosis-corpus.js [--only LABEL|CASE-ID] [--out DIR]\n  every case runs ~5 s, one at a time; --only replaces that label\'s (or that case\'s) entries in its file\n');
+    return;
+  }
+  const unknown = args.filter((a, i) => a.startsWith('-') && !known.has(a) && !known.has(args[i - 1] ?? ''));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')} (see --help)`);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'test/fixtures/diagnosis-corpus');
   mkdirSync(outDir, { recursive: true });

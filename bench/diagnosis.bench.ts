@@ -39,7 +39,10 @@ function main(): void {
   }
   const ev = evaluate(entries, points);
   const meta = existsSync(join(CORPUS, 'meta.json')) ? JSON.parse(readFileSync(join(CORPUS, 'meta.json'), 'utf8')) as { cases: number; seconds: number } : undefined;
-  console.log(`corpus: ${entries.length} entries${meta ? ` from ${meta.cases} cases, generated in ${meta.seconds} s` : ''}; ${ev.entries} in scope, calibration fitted on ${ev.fitEntries}, checked on ${ev.heldBackEntries} held back`);
+  // The cases are counted from the entries (an entry's id is CASE/run or CASE/inspect): labels rerun
+  // or added with --only since the last full generation (meta.json) count too.
+  const cases = new Set(entries.map((e) => e.id.split('/')[0])).size;
+  console.log(`corpus: ${entries.length} entries from ${cases} cases${meta ? ` (the last full generation: ${meta.cases} cases in ${meta.seconds} s)` : ''}; ${ev.entries} in scope, calibration fitted on ${ev.fitEntries}, checked on ${ev.heldBackEntries} held back`);
   if (ev.outOfScope.length > 0) {
     console.log(`left out: ${ev.outOfScope.length} healthy cases the shared machine pushed past utilisation ${HEALTHY_MAX_UTILISATION} (${ev.outOfScope.map((o) => `${o.id} ${o.utilisation}`).join(', ')})`);
   }

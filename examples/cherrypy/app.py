@@ -12,8 +12,9 @@ flags given explicitly win over the file, and the file over the built-in default
 It prints "READY http://127.0.0.1:PORT" on stdout once the server listens (with --port 0
 the kernel picks the port). Endpoints:
     /                 a short "ok"
-    /work?io_ms=&cpu_ms=   sleeps io_ms (blocking I/O stand-in, releases the GIL), then spins
-                      cpu_ms (holds the GIL), then answers
+    /work?io_ms=&cpu_ms=&fail=   sleeps io_ms (blocking I/O stand-in, releases the GIL), then
+                      spins cpu_ms (holds the GIL), then answers; fail=SHARE (0..1) raises for that
+                      share of /work requests (every 1/SHARE-th), which CherryPy answers 500
     /upload           POST: reads the body and answers its length
     /upstream?port=&path=  calls http://127.0.0.1:PORT/PATH (a slow dependency stand-in) and
                       answers the length of what it got; loopback only
@@ -33,6 +34,11 @@ import cherrypy
 
 
 class App:
+    # /work requests seen, for fail=: the same even spread as the bundled server's (n-th fails
+    # when floor((n + 1) * share) > floor(n * share)).
+    _work_count = 0
+    _work_lock = threading.Lock()
+
     @cherrypy.expose
     def index(self):
         return 'ok\n'
@@ -42,7 +48,11 @@ class App:
         return 'ok\n'
 
     @cherrypy.expose
-    def work(self, io_ms='0', cpu_ms='0'):
+    def work(self, io_ms='0', cpu_ms='0', fail='0'):
+        share = min(1.0, max(0.0, float(fail)))
+        with App._work_lock:
+            n = App._work_count
+            App._work_count += 1
         io_s = max(0.0, float(io_ms)) / 1000.0
         cpu_s = max(0.0, float(cpu_ms)) / 1000.0
         if io_s:
@@ -51,6 +61,8 @@ class App:
             end = time.perf_counter() + cpu_s
             while time.perf_counter() < end:
                 pass
+        if share > 0 and int((n + 1) * share) > int(n * share):
+            raise RuntimeError('fail=%s: this request fails on purpose' % fail)
         return 'done\n'
 
     @cherrypy.expose

@@ -71,7 +71,8 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--apache-rewrite-ne', 'Apache: RewriteRule [P,NE] (forwards the unescaped path)')
     .option('--apache-escape-fix', 'Apache: RewriteMap escape int:escape and ${escape:$1} in the RewriteRule')
     .option('--apache-threads <n>', 'Apache mpm_event ThreadsPerChild', parseInteger(1, 1000))
-    .option('--apache-servers <n>', 'Apache mpm_event ServerLimit (children)', parseInteger(1, 64));
+    .option('--apache-servers <n>', 'Apache mpm_event ServerLimit (children)', parseInteger(1, 64))
+    .option('--nginx-worker-connections <n>', 'nginx worker_connections (one worker; a proxied request holds two)', parseInteger(4, 65536));
 }
 
 /**
@@ -167,7 +168,7 @@ export function hasRequestFlags(opts: Record<string, unknown>): boolean {
 export function applyRequestFlags(mix: RequestSpec[], opts: Record<string, unknown>): RequestSpec[] {
   let out: RequestSpec[] = mix.map((m) => (m.headers ? { ...m, headers: { ...m.headers } } : { ...m }));
   if (opts.path !== undefined) {
-    if (!String(opts.path).startsWith('/')) throw new InvalidArgumentError('--path must start with /');
+    if (!String(opts.path).startsWith('/')) throw new CpdiagError('--path must start with /', EXIT.USAGE);
     out = [{ method: 'GET', path: String(opts.path), weight: 1 }];
   }
   if (opts.body !== undefined && opts.bodyFile !== undefined) throw new CpdiagError('-b/--body and --body-file both give the body: use one', EXIT.USAGE);
@@ -271,10 +272,11 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       compareFlags && !balancedCompare ? '--compare-*' : '',
       opts.staticPrefix !== undefined ? '--static-prefix' : '',
       apacheFlags ? '--apache-*' : '',
+      opts.nginxWorkerConnections !== undefined ? '--nginx-worker-connections' : '',
     ].filter(Boolean);
     if (orphan.length > 0) throw new CpdiagError(`${orphan.join(', ')} configure${orphan.length === 1 ? 's' : ''} a proxy, and there is none: add --proxy nginx or --proxy apache`, EXIT.USAGE);
   }
-  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
+  if (opts.proxy !== undefined || (s.proxy && (proxyTimeout !== undefined || apacheFlags || opts.nginxWorkerConnections !== undefined || compareFlags || opts.staticPrefix !== undefined || opts.proxyCheck === true || opts.proxyKeepalive === false || opts.proxyBuffering === false))) {
     const kind = opts.proxy ?? s.proxy.kind;
     const same = s.proxy?.kind === kind ? s.proxy : {};
     // What the scenario asks of any proxy (not one kind's settings) survives a change of kind.
@@ -300,8 +302,11 @@ export function applyRunFlags(base: Scenario | undefined, opts: Record<string, u
       if (opts.apacheThreads !== undefined) s.proxy.apache_threads_per_child = opts.apacheThreads;
       if (opts.apacheServers !== undefined) s.proxy.apache_server_limit = opts.apacheServers;
     } else if (apacheFlags) {
-      throw new InvalidArgumentError('--apache-* flags need --proxy apache');
+      // A usage error (exit 2, one line), not commander's InvalidArgumentError: this runs after parsing.
+      throw new CpdiagError('--apache-* flags need --proxy apache', EXIT.USAGE);
     }
+    if (kind === 'nginx' && opts.nginxWorkerConnections !== undefined) s.proxy.nginx_worker_connections = opts.nginxWorkerConnections;
+    else if (opts.nginxWorkerConnections !== undefined) throw new CpdiagError('--nginx-worker-connections needs --proxy nginx', EXIT.USAGE);
   }
   return parseScenario(s, s.name ?? fallbackName);
 }

@@ -5,13 +5,13 @@ import type { Calibration } from './calibration-points.js';
 export const CALIBRATION: Calibration = {
   first: [
     [0, 0],
-    [0.5085, 0.9491],
-    [0.8446, 0.9995],
-    [1, 0.9995],
+    [0.5085, 0.9492],
+    [0.8502, 0.9996],
+    [1, 0.9996],
   ],
   other: [
     [0, 0],
-    [0.1831, 0],
+    [0.1844, 0],
     [0.4541, 0],
   ],
 };

@@ -19,7 +19,8 @@ export type SymptomId =
   | 'rising-fds'
   | 'bad-requests-400'
   | 'request-path-overhead'
-  | 'wrong-client-data';
+  | 'wrong-client-data'
+  | 'application-5xx';
 
 export const SYMPTOMS: Record<SymptomId, string> = {
   'proxy-502-504': '502/504 at the proxy',
@@ -31,6 +32,7 @@ export const SYMPTOMS: Record<SymptomId, string> = {
   'bad-requests-400': '400 Bad Request on some paths',
   'request-path-overhead': 'work on the request path that need not be there',
   'wrong-client-data': "logs and absolute URLs show the proxy's address and host",
+  'application-5xx': '500 Internal Server Error from the application (relayed by the proxy)',
 };
 
 /** A detector answer that bears on a cause. */
@@ -679,6 +681,59 @@ export const CAUSES: readonly CauseDefinition[] = [
       apache: 'ErrorDocument 502 /cgi-bin/autostart.cgi   # the account\'s workaround; prefer a process supervisor',
     },
     source: `${REWRITE}, "If your application is not running ... 502 Proxy Error"`,
+  },
+  {
+    id: 'backend-returned-5xx',
+    symptoms: ['application-5xx', 'proxy-502-504'],
+    title: 'The application itself answers 5xx (the proxy only relays them)',
+    cause:
+      'The backend is up and answering, but its handlers fail: an exception in the application becomes 500 Internal ' +
+      'Server Error (CherryPy logs the traceback), and a proxy in front passes that answer on unchanged. It is neither the ' +
+      'proxy nor the pool: the backend did not go away (no refused connects) and did not time out (no gateway 504); ' +
+      'a bigger pool, another timeout or a restart of the proxy changes nothing.',
+    supports: [
+      { detector: 'backend-5xx', status: 'issue', weight: 3, required: true, why: "the backend's own count, or the proxy's access log, ties the 5xx to the application" },
+      { detector: 'proxy-backend-refused', status: 'none', weight: 1, optional: true, why: 'the proxy reached the backend every time (no refused connects)' },
+      { detector: 'proxy-upstream-timeouts', status: 'none', weight: 1, optional: true, why: 'the backend answered within the proxy\'s timeout' },
+    ],
+    rules_out: [
+      { detector: 'proxy-backend-refused', status: 'issue', weight: 0.5, why: 'refused connects: the backend was gone, and the proxy made its own 502/503' },
+      { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 0.3, why: 'upstream timeouts: the proxy gave up on a slow backend (504)' },
+    ],
+    would_show: "500s counted by the backend itself (its stats, its error log's tracebacks) and relayed by the proxy (nginx's access log with $upstream_status 500 and an $upstream_header_time; Apache's access log %>s 500 with no proxy error in its error log).",
+    fix: {
+      summary: 'Fix the failing handler: {{error_share}} of requests were answered 5xx by the application itself ({{error_paths}}). Its tracebacks are in the application\'s error log; keep them there (not in responses) and alert on the backend\'s 5xx rate, not only on the proxy\'s.',
+      cherrypy: "[global]\nlog.error_file = '/var/log/app/error.log'   # the tracebacks of the failing requests\nrequest.show_tracebacks = False           # never to clients in production",
+      nginx: "log_format upstream '$status $upstream_status $upstream_header_time \"$request\"';\naccess_log /var/log/nginx/upstream.log upstream;   # which 5xx the backend made ({{error_paths}})",
+      apache: 'LogFormat "%>s %D \\"%r\\"" relayed\nCustomLog ${APACHE_LOG_DIR}/relayed.log relayed   # 5xx other than 502-504 came from the backend ({{error_paths}})',
+    },
+    source: `${OPS}: reliability and operability (observability baselines: error rate by route, upstream errors); ${REWRITE}, "If your application is not running ... 502 Proxy Error" (the proxy's own answer, for contrast)`,
+  },
+  {
+    id: 'proxy-worker-limit',
+    symptoms: ['tail-latency-spikes', 'resets-disconnects'],
+    title: "The proxy's own worker limit is the bottleneck, not thread_pool",
+    cause:
+      'The proxy in front lets only a bounded number of requests through at once: Apache one worker thread per request ' +
+      '(MaxRequestWorkers = ThreadsPerChild × ServerLimit), nginx two connections per proxied request out of ' +
+      'worker_connections. With more clients than that, the rest wait at the proxy (Apache queues them in its listen ' +
+      'queue) or are dropped (nginx resets them, or answers 500 itself) while the backend\'s workers sit idle. A bigger ' +
+      'thread_pool changes nothing, and a thread_pool sweep measured through this proxy finds the proxy\'s limit, not the pool\'s.',
+    supports: [
+      { detector: 'proxy-concurrency-limit', status: 'issue', weight: 3, required: true, why: "clients exceeded the proxy's limit while the backend's workers had room" },
+      { detector: 'pool-saturated', status: 'none', weight: 1, why: "the backend's pool was not the limit" },
+      { detector: 'tail-latency', status: 'issue', weight: 1, optional: true, why: 'requests waited at the proxy' },
+    ],
+    rules_out: [
+      { detector: 'pool-saturated', status: 'issue', weight: 0.4, why: "the backend's workers were all busy: the pool is (also) a limit" },
+    ],
+    would_show: "the proxy's error log (Apache AH00484 \"server reached MaxRequestWorkers\", nginx \"worker_connections are not enough\"), more clients than MaxRequestWorkers (or worker_connections / 2), and the backend's busy workers stuck at that number below its pool.",
+    fix: {
+      summary: "Let the proxy pass as many requests at once as the clients bring ({{client_concurrency}} measured) and at least the backend's pool: {{proxy_concurrency}} instead of {{proxy_limit}} ({{proxy_limit_setting}}). Until then a bigger thread_pool changes nothing: the backend never sees more than {{proxy_limit}} requests at once.",
+      apache: '<IfModule mpm_event_module>\n    ThreadsPerChild     {{apache_threads_per_child}}\n    ServerLimit         {{apache_server_limit}}\n    MaxRequestWorkers   {{apache_max_request_workers}}   # was {{proxy_limit}}\n</IfModule>',
+      nginx: 'events {\n    worker_connections {{nginx_worker_connections}};   # two per proxied request: {{proxy_concurrency}} at once (was {{proxy_limit}})\n}',
+    },
+    source: `${OPS}: align proxy and server settings, best practices checklist (set thread_pool from load testing; align the proxy with CherryPy's settings); ${REWRITE} (Apache with mod_proxy in front)`,
   },
   {
     id: 'proxy-headers-not-used',

@@ -29,6 +29,8 @@ import * as proxyGatewayErrors from './detectors/proxy-gateway-errors.js';
 import * as proxyPrematureClose from './detectors/proxy-premature-close.js';
 import * as proxyTimeoutBelowServer from './detectors/proxy-timeout-below-server.js';
 import * as proxyBackendRefused from './detectors/proxy-backend-refused.js';
+import * as proxyConcurrencyLimit from './detectors/proxy-concurrency-limit.js';
+import * as backend5xx from './detectors/backend-5xx.js';
 import * as proxyHidesClient from './detectors/proxy-hides-client.js';
 import * as proxyUpstreamTimeouts from './detectors/proxy-upstream-timeouts.js';
 import * as queueing from './detectors/queueing.js';
@@ -49,6 +51,7 @@ export interface RegisteredDetector {
 }
 
 export const DETECTORS: readonly RegisteredDetector[] = [
+  backend5xx,
   badRequest400s,
   bodyTooLarge,
   capacityFlatAcrossPool,
@@ -77,6 +80,7 @@ export const DETECTORS: readonly RegisteredDetector[] = [
   proxyPrematureClose,
   proxyTimeoutBelowServer,
   proxyBackendRefused,
+  proxyConcurrencyLimit,
   proxyHidesClient,
   proxyUpstreamTimeouts,
   queueing,

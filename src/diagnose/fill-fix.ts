@@ -5,7 +5,9 @@
 //
 // Placeholders in a cause's fix (causes.ts) are {{name}}; the names are the keys of FixValues.
 import { DEFAULT_SETTINGS } from '../config/settings.js';
-import { formatNumber, formatRate } from '../format.js';
+import { formatNumber, formatPercent, formatRate } from '../format.js';
+import { APACHE_DEFAULT_THREADS_PER_CHILD, apacheMaxRequestWorkers, apacheServerLimitFor, nginxWorkerConnectionsFor } from '../proxy/proxy-limits.js';
+import { applicationErrorCount } from './application-errors.js';
 import type { CauseFix } from './causes.js';
 import type { Findings } from './findings.js';
 
@@ -33,6 +35,22 @@ export interface FixValues {
   /** Server processes to run: a processes sweep's recommendation, else one per core, else "N". */
   processes: string;
   processes_why: string;
+  /** The proxy's request limit as measured (its settings), and those settings named. */
+  proxy_limit: string;
+  proxy_limit_setting: string;
+  /** Requests the clients had in flight at once (a closed loop's connections, or Little's law). */
+  client_concurrency: string;
+  /** What the proxy should let through: the clients' concurrency, and at least the backend's pool. */
+  proxy_concurrency: string;
+  /** Apache mpm_event settings that give proxy_concurrency worker threads (ThreadsPerChild kept as measured). */
+  apache_threads_per_child: string;
+  apache_server_limit: string;
+  apache_max_request_workers: string;
+  /** nginx worker_connections that hold proxy_concurrency proxied requests (two connections each). */
+  nginx_worker_connections: string;
+  /** The application's 5xx as a share of requests, and the paths that failed. */
+  error_share: string;
+  error_paths: string;
 }
 
 /** Headroom over Little's law's mean busy workers: bursts above the mean rate need spare workers. */
@@ -90,6 +108,40 @@ export function fixValues(f?: Findings): FixValues {
     proxy_read_timeout: `${proxyRead}s`,
     keepalive_timeout: `${Math.max(1, Math.floor(socketTimeout / 2))}s`,
     ...processValues(f),
+    ...proxyLimitValues(f),
+    ...applicationErrorValues(f),
+  };
+}
+
+/**
+ * The proxy limit a fix names: as many requests at once as the clients brought (rounded up) and
+ * at least the backend's pool, so that the backend's own queue — bounded and visible in its stats —
+ * does any waiting; turned into the proxy's settings by src/proxy/proxy-limits.ts.
+ */
+function proxyLimitValues(f?: Findings): Pick<FixValues, 'proxy_limit' | 'proxy_limit_setting' | 'client_concurrency' | 'proxy_concurrency' | 'apache_threads_per_child' | 'apache_server_limit' | 'apache_max_request_workers' | 'nginx_worker_connections'> {
+  const p = f?.proxy;
+  const clients = f?.client_concurrency;
+  const wanted = Math.ceil(Math.max(clients ?? 0, f?.settings?.thread_pool ?? 0));
+  const threadsPerChild = p?.apache_threads_per_child ?? APACHE_DEFAULT_THREADS_PER_CHILD;
+  const serverLimit = wanted > 0 ? apacheServerLimitFor(wanted, threadsPerChild) : undefined;
+  return {
+    proxy_limit: p?.concurrency_limit !== undefined ? String(p.concurrency_limit) : 'N',
+    proxy_limit_setting: p?.concurrency_limit_setting ?? "the proxy's worker limit",
+    client_concurrency: clients !== undefined ? formatNumber(clients) : 'N',
+    proxy_concurrency: wanted > 0 ? String(wanted) : 'N',
+    apache_threads_per_child: String(threadsPerChild),
+    apache_server_limit: serverLimit !== undefined ? String(serverLimit) : 'N',
+    apache_max_request_workers: serverLimit !== undefined ? String(apacheMaxRequestWorkers(threadsPerChild, serverLimit)) : 'N',
+    nginx_worker_connections: wanted > 0 ? String(nginxWorkerConnectionsFor(wanted)) : 'N',
+  };
+}
+
+/** The application's failures as measured: their share of requests and the paths they were on. */
+function applicationErrorValues(f?: Findings): Pick<FixValues, 'error_share' | 'error_paths'> {
+  const n = f ? applicationErrorCount(f)?.count ?? 0 : 0;
+  return {
+    error_share: n > 0 && f?.requests ? formatPercent(Math.min(1, n / f.requests)) : 'a share',
+    error_paths: f?.paths_5xx?.length ? f.paths_5xx.slice(0, 3).join(', ') : 'the paths in the error log',
   };
 }
 
@@ -100,14 +152,21 @@ function processValues(f?: Findings): Pick<FixValues, 'processes' | 'processes_w
   return { processes: 'N', processes_why: 'one per core; measure it with cpdiag sweep processes' };
 }
 
-/** The fix with every {{name}} replaced by its value (unknown names are left as they are). */
+/**
+ * The fix with every {{name}} replaced by its value (unknown names are left as they are). When the
+ * findings name the proxy in front and the fix has its snippet, the other proxy's is left out: a
+ * run through Apache is not told to set nginx's worker_connections.
+ */
 export function fillFix(fix: CauseFix, findings?: Findings): CauseFix {
   const values = fixValues(findings) as unknown as Record<string, string>;
   const fill = (text: string | undefined) => text?.replace(/\{\{([a-z_]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+  const kind = findings?.proxy?.kind;
+  const nginx = fix.nginx && !(kind === 'apache' && fix.apache);
+  const apache = fix.apache && !(kind === 'nginx' && fix.nginx);
   return {
     summary: fill(fix.summary)!,
     ...(fix.cherrypy ? { cherrypy: fill(fix.cherrypy) } : {}),
-    ...(fix.nginx ? { nginx: fill(fix.nginx) } : {}),
-    ...(fix.apache ? { apache: fill(fix.apache) } : {}),
+    ...(nginx ? { nginx: fill(fix.nginx) } : {}),
+    ...(apache ? { apache: fill(fix.apache) } : {}),
   };
 }

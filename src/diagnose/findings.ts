@@ -113,7 +113,39 @@ export interface Findings {
     connection_refused?: number;
     /** 503 answers (Apache marks a refusing backend unavailable and answers 503 after the first 502). */
     status_503?: number;
+    /**
+     * Requests the proxy lets through to the backend at once, from its own settings (Apache
+     * MaxRequestWorkers, nginx worker_connections / 2), the settings named, and the settings themselves.
+     */
+    concurrency_limit?: number;
+    concurrency_limit_setting?: string;
+    apache_threads_per_child?: number;
+    apache_server_limit?: number;
+    nginx_worker_connections?: number;
+    /** How often the proxy's error log said it ran into that limit (Apache AH00484, nginx "worker_connections are not enough"). */
+    limit_reached?: number;
+    /** Proxy's access log: 5xx answers relayed from the backend, and (nginx) 5xx it made itself. */
+    relayed_5xx?: number;
+    own_5xx?: number;
   };
+  /**
+   * Requests the server itself answered 5xx over the measurement (its application failed), from its
+   * own counters (the bundled server's requests.errored). Not a proxy's 502/504.
+   */
+  server_5xx_count?: number;
+  /** The request paths answered 5xx by the application: the proxy's access log, else the mix entries that failed. */
+  paths_5xx?: string[];
+  /**
+   * Requests the clients had in flight at once: a closed loop's connections, else Little's law at
+   * the client (throughput × mean latency). What a proxy in front must let through.
+   */
+  client_concurrency?: number;
+  /**
+   * New connections the server accepted per request it served, over the measurement (its stats):
+   * about 1 when each request comes on a fresh connection (a proxy without keep-alive to the
+   * backend: a connect per request), near 0 when connections are reused.
+   */
+  connections_per_request?: number;
   /**
    * Malformed requests (400 before the application: a raw space in the request line) as the
    * server itself counted them. Never the client's count of 400s, which includes the

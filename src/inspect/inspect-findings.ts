@@ -70,6 +70,9 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
     }
     const bad = samples.filter((s) => s.server?.bad_request_400 !== undefined);
     if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - bad[0].server!.bad_request_400!);
+    // The 5xx the server itself answered in the window (its application failing), as a run counts them.
+    const failed = samples.filter((s) => s.server?.server_errors_5xx !== undefined);
+    if (failed.length > 0) f.server_5xx_count = Math.max(0, failed[failed.length - 1].server!.server_errors_5xx! - failed[0].server!.server_errors_5xx!);
   }
   if (proxy && f.fds && f.fds.close_wait > 0 && proxy.close_wait_from_proxy > 0) {
     f.close_wait_proxy = { count: proxy.close_wait_from_proxy, proxy: proxy.label };

@@ -33,6 +33,13 @@ export interface ServerStatsSample {
   requests_by_process?: number[];
   /** Malformed requests refused with 400 before the application (bundled server: bad_request_400). */
   bad_request_400?: number;
+  /**
+   * Requests the server itself answered 5xx (its application failed: bundled server
+   * requests.errored), cumulative. Not cheroot's "Socket Errors", which are connection failures.
+   */
+  server_errors_5xx?: number;
+  /** Connections the server has accepted (bundled server connections.accepted, cheroot "Accepts"), cumulative. */
+  connections_accepted?: number;
   /** Seconds workers spent on connections, summed (cheroot's "Work Time"): its rate is the mean busy workers. */
   work_time_s?: number;
   /** The settings the server reports about itself (the bundled server's stats carry them). */

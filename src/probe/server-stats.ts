@@ -67,6 +67,10 @@ function fromBundled(j: Json): ServerStatsSample | undefined {
   }, Array.isArray(j.workers) ? j.workers : []);
   const bad = num(requests?.bad_request_400);
   if (bad !== undefined) out.bad_request_400 = bad;
+  const errored = num(requests?.errored);
+  if (errored !== undefined) out.server_errors_5xx = errored;
+  const accepted = num(obj(j.connections)?.accepted);
+  if (accepted !== undefined) out.connections_accepted = accepted;
   if (Array.isArray(j.processes) && j.processes.length > 1) {
     const perProcess = j.processes.map((p) => num(obj(p)?.requests_completed));
     if (perProcess.every((n) => n !== undefined)) out.requests_by_process = perProcess as number[];
@@ -97,6 +101,8 @@ function fromCheroot(j: Json): ServerStatsSample | undefined {
     queue: num(j['Queue']) ?? 0,
     errors: num(j['Socket Errors']) ?? 0,
   }, cherootWorkers(j));
+  const accepts = num(j['Accepts']);
+  if (accepts !== undefined && accepts >= 0) out.connections_accepted = accepts;
   // -1 when statistics are off (server.statistics False).
   const workTime = num(j['Work Time']);
   if (workTime !== undefined && workTime >= 0) out.work_time_s = workTime;

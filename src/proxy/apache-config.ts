@@ -14,6 +14,7 @@
 // send an invalid request line; older Apache sent "GET /a b HTTP/1.1" and cheroot answered 400.
 // The escape fix is right together with NE.
 // Pure: options in, text out.
+import { apacheMaxRequestWorkers } from './proxy-limits.js';
 
 export type ApacheStyle = 'rewrite' | 'proxypass';
 
@@ -50,7 +51,7 @@ export function renderApacheConfig(o: ApacheConfigOptions): string {
   const backend = `http://${host}:${o.upstreamPort}`;
   // Without keep-alive each request gets a fresh backend connection (disablereuse=On).
   const workerParams = `timeout=${o.timeoutS} ${o.keepalive ? 'keepalive=On' : 'disablereuse=On'}`;
-  const maxWorkers = o.threadsPerChild * o.serverLimit;
+  const maxWorkers = apacheMaxRequestWorkers(o.threadsPerChild, o.serverLimit);
   const front =
     o.style === 'proxypass'
       ? [...(o.static ? [`ProxyPass ${o.static.prefix} !`] : []), `ProxyPass / ${backend}/ ${workerParams}`, `ProxyPassReverse / ${backend}/`]

@@ -14,6 +14,7 @@ import { registerTempDir, removeTempDir } from '../target/child-registry.js';
 import { spawnSupervised, type SupervisedChild } from '../target/spawn-supervised.js';
 import { writeStaticFiles, type StaticFilesSpec } from './static-files.js';
 import { renderApacheConfig, type ApacheStyle } from './apache-config.js';
+import { APACHE_DEFAULT_SERVER_LIMIT, APACHE_DEFAULT_THREADS_PER_CHILD } from './proxy-limits.js';
 import { canConnect, isExecutable, parseLoopbackUrl, pickFreePort, readText } from './nginx.js';
 import { parseApacheAccessLog, parseApacheErrorLog, type ApacheAccessLogSummary, type ApacheErrorLogSummary } from './parse-apache-logs.js';
 
@@ -106,8 +107,8 @@ async function startOnce(apache: string, modulesDir: string, upstream: { host: s
     noEscape: opts.noEscape ?? false,
     timeoutS: opts.timeoutS ?? DEFAULT_TIMEOUT_S,
     keepalive: opts.keepalive ?? true,
-    threadsPerChild: opts.threadsPerChild ?? 25,
-    serverLimit: opts.serverLimit ?? 2,
+    threadsPerChild: opts.threadsPerChild ?? APACHE_DEFAULT_THREADS_PER_CHILD,
+    serverLimit: opts.serverLimit ?? APACHE_DEFAULT_SERVER_LIMIT,
     user: asRoot ? 'nobody' : undefined,
     group: asRoot ? 'nogroup' : undefined,
   }));

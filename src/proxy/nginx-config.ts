@@ -2,6 +2,7 @@
 // in front) or several (a load balancer: nginx's default round robin over processes on their own
 // ports), every path (pid, logs, temp files) inside the run's own directory so nothing touches
 // /etc, /var or /run. Pure: options in, text out.
+import { NGINX_ACCESS_LOG_FORMAT } from './parse-nginx-access-log.js';
 
 export interface NginxConfigOptions {
   dir: string;
@@ -14,6 +15,8 @@ export interface NginxConfigOptions {
   keepalive: boolean;
   buffering: boolean;
   clientMaxBodySize: string;
+  /** Connections per worker process (client and upstream alike): a proxied request holds two. */
+  workerConnections: number;
   /** Serve URLs under `prefix` from files under `root` (root + URI), not from the upstream. */
   static?: { prefix: string; root: string };
   /** Worker user; set when running as root, so that workers can use the private temp dir. */
@@ -33,9 +36,10 @@ export function renderNginxConfig(o: NginxConfigOptions): string {
     'worker_processes 1;',
     `pid ${d}/nginx.pid;`,
     `error_log ${d}/error.log warn;`,
-    'events { worker_connections 1024; }',
+    `events { worker_connections ${o.workerConnections}; }`,
     'http {',
-    `  access_log ${d}/access.log;`,
+    `  log_format cpdiag '${NGINX_ACCESS_LOG_FORMAT}';`,
+    `  access_log ${d}/access.log cpdiag;`,
     `  client_body_temp_path ${d}/tmp/client_body;`,
     `  proxy_temp_path ${d}/tmp/proxy;`,
     `  fastcgi_temp_path ${d}/tmp/fastcgi;`,

@@ -14,7 +14,9 @@ import { registerTempDir, removeTempDir } from '../target/child-registry.js';
 import { spawnSupervised, type SupervisedChild } from '../target/spawn-supervised.js';
 import { writeStaticFiles, type StaticFilesSpec } from './static-files.js';
 import { renderNginxConfig } from './nginx-config.js';
+import { NGINX_DEFAULT_WORKER_CONNECTIONS } from './proxy-limits.js';
 import { parseNginxErrorLog, type NginxErrorLogSummary } from './parse-nginx-error-log.js';
+import { parseNginxAccessLog, type NginxAccessLogSummary } from './parse-nginx-access-log.js';
 
 export interface NginxProxyOptions {
   /** The upstream, on loopback: http://127.0.0.1:PORT. */
@@ -32,6 +34,8 @@ export interface NginxProxyOptions {
   buffering?: boolean;
   /** nginx's client_max_body_size, e.g. "100m". Default "1m" (nginx's own default). */
   clientMaxBodySize?: string;
+  /** worker_connections (src/proxy/proxy-limits.ts: a proxied request holds two). Default 1024. */
+  workerConnections?: number;
   /** Override of the nginx binary (else /usr/sbin/nginx or nginx on PATH). */
   nginxPath?: string;
 }
@@ -46,6 +50,8 @@ export interface NginxProxy {
   stop(): Promise<void>;
   /** Counts from the error log so far (after stop(): as it was at stop). */
   readErrorLog(): Promise<NginxErrorLogSummary>;
+  /** Answers from the access log so far, by status and whether the backend made them (after stop(): as at stop). */
+  readAccessLog(): Promise<NginxAccessLogSummary>;
 }
 
 /** nginx's own defaults for the three proxy timeouts. */
@@ -120,6 +126,7 @@ async function startOnce(nginx: string, upstreams: { host: string; port: number 
     keepalive: opts.keepalive ?? true,
     buffering: opts.buffering ?? true,
     clientMaxBodySize: opts.clientMaxBodySize ?? '1m',
+    workerConnections: opts.workerConnections ?? NGINX_DEFAULT_WORKER_CONNECTIONS,
     // As root the master would switch workers to "nobody", who cannot enter our 0700 directory.
     user: process.getuid?.() === 0 ? `${userInfo().username}` : undefined,
   }));
@@ -138,12 +145,15 @@ async function startOnce(nginx: string, upstreams: { host: string; port: number 
   supervised.child.unref();
   const pid = supervised.pid ?? -1;
 
+  const accessLog = join(dir, 'access.log');
   let stoppedLog: NginxErrorLogSummary | undefined;
+  let stoppedAccess: NginxAccessLogSummary | undefined;
   const stop = async (): Promise<void> => {
     if (stoppedLog) return;
     // SIGTERM (fast shutdown) to master and workers, SIGKILL after the timeout and to any leftover.
     await supervised.stop(STOP_TIMEOUT_MS);
     stoppedLog = parseNginxErrorLog(readText(errorLog));
+    stoppedAccess = parseNginxAccessLog(readText(accessLog));
     removeTempDir(dir);
   };
 
@@ -168,6 +178,7 @@ async function startOnce(nginx: string, upstreams: { host: string; port: number 
     exited: supervised.exited.then(() => undefined),
     stop,
     readErrorLog: async () => stoppedLog ?? parseNginxErrorLog(await readFile(errorLog, 'utf8').catch(() => '')),
+    readAccessLog: async () => stoppedAccess ?? parseNginxAccessLog(await readFile(accessLog, 'utf8').catch(() => '')),
   };
 }
 

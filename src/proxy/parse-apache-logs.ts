@@ -3,6 +3,8 @@
 // a timeout (the backend did not answer within ProxyTimeout); the access log names the paths
 // that were refused (400 from the backend, 403 from Apache itself), as the client sent them.
 // Pure: text in, counts out.
+import { topPaths } from './top-paths.js';
+import { isApplicationServerError } from './status-origin.js';
 
 export interface ApacheErrorLogSummary {
   /** "Connection refused" / "failed to make connection to backend": nobody listens on the backend port. */
@@ -13,6 +15,8 @@ export interface ApacheErrorLogSummary {
   backend_resets: number;
   /** AH10415 "To be forwarded path contains control characters or spaces": a rewrite produced an unescaped path. */
   unescaped_refused: number;
+  /** AH00484 "server reached MaxRequestWorkers setting": every worker thread was busy, clients waited in the listen queue. */
+  max_workers_reached: number;
   lines: string[];
 }
 
@@ -23,7 +27,16 @@ export interface ApacheAccessLogSummary {
   paths_rejected: { path: string; count: number }[];
   /** How many of the 400/403 answers had an escaped character (%xx) in the path the client sent. */
   escaped_rejected: number;
+  /**
+   * 5xx answers Apache relayed from the backend: every 5xx but the gateway statuses Apache makes
+   * itself when the backend fails it (502, 503, 504, each with its line in the error log). Apache's
+   * log format cannot name the backend's own status, so a backend's own 502-504 count as Apache's.
+   */
+  relayed_5xx: number;
+  /** Request paths of those relayed 5xx answers, most frequent first, at most 10. */
+  paths_5xx: { path: string; count: number }[];
 }
+
 
 export function parseApacheErrorLog(text: string): ApacheErrorLogSummary {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
@@ -33,6 +46,7 @@ export function parseApacheErrorLog(text: string): ApacheErrorLogSummary {
     backend_timeouts: count(/\(70007\)|timed out|AH01102.*Timeout|Timeout was reached/i),
     backend_resets: count(/\(104\)|Connection reset by peer|prematurely|AH01110/),
     unescaped_refused: count(/AH10415|contains control characters or spaces/),
+    max_workers_reached: count(/AH00484|reached MaxRequestWorkers/),
     lines,
   };
 }
@@ -42,8 +56,10 @@ const ACCESS_LINE = /^(\d{3}) (\d+) "(?:\S+) (\S+)(?: \S+)?"$/;
 export function parseApacheAccessLog(text: string): ApacheAccessLogSummary {
   const byStatus: Record<string, number> = {};
   const paths = new Map<string, number>();
+  const paths5xx = new Map<string, number>();
   let requests = 0;
   let escaped = 0;
+  let relayed = 0;
   for (const line of text.split('\n')) {
     const m = ACCESS_LINE.exec(line.trim());
     if (!m) continue;
@@ -55,7 +71,10 @@ export function parseApacheAccessLog(text: string): ApacheAccessLogSummary {
       paths.set(path, (paths.get(path) ?? 0) + 1);
       if (/%[0-9a-fA-F]{2}/.test(path)) escaped++;
     }
+    if (isApplicationServerError(Number(status))) {
+      relayed++;
+      paths5xx.set(m[3]!, (paths5xx.get(m[3]!) ?? 0) + 1);
+    }
   }
-  const rejected = [...paths.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([path, count]) => ({ path, count }));
-  return { requests, by_status: byStatus, paths_rejected: rejected, escaped_rejected: escaped };
+  return { requests, by_status: byStatus, paths_rejected: topPaths(paths), escaped_rejected: escaped, relayed_5xx: relayed, paths_5xx: topPaths(paths5xx) };
 }

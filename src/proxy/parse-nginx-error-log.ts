@@ -11,6 +11,8 @@ export interface NginxErrorLogSummary {
   upstream_resets: number;
   /** "connect() failed (111: Connection refused) while connecting to upstream": a 502, server down. */
   upstream_refused: number;
+  /** "1024 worker_connections are not enough": nginx ran out of connections and dropped or failed requests. */
+  worker_connections_exhausted: number;
   /** Every non-empty line, in order. */
   lines: string[];
 }
@@ -19,16 +21,18 @@ const UPSTREAM_TIMED_OUT = /upstream timed out/;
 const PREMATURE_CLOSE = /upstream prematurely closed connection/;
 const RESET_BY_PEER = /\(104: Connection reset by peer\)/;
 const REFUSED = /\(111: Connection refused\)/;
+const CONNECTIONS_EXHAUSTED = /worker_connections are not enough/;
 /** Resets and refusals count only on the upstream side; a client resetting nginx is not ours. */
 const UPSTREAM_CONTEXT = /upstream/;
 
 export function parseNginxErrorLog(text: string): NginxErrorLogSummary {
-  const out: NginxErrorLogSummary = { upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, upstream_refused: 0, lines: [] };
+  const out: NginxErrorLogSummary = { upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, upstream_refused: 0, worker_connections_exhausted: 0, lines: [] };
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     if (line === '') continue;
     out.lines.push(line);
-    if (UPSTREAM_TIMED_OUT.test(line)) out.upstream_timeouts++;
+    if (CONNECTIONS_EXHAUSTED.test(line)) out.worker_connections_exhausted++;
+    else if (UPSTREAM_TIMED_OUT.test(line)) out.upstream_timeouts++;
     else if (PREMATURE_CLOSE.test(line)) out.premature_closes++;
     else if (RESET_BY_PEER.test(line) && UPSTREAM_CONTEXT.test(line)) out.upstream_resets++;
     else if (REFUSED.test(line) && UPSTREAM_CONTEXT.test(line)) out.upstream_refused++;

@@ -9,6 +9,7 @@ export interface RunFacts {
 
 import { formatBytes, formatCount, formatMs, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { formatLatencyMs } from '../load/censored-latency.js';
+import { connectionsPerRequest } from '../run/connections-per-request.js';
 
 /**
  * The target's settings as known: a setting cpdiag did not give the target, read from it or infer
@@ -77,6 +78,20 @@ export function summarizeRunFacts(run: RunRecord): RunFacts {
       rows.push(['proxy', `Apache ${p.apache_version ?? ''} ${front}, ProxyTimeout ${p.read_timeout_s} s; refused to backend ${p.connection_refused ?? 0}, timeouts ${p.upstream_timeouts ?? 0}, unescaped paths refused ${p.unescaped_refused ?? 0}`]);
     } else {
       rows.push(['proxy', `nginx read timeout ${p.read_timeout_s} s; upstream timeouts ${p.upstream_timeouts ?? 0}, premature closes ${p.premature_closes ?? 0}`]);
+    }
+    if (p.concurrency_limit !== undefined) {
+      // Whose limit: the proxy's own, beside the backend's pool in the workers row.
+      const hit = p.limit_reached ? `; its error log says it hit it ${formatCount(p.limit_reached)} time${p.limit_reached === 1 ? '' : 's'}` : '';
+      rows.push(['proxy limit', `${formatCount(p.concurrency_limit)} requests at once (${p.concurrency_limit_setting ?? 'its settings'})${hit}`]);
+    }
+    // Keep-alive to the backend, as the backend counted it: a connect per request without it.
+    const perRequest = connectionsPerRequest(probes);
+    if (perRequest !== undefined) {
+      rows.push(['backend connects', `${formatNumber(perRequest)} new connections per request at the backend (keep-alive to the backend ${p.keepalive === false ? 'off' : 'on'})`]);
+    }
+    if (p.relayed_5xx) {
+      const where = p.paths_5xx?.[0] ? `, e.g. ${p.paths_5xx[0].path}` : '';
+      rows.push(['relayed 5xx', `${formatCount(p.relayed_5xx)} answers 5xx came from the backend itself${where}${p.own_5xx ? `; ${formatCount(p.own_5xx)} the proxy made itself` : ''}`]);
     }
     const w = p.forwarded;
     if (w) {

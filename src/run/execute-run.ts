@@ -10,6 +10,7 @@ import { startTarget } from '../target/start-target.js';
 import { pickFreePort, startNginxProxy } from '../proxy/nginx.js';
 import { checkForwarded } from '../proxy/check-forwarded.js';
 import { startApacheProxy, type ApacheProxy } from '../proxy/apache.js';
+import { APACHE_DEFAULT_SERVER_LIMIT, APACHE_DEFAULT_THREADS_PER_CHILD, NGINX_DEFAULT_WORKER_CONNECTIONS, apacheConcurrencyLimit, nginxConcurrencyLimit } from '../proxy/proxy-limits.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { findingsFromRun } from './findings-from-run.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -78,10 +79,15 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
       });
       cleanups.unshift(() => apache!.stop());
       loadUrl = apache.url;
+      const threadsPerChild = p.apache_threads_per_child ?? APACHE_DEFAULT_THREADS_PER_CHILD;
+      const serverLimit = p.apache_server_limit ?? APACHE_DEFAULT_SERVER_LIMIT;
+      const limit = apacheConcurrencyLimit(threadsPerChild, serverLimit);
       targetInfo.proxy = {
         kind: 'apache', url: apache.url, read_timeout_s: p.read_timeout_s,
         apache_style: p.apache_style ?? 'rewrite', apache_escape_fix: p.apache_escape_fix ?? false,
         apache_rewrite_ne: p.apache_rewrite_ne ?? false, apache_version: apache.version,
+        apache_threads_per_child: threadsPerChild, apache_server_limit: serverLimit,
+        concurrency_limit: limit.requests, concurrency_limit_setting: limit.setting,
       };
     } else if (scenario.proxy) {
       proxy = await startNginxProxy({
@@ -93,10 +99,16 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         keepalive: scenario.proxy.keepalive,
         buffering: scenario.proxy.buffering,
         clientMaxBodySize: scenario.proxy.client_max_body_size,
+        workerConnections: scenario.proxy.nginx_worker_connections,
       });
       cleanups.unshift(() => proxy!.stop());
       loadUrl = proxy.url;
-      targetInfo.proxy = { kind: 'nginx', url: proxy.url, read_timeout_s: scenario.proxy.read_timeout_s };
+      const workerConnections = scenario.proxy.nginx_worker_connections ?? NGINX_DEFAULT_WORKER_CONNECTIONS;
+      const limit = nginxConcurrencyLimit(workerConnections);
+      targetInfo.proxy = {
+        kind: 'nginx', url: proxy.url, read_timeout_s: scenario.proxy.read_timeout_s,
+        nginx_worker_connections: workerConnections, concurrency_limit: limit.requests, concurrency_limit_setting: limit.setting,
+      };
     }
 
     if (scenario.proxy?.check_forwarded && targetInfo.proxy) {
@@ -188,12 +200,18 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     });
     if (proxy) {
       const log = await proxy.readErrorLog();
+      const access = await proxy.readAccessLog();
       Object.assign(targetInfo.proxy!, {
         keepalive: scenario.proxy!.keepalive,
         upstream_timeouts: log.upstream_timeouts,
         premature_closes: log.premature_closes,
         upstream_resets: log.upstream_resets,
         connection_refused: log.upstream_refused,
+        limit_reached: log.worker_connections_exhausted,
+        status_counts: access.by_status,
+        relayed_5xx: access.relayed_5xx,
+        own_5xx: access.own_5xx,
+        paths_5xx: access.paths_5xx,
         error_log_excerpt: log.lines.slice(-20),
       });
     }
@@ -210,6 +228,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         status_counts: access.by_status,
         paths_rejected: access.paths_rejected,
         escaped_rejected: access.escaped_rejected,
+        limit_reached: error.max_workers_reached,
+        relayed_5xx: access.relayed_5xx,
+        paths_5xx: access.paths_5xx,
         error_log_excerpt: error.lines.slice(-20),
       });
     }
@@ -273,7 +294,7 @@ async function measureOffloadAgainstPlainProxy(scenario: Scenario, upstreamUrl: 
   const p = scenario.proxy!;
   const plain = p.kind === 'apache'
     ? await startApacheProxy({ upstreamUrl, style: p.apache_style, escapeFix: p.apache_escape_fix, noEscape: p.apache_rewrite_ne, timeoutS: p.read_timeout_s, keepalive: p.keepalive, threadsPerChild: p.apache_threads_per_child, serverLimit: p.apache_server_limit })
-    : await startNginxProxy({ upstreamUrl, readTimeoutS: p.read_timeout_s, sendTimeoutS: p.send_timeout_s, connectTimeoutS: p.connect_timeout_s, keepalive: p.keepalive, buffering: p.buffering, clientMaxBodySize: p.client_max_body_size });
+    : await startNginxProxy({ upstreamUrl, readTimeoutS: p.read_timeout_s, sendTimeoutS: p.send_timeout_s, connectTimeoutS: p.connect_timeout_s, keepalive: p.keepalive, buffering: p.buffering, clientMaxBodySize: p.client_max_body_size, workerConnections: p.nginx_worker_connections });
   try {
     return await measureStaticOffload({
       scenario, proxy: p.kind, prefix: p.static_prefix!, statsUrl, withStaticUrl, withoutStaticUrl: plain.url,

@@ -11,6 +11,8 @@ import { median } from '../analysis/percentiles.js';
 import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 import { processTreeFindings } from './process-tree-findings.js';
+import { connectionsPerRequest } from './connections-per-request.js';
+import { applicationServerErrors } from '../proxy/status-origin.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
   const f: Findings = { source: 'run', settings: knownSettings(run), events: run.events };
@@ -66,6 +68,11 @@ export function findingsFromRun(run: RunRecord): Findings {
     // 400s are not it: the application answers 400 to bad parameters too.
     const bad = withStats.filter((p) => p.server!.bad_request_400 !== undefined);
     if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - (bad.length > 1 ? bad[0].server!.bad_request_400! : 0));
+    // The server's own count of the 5xx it answered (its application failing), over the measurement.
+    const failed = withStats.filter((p) => p.server!.server_errors_5xx !== undefined);
+    const perRequest = connectionsPerRequest(withStats);
+    if (perRequest !== undefined) f.connections_per_request = perRequest;
+    if (failed.length > 0) f.server_5xx_count = Math.max(0, failed[failed.length - 1].server!.server_errors_5xx! - (failed.length > 1 ? failed[0].server!.server_errors_5xx! : 0));
   }
   // No pool statistics (a plain CherryPy app): with more requests in the server (Little) than
   // workers, the pool is busy throughout, so each worker completes throughput / pool requests a
@@ -92,6 +99,11 @@ export function findingsFromRun(run: RunRecord): Findings {
     if (known && run.settings?.socket_queue_size !== undefined) f.connections.backlog = run.settings.socket_queue_size;
   }
 
+  const concurrency = clientConcurrency(run);
+  if (concurrency !== undefined) f.client_concurrency = concurrency;
+  const paths5xx = failingPaths(run);
+  if (paths5xx.length > 0) f.paths_5xx = paths5xx;
+
   const bodies = requestBodies(run);
   if (bodies.length > 0) f.max_request_body_bytes = Math.max(...bodies);
 
@@ -117,6 +129,14 @@ export function findingsFromRun(run: RunRecord): Findings {
       status_503: byKind.http_503 ?? 0,
       connection_refused: proxy.connection_refused ?? 0,
     };
+    const optional = {
+      concurrency_limit: proxy.concurrency_limit, concurrency_limit_setting: proxy.concurrency_limit_setting,
+      apache_threads_per_child: proxy.apache_threads_per_child, apache_server_limit: proxy.apache_server_limit,
+      nginx_worker_connections: proxy.nginx_worker_connections, limit_reached: proxy.limit_reached,
+      relayed_5xx: proxy.relayed_5xx, own_5xx: proxy.own_5xx,
+    };
+    // Only what this record measured: an older record without them leaves the detectors insufficient.
+    for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(f.proxy, { [k]: v });
     if (proxy.forwarded) {
       const w = proxy.forwarded;
       f.proxy.forwarded = {
@@ -214,6 +234,29 @@ function driftFromProbes(probes: ProbeSample[], requests: number | undefined): P
     out[metric] = estimateDrift(metric, times, probes.map(pick), { requests });
   }
   return out;
+}
+
+/** A closed loop's connections; an open loop's requests in flight by Little's law at the client. */
+function clientConcurrency(run: RunRecord): number | undefined {
+  const plan = run.load;
+  if (plan?.mode === 'closed' && plan.connections !== undefined) return plan.connections;
+  const s = run.summary;
+  if (s && s.throughput_rps > 0 && s.latency_ms) return (s.throughput_rps * s.latency_ms.mean) / 1000;
+  return undefined;
+}
+
+/**
+ * The paths whose requests the application answered 5xx: the proxy's access log names them (relayed
+ * 5xx); without a proxy, the mix entries with errors when the client saw 5xx other than a gateway's.
+ */
+function failingPaths(run: RunRecord): string[] {
+  const fromProxy = run.target?.proxy?.paths_5xx;
+  if (fromProxy) return fromProxy.map((p) => p.path);
+  if (applicationServerErrors(run.summary?.errors.by_kind) === 0) return [];
+  const mix = run.load?.mix ?? [];
+  const failing = Object.entries(run.by_request ?? {}).filter(([, r]) => r.errors > 0).map(([key]) => key);
+  if (failing.length > 0) return failing.slice(0, 10);
+  return mix.length === 1 ? [mix[0]!.path] : [];
 }
 
 function requestBodies(run: RunRecord): number[] {

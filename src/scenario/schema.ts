@@ -66,6 +66,8 @@ const proxy = z
     /** Apache only: mpm_event ThreadsPerChild and ServerLimit (MaxRequestWorkers is their product). */
     apache_threads_per_child: z.number().int().min(1).max(1000).optional(),
     apache_server_limit: z.number().int().min(1).max(64).optional(),
+    /** nginx only: worker_connections of its one worker process (a proxied request holds two). Default 1024. */
+    nginx_worker_connections: z.number().int().min(4).max(65536).optional(),
     /**
      * Before the measured run: the same workload direct and through the proxy in alternating short
      * rounds (proxy_cost in the run document: latency added, capacity ratio, the proxy's CPU).

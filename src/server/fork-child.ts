@@ -35,6 +35,8 @@ async function serve(job: ForkJob, req: IncomingMessage, res: ServerResponse): P
   if (ioMs > 0) await new Promise((r) => setTimeout(r, ioMs));
   // One process, one thread: nothing to share a GIL with.
   if (cpuMs > 0) burnCpu(cpuMs, new ThreadCpuClock(), undefined);
+  // fail=1: the handler raised after its work (a fork has no request number, so only a share of 1 fails every time).
+  if (route.fail) return answer(res, 500, 'text/plain', 'Internal Server Error\n');
   answer(res, 200, 'text/plain', route.responseBytes > 0 ? Buffer.alloc(route.responseBytes, 'x') : 'ok\n');
 }
 

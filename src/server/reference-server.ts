@@ -672,9 +672,10 @@ class Acceptor implements ReferenceServer {
     if (ex.disposition.kind !== 'job') return;
     const route = ex.disposition.route;
     const c = this.counters;
-    if (status >= 500) {
+    // route.fail: the application's own failure after its work (the handler raised).
+    if (status >= 500 || route.fail) {
       c.errored++;
-      this.answer(ex.res, status, 'text/plain', Buffer.from('Internal Server Error\n'));
+      this.answer(ex.res, status >= 500 ? status : 500, 'text/plain', Buffer.from('Internal Server Error\n'));
       return;
     }
     switch (route.endpoint) {

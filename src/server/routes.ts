@@ -12,6 +12,8 @@ export const PARAM_LIMITS = {
   chunk_kb: 1024,
   delay_ms: 60_000,
   kb: 1024 * 1024,
+  /** A share of requests, 0..1. */
+  fail: 1,
 } as const;
 
 export const STATS_PATH = '/_cpdiag/stats';
@@ -26,7 +28,11 @@ export type Route =
   /** What the server sees of the client: Host, X-Forwarded-*, the peer address (as an app would log it). */
   | { kind: 'headers' }
   | { kind: 'readyz' }
-  | { kind: 'job'; endpoint: Endpoint; job: JobSpec; responseBytes: number; chunkBytes: number }
+  /**
+   * `fail`: the handler does its work and then fails (an exception in the application): the server
+   * answers 500 Internal Server Error, as CherryPy does for an unhandled exception.
+   */
+  | { kind: 'job'; endpoint: Endpoint; job: JobSpec; responseBytes: number; chunkBytes: number; fail?: boolean }
   | { kind: 'bad'; message: string };
 
 export type Endpoint = 'work' | 'upload' | 'stream' | 'leak_memory' | 'leak_fd' | 'leak_thread' | 'index' | 'not_found';
@@ -51,6 +57,14 @@ function numberParam(query: URLSearchParams | undefined, name: keyof typeof PARA
   if (!Number.isFinite(value) || value < 0) throw new BadParam(`${name}=${text}: expected a number >= 0`);
   if (value > PARAM_LIMITS[name]) throw new BadParam(`${name}=${text}: at most ${PARAM_LIMITS[name]}`);
   return value;
+}
+
+/**
+ * Whether request number `index` is one of the failing share: exactly ⌊n × share⌋ of the first n
+ * requests fail, spread evenly (a share of 0.25 fails every fourth), so a run repeats exactly.
+ */
+export function failsAt(index: number, share: number): boolean {
+  return share > 0 && Math.floor((index + 1) * share) > Math.floor(index * share);
 }
 
 /**
@@ -88,8 +102,12 @@ export function resolveRoute(target: string, requestIndex: number, workScale = 1
           ioMs = Math.min(drawWithMean(dist, ioMs, random), PARAM_LIMITS.io_ms);
           cpuMs = Math.min(drawWithMean(dist, cpuMs, random), PARAM_LIMITS.cpu_ms);
         }
+        const failShare = numberParam(query, 'fail', 0);
         // workScale (CPDIAG_WORK_SCALE): the one place a slower or faster handler is made.
-        return { kind: 'job', endpoint, job: { op, ioMs: ioMs * workScale, cpuMs: cpuMs * workScale }, responseBytes: Math.round(bytes), chunkBytes: 0 };
+        return {
+          kind: 'job', endpoint, job: { op, ioMs: ioMs * workScale, cpuMs: cpuMs * workScale }, responseBytes: Math.round(bytes), chunkBytes: 0,
+          ...(failsAt(requestIndex, failShare) ? { fail: true } : {}),
+        };
       }
       case 'stream': {
         const chunks = Math.round(numberParam(query, 'chunks', 10));

@@ -77,7 +77,10 @@ export function resolveSweepSpec(input: { preset?: string; setting?: string; sce
   const settingName = preset?.setting ?? input.setting ?? section?.setting;
   if (!settingName) throw new CpdiagError('which setting? e.g. `cpdiag sweep thread_pool --values 1,2,4,8`', EXIT.USAGE, `or a preset: ${SWEEP_PRESETS.map((p) => `\`cpdiag sweep ${p.name}\``).join(' / ')}`);
   const def = sweepableSetting(settingName, input.setting ? 'sweep' : 'sweep.setting');
-  if (scenario.proxy) throw new CpdiagError('sweeps do not put a proxy in front yet: drop --proxy (or the proxy: section) and sweep the server directly', EXIT.USAGE);
+  // Through a proxy, a pool larger than the proxy's own limit (Apache MaxRequestWorkers, nginx
+  // worker_connections / 2) never sees more requests than that limit: the sweep would measure the
+  // proxy and recommend its limit as a pool size. `cpdiag run --proxy` names that limit instead.
+  if (scenario.proxy) throw new CpdiagError("sweeps do not put a proxy in front: drop --proxy (or the proxy: section) and sweep the server directly; through a proxy a sweep would find the proxy's own worker limit, which `cpdiag run --proxy KIND -c N` measures (cause proxy-worker-limit)", EXIT.USAGE);
   const setting = def.name;
   // The setting's own preset (named, or by its setting) brings values and workload; a setting
   // without one gets the default preset's workload and ramp, but no values.

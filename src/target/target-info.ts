@@ -52,5 +52,14 @@ export interface TargetInfo {
     status_counts?: Record<string, number>;
     /** Request paths (as clients sent them) answered 400/403, and how many of those had %xx in the path. */
     paths_rejected?: { path: string; count: number }[]; escaped_rejected?: number;
+    /**
+     * Requests the proxy lets through to the backend at once, from its settings
+     * (src/proxy/proxy-limits.ts), with those settings named; and how often its error log said
+     * it hit that limit (Apache AH00484, nginx "worker_connections are not enough").
+     */
+    concurrency_limit?: number; concurrency_limit_setting?: string; limit_reached?: number;
+    apache_threads_per_child?: number; apache_server_limit?: number; nginx_worker_connections?: number;
+    /** 5xx answers the proxy relayed from the backend (its access log), their paths, and the 5xx it made itself (nginx). */
+    relayed_5xx?: number; paths_5xx?: { path: string; count: number }[]; own_5xx?: number;
   };
 }

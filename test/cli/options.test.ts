@@ -97,3 +97,13 @@ test('--lb: --stats-url and --config are each backend\'s, --compare-direct measu
   // Without a balancer or a proxy, --compare-direct still has nothing to measure.
   assert.throws(() => applyRunFlags(undefined, { compareDirect: true }), /configures a proxy, and there is none/);
 });
+
+test('--nginx-worker-connections: into the scenario with --proxy nginx; refused without a proxy or with Apache', () => {
+  const s = applyRunFlags(undefined, { proxy: 'nginx', nginxWorkerConnections: 9 });
+  assert.equal(s.proxy?.nginx_worker_connections, 9);
+  assert.throws(() => applyRunFlags(undefined, { nginxWorkerConnections: 9 }), (e: unknown) => e instanceof CpdiagError && /--nginx-worker-connections configures a proxy, and there is none/.test(e.message));
+  assert.throws(() => applyRunFlags(undefined, { proxy: 'apache', nginxWorkerConnections: 9 }), (e: unknown) => e instanceof CpdiagError && e.exitCode === 2 && /needs --proxy nginx/.test(e.message));
+  // Apache's limit keys as before.
+  const a = applyRunFlags(undefined, { proxy: 'apache', apacheThreads: 2, apacheServers: 2 });
+  assert.deepEqual([a.proxy?.apache_threads_per_child, a.proxy?.apache_server_limit], [2, 2]);
+});

@@ -47,6 +47,16 @@ const ISSUE: Record<string, Change> = {
   'gzip-incompressible': (f) => { f.compression = { gzip_on: true, precompressed_share: 0.8 }; },
   'slow-service-time': (f) => { f.service_time_ms = 450; },
   'malformed-request-lines': (f) => { f.bad_request_count = 12; },
+  'backend-5xx': (f) => {
+    f.errors = { total: 60, rate: 0.01, by_kind: { http_500: 60 } };
+    f.server_5xx_count = 60;
+    f.proxy = { ...f.proxy!, relayed_5xx: 60 };
+    f.paths_5xx = ['/work?fail=0.01'];
+  },
+  'proxy-concurrency-limit': (f) => {
+    f.proxy = { ...f.proxy!, kind: 'apache', concurrency_limit: 4, concurrency_limit_setting: 'MaxRequestWorkers 4 (ThreadsPerChild 2 × ServerLimit 2)', limit_reached: 1 };
+    f.client_concurrency = 16;
+  },
   'close-wait-from-proxy': (f) => { f.fds = { ...f.fds!, close_wait: 40 }; f.close_wait_proxy = { count: 38, proxy: 'nginx (pid 4242)' }; },
   'workers-blocked-on-peer': (f) => { f.blocked_on_peer = { peer: '127.0.0.1:5432', workers: 14, total_workers: 16 }; },
   'workers-held-by-clients': (f) => { f.workers_on_clients = { mean: 9, max: 12, total_workers: 16, samples: 30, source: 'proc' }; },
@@ -161,4 +171,68 @@ test('rss-drift in a short run: warm-up-sized growth is not a leak; without the 
   assert.equal(rss(f).status, 'insufficient');
   f.duration_s = 600;
   assert.equal(rss(f).status, 'issue', 'a long window needs no level');
+});
+
+test('backend-5xx: the application\'s own 500s, told apart from the proxy\'s own and from gateway statuses', () => {
+  const detect = DETECTORS.find((d) => d.id === 'backend-5xx')!.detect;
+  // nginx out of worker_connections answers 500 itself: the backend counted none, the access log relayed none.
+  const f = healthyFindings();
+  f.errors = { total: 78, rate: 0.013, by_kind: { http_500: 78 } };
+  f.proxy = { ...f.proxy!, relayed_5xx: 0, own_5xx: 81 };
+  const own = detect(f);
+  assert.equal(own.status, 'none', JSON.stringify(own));
+  assert.match(own.evidence.map((e) => e.text).join('\n'), /81 more it made itself/);
+  // Gateway statuses are not the application's.
+  const gateway = healthyFindings();
+  gateway.errors = { total: 90, rate: 0.015, by_kind: { http_502: 60, http_503: 20, http_504: 10 } };
+  assert.equal(detect(gateway).status, 'none');
+  // No proxy, no server count: the client's 500s can only be the application's.
+  const direct: Findings = { source: 'run', requests: 600, errors: { total: 120, rate: 0.2, by_kind: { http_500: 120 } } };
+  const d = detect(direct);
+  assert.equal(d.status, 'issue');
+  assert.ok(d.strength > 0.9, JSON.stringify(d));
+  // Behind a proxy with neither the backend's count nor the proxy's log: the 500s may be the proxy's, discounted.
+  const unknown: Findings = { ...direct, proxy: { kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0 } };
+  const u = detect(unknown);
+  assert.equal(u.status, 'issue');
+  assert.ok(u.strength < d.strength, `${u.strength} < ${d.strength}`);
+});
+
+test('proxy-concurrency-limit: none when the backend\'s pool is the smaller limit or clients fit; weaker when the pool is full too', () => {
+  const detect = DETECTORS.find((d) => d.id === 'proxy-concurrency-limit')!.detect;
+  const limited = () => {
+    const f = healthyFindings();
+    f.proxy = { ...f.proxy!, kind: 'apache', concurrency_limit: 4, concurrency_limit_setting: 'MaxRequestWorkers 4 (ThreadsPerChild 2 × ServerLimit 2)', limit_reached: 0 };
+    f.client_concurrency = 16;
+    return f;
+  };
+  const hard = detect(limited());
+  assert.equal(hard.status, 'issue');
+  assert.ok(hard.strength > 0.9, JSON.stringify(hard));
+  const small = limited();
+  small.settings = { ...small.settings!, thread_pool: 4 };
+  assert.equal(detect(small).status, 'none', 'a pool of 4 behind a limit of 4: the pool is reached first');
+  const fits = limited();
+  fits.client_concurrency = 4;
+  assert.equal(detect(fits).status, 'none');
+  const full = limited();
+  full.saturation = { ...full.saturation!, all_busy_share: 0.9 };
+  assert.equal(detect(full).status, 'none', 'all workers busy: the pool is a limit, not only the proxy');
+  // 10% over the limit, with the proxy's log saying so: at least the logged floor; half of it at 5% over.
+  const brush = limited();
+  brush.client_concurrency = 4.4;
+  brush.proxy!.limit_reached = 3;
+  assert.ok(detect(brush).strength >= 0.6, JSON.stringify(detect(brush)));
+  brush.client_concurrency = 4.2;
+  assert.ok(Math.abs(detect(brush).strength - 0.3) < 0.01, JSON.stringify(detect(brush)));
+  // A pool just above the limit counts a little: no cliff at pool = limit.
+  const near = limited();
+  near.proxy!.concurrency_limit = 16;
+  near.client_concurrency = 64;
+  near.settings = { ...near.settings!, thread_pool: 17 };
+  const n = detect(near);
+  assert.ok(n.status === 'issue' && n.strength > 0.05 && n.strength < 0.5, JSON.stringify(n));
+  const noLimit = limited();
+  delete noLimit.proxy!.concurrency_limit;
+  assert.equal(detect(noLimit).status, 'insufficient');
 });

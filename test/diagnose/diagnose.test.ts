@@ -184,3 +184,33 @@ test('a GIL-bound sweep (numbers from `cpdiag sweep thread-pool --values 2,8,32 
   assert.equal(d.causes[0].confidence_label, 'high');
   assert.ok(!ranked(d).includes('pool-too-small'));
 });
+
+test('the application\'s 500s relayed by the proxy → backend-returned-5xx; refused connects → backend-not-running instead', () => {
+  const f = healthyFindings();
+  f.errors = { total: 1200, rate: 0.2, by_kind: { http_500: 1200 } };
+  f.server_5xx_count = 1200;
+  f.proxy = { ...f.proxy!, relayed_5xx: 1200 };
+  f.paths_5xx = ['/work?fail=0.2'];
+  const d = diagnose(f);
+  assert.equal(ranked(d)[0], 'backend-returned-5xx', JSON.stringify(d.causes.map((c) => [c.id, c.confidence])));
+  assert.match(d.causes[0].fix, /20(\.0)?% of requests were answered 5xx by the application itself \(\/work\?fail=0\.2\)/);
+  // The backend gone: the proxy's own 502s, no 500 from the application.
+  const gone = healthyFindings();
+  gone.errors = { total: 600, rate: 0.1, by_kind: { http_502: 600 } };
+  gone.proxy = { ...gone.proxy!, connection_refused: 600, status_502: 600 };
+  const g = ranked(diagnose(gone));
+  assert.equal(g[0], 'backend-not-running', g.join(', '));
+  assert.ok(!g.includes('backend-returned-5xx'), g.join(', '));
+});
+
+test('clients beyond the proxy\'s MaxRequestWorkers, the backend idle → proxy-worker-limit, not the pool', () => {
+  const f = healthyFindings();
+  f.proxy = { ...f.proxy!, kind: 'apache', concurrency_limit: 4, concurrency_limit_setting: 'MaxRequestWorkers 4 (ThreadsPerChild 2 × ServerLimit 2)', limit_reached: 1 };
+  f.client_concurrency = 16;
+  f.latency_ms = { min: 20, mean: 80, p50: 80, p90: 200, p95: 250, p99: 310, p999: 320, max: 330 };
+  const d = diagnose(f);
+  const ids = ranked(d);
+  assert.equal(ids[0], 'proxy-worker-limit', JSON.stringify(d.causes.map((c) => [c.id, c.confidence])));
+  assert.ok(!ids.includes('pool-too-small'), ids.join(', '));
+  assert.match(d.causes[0].fix, /MaxRequestWorkers\s+25\s+# was 4/);
+});

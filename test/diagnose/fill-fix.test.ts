@@ -8,6 +8,7 @@ import { fillFix, fixValues } from '../../src/diagnose/fill-fix.js';
 import { findingsFromSweep } from '../../src/sweep/findings-from-sweep.js';
 import { syntheticStep } from '../sweep/synthetic-doc.js';
 import { poolTooSmallFindings } from './fixtures.js';
+import type { Findings } from '../../src/diagnose/findings.js';
 
 const SNIPPET_NUMBER = /'server\.(thread_pool|socket_timeout)': \d|(proxy_read_timeout|proxy_send_timeout|keepalive_timeout) \d|pool_size=\d/;
 
@@ -73,4 +74,24 @@ test('a lower socket_timeout (idle connections holding workers): half the measur
   const kept = fixValues({ source: 'run', settings: { socket_timeout: 10 }, slow_clients: { attempted: 4, failed: 0, by_kind: {}, pause_s: 8 } });
   assert.equal(kept.socket_timeout_lower, '10');
   assert.match(kept.socket_timeout_lower_why, /kept at the measured 10 s: clients were measured pausing 8 s; the buffering proxy is the fix/);
+});
+
+test('proxy-worker-limit: the proxy\'s settings filled from the clients and the pool; only the proxy in front', () => {
+  const f: Findings = {
+    source: 'run', settings: { thread_pool: 16 }, client_concurrency: 24,
+    proxy: { kind: 'apache', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0, concurrency_limit: 4, concurrency_limit_setting: 'MaxRequestWorkers 4 (ThreadsPerChild 2 × ServerLimit 2)', apache_threads_per_child: 2, apache_server_limit: 2 },
+  };
+  const fix = fillFix(findCause('proxy-worker-limit')!.fix, f);
+  assert.match(fix.apache!, /ServerLimit\s+12\n/);
+  assert.match(fix.apache!, /MaxRequestWorkers\s+24\s+# was 4/);
+  assert.match(fix.summary, /24 measured\).*24 instead of 4/);
+  assert.equal(fix.nginx, undefined, 'a run through Apache is not told to set nginx directives');
+  const n = fillFix(findCause('proxy-worker-limit')!.fix, { ...f, proxy: { ...f.proxy!, kind: 'nginx' } });
+  assert.match(n.nginx!, /worker_connections 49;/);
+  assert.equal(n.apache, undefined);
+});
+
+test('backend-returned-5xx: the share and the paths that failed, as measured', () => {
+  const fix = fillFix(findCause('backend-returned-5xx')!.fix, { source: 'run', requests: 500, server_5xx_count: 100, paths_5xx: ['/work?fail=0.2'] });
+  assert.match(fix.summary, /20(\.0)?% of requests were answered 5xx by the application itself \(\/work\?fail=0\.2\)/);
 });

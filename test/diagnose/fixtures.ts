@@ -41,9 +41,13 @@ export function healthyFindings(): Findings {
     cpu_time_per_request_ms: 8,
     proxy: {
       kind: 'nginx', read_timeout_s: 60, keepalive: true, upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, status_502: 0, status_504: 0, connection_refused: 0,
+      concurrency_limit: 511, concurrency_limit_setting: 'worker_connections 1024 (1 worker process, 2 connections per proxied request)', nginx_worker_connections: 1024,
+      limit_reached: 0, relayed_5xx: 0, own_5xx: 0,
       forwarded: { app_logs_proxy_address: false, urls_use_proxy_host: false, recoverable_with_tools_proxy: true, host_seen: 'app.example:8443', peer_address: '127.0.0.2' },
     },
     bad_request_count: 0,
+    server_5xx_count: 0,
+    client_concurrency: 4.2,
     connections: { requested: 16, established: 16, listen_overflows: 0, listen_drops: 0, backlog: 5 },
     threads: 30,
     // One process with a steady pool; a comparison found one more process added nothing (I/O waits).

@@ -6,7 +6,7 @@ import { checkLoopbackUrl, fetchServerStats, normalizeServerStats } from '../../
 
 test('normalise the bundled, cheroot and CherryPy cpstats shapes', () => {
   assert.deepEqual(normalizeServerStats({ threads: { total: 4, busy: 3, idle: 1 }, queue: { depth: 2, max: 5 }, requests: { completed: 40, errored: 1, accepted: 42 } }),
-    { threads: 4, busy: 3, idle: 1, queue: 2, requests: 40, errors: 1 });
+    { threads: 4, busy: 3, idle: 1, queue: 2, requests: 40, errors: 1, server_errors_5xx: 1 });
   // cheroot's own "Requests" overcounts kept-alive connections (cumulative per connection, added
   // after every request): it is not a request count, so none is reported; "Work Time" is kept.
   assert.deepEqual(normalizeServerStats({ Threads: 10, 'Threads Idle': 7, Queue: 0, Requests: 5, 'Socket Errors': 1, 'Work Time': 2.5 }),
@@ -27,7 +27,13 @@ test('normalise the bundled, cheroot and CherryPy cpstats shapes', () => {
   // The bundled server: its settings and its own count of malformed requests come along.
   const bundled = normalizeServerStats({ threads: { total: 4, busy: 1, idle: 3 }, queue: { depth: 0 }, settings: { thread_pool: 4, gil: true },
     requests: { completed: 9, errored: 0, bad_request_400: 2 }, cheroot: { 'Work Time': 1.25 } });
-  assert.deepEqual(bundled, { threads: 4, busy: 1, idle: 3, queue: 0, requests: 9, errors: 0, bad_request_400: 2, work_time_s: 1.25, settings: { thread_pool: 4, gil: true } });
+  assert.deepEqual(bundled, { threads: 4, busy: 1, idle: 3, queue: 0, requests: 9, errors: 0, bad_request_400: 2, server_errors_5xx: 0, work_time_s: 1.25, settings: { thread_pool: 4, gil: true } });
+  // Connections accepted (keep-alive to the backend: new connections per request): the bundled
+  // server's connections.accepted, cheroot's "Accepts" — whose "Socket Errors" are not 5xx answers.
+  assert.equal(normalizeServerStats({ threads: { total: 4, busy: 0, idle: 4 }, connections: { open: 1, accepted: 17 } })?.connections_accepted, 17);
+  const accepts = normalizeServerStats({ Threads: 10, 'Threads Idle': 10, Queue: 0, Accepts: 230, 'Socket Errors': 3 });
+  assert.equal(accepts?.connections_accepted, 230);
+  assert.equal(accepts?.server_errors_5xx, undefined);
   assert.equal(normalizeServerStats({ hello: 1 }), undefined);
   // Per-worker work time, in worker order (cheroot's thread names sorted numerically).
   assert.deepEqual(normalizeServerStats({ threads: { total: 2, busy: 0, idle: 2 }, workers: [{ id: 0, work_time_s: 1.5 }, { id: 1, work_time_s: 0.25 }] })?.worker_work_time_s, [1.5, 0.25]);

@@ -16,7 +16,7 @@ test('HAProxy: one loopback frontend, a round-robin backend of every server, one
 });
 
 test('nginx as a balancer: one upstream with a server line per process', () => {
-  const c = renderNginxConfig({ dir: '/tmp/x', listenPort: 8081, upstreams: [{ host: '127.0.0.1', port: 9001 }, { host: '127.0.0.1', port: 9002 }, { host: '127.0.0.1', port: 9003 }], readTimeoutS: 60, sendTimeoutS: 60, connectTimeoutS: 60, keepalive: true, buffering: true, clientMaxBodySize: '1m' });
+  const c = renderNginxConfig({ dir: '/tmp/x', listenPort: 8081, upstreams: [{ host: '127.0.0.1', port: 9001 }, { host: '127.0.0.1', port: 9002 }, { host: '127.0.0.1', port: 9003 }], readTimeoutS: 60, sendTimeoutS: 60, connectTimeoutS: 60, keepalive: true, buffering: true, clientMaxBodySize: '1m', workerConnections: 1024 });
   assert.deepEqual(c.match(/server 127\.0\.0\.1:\d+;/g), ['server 127.0.0.1:9001;', 'server 127.0.0.1:9002;', 'server 127.0.0.1:9003;']);
   assert.equal(c.match(/upstream cpdiag_upstream/g)!.length, 1);
 });

@@ -31,3 +31,21 @@ test('access log: statuses counted, 400/403 paths named as sent, escaped ones co
   assert.equal(s.escaped_rejected, 2);
   assert.deepEqual(s.paths_rejected, [{ path: '/work%20x?io_ms=1', count: 2 }, { path: '/bad', count: 1 }]);
 });
+
+test('access log: the application\'s 5xx relayed (not Apache\'s own 502-504), their paths named', () => {
+  const s = parseApacheAccessLog([
+    '500 5120 "GET /work?fail=0.2 HTTP/1.1"',
+    '500 5020 "GET /work?fail=0.2 HTTP/1.1"',
+    '502 88 "GET /work HTTP/1.1"',
+    '503 80 "GET /work HTTP/1.1"',
+    '200 5000 "GET /work HTTP/1.1"',
+  ].join('\n'));
+  assert.equal(s.relayed_5xx, 2);
+  assert.deepEqual(s.paths_5xx, [{ path: '/work?fail=0.2', count: 2 }]);
+});
+
+test('error log: AH00484, every worker thread busy', () => {
+  const s = parseApacheErrorLog('[Wed Dec 02 10:18:38.894802 2026] [mpm_event:error] [pid 23101:tid 23101] AH00484: server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting\n');
+  assert.equal(s.max_workers_reached, 1);
+  assert.equal(s.connection_refused + s.backend_timeouts, 0);
+});

@@ -21,8 +21,18 @@ test('counts each kind of upstream failure', () => {
 });
 
 test('empty or unrelated logs count nothing', () => {
-  assert.deepEqual(parseNginxErrorLog(''), { upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, upstream_refused: 0, lines: [] });
+  assert.deepEqual(parseNginxErrorLog(''), { upstream_timeouts: 0, premature_closes: 0, upstream_resets: 0, upstream_refused: 0, worker_connections_exhausted: 0, lines: [] });
   const s = parseNginxErrorLog('2026/11/23 00:00:00 [notice] 1#1: signal process started\n\n');
   assert.equal(s.upstream_timeouts + s.premature_closes + s.upstream_resets + s.upstream_refused, 0);
   assert.equal(s.lines.length, 1);
+});
+
+test('nginx out of worker_connections: counted as such, not as an upstream failure', () => {
+  // nginx 1.26's lines (measured with worker_connections 9 and 16 clients).
+  const s = parseNginxErrorLog([
+    '2026/12/02 10:18:49 [alert] 23479#23479: *8548 9 worker_connections are not enough while connecting to upstream, client: 127.0.0.1, server: , request: "GET /work?io_ms=20 HTTP/1.1", upstream: "http://127.0.0.1:45219/work?io_ms=20", host: "127.0.0.1:34951"',
+    '2026/12/02 10:18:49 [alert] 23479#23479: 9 worker_connections are not enough',
+  ].join('\n'));
+  assert.equal(s.worker_connections_exhausted, 2);
+  assert.equal(s.upstream_refused + s.upstream_timeouts + s.upstream_resets + s.premature_closes, 0);
 });

@@ -31,3 +31,15 @@ test('run text: the answer first, then the facts, no line wider than the termina
   assert.doesNotMatch(quiet, /settings|Diagnosis/);
   assert.match(quiet, /top cause:/);
 });
+
+test('run text behind a proxy: its own limit and the 5xx it relayed, beside the backend\'s workers', () => {
+  const run = fakeRecord(20, { errors: 3 });
+  run.target.proxy = {
+    kind: 'apache', url: 'http://127.0.0.1:1', read_timeout_s: 10, apache_style: 'proxypass', concurrency_limit: 4,
+    concurrency_limit_setting: 'MaxRequestWorkers 4 (ThreadsPerChild 2 × ServerLimit 2)', limit_reached: 1,
+    relayed_5xx: 113, paths_5xx: [{ path: '/work?fail=0.2', count: 113 }],
+  };
+  const text = renderRunText(run, plain, { width: 200 });
+  assert.match(text, /proxy limit +4 requests at once \(MaxRequestWorkers 4 \(ThreadsPerChild 2 × ServerLimit 2\)\); its error log says it hit it 1 time/);
+  assert.match(text, /relayed 5xx +113 answers 5xx came from the backend itself, e\.g\. \/work\?fail=0\.2/);
+});

@@ -26,7 +26,7 @@ const CHERRYPY_TARGET = {
 
 async function diagnoseVariant(patch: (s: Scenario) => void): Promise<{ ids: string[]; scenario: Scenario; evidence: string[]; proxy: Record<string, unknown> }> {
   const scenario = loadScenarioFile(FILE);
-  scenario.load.duration_s = 2;
+  scenario.load.duration_s = 1;
   patch(scenario);
   const { record } = await executeRun({ scenario });
   const causes = record.diagnosis!.causes;

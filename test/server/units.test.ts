@@ -65,3 +65,15 @@ test('simple responses have cheroot\'s shape', () => {
 test('settingsToArgs writes flags commander parses back', () => {
   assert.deepEqual(settingsToArgs({ thread_pool: 4, gil: false, socket_timeout: 1.5 }), ['--thread-pool', '4', '--gil', 'False', '--socket-timeout', '1.5']);
 });
+
+test('routes: /work?fail=SHARE fails exactly that share of requests, evenly spread; out of range is a bad parameter', () => {
+  const failed = (share: string, n: number) => Array.from({ length: n }, (_, i) => resolveRoute(`/work?fail=${share}`, i)).filter((r) => r.kind === 'job' && r.fail).length;
+  assert.equal(failed('0.2', 1000), 200);
+  assert.equal(failed('0.25', 8), 2);
+  assert.equal(failed('0', 100), 0);
+  assert.equal(failed('1', 7), 7);
+  const every = Array.from({ length: 8 }, (_, i) => resolveRoute('/work?fail=0.25', i)).map((r) => r.kind === 'job' && r.fail === true);
+  assert.deepEqual(every, [false, false, false, true, false, false, false, true]);
+  const over = resolveRoute('/work?fail=1.5', 0);
+  assert.ok(over.kind === 'bad' && over.message.includes('fail=1.5'));
+});

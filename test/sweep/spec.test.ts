@@ -64,7 +64,7 @@ test('grid and refused combinations', () => {
   for (const [setting, flags] of bad) {
     assert.throws(() => resolveSweepSpec({ setting, scenario: base(), flags, mixGiven: false }), CpdiagError, JSON.stringify({ setting, flags }));
   }
-  assert.throws(() => resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'p', proxy: { kind: 'nginx' } }), flags: {}, mixGiven: false }), /proxy/);
+  assert.throws(() => resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'p', proxy: { kind: 'nginx' } }), flags: {}, mixGiven: false }), /sweeps do not put a proxy in front.*the proxy's own worker limit.*proxy-worker-limit/);
 });
 
 test('presets are records in one registry: each resolves to its setting, values, workload and budget', () => {
