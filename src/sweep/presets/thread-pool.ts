@@ -13,7 +13,7 @@ import type { SweepPreset } from './sweep-preset.js';
 export const THREAD_POOL_PRESET: SweepPreset = {
   name: 'thread-pool',
   setting: 'thread_pool',
-  values: powersOfTwo(1, 64),
+  values: powersOfTwo(2, 64),
   mixPath: '/work?io_ms=20&cpu_ms=1',
   ramp: { mode: 'open', maxRps: 20000, maxLevels: 10, levelS: 1, firstWarmupS: 0.5, warmupS: 0.2 },
   budgetS: 120,
