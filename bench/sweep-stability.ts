@@ -59,6 +59,8 @@ interface RunRecord {
   range: { low: number; high: number | null; text: string } | null;
   reason: string;
   capacities: { value: number; runs_rps: number[] }[];
+  /** Repeats of the capacity search that ran (the budget may skip some): the noise estimate's runs. */
+  repeats: number;
   machine_limit: string | null;
   error?: string;
 }
@@ -114,11 +116,12 @@ async function oneRun(condition: Condition, index: number): Promise<RunRecord> {
     try {
       doc = JSON.parse(r.stdout) as SweepDocument;
     } catch {
-      return { ...base, value: null, range: null, reason: '', capacities: [], machine_limit: null, error: `no sweep document (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+      return { ...base, value: null, range: null, reason: '', capacities: [], repeats: 0, machine_limit: null, error: `no sweep document (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
     }
     const rec = doc.recommendation;
     const capacities = groupByValue(doc.steps.filter((s) => s.status === 'ok')).map((g) => ({ value: g.step.value, runs_rps: g.runs }));
-    return { ...base, value: rec?.value ?? null, range: rec?.range ?? null, reason: rec?.reason ?? '', capacities, machine_limit: rec?.machine_limit?.text ?? null };
+    const repeats = doc.steps.filter((s) => s.origin === 'repeat' && s.status === 'ok').length;
+    return { ...base, value: rec?.value ?? null, range: rec?.range ?? null, reason: rec?.reason ?? '', capacities, repeats, machine_limit: rec?.machine_limit?.text ?? null };
   } finally {
     if (spinner) await stopChild(spinner);
   }
@@ -145,7 +148,7 @@ async function main(): Promise<void> {
       records.push(r);
       appendFileSync(args.out, JSON.stringify(r) + '\n');
       const caps = r.capacities.map((c) => `${c.value}:${c.runs_rps.map((x) => formatRate(x)).join('/')}`).join(' ');
-      console.log(`${condition.padEnd(5)} #${r.index}  ${formatSeconds(r.wall_s).padStart(7)}  load ${r.load_average_before.toFixed(1).padStart(4)}  recommended ${String(r.value ?? '–').padStart(3)}  range ${rangeText(r).padEnd(10)}  capacity ${caps}${r.error ? `  ERROR ${r.error}` : ''}`);
+      console.log(`${condition.padEnd(5)} #${r.index}  ${formatSeconds(r.wall_s).padStart(7)}  load ${r.load_average_before.toFixed(1).padStart(4)}  recommended ${String(r.value ?? '–').padStart(3)}  range ${rangeText(r).padEnd(10)}  repeats ${r.repeats}  capacity ${caps}${r.error ? `  ERROR ${r.error}` : ''}`);
       if (r.range?.text) console.log(`          ${r.range.text}`);
     }
   }

@@ -33,7 +33,7 @@ export function registerSweep(program: Command): void {
     'after',
     `
 Examples:
-  cpdiag sweep thread-pool                       bundled server, /work?io_ms=20&cpu_ms=1, pools 1..64 (about 2 minutes)
+  cpdiag sweep thread-pool                       bundled server, /work?io_ms=20&cpu_ms=1, pools 2..64 (about 2 minutes)
   cpdiag sweep thread-pool --path '/work?cpu_ms=5'          a CPU-bound handler (the GIL)
   cpdiag sweep thread-pool --cmd '/usr/bin/python3 examples/cherrypy/app.py --port {port} --thread-pool {thread_pool}'
   cpdiag sweep thread_pool --values 2,4,8 --cmd '/usr/bin/python3 examples/cherrypy/app.py -c {config}' \\

@@ -4,6 +4,7 @@
 // step's last process sample, the figure the steps table shows, so the two read alike.
 import { formatBytes, formatPercentChange, formatRate } from '../format.js';
 import type { SweepDocument, SweepStep } from '../sweep/sweep-document.js';
+import { groupByValue } from '../sweep/analyze-sweep.js';
 
 export interface StepChange {
   from: number;
@@ -27,7 +28,9 @@ function change(a: SweepStep, b: SweepStep): StepChange | null {
 export function recommendationChanges(doc: SweepDocument): { below: StepChange | null; above: StepChange | null } | null {
   const value = doc.recommendation?.value;
   if (doc.setting2 || value === null || value === undefined) return null;
-  const ok = doc.steps.filter((s) => s.status === 'ok').sort((x, y) => x.value - y.value);
+  // One step per value, repeats folded into its capacity as the recommendation saw it (a repeat
+  // is not "one value further": the example once read "thread_pool 16 → 16: +12.2%").
+  const ok = groupByValue(doc.steps.filter((s) => s.status === 'ok')).map((g) => g.step);
   const i = ok.findIndex((s) => s.value === value);
   if (i < 0) return null;
   return { below: i > 0 ? change(ok[i - 1], ok[i]) : null, above: i + 1 < ok.length ? change(ok[i], ok[i + 1]) : null };

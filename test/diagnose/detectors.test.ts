@@ -21,7 +21,7 @@ const ISSUE: Record<string, Change> = {
   'tail-latency': (f) => { f.latency_ms = { ...f.latency_ms!, p99: 300 }; },
   queueing: (f) => { f.latency_ms = { ...f.latency_ms!, mean: 120 }; f.saturation = { ...f.saturation!, all_busy_share: 0.8, queue_p99: 30 }; },
   'capacity-flat-across-pool': (f) => { f.pool_scaling = { values: [1, 4, 16, 64], capacity_rps: [170, 174, 175, 172], p99_ms: [1, 2, 3, 4] }; },
-  'context-switch-overhead': (f) => { f.pool_scaling = { values: [4, 16, 64, 256], capacity_rps: [700, 760, 770, 600], p99_ms: [1, 2, 3, 4], ctx_per_request: [4, 6, 12, 30] }; },
+  'context-switch-overhead': (f) => { f.settings = { ...f.settings!, thread_pool: 256 }; f.pool_scaling = { values: [4, 16, 64, 256], capacity_rps: [700, 760, 770, 600], p99_ms: [1, 2, 3, 4], ctx_per_request: [4, 6, 12, 30] }; },
   'downstream-pool-wait': (f) => { f.worker_threads = { total: 40, blocked_io: 3, waiting_lock: 35, running: 2, idle: 0 }; },
   'proxy-gateway-errors': (f) => { f.proxy = { ...f.proxy!, status_502: 20 }; },
   'proxy-upstream-timeouts': (f) => { f.proxy = { ...f.proxy!, upstream_timeouts: 5 }; },
@@ -114,6 +114,23 @@ test('gil-bound: one core pinned while the pool is idle is not the GIL ceiling',
   f.cpu_percent_mean = 100;
   const r = DETECTORS.find((d) => d.id === 'gil-bound')!.detect(f);
   assert.equal(r.status, 'none');
+});
+
+test('context-switch-overhead: judged at the pool in use, so larger pools a sweep measured and advised against are not its problem', () => {
+  const detect = DETECTORS.find((d) => d.id === 'context-switch-overhead')!.detect;
+  const f = healthyFindings();
+  ISSUE['context-switch-overhead'](f);
+  // The same sweep, the server at 16 (what a sweep recommends from it): 256 serving 22% less is not 16's problem.
+  f.settings = { ...f.settings!, thread_pool: 16 };
+  const atSixteen = detect(f);
+  assert.equal(atSixteen.status, 'none', JSON.stringify(atSixteen));
+  assert.match(atSixteen.evidence[0].text, /pool 16 \(the pool in use\) serves 760 rps; best up to it 760 rps/);
+  // Retrograde is against smaller pools only: the smallest pool is never "too large" for serving less than the best.
+  f.settings = { ...f.settings!, thread_pool: 4 };
+  assert.equal(detect(f).status, 'none');
+  // A pool in use that the sweep did not measure: the largest measured is judged (the curve bends back there).
+  f.settings = { ...f.settings!, thread_pool: 10 };
+  assert.equal(detect(f).status, 'issue');
 });
 
 test('slow-client-cutoffs: failures with pauses shorter than socket_timeout are not cutoffs', () => {

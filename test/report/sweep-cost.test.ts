@@ -28,3 +28,15 @@ test('no cost line without a recommended value, for grids, and none "further" pa
   doc.steps[1] = { ...doc.steps[1], status: 'failed' };
   assert.equal(recommendationChanges(doc)?.below?.from, 4);
 });
+
+test('repeats are folded into their value: the neighbours are other values, at the capacity the recommendation used', () => {
+  const doc = syntheticSweep([4, 8, 16, 32], { serviceMs: 21, limitRps: 700 });
+  const sixteen = doc.steps.find((s) => s.value === 16)!;
+  doc.steps.push({ ...sixteen, origin: 'repeat', capacity_rps: 735 });
+  const c = recommendationChanges(doc)!;
+  assert.equal(c.above?.from, 16);
+  assert.equal(c.above?.to, 32, 'a repeat of 16 is not the value above 16');
+  assert.equal(c.below?.to, 16);
+  // The geometric mean of 665 and 735.
+  assert.ok(Math.abs(c.below!.toCapacityRps - Math.sqrt(665 * 735)) < 0.01, `${c.below?.toCapacityRps}`);
+});

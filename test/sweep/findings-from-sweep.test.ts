@@ -26,3 +26,22 @@ test('machine-limited sweep: no pool scaling in the findings, so no cause is rea
   assert.equal(limited.recommended?.value, 8);
   assert.ok(limited.latency_ms !== undefined);
 });
+
+test('a sweep whose recommendation is the fix: the bent-back curve above it is not presented as the server\'s problem', () => {
+  // Capacity peaks at 8 and falls by a third at 64, and the sweep recommends 8: "pool too large"
+  // is what 64 would be, and the recommendation already avoids it.
+  const steps = [1, 2, 4, 8, 16, 32, 64].map((v) => {
+    const s = syntheticStep(v, { serviceMs: 21, limitRps: 400 });
+    if (v >= 32) s.capacity_rps = v === 32 ? 330 : 260;
+    return s;
+  });
+  const base = { setting: 'thread_pool', steps, cores: 2, sloP99Ms: 250 };
+  const atRecommended = diagnose(findingsFromSweep({ ...base, recommendedValue: 8 }));
+  assert.ok(!atRecommended.causes.some((c) => c.id === 'pool-too-large'), atRecommended.causes.map((c) => c.id).join(', '));
+  const overhead = atRecommended.detectors.find((d) => d.detector === 'context-switch-overhead');
+  assert.equal(overhead?.status, 'none', JSON.stringify(overhead));
+  // The same curve judged at 64 (had the sweep settled there) names it: the rule still bites.
+  const at64 = findingsFromSweep({ ...base, recommendedValue: 64 });
+  const overheadAt64 = diagnose(at64).detectors.find((d) => d.detector === 'context-switch-overhead');
+  assert.equal(overheadAt64?.status, 'issue', JSON.stringify(overheadAt64));
+});

@@ -46,6 +46,14 @@ test('refinement adds the midpoints on both sides of the knee, never a measured 
   assert.deepEqual(refineValues(measured, 64, pool), [48]);
   assert.deepEqual(refineValues(measured, null, pool), []);
   assert.deepEqual(refineValues([{ value: 1, capacity_rps: 1 }, { value: 2, capacity_rps: 2 }], 2, timeout), [1.5]);
+  // The default sweep on a quiet machine: 16 is 17% below the plateau, so nothing up to 16 can be
+  // within noise of the best and 12 is not worth a step; 24 is where the answer can land.
+  const quiet = [2, 4, 8, 16, 32, 64].map((value) => ({ value, capacity_rps: ({ 2: 100, 4: 200, 8: 400, 16: 690, 32: 830, 64: 810 } as Record<number, number>)[value] }));
+  assert.deepEqual(refineValues(quiet, 16, pool), [24]);
+  // Within REFINE_REACH (15%) of the best, 16 could still be the answer's neighbour: both sides.
+  assert.deepEqual(refineValues(quiet.map((m) => (m.value === 16 ? { ...m, capacity_rps: 720 } : m)), 16, pool), [12, 24]);
+  // A failed neighbour (no capacity) is no reason to refine next to it.
+  assert.deepEqual(refineValues([...quiet.filter((m) => m.value !== 64), { value: 64, capacity_rps: null }], 32, pool), [24]);
   assert.deepEqual(powersOfTwo(1, 64), [1, 2, 4, 8, 16, 32, 64]);
 });
 
