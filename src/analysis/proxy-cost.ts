@@ -92,6 +92,12 @@ function roundShift(s: { estimate: number; ci_low: number; ci_high: number; conf
   return { estimate: roundTo(s.estimate, decimals), ci_low: roundTo(s.ci_low, decimals), ci_high: roundTo(s.ci_high, decimals), confidence: roundTo(s.confidence, 3) };
 }
 
+/**
+ * The least proxy CPU a cost is computed from: /proc counts CPU in clock ticks (10 ms), so a total
+ * under two ticks says only "less than that" and the per-request figure is left out.
+ */
+export const MIN_RESOLVED_PROXY_CPU_S = 0.02;
+
 /** Needs at least two rounds a side (one round has no spread, so no interval). */
 export function computeProxyCost(input: ProxyCostInput): ProxyCost {
   if (input.direct.length < 2 || input.proxied.length < 2) throw new RangeError('proxy cost: need at least 2 rounds a side');
@@ -106,7 +112,9 @@ export function computeProxyCost(input: ProxyCostInput): ProxyCost {
   const ratio = { estimate: Math.exp(lr.estimate), ci_low: Math.exp(lr.ci_low), ci_high: Math.exp(lr.ci_high), confidence: lr.confidence };
   const cpuRounds = b.filter((r) => r.proxy_cpu_s !== undefined);
   const relayed = cpuRounds.reduce((s, r) => s + r.requests, 0);
-  const cpuMsPerRequest = cpuRounds.length > 0 && relayed > 0 ? (cpuRounds.reduce((s, r) => s + r.proxy_cpu_s!, 0) * 1000) / relayed : undefined;
+  const cpuS = cpuRounds.reduce((s, r) => s + r.proxy_cpu_s!, 0);
+  // Below what /proc resolves, "0 ms per request" would be a reading of the clock, not of the proxy.
+  const cpuMsPerRequest = cpuRounds.length > 0 && relayed > 0 && cpuS >= MIN_RESOLVED_PROXY_CPU_S ? (cpuS * 1000) / relayed : undefined;
   const direct = summarizeFront(a);
   const proxied = summarizeFront(b);
   const share = direct.p50_ms > 0 ? p50.estimate / direct.p50_ms : 0;

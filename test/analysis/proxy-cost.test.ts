@@ -32,3 +32,14 @@ test('open loop: a throughput ratio, said not to be a capacity; one round a side
   assert.equal(c.proxy_cpu_ms_per_request, undefined);
   assert.throws(() => computeProxyCost({ proxy: 'nginx', proxyLabel: 'nginx', roundS: 1, workload: '', closedLoop: true, direct: a.slice(0, 1), proxied: b }), /at least 2 rounds/);
 });
+
+test('a proxy CPU under what /proc resolves (two 10 ms ticks) is left out, never printed as 0 ms per request', () => {
+  const a = [round(150, 6, 11), round(144, 6.1, 11.2)];
+  const zero = [round(154, 6.2, 9.7, 0), round(150, 6.2, 9.8, 0)];
+  const c = computeProxyCost({ proxy: 'haproxy', proxyLabel: 'HAProxy', roundS: 0.25, workload: 'closed loop, 1 connection', closedLoop: true, direct: a, proxied: zero });
+  assert.equal(c.proxy_cpu_ms_per_request, undefined);
+  assert.doesNotMatch(c.sentence, /its own CPU/);
+  const resolved = [round(154, 6.2, 9.7, 0.01), round(150, 6.2, 9.8, 0.01)];
+  const d = computeProxyCost({ proxy: 'haproxy', proxyLabel: 'HAProxy', roundS: 0.25, workload: 'closed loop, 1 connection', closedLoop: true, direct: a, proxied: resolved });
+  assert.ok(Math.abs(d.proxy_cpu_ms_per_request! - 20 / 304) < 0.001, String(d.proxy_cpu_ms_per_request));
+});

@@ -51,7 +51,10 @@ for (const [balancer, skip] of [
     const cost = record.proxy_cost!;
     assert.equal(cost.proxy, balancer);
     assert.equal(cost.workload, 'closed loop, 1 connection');
-    assert.ok(cost.proxy_cpu_ms_per_request! > 0, JSON.stringify(cost));
+    // Its CPU over these short rounds may be under what /proc resolves (two 10 ms ticks): then it is
+    // left out, never printed as 0 (the whole run's figure above is the one asserted).
+    if (cost.proxy_cpu_ms_per_request !== undefined) assert.ok(cost.proxy_cpu_ms_per_request > 0, JSON.stringify(cost));
+    else assert.doesNotMatch(cost.sentence, /its own CPU/);
     assert.match(cost.sentence, new RegExp(`^${balancer === 'haproxy' ? 'HAProxy' : 'nginx'} adds `));
   });
 
