@@ -104,6 +104,18 @@ test('the example sweep as shipped before issue 11: pool 64 disagreed; re-analys
   assert.match(pool64.knee.reason, /floor of 30\.5 ms/);
 });
 
+// The example shipped today (regenerated with issue 11's sweep): as recorded, with no re-analysis,
+// every step's floor, capacity and reason agree.
+const SHIPPED = fileURLToPath(new URL('../../../reports/examples/sweep-thread-pool/sweep.json', import.meta.url));
+
+test('the shipped example sweep: every step\'s floor, capacity and reason agree as recorded', () => {
+  const doc = JSON.parse(readFileSync(SHIPPED, 'utf8')) as SweepDocument;
+  const slo = { p99Ms: doc.slo.p99_ms, maxErrorRate: doc.slo.error_rate };
+  const ok = doc.steps.filter((s) => s.status === 'ok' && s.levels.length > 0);
+  assert.ok(ok.length >= 6, `${ok.length} steps`);
+  for (const step of ok) assert.deepEqual(disagreements(step, slo), [], `${step.setting}=${step.value} (${step.origin})`);
+});
+
 test('one default error limit: the sweep\'s SLO takes ramp-rules\' DEFAULT_MAX_ERROR_RATE', () => {
   const spec = resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'sweep' }), flags: {}, mixGiven: false });
   assert.equal(spec.maxErrorRate, DEFAULT_MAX_ERROR_RATE);
