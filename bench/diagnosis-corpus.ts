@@ -36,6 +36,11 @@ export interface CorpusCase {
   label: string;
   /** The cause a run names for the same fault when it differs from what an inspection names. */
   run_label?: string;
+  /**
+   * A second cause injected in the same case (two-fault cases, stored in two-faults.json): the
+   * first cause named is right when it is either, and the second is judged on its own.
+   */
+  second_label?: string;
   target: 'bundled' | 'cherrypy';
   settings: Record<string, unknown>;
   load: Record<string, unknown>;
@@ -60,6 +65,8 @@ export interface CorpusCase {
 export interface CorpusEntry {
   id: string;
   label: string;
+  /** The second injected cause of a two-fault case. */
+  second_label?: string;
   source: 'run' | 'inspect';
   target: 'bundled' | 'cherrypy';
   params: Record<string, number | string>;
@@ -171,7 +178,28 @@ export function corpusCases(): CorpusCase[] {
   add({ label: 'idle-connections-hold-workers', target: 'bundled', settings: { thread_pool: 8, ...held }, load: closed(8), mix: work('io_ms=10'), idle_connections: 5, inspect: true, inspect_stats: true, params: { pool: 8, idle_connections: 5, clients: 8 } });
   add({ label: 'idle-connections-hold-workers', target: 'cherrypy', settings: { thread_pool: 4, ...held }, load: closed(4), mix: work('io_ms=20'), idle_connections: 3, inspect: true, params: { pool: 4, idle_connections: 3, clients: 4 } });
   add({ label: 'idle-connections-hold-workers', target: 'cherrypy', settings: { thread_pool: 8, ...held }, load: closed(6), mix: work('io_ms=10'), idle_connections: 6, inspect: true, params: { pool: 8, idle_connections: 6, clients: 6 } });
+  // ---- two faults at once, as an operator meets them: a pool too small that also leaks (fds, memory,
+  // threads), a slow dependency beside a cache that never evicts, GIL-bound handlers that also
+  // keep memory. Each fault at a strength its own cases above show; which one is "first" is
+  // only the id's order.
+  const two = (x: Omit<CorpusCase, 'id' | 'label' | 'second_label' | 'inspect'>, first: string, second: string) => add({
+    id: `${first}.and.${second}-${c.filter((y) => y.label === first && y.second_label === second).length + 1}`, label: first, second_label: second, inspect: true, ...x,
+  });
+  const mixOf = (a: string, wa: number, b: string, wb: number) => [{ path: a, weight: wa }, { path: b, weight: wb }];
+  two({ target: 'bundled', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: mixOf('/work?io_ms=50', 3, '/leak/fd', 1), params: { pool: 4, handler_ms: 50, clients: 16, fd_share: 0.25 } }, 'pool-too-small', 'fd-leak');
+  two({ target: 'bundled', settings: { thread_pool: 8, ...bq }, load: closed(24), mix: mixOf('/work?io_ms=100', 4, '/leak/fd', 1), params: { pool: 8, handler_ms: 100, clients: 24, fd_share: 0.2 } }, 'pool-too-small', 'fd-leak');
+  two({ target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: mixOf('/work?io_ms=50', 3, '/leak/memory?kb=256', 1), params: { pool: 4, handler_ms: 50, clients: 16, kb_per_request: 256 } }, 'pool-too-small', 'per-request-cache');
+  two({ target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: mixOf('/work?io_ms=50', 4, '/leak/thread', 1), params: { pool: 4, handler_ms: 50, clients: 16, thread_share: 0.2 } }, 'pool-too-small', 'thread-leak');
+  two({ target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: mixOf('/upstream?port={peer}', 3, '/leak/memory?kb=256', 1), peer_ms: 300, params: { pool: 8, peer_ms: 300, clients: 16, kb_per_request: 256 } }, 'slow-downstream-peer', 'per-request-cache');
+  two({ target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(8), mix: mixOf('/upstream?port={peer}', 3, '/leak/memory?kb=512', 1), peer_ms: 500, params: { pool: 4, peer_ms: 500, clients: 8, kb_per_request: 512 } }, 'slow-downstream-peer', 'per-request-cache');
+  two({ target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: mixOf('/work?cpu_ms=20', 3, '/leak/memory?kb=256', 1), params: { pool: 8, cpu_ms: 20, clients: 16, kb_per_request: 256 } }, 'cpu-bound-under-gil', 'per-request-cache');
+  two({ target: 'bundled', settings: { thread_pool: 32, ...bq }, load: closed(12), mix: mixOf('/work?io_ms=300', 3, '/leak/fd', 1), params: { pool: 32, handler_ms: 300, clients: 12, fd_share: 0.25 } }, 'blocking-io-in-handlers', 'fd-leak');
   return c;
+}
+
+/** The file a case's entries are stored in: its label's, or two-faults.json. */
+export function corpusFile(k: Pick<CorpusCase, 'label' | 'second_label'>): string {
+  return k.second_label ? 'two-faults' : k.label;
 }
 
 /** Keeps what the diagnosis reads; drops texts and per-thread detail that only make the fixture big. */
@@ -189,11 +217,13 @@ export function compactFindings(f: Findings): Findings {
 }
 
 /**
- * The utilisation the case measured (mean busy workers over the pool), beside the one it was
- * designed for: on a shared machine a run designed at 0.5 can measure 0.9.
+ * The load the case measured over its pool (mean busy workers, plus the requests that waited for
+ * one, over the pool size), beside the one it was designed for: on a shared machine a run designed
+ * at 0.5 can measure 0.9, or queue requests behind a pool that other work starved of CPU. A
+ * standing queue (its median above zero) is load beyond the pool's capacity, so it counts.
  */
 export function measuredUtilisation(f: Findings): number | undefined {
-  if (f.saturation && f.saturation.samples > 0) return f.saturation.busy_mean / f.saturation.workers;
+  if (f.saturation && f.saturation.samples > 0) return (f.saturation.busy_mean + f.saturation.queue_p50) / f.saturation.workers;
   const w = f.worker_threads;
   if (w && w.total > 0) return (w.total - w.idle) / w.total;
   const pool = f.settings?.thread_pool;
@@ -240,9 +270,10 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
       },
     });
     const runFindings = findingsFromRun(record);
-    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, source: 'run', target: k.target, params: withUtilisation(k.params, runFindings), findings: compactFindings(runFindings) }];
+    const second = k.second_label ? { second_label: k.second_label } : {};
+    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, ...second, source: 'run', target: k.target, params: withUtilisation(k.params, runFindings), findings: compactFindings(runFindings) }];
     const inspected = await inspection;
-    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, source: 'inspect', target: k.target, params: withUtilisation(k.params, inspected), findings: compactFindings(inspected) });
+    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, ...second, source: 'inspect', target: k.target, params: withUtilisation(k.params, inspected), findings: compactFindings(inspected) });
     return out;
   } finally {
     idle?.close();
@@ -255,7 +286,7 @@ async function main(): Promise<void> {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'test/fixtures/diagnosis-corpus');
   mkdirSync(outDir, { recursive: true });
-  const cases = corpusCases().filter((k) => !only || k.label === only || k.id === only);
+  const cases = corpusCases().filter((k) => !only || corpusFile(k) === only || k.id === only);
   const started = Date.now();
   const byLabel = new Map<string, CorpusEntry[]>();
   for (const k of cases) {
@@ -267,9 +298,9 @@ async function main(): Promise<void> {
       process.stderr.write(`${k.id}: failed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
     process.stderr.write(`${k.id}: ${entries.map((e) => e.source).join('+') || 'nothing'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    const list = byLabel.get(k.label) ?? [];
+    const list = byLabel.get(corpusFile(k)) ?? [];
     list.push(...entries);
-    byLabel.set(k.label, list);
+    byLabel.set(corpusFile(k), list);
   }
   for (const [label, entries] of byLabel) {
     const file = join(outDir, `${label}.json`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { diagnose, HIGH_CONFIDENCE, MIN_REPORTED_CONFIDENCE } from '../src/diagnose/diagnose.js';
 import { fitCalibration, isHeldBack, type Calibration } from '../src/diagnose/calibration.js';
 import type { ScoredOutcome } from '../src/analysis/isotonic.js';
-import type { CorpusEntry } from './diagnosis-corpus.js';
+import { measuredUtilisation, type CorpusEntry } from './diagnosis-corpus.js';
 
 /** Raw scores below this are not worth calibrating (the old reporting floor). */
 const RAW_FLOOR = 0.05;
@@ -21,8 +21,14 @@ export const HEALTHY_MAX_UTILISATION = 0.7;
 /** Entries whose injected condition held as measured (healthy cases within their utilisation). */
 export function inScope(e: CorpusEntry): boolean {
   if (e.label !== 'none') return true;
-  const u = e.params.measured_utilisation;
-  return typeof u !== 'number' || u <= HEALTHY_MAX_UTILISATION;
+  const u = entryUtilisation(e);
+  return u === undefined || u <= HEALTHY_MAX_UTILISATION;
+}
+
+/** The entry's measured load over its pool (one rule: measuredUtilisation), else what was stored. */
+function entryUtilisation(e: CorpusEntry): number | undefined {
+  const u = measuredUtilisation(e.findings) ?? e.params.measured_utilisation;
+  return typeof u === 'number' ? Number(u.toFixed(3)) : undefined;
 }
 
 /** Every stored entry (including those out of scope: see inScope). */
@@ -31,12 +37,18 @@ export function loadCorpus(dir: string): CorpusEntry[] {
     .flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CorpusEntry[]);
 }
 
-/** Every cause the raw formula ranks for each entry, first or not, with whether it is the injected one. */
+/** The causes injected in an entry: its label, and the second of a two-fault case. */
+export function injected(e: CorpusEntry): string[] {
+  return e.second_label ? [e.label, e.second_label] : [e.label];
+}
+
+/** Every cause the raw formula ranks for each entry, first or not, with whether it is an injected one. */
 export function rawOutcomes(entries: readonly CorpusEntry[]): Record<keyof Calibration, ScoredOutcome[]> {
   const out: Record<keyof Calibration, ScoredOutcome[]> = { first: [], other: [] };
   for (const e of entries) {
+    const faults = injected(e);
     diagnose(e.findings, { calibration: 'raw', minReported: RAW_FLOOR }).causes.forEach((c, i) => {
-      out[i === 0 ? 'first' : 'other'].push({ score: c.score ?? c.confidence, correct: (c.id === e.label ? 1 : 0) as 0 | 1 });
+      out[i === 0 ? 'first' : 'other'].push({ score: c.score ?? c.confidence, correct: (faults.includes(c.id) ? 1 : 0) as 0 | 1 });
     });
   }
   return out;
@@ -53,6 +65,7 @@ export interface ReliabilityBin { from: number; to: number; n: number; right: nu
 export interface Evaluation {
   entries: number;
   perLabel: Record<string, Record<'run' | 'inspect', Tally>>;
+  /** Top-1 over the single-fault entries (two-fault entries are tallied in twoFaults). */
   bySource: Record<'run' | 'inspect', Tally>;
   /** Healthy entries, and how many named no cause. */
   healthy: Tally;
@@ -63,6 +76,15 @@ export interface Evaluation {
   fitEntries: number;
   heldBackEntries: number;
   misses: { id: string; label: string; got: string }[];
+  /**
+   * Two-fault entries: how many named both faults (the second reported too), and where the raw
+   * formula ranked the other fault (rank 2 = right behind the first; 0 = not ranked at all).
+   */
+  twoFaults: { n: number; firstRight: number; bothNamed: number; otherAlsoSeen: number; otherRawRank: { id: string; rank: number; score: number }[] };
+  /** Facts listed as also seen in single-fault entries (no second fault to point to), and in how many entries. */
+  alsoSeenSingle: { facts: number; entries: number; of: number };
+  /** Every cause reported below the first (any entry), and how many were an injected fault. */
+  secondLeads: Tally;
   /** Healthy cases the shared machine pushed past HEALTHY_MAX_UTILISATION: left out. */
   outOfScope: { id: string; utilisation: number }[];
 }
@@ -72,23 +94,46 @@ const BINS: [number, number][] = [[MIN_REPORTED_CONFIDENCE, 0.5], [0.5, 0.7], [0
 export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Evaluation {
   const entries = all.filter(inScope);
   const ev: Evaluation = {
-    outOfScope: all.filter((e) => !inScope(e)).map((e) => ({ id: e.id, utilisation: e.params.measured_utilisation as number })),
+    outOfScope: all.filter((e) => !inScope(e)).map((e) => ({ id: e.id, utilisation: entryUtilisation(e)! })),
     entries: entries.length, perLabel: {}, bySource: { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } }, healthy: { n: 0, right: 0 },
     reliability: BINS.map(([from, to]) => ({ from, to, n: 0, right: 0 })), high: { n: 0, right: 0 },
     fitEntries: entries.filter((e) => !isHeldBack(e.id)).length, heldBackEntries: entries.filter((e) => isHeldBack(e.id)).length, misses: [],
+    twoFaults: { n: 0, firstRight: 0, bothNamed: 0, otherAlsoSeen: 0, otherRawRank: [] }, secondLeads: { n: 0, right: 0 }, alsoSeenSingle: { facts: 0, entries: 0, of: 0 },
   };
   for (const e of entries) {
     const d = diagnose(e.findings, points ? { calibration: points } : {});
+    const faults = injected(e);
     const top = d.causes[0]?.id;
-    const right = e.label === 'none' ? d.causes.length === 0 : top === e.label;
-    const t = (ev.perLabel[e.label] ??= { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } })[e.source];
+    const right = e.label === 'none' ? d.causes.length === 0 : top !== undefined && faults.includes(top);
+    for (const c of d.causes.slice(1)) {
+      ev.secondLeads.n++;
+      if (faults.includes(c.id)) ev.secondLeads.right++;
+    }
+    if (!e.second_label && e.label !== 'none') {
+      ev.alsoSeenSingle.of++;
+      ev.alsoSeenSingle.facts += d.also_seen?.length ?? 0;
+      if (d.also_seen?.length) ev.alsoSeenSingle.entries++;
+    }
+    if (e.second_label) {
+      ev.twoFaults.n++;
+      if (right) ev.twoFaults.firstRight++;
+      if (right && (d.also_seen ?? []).some((a) => a.could_be.some((id) => faults.includes(id) && id !== top))) ev.twoFaults.otherAlsoSeen++;
+      if (faults.every((id) => d.causes.some((c) => c.id === id))) ev.twoFaults.bothNamed++;
+      const raw = diagnose(e.findings, { calibration: 'raw', minReported: 0 }).causes;
+      const other = right ? faults.find((id) => id !== top)! : e.second_label;
+      const i = raw.findIndex((c) => c.id === other);
+      ev.twoFaults.otherRawRank.push({ id: `${e.id}: ${other}`, rank: i + 1, score: i >= 0 ? raw[i].score ?? 0 : 0 });
+    }
+    const t = (ev.perLabel[faults.join(' + ')] ??= { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } })[e.source];
     t.n++;
-    ev.bySource[e.source].n++;
+    // The headline figures are over single-fault cases: a two-fault case counts either fault as
+    // right, so it is tallied on its own (twoFaults) and not mixed in.
+    if (!e.second_label) ev.bySource[e.source].n++;
     if (right) {
       t.right++;
-      ev.bySource[e.source].right++;
+      if (!e.second_label) ev.bySource[e.source].right++;
     } else {
-      ev.misses.push({ id: e.id, label: e.label, got: d.causes.map((c) => `${c.id} ${c.confidence}`).join(', ') || 'no cause' });
+      ev.misses.push({ id: e.id, label: faults.join(' + '), got: d.causes.map((c) => `${c.id} ${c.confidence}`).join(', ') || 'no cause' });
     }
     if (e.label === 'none') {
       ev.healthy.n++;
@@ -97,7 +142,7 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
     if (!isHeldBack(e.id)) continue;
     for (const c of d.causes) {
       const bin = ev.reliability.find((b) => c.confidence >= b.from && c.confidence < b.to);
-      const ok = c.id === e.label ? 1 : 0;
+      const ok = faults.includes(c.id) ? 1 : 0;
       if (bin) {
         bin.n++;
         bin.right += ok;

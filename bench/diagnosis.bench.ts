@@ -47,7 +47,7 @@ function main(): void {
   console.log('| injected cause | run top-1 | inspect top-1 |');
   console.log('|---|---|---|');
   for (const [label, t] of Object.entries(ev.perLabel).sort()) console.log(`| ${label} | ${pct(t.run)} | ${pct(t.inspect)} |`);
-  console.log(`| **all** | ${pct(ev.bySource.run)} | ${pct(ev.bySource.inspect)} |`);
+  console.log(`| **all single-fault cases** | ${pct(ev.bySource.run)} | ${pct(ev.bySource.inspect)} |`);
   console.log('');
   console.log(`healthy services naming no cause: ${pct(ev.healthy)} (false-cause rate ${ev.healthy.n ? formatPercent(1 - ev.healthy.right / ev.healthy.n) : '–'})`);
   console.log('');
@@ -55,6 +55,15 @@ function main(): void {
   console.log('|---|---|---|');
   for (const b of ev.reliability) console.log(`| ${b.from.toFixed(2)}–${Math.min(1, b.to).toFixed(2)} | ${b.n} | ${b.n ? formatPercent(b.right / b.n) : '–'} |`);
   console.log(`| "high" | ${ev.high.n} | ${ev.high.n ? formatPercent(ev.high.right / ev.high.n) : '–'} |`);
+  if (ev.twoFaults.n > 0) {
+    const t = ev.twoFaults;
+    console.log('');
+    console.log(`two-fault cases: ${t.n}; one of the two named first in ${t.firstRight}, both named as causes in ${t.bothNamed}, the other listed as also seen in ${t.otherAlsoSeen}`);
+    const a = ev.alsoSeenSingle;
+    console.log(`causes named below the first (all entries): ${pct(ev.secondLeads)} an injected fault; single-fault entries listing another fault's evidence as also seen: ${a.entries} of ${a.of} (${a.facts} facts)`);
+    console.log('the other fault in the raw ranking (rank, raw score):');
+    for (const o of t.otherRawRank) console.log(`  ${o.id}: ${o.rank === 0 ? 'not ranked' : `rank ${o.rank}, ${o.score}`}`);
+  }
   if (ev.misses.length > 0) {
     console.log('');
     console.log('misses:');

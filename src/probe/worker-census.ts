@@ -3,7 +3,7 @@
 // most of the blocked ones wait on. Workers are recognised as inspect recognises them
 // (worker-threads.ts) and the set accumulates over the samples, as a pool is seen idle in one
 // sample and busy in the next.
-import type { WorkerCensusSample } from './probe-sample.js';
+import type { WorkerCensusSample, WorkerCounts } from './probe-sample.js';
 import { median } from '../analysis/percentiles.js';
 import { roundTo } from '../numbers.js';
 import { countWorkerStates, findEventLoopThreads, recognizeWorkers, splitLeaked, type ClassifiedThread } from './worker-threads.js';
@@ -94,6 +94,17 @@ export function censusFromServerStates(states: Record<string, number>): WorkerCe
     total, idle: n('idle'), blocked_io: n('io') + n('reading') + n('writing'), waiting_lock: n('gil_wait'), running: n('cpu'),
     other: n('starting'), on_client: n('reading'),
   };
+}
+
+/**
+ * How many workers computed over a window: the mean number running or queued on a lock (the GIL
+ * in CPython) per sample. A mean, not a median: a GIL-bound CherryPy starves its acceptor, so its
+ * workers are idle in most samples (the medians say "all idle") while the few busy ones compute.
+ */
+export function meanComputing(census: readonly WorkerCounts[]): { computing_mean: number } | undefined {
+  const counted = census.filter((c) => c.total > 0);
+  if (counted.length === 0) return undefined;
+  return { computing_mean: roundTo(counted.reduce((a, c) => a + c.running + c.waiting_lock, 0) / counted.length, 3) };
 }
 
 /** Workers held by their clients over a window: the mean and the most, the pool, where the count came from. */

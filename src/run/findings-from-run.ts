@@ -8,7 +8,7 @@ import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
 import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
 import { median } from '../analysis/percentiles.js';
-import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
+import { censusFromServerStates, meanComputing, summarizeOnClients } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 import { processTreeFindings } from './process-tree-findings.js';
 
@@ -158,6 +158,7 @@ function workerStates(probes: ProbeSample[]): {
     all_busy_share: census.filter((c) => c.idle === 0).length / census.length,
     busy_mean: census.reduce((a, c) => a + c.total - c.idle, 0) / census.length,
     samples: census.length,
+    ...meanComputing(census),
   };
   const byPeer = new Map<string, number>();
   for (const c of census) if (c.peer) byPeer.set(c.peer, (byPeer.get(c.peer) ?? 0) + 1);
