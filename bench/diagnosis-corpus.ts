@@ -15,6 +15,7 @@ import { executeRun } from '../src/run/execute-run.js';
 import { findingsFromRun } from '../src/run/findings-from-run.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { inspectProcess } from '../src/inspect/run-inspect.js';
+import { readMachineCpu, splitMachineCpu } from '../src/probe/machine-cpu.js';
 import { startSlowPeer } from '../test/helpers/slow-peer.js';
 import { holdConnections } from '../test/helpers/held-connections.js';
 import type { Findings } from '../src/diagnose/findings.js';
@@ -252,6 +253,11 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
     }, k.id);
     let inspection: Promise<Findings | undefined> | undefined;
     let target: { pid: number; url: string } | undefined;
+    // How much of the machine other processes held while the case ran (the machine is shared):
+    // stored beside the parameters, so a reader can tell a fault's figures from a busy neighbour's.
+    const machineBefore = readMachineCpu();
+    const cpdiagBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     const { record } = await executeRun({
       scenario,
       // The record is handed over once the target is up: its pid and URL.
@@ -270,10 +276,16 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
       },
     });
     const runFindings = findingsFromRun(record);
+    const machineAfter = readMachineCpu();
+    const cpdiagUsed = process.cpuUsage(cpdiagBefore);
+    const split = machineBefore && machineAfter ? splitMachineCpu(machineBefore, machineAfter, {
+      targetCores: (runFindings.cpu_percent_mean ?? 0) / 100, cpdiagCpuS: (cpdiagUsed.user + cpdiagUsed.system) / 1e6, wallS: (performance.now() - wallBefore) / 1000,
+    }) : undefined;
+    const params = split ? { ...k.params, machine_other_share: Number(split.other_share.toFixed(2)) } : k.params;
     const second = k.second_label ? { second_label: k.second_label } : {};
-    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, ...second, source: 'run', target: k.target, params: withUtilisation(k.params, runFindings), findings: compactFindings(runFindings) }];
+    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, ...second, source: 'run', target: k.target, params: withUtilisation(params, runFindings), findings: compactFindings(runFindings) }];
     const inspected = await inspection;
-    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, ...second, source: 'inspect', target: k.target, params: withUtilisation(k.params, inspected), findings: compactFindings(inspected) });
+    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, ...second, source: 'inspect', target: k.target, params: withUtilisation(params, inspected), findings: compactFindings(inspected) });
     return out;
   } finally {
     idle?.close();

@@ -51,11 +51,12 @@ export interface Findings {
   drift?: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
   fds?: { count: number; limit: number; close_wait: number };
   /**
-   * Requests waiting unread (inspect): connections accepted on the server's listening ports with
-   * bytes in the kernel's receive queue that no thread has read, per sample — the mean, the most
-   * and the samples. The queue in front of the threads, seen without the server's stats.
+   * Requests waiting for the server's threads (inspect), per sample: connections in its listening
+   * sockets' accept queues plus accepted connections whose request bytes sit unread in the kernel's
+   * receive queue — the mean, the most and the samples. The queue in front of the threads, seen
+   * from /proc without the server's stats.
    */
-  requests_unread?: { mean: number; max: number; samples: number };
+  requests_waiting?: { mean: number; max: number; samples: number };
   /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
   threads_by_activity?: Record<string, number>;
   worker_threads?: {

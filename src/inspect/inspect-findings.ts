@@ -24,11 +24,11 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
     ),
     drift: report.drift,
   };
-  // Requests waiting unread on the server's own ports (summed over its listeners).
-  const unread = report.listen.filter((l) => l.unread_mean !== undefined);
-  if (unread.length > 0) {
-    f.requests_unread = {
-      mean: unread.reduce((a, l) => a + l.unread_mean!, 0), max: unread.reduce((a, l) => a + l.unread_max!, 0), samples: report.window.samples,
+  // Requests waiting for a thread on the server's own ports (summed over its listeners).
+  const waiting = report.listen.filter((l) => l.waiting_mean !== undefined);
+  if (waiting.length > 0) {
+    f.requests_waiting = {
+      mean: waiting.reduce((a, l) => a + l.waiting_mean!, 0), max: waiting.reduce((a, l) => a + l.waiting_max!, 0), samples: report.window.samples,
     };
   }
   if (report.fds.count !== null) f.fds = { count: report.fds.count, limit: report.fds.limit ?? 0, close_wait: report.sockets.close_wait };

@@ -112,12 +112,12 @@ export interface InspectReport {
     /** From `ss -ltn` Send-Q; null when unknown (no ss). */
     backlog: number | null;
     /**
-     * Connections accepted on this port with request bytes no thread has read yet (requests
-     * waiting in front of the threads), per sample: the mean and the most over the window.
-     * Absent in documents written before it was measured.
+     * Requests waiting for the server's threads, per sample: connections in the accept queue plus
+     * accepted connections whose request bytes no thread has read yet; the mean and the most over
+     * the window. Absent in documents written before it was measured.
      */
-    unread_mean?: number;
-    unread_max?: number;
+    waiting_mean?: number;
+    waiting_max?: number;
   }[];
   memory: {
     rss_bytes: number;
@@ -181,7 +181,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
 
   // Workers, recognised over the whole window; the server's own pool size (its stats) trims
   // look-alikes started later (leaked threads parked like idle workers).
-  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity, startTicks: t.startTicks })));
+  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity, startTicks: t.startTicks, runNs: t.runNs })));
   const reportedPool = [...samples].reverse().find((s) => s.server)?.server?.threads;
   const recognition = recognizeWorkers(perSample, ctx.pid, { poolSize: reportedPool });
   let workers: InspectReport['threads']['workers'] = null;
@@ -242,15 +242,18 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   const lp = last.process;
   const fp = first.process;
   const listen = lp.sockets.listen.map((l) => {
-    const unread = samples.map((s) => s.process.sockets.listen.find((x) => x.inode === l.inode)?.unreadConnections ?? 0);
+    const waiting = samples.map((s) => {
+      const at = s.process.sockets.listen.find((x) => x.inode === l.inode);
+      return at ? at.acceptQueue + at.unreadConnections : 0;
+    });
     return {
       local: l.local,
       port: l.port,
       accept_queue: l.acceptQueue,
       accept_queue_max: Math.max(...samples.map((s) => s.process.sockets.listen.find((x) => x.inode === l.inode)?.acceptQueue ?? 0)),
       backlog: findBacklog(ctx.backlogs, l.local),
-      unread_mean: roundTo(unread.reduce((a, b) => a + b, 0) / unread.length, 2),
-      unread_max: Math.max(...unread),
+      waiting_mean: roundTo(waiting.reduce((a, b) => a + b, 0) / waiting.length, 2),
+      waiting_max: Math.max(...waiting),
     };
   });
 

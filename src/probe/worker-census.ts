@@ -50,11 +50,14 @@ export class WorkerCensus {
   private named = false;
   /** Threads ever seen in an event loop (the acceptor): never workers, even when they queue for the GIL with them. */
   private readonly loops = new Set<number>();
+  /** The first sample's threads: who was there, and how long each had run (splitLeaked's "served since"). */
+  private first: ClassifiedThread[] | undefined;
 
   constructor(private readonly pid: number) {}
 
   /** Takes one sample's threads in; returns the workers' states in it (undefined while no pool is recognised). */
   observe(threads: ClassifiedThread[]): WorkerCensusSample | undefined {
+    this.first ??= threads;
     for (const tid of findEventLoopThreads([threads])) this.loops.add(tid);
     const byTid = new Map(threads.map((t) => [t.tid, t]));
     const r = recognizeWorkers([threads.filter((t) => !this.loops.has(t.tid))], this.pid);
@@ -64,7 +67,7 @@ export class WorkerCensus {
     // The pool among everything recognised so far: the largest start burst (no server size here).
     // Named workers are the pool by name (their threads may start one by one).
     const all = new Set(this.recognised.keys());
-    const pool = this.named ? all : splitLeaked(all, [[...this.recognised.values()]], undefined, new Set()).tids;
+    const pool = this.named ? all : splitLeaked(all, [this.first, [...this.recognised.values()]], undefined, new Set()).tids;
     this.workers.clear();
     for (const tid of pool) this.workers.add(tid);
     if (this.workers.size === 0) return undefined;

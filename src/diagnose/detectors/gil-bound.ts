@@ -93,14 +93,13 @@ export const detect: Detector = (f) => {
   // core the lock is at its ceiling, whatever the pool figures show (cheroot's acceptor starves
   // under the GIL and leaves workers idle). A run's latency says whether requests waited.
   if (!f.latency_ms) loaded = Math.max(loaded, ramp(cpu, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT));
-  // An inspection also sees the queue in front of the lock: requests waiting unread on the
-  // server's connections (its acceptor starves under the GIL) and workers queued behind the one
-  // holding it. The lock's utilisation follows from that queue as for one server (M/M/1:
+  // An inspection also sees the queue in front of the lock: requests waiting on the server's
+  // connections (its acceptor starves under the GIL) and workers queued behind the one holding it. The lock's utilisation follows from that queue as for one server (M/M/1:
   // Lq = ρ² / (1 − ρ)); a CPU figure cut short by a shared machine does not hide it.
-  if (!f.latency_ms && (f.requests_unread || w?.computing_mean !== undefined)) {
-    const queued = (f.requests_unread?.mean ?? 0) + Math.max(0, (w?.computing_mean ?? 0) - 1);
+  if (!f.latency_ms && (f.requests_waiting || w?.computing_mean !== undefined)) {
+    const queued = (f.requests_waiting?.mean ?? 0) + Math.max(0, (w?.computing_mean ?? 0) - 1);
     const rho = utilisationFromQueue(queued);
-    ev.push(evidence('lock_queue', queued, 'requests', `${formatNumber(queued)} waiting on average (${formatNumber(f.requests_unread?.mean ?? 0)} requests unread on the server's connections, the rest workers queued on the lock): the lock ${formatPercent(rho)} busy as one server`));
+    ev.push(evidence('lock_queue', queued, 'requests', `${formatNumber(queued)} waiting on average (${formatNumber(f.requests_waiting?.mean ?? 0)} requests waiting for a thread on the server's connections, the rest workers queued on the lock): the lock ${formatPercent(rho)} busy as one server`));
     const atCeiling = ramp(100 * rho, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT);
     loaded = Math.max(loaded, atCeiling);
     // A queue on the lock while its holder computes makes the lock the ceiling, as workers queued
