@@ -84,12 +84,14 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
   }
   if (proxy?.error_log) {
     const log = proxy.error_log;
+    // nginx's proxy_read_timeout and Apache's Timeout both default to 60 s when the config is silent.
     f.proxy = {
-      kind: 'nginx', read_timeout_s: proxy.read_timeout_s ?? 60, keepalive: proxy.keepalive ?? false,
+      kind: proxy.name === 'nginx' ? 'nginx' : 'apache', read_timeout_s: proxy.read_timeout_s ?? 60, keepalive: proxy.keepalive ?? false,
       upstream_timeouts: log.upstream_timeouts, premature_closes: log.premature_closes, upstream_resets: log.upstream_resets,
-      // What nginx answered for those: a 504 per timeout, a 502 per close, reset or refusal.
+      // What the proxy answered for those: a 504 per timeout, a 502 per close, reset or refusal.
       status_502: log.premature_closes + log.upstream_resets + log.upstream_refused, status_504: log.upstream_timeouts,
     };
+    if (log.upstream_refused > 0) f.proxy.connection_refused = log.upstream_refused;
   }
   if (report.window.exited) {
     const ev: RunEvent = { t_s: report.window.exited_at_s ?? report.window.duration_s, kind: 'target_exited', message: 'the process exited during the inspection' };
