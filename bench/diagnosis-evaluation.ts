@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnose, HIGH_CONFIDENCE, MIN_REPORTED_CONFIDENCE } from '../src/diagnose/diagnose.js';
 import { fitCalibration, isHeldBack, type Calibration } from '../src/diagnose/calibration.js';
+import { CAUSES } from '../src/diagnose/causes.js';
 import type { ScoredOutcome } from '../src/analysis/isotonic.js';
 import { measuredUtilisation, type CorpusEntry } from './diagnosis-corpus.js';
 
@@ -81,6 +82,13 @@ export interface Evaluation {
    * formula ranked the other fault (rank 2 = right behind the first; 0 = not ranked at all).
    */
   twoFaults: { n: number; firstRight: number; bothNamed: number; otherAlsoSeen: number; otherRawRank: { id: string; rank: number; score: number }[] };
+  /**
+   * Inspections: for each injected cause with no inspect entry (the corpus takes none where an
+   * inspection cannot observe the cause), in how many inspections it was listed as insufficient;
+   * and reported causes one of whose required detectors lacked data (guessed: must be none).
+   */
+  inspectUnobserved: { id: string; insufficient: number; of: number }[];
+  inspectGuessed: string[];
   /** Facts listed as also seen in single-fault entries (no second fault to point to), and in how many entries. */
   alsoSeenSingle: { facts: number; entries: number; of: number };
   /** Every cause reported below the first (any entry), and how many were an injected fault. */
@@ -99,7 +107,23 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
     reliability: BINS.map(([from, to]) => ({ from, to, n: 0, right: 0 })), high: { n: 0, right: 0 },
     fitEntries: entries.filter((e) => !isHeldBack(e.id)).length, heldBackEntries: entries.filter((e) => isHeldBack(e.id)).length, misses: [],
     twoFaults: { n: 0, firstRight: 0, bothNamed: 0, otherAlsoSeen: 0, otherRawRank: [] }, secondLeads: { n: 0, right: 0 }, alsoSeenSingle: { facts: 0, entries: 0, of: 0 },
+    inspectUnobserved: [], inspectGuessed: [],
   };
+  // A cause is unobserved by inspect when none of its cases has an inspection (the proxy's
+  // pool-exhausted is inspected as proxy-gave-up-on-queued-requests: the same case, observed).
+  const inspected = entries.filter((e) => e.source === 'inspect');
+  const caseOf = (e: CorpusEntry) => e.id.replace(/\/(run|inspect)$/, '');
+  const inspectedCases = new Set(inspected.map(caseOf));
+  const labels = [...new Set(entries.flatMap(injected))].filter((id) => id !== 'none');
+  const unobserved = labels.filter((id) => !entries.some((e) => injected(e).includes(id) && inspectedCases.has(caseOf(e)))).sort();
+  const requiredOf = new Map(CAUSES.map((c) => [c.id, c.supports.filter((x) => x.required).map((x) => x.detector)]));
+  for (const id of unobserved) ev.inspectUnobserved.push({ id, insufficient: 0, of: inspected.length });
+  for (const e of inspected) {
+    const d = diagnose(e.findings, points ? { calibration: points } : {});
+    for (const u of ev.inspectUnobserved) if (d.insufficient_causes?.some((x) => x.id === u.id)) u.insufficient++;
+    const lacking = new Set(d.detectors.filter((x) => x.status === 'insufficient').map((x) => x.detector));
+    for (const c of d.causes) if (requiredOf.get(c.id)!.some((det) => lacking.has(det))) ev.inspectGuessed.push(`${e.id}: ${c.id}`);
+  }
   for (const e of entries) {
     const d = diagnose(e.findings, points ? { calibration: points } : {});
     const faults = injected(e);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { evaluate, fitOnCorpus, HEALTHY_MAX_UTILISATION, loadCorpus, type Tally } from './diagnosis-evaluation.js';
 import { formatPercent } from '../src/format.js';
+import { SECOND_CAUSE_MIN_CONFIDENCE } from '../src/diagnose/diagnose.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS = join(ROOT, 'test/fixtures/diagnosis-corpus');
@@ -55,10 +56,16 @@ function main(): void {
   console.log('|---|---|---|');
   for (const b of ev.reliability) console.log(`| ${b.from.toFixed(2)}–${Math.min(1, b.to).toFixed(2)} | ${b.n} | ${b.n ? formatPercent(b.right / b.n) : '–'} |`);
   console.log(`| "high" | ${ev.high.n} | ${ev.high.n ? formatPercent(ev.high.right / ev.high.n) : '–'} |`);
+  if (ev.inspectUnobserved.length > 0) {
+    console.log('');
+    console.log(`causes with no inspect entry (an inspection cannot observe them), listed as insufficient in: ${ev.inspectUnobserved.map((u) => `${u.id} ${u.insufficient}/${u.of}`).join(', ')}; reported by an inspection without their required evidence: ${ev.inspectGuessed.length}`);
+  }
   if (ev.twoFaults.n > 0) {
     const t = ev.twoFaults;
     console.log('');
     console.log(`two-fault cases: ${t.n}; one of the two named first in ${t.firstRight}, both named as causes in ${t.bothNamed}, the other listed as also seen in ${t.otherAlsoSeen}`);
+    const top = Math.max(0, ...points.other.map(([, p]) => p));
+    console.log(`the fitted map for causes ranked below the first tops at ${top} (a second cause is named from ${SECOND_CAUSE_MIN_CONFIDENCE})`);
     const a = ev.alsoSeenSingle;
     console.log(`causes named below the first (all entries): ${pct(ev.secondLeads)} an injected fault; single-fault entries listing another fault's evidence as also seen: ${a.entries} of ${a.of} (${a.facts} facts)`);
     console.log('the other fault in the raw ranking (rank, raw score):');

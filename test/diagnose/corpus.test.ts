@@ -27,6 +27,9 @@ test('the corpus covers every injected cause, healthy services, runs and inspect
 // (docs/diagnosis.md, Calibration). The floor below is what is reached, so that a regression fails; raising it to
 // the target is open work.
 const TOP1_FLOOR = { run: 0.95, inspect: 0.9 } as const;
+/** Two-fault cases: one of the two named first, and the other's evidence listed as also seen. */
+const TWO_FAULT_FIRST_FLOOR = 0.9;
+const TWO_FAULT_ALSO_SEEN_FLOOR = 0.4;
 
 test('top-1 accuracy: ≥ 95% for run, ≥ 90% for inspect (target 95%)', () => {
   for (const source of ['run', 'inspect'] as const) {
@@ -47,4 +50,20 @@ test('the stored calibration is the one fitted on the corpus (regenerate: npm ru
 test('"high" means at least 90% precision on the held-back third', () => {
   assert.ok(ev.high.n >= 5, `only ${ev.high.n} held-back causes labelled high`);
   assert.ok(ev.high.right / ev.high.n >= 0.9, `held-back "high": ${ev.high.right}/${ev.high.n}`);
+});
+
+test('causes an inspection cannot observe (bodies over the limit, slow clients cut off, a listen backlog overflowing) are listed as insufficient in every inspection, and none is ever reported without its required evidence', () => {
+  const ids = ev.inspectUnobserved.map((u) => u.id);
+  for (const id of ['body-too-large', 'socket-timeout-too-low', 'listen-backlog-too-small']) assert.ok(ids.includes(id), ids.join(', '));
+  for (const u of ev.inspectUnobserved) assert.equal(u.insufficient, u.of, `${u.id}: insufficient in ${u.insufficient} of ${u.of} inspections`);
+  assert.deepEqual(ev.inspectGuessed, []);
+});
+
+test('two faults at once: one of the two is named first; a second cause is never named (none reaches "medium"), the other fault\'s evidence is listed as also seen', () => {
+  const t = ev.twoFaults;
+  assert.ok(t.n >= 10, `${t.n} two-fault entries`);
+  assert.ok(t.firstRight / t.n >= TWO_FAULT_FIRST_FLOOR, `${t.firstRight} of ${t.n}\n${misses()}`);
+  assert.equal(t.bothNamed, 0);
+  assert.equal(ev.secondLeads.n, 0, 'a cause ranked below the first was named');
+  assert.ok(t.otherAlsoSeen / t.n >= TWO_FAULT_ALSO_SEEN_FLOOR, `the other fault listed as also seen in ${t.otherAlsoSeen} of ${t.n}`);
 });
