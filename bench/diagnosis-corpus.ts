@@ -1,11 +1,12 @@
-// Generates the labelled diagnosis corpus: `node dist/bench/diagnosis-corpus.js [--only LABEL] [--out DIR]`.
+// Generates the labelled diagnosis corpus: `node dist/bench/diagnosis-corpus.js --out DIR [--only LABEL]`,
+// DIR a generation's directory under test/fixtures/diagnosis-corpus (g1, g2, ...; see loadCorpus).
 //
 // Each case injects one cause (or none) on the bundled server or the real CherryPy example app
 // (examples/cherrypy/app.py), across that cause's parameter space: handler time, pool size, load
 // from 0.2x to 3x capacity, CPU share, leak rates, with and without nginx in front. One short run
 // per case (0.5 s warm-up + 3 s); while it runs, an inspection of the target's pid (2 s) is taken
 // too. Only the measured findings are stored (run and inspect, each with the injected label), as
-// compact JSON under test/fixtures/diagnosis-corpus/<label>.json; test/diagnose/corpus.test.ts
+// compact JSON under test/fixtures/diagnosis-corpus/<generation>/<label>.json; test/diagnose/corpus.test.ts
 // and bench/diagnosis.bench.ts judge the diagnosis on them, and the calibration is fitted on them.
 // The machine is shared: cases run one at a time, each bounded in time and count.
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -68,6 +69,8 @@ export interface CorpusEntry {
   label: string;
   /** The second injected cause of a two-fault case. */
   second_label?: string;
+  /** The corpus generation (its directory) the entry was loaded from; not stored in the entry. */
+  generation?: string;
   source: 'run' | 'inspect';
   target: 'bundled' | 'cherrypy';
   params: Record<string, number | string>;
@@ -296,7 +299,9 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'test/fixtures/diagnosis-corpus');
+  // A new generation goes to a directory of its own (docs/diagnosis.md, Calibration): name it.
+  if (!args.includes('--out')) throw new Error('--out DIR is required: a generation of its own, e.g. test/fixtures/diagnosis-corpus/g4 (or --only LABEL --out an existing one)');
+  const outDir = args[args.indexOf('--out') + 1];
   mkdirSync(outDir, { recursive: true });
   const cases = corpusCases().filter((k) => !only || corpusFile(k) === only || k.id === only);
   const started = Date.now();

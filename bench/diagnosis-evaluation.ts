@@ -32,10 +32,23 @@ function entryUtilisation(e: CorpusEntry): number | undefined {
   return typeof u === 'number' ? Number(u.toFixed(3)) : undefined;
 }
 
-/** Every stored entry (including those out of scope: see inScope). */
+/**
+ * Every stored entry (including those out of scope: see inScope). The corpus is kept in
+ * generations, one directory each (g1, g2, ...): the same cases generated again at another time
+ * of the shared machine, so the figures average over its load rather than over one moment of it.
+ * An entry's generation is its directory; its id stays the case's (so every generation of a case
+ * is on the same side of the held-back split).
+ */
 export function loadCorpus(dir: string): CorpusEntry[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'meta.json').sort()
-    .flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CorpusEntry[]);
+  const files = (d: string) => readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'meta.json').sort();
+  const generations = readdirSync(dir, { withFileTypes: true }).filter((x) => x.isDirectory()).map((x) => x.name).sort();
+  if (generations.length === 0) return files(dir).flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CorpusEntry[]);
+  return generations.flatMap((g) => files(join(dir, g)).flatMap((f) => (JSON.parse(readFileSync(join(dir, g, f), 'utf8')) as CorpusEntry[]).map((e) => ({ ...e, generation: g }))));
+}
+
+/** The entry's name in lists: its id, with its generation when it has one. */
+export function entryName(e: CorpusEntry): string {
+  return e.generation ? `${e.generation}:${e.id}` : e.id;
 }
 
 /** The causes injected in an entry: its label, and the second of a two-fault case. */
@@ -102,7 +115,7 @@ const BINS: [number, number][] = [[MIN_REPORTED_CONFIDENCE, 0.5], [0.5, 0.7], [0
 export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Evaluation {
   const entries = all.filter(inScope);
   const ev: Evaluation = {
-    outOfScope: all.filter((e) => !inScope(e)).map((e) => ({ id: e.id, utilisation: entryUtilisation(e)! })),
+    outOfScope: all.filter((e) => !inScope(e)).map((e) => ({ id: entryName(e), utilisation: entryUtilisation(e)! })),
     entries: entries.length, perLabel: {}, bySource: { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } }, healthy: { n: 0, right: 0 },
     reliability: BINS.map(([from, to]) => ({ from, to, n: 0, right: 0 })), high: { n: 0, right: 0 },
     fitEntries: entries.filter((e) => !isHeldBack(e.id)).length, heldBackEntries: entries.filter((e) => isHeldBack(e.id)).length, misses: [],
@@ -112,7 +125,7 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
   // A cause is unobserved by inspect when none of its cases has an inspection (the proxy's
   // pool-exhausted is inspected as proxy-gave-up-on-queued-requests: the same case, observed).
   const inspected = entries.filter((e) => e.source === 'inspect');
-  const caseOf = (e: CorpusEntry) => e.id.replace(/\/(run|inspect)$/, '');
+  const caseOf = (e: CorpusEntry) => entryName(e).replace(/\/(run|inspect)$/, '');
   const inspectedCases = new Set(inspected.map(caseOf));
   const labels = [...new Set(entries.flatMap(injected))].filter((id) => id !== 'none');
   const unobserved = labels.filter((id) => !entries.some((e) => injected(e).includes(id) && inspectedCases.has(caseOf(e)))).sort();
@@ -122,7 +135,7 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
     const d = diagnose(e.findings, points ? { calibration: points } : {});
     for (const u of ev.inspectUnobserved) if (d.insufficient_causes?.some((x) => x.id === u.id)) u.insufficient++;
     const lacking = new Set(d.detectors.filter((x) => x.status === 'insufficient').map((x) => x.detector));
-    for (const c of d.causes) if (requiredOf.get(c.id)!.some((det) => lacking.has(det))) ev.inspectGuessed.push(`${e.id}: ${c.id}`);
+    for (const c of d.causes) if (requiredOf.get(c.id)!.some((det) => lacking.has(det))) ev.inspectGuessed.push(`${entryName(e)}: ${c.id}`);
   }
   for (const e of entries) {
     const d = diagnose(e.findings, points ? { calibration: points } : {});
@@ -146,7 +159,7 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
       const raw = diagnose(e.findings, { calibration: 'raw', minReported: 0 }).causes;
       const other = right ? faults.find((id) => id !== top)! : e.second_label;
       const i = raw.findIndex((c) => c.id === other);
-      ev.twoFaults.otherRawRank.push({ id: `${e.id}: ${other}`, rank: i + 1, score: i >= 0 ? raw[i].score ?? 0 : 0 });
+      ev.twoFaults.otherRawRank.push({ id: `${entryName(e)}: ${other}`, rank: i + 1, score: i >= 0 ? raw[i].score ?? 0 : 0 });
     }
     const t = (ev.perLabel[faults.join(' + ')] ??= { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } })[e.source];
     t.n++;
@@ -157,7 +170,7 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
       t.right++;
       if (!e.second_label) ev.bySource[e.source].right++;
     } else {
-      ev.misses.push({ id: e.id, label: faults.join(' + '), got: d.causes.map((c) => `${c.id} ${c.confidence}`).join(', ') || 'no cause' });
+      ev.misses.push({ id: entryName(e), label: faults.join(' + '), got: d.causes.map((c) => `${c.id} ${c.confidence}`).join(', ') || 'no cause' });
     }
     if (e.label === 'none') {
       ev.healthy.n++;

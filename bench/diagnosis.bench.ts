@@ -39,8 +39,13 @@ function main(): void {
     console.log(`wrote ${points.first.length} + ${points.other.length} calibration points to src/diagnose/calibration-table.ts (rebuild to use them)`);
   }
   const ev = evaluate(entries, points);
-  const meta = existsSync(join(CORPUS, 'meta.json')) ? JSON.parse(readFileSync(join(CORPUS, 'meta.json'), 'utf8')) as { cases: number; seconds: number } : undefined;
-  console.log(`corpus: ${entries.length} entries${meta ? ` from ${meta.cases} cases, generated in ${meta.seconds} s` : ''}; ${ev.entries} in scope, calibration fitted on ${ev.fitEntries}, checked on ${ev.heldBackEntries} held back`);
+  const generations = [...new Set(entries.map((e) => e.generation ?? '.'))];
+  const metas = generations.map((g) => {
+    const file = join(CORPUS, g, 'meta.json');
+    const m = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { cases: number; seconds: number; load_average_1min?: [number, number] } : undefined;
+    return `${g}: ${entries.filter((e) => (e.generation ?? '.') === g).length} entries${m ? ` from ${m.cases} cases in ${m.seconds} s${m.load_average_1min ? ` (load average ${m.load_average_1min[0]}-${m.load_average_1min[1]})` : ''}` : ''}`;
+  });
+  console.log(`corpus: ${entries.length} entries in ${generations.length} generation${generations.length === 1 ? '' : 's'} (${metas.join('; ')}); ${ev.entries} in scope, calibration fitted on ${ev.fitEntries}, checked on ${ev.heldBackEntries} held back`);
   if (ev.outOfScope.length > 0) {
     console.log(`left out: ${ev.outOfScope.length} healthy cases the shared machine pushed past utilisation ${HEALTHY_MAX_UTILISATION} (${ev.outOfScope.map((o) => `${o.id} ${o.utilisation}`).join(', ')})`);
   }

@@ -32,7 +32,7 @@ export function topCauseLines(d: Diagnosis | null | undefined, c: ChalkInstance,
  * The heading and the line for Diagnosis.also_seen, shared by every view: another fault's
  * evidence, said as a measured fact, never as a ranked cause.
  */
-export const ALSO_SEEN_HEADING = 'Also measured, not named as a cause (another fault\'s evidence: a second cause is named only from medium confidence, which the labelled corpus has not shown):';
+export const ALSO_SEEN_HEADING = 'Also measured, not named as a cause (another fault\'s evidence: a second cause is named only at high confidence, which the labelled corpus has not shown):';
 
 export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): string {
   return `${a.evidence.map((e) => e.text).join('; ')} (${a.detector}; could be ${a.could_be.join(', ')})`;
