@@ -300,7 +300,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   // A new generation goes to a directory of its own (docs/diagnosis.md, Calibration): name it.
-  if (!args.includes('--out')) throw new Error('--out DIR is required: a generation of its own, e.g. test/fixtures/diagnosis-corpus/g4 (or --only LABEL --out an existing one)');
+  if (!args.includes('--out')) {
+    process.stderr.write('--out DIR is required: a generation of its own, e.g. test/fixtures/diagnosis-corpus/g4 (or --only LABEL --out an existing one)\n');
+    process.exit(2);
+  }
   const outDir = args[args.indexOf('--out') + 1];
   mkdirSync(outDir, { recursive: true });
   const cases = corpusCases().filter((k) => !only || corpusFile(k) === only || k.id === only);

@@ -1,5 +1,5 @@
 // `npm run bench:diagnosis [-- --write]`: the diagnosis judged on the labelled corpus
-// (test/fixtures/diagnosis-corpus; regenerate with `node dist/bench/diagnosis-corpus.js`). Prints
+// (test/fixtures/diagnosis-corpus, in generations g1, g2, ...; a new one with `node dist/bench/diagnosis-corpus.js --out test/fixtures/diagnosis-corpus/gN`). Prints
 // top-1 accuracy per injected cause (run and inspect), the healthy false-cause rate, and the
 // reliability table (calibrated confidence → observed precision on the held-back third). With
 // --write, refits the calibration on the fit part and writes src/diagnose/calibration-table.ts.
