@@ -1,11 +1,12 @@
-// Generates the labelled diagnosis corpus: `node dist/bench/diagnosis-corpus.js [--only LABEL] [--out DIR]`.
+// Generates the labelled diagnosis corpus: `node dist/bench/diagnosis-corpus.js --out DIR [--only LABEL]`,
+// DIR a generation's directory under test/fixtures/diagnosis-corpus (g1, g2, ...; see loadCorpus).
 //
 // Each case injects one cause (or none) on the bundled server or the real CherryPy example app
 // (examples/cherrypy/app.py), across that cause's parameter space: handler time, pool size, load
 // from 0.2x to 3x capacity, CPU share, leak rates, with and without nginx in front. One short run
 // per case (0.5 s warm-up + 3 s); while it runs, an inspection of the target's pid (2 s) is taken
 // too. Only the measured findings are stored (run and inspect, each with the injected label), as
-// compact JSON under test/fixtures/diagnosis-corpus/<label>.json; test/diagnose/corpus.test.ts
+// compact JSON under test/fixtures/diagnosis-corpus/<generation>/<label>.json; test/diagnose/corpus.test.ts
 // and bench/diagnosis.bench.ts judge the diagnosis on them, and the calibration is fitted on them.
 // The machine is shared: cases run one at a time, each bounded in time and count.
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { executeRun } from '../src/run/execute-run.js';
 import { findingsFromRun } from '../src/run/findings-from-run.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { inspectProcess } from '../src/inspect/run-inspect.js';
+import { readMachineCpu, splitMachineCpu } from '../src/probe/machine-cpu.js';
 import { startSlowPeer } from '../test/helpers/slow-peer.js';
 import { holdConnections } from '../test/helpers/held-connections.js';
 import type { Findings } from '../src/diagnose/findings.js';
@@ -36,6 +38,11 @@ export interface CorpusCase {
   label: string;
   /** The cause a run names for the same fault when it differs from what an inspection names. */
   run_label?: string;
+  /**
+   * A second cause injected in the same case (two-fault cases, stored in two-faults.json): the
+   * first cause named is right when it is either, and the second is judged on its own.
+   */
+  second_label?: string;
   target: 'bundled' | 'cherrypy';
   settings: Record<string, unknown>;
   load: Record<string, unknown>;
@@ -60,6 +67,10 @@ export interface CorpusCase {
 export interface CorpusEntry {
   id: string;
   label: string;
+  /** The second injected cause of a two-fault case. */
+  second_label?: string;
+  /** The corpus generation (its directory) the entry was loaded from; not stored in the entry. */
+  generation?: string;
   source: 'run' | 'inspect';
   target: 'bundled' | 'cherrypy';
   params: Record<string, number | string>;
@@ -183,7 +194,28 @@ export function corpusCases(): CorpusCase[] {
   add({ label: 'proxy-worker-limit', target: 'bundled', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 10, nginx_worker_connections: 9 }, load: closed(16), mix: work('io_ms=20'), params: { proxy_limit: 4, pool: 16, clients: 16, proxy: 'nginx' } });
   add({ label: 'proxy-worker-limit', target: 'bundled', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'nginx', read_timeout_s: 10, nginx_worker_connections: 17 }, load: closed(32), mix: work('io_ms=10'), params: { proxy_limit: 8, pool: 16, clients: 32, proxy: 'nginx' } });
   add({ label: 'proxy-worker-limit', target: 'cherrypy', settings: { thread_pool: 16, ...bq }, proxy: { kind: 'apache', apache_style: 'proxypass', apache_threads_per_child: 2, apache_server_limit: 2, read_timeout_s: 10 }, load: closed(12), mix: work('io_ms=20'), params: { proxy_limit: 4, pool: 16, clients: 12, proxy: 'apache' } });
+  // ---- two faults at once, as an operator meets them: a pool too small that also leaks (fds, memory,
+  // threads), a slow dependency beside a cache that never evicts, GIL-bound handlers that also
+  // keep memory. Each fault at a strength its own cases above show; which one is "first" is
+  // only the id's order.
+  const two = (x: Omit<CorpusCase, 'id' | 'label' | 'second_label' | 'inspect'>, first: string, second: string) => add({
+    id: `${first}.and.${second}-${c.filter((y) => y.label === first && y.second_label === second).length + 1}`, label: first, second_label: second, inspect: true, ...x,
+  });
+  const mixOf = (a: string, wa: number, b: string, wb: number) => [{ path: a, weight: wa }, { path: b, weight: wb }];
+  two({ target: 'bundled', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: mixOf('/work?io_ms=50', 3, '/leak/fd', 1), params: { pool: 4, handler_ms: 50, clients: 16, fd_share: 0.25 } }, 'pool-too-small', 'fd-leak');
+  two({ target: 'bundled', settings: { thread_pool: 8, ...bq }, load: closed(24), mix: mixOf('/work?io_ms=100', 4, '/leak/fd', 1), params: { pool: 8, handler_ms: 100, clients: 24, fd_share: 0.2 } }, 'pool-too-small', 'fd-leak');
+  two({ target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: mixOf('/work?io_ms=50', 3, '/leak/memory?kb=256', 1), params: { pool: 4, handler_ms: 50, clients: 16, kb_per_request: 256 } }, 'pool-too-small', 'per-request-cache');
+  two({ target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(16), mix: mixOf('/work?io_ms=50', 4, '/leak/thread', 1), params: { pool: 4, handler_ms: 50, clients: 16, thread_share: 0.2 } }, 'pool-too-small', 'thread-leak');
+  two({ target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: mixOf('/upstream?port={peer}', 3, '/leak/memory?kb=256', 1), peer_ms: 300, params: { pool: 8, peer_ms: 300, clients: 16, kb_per_request: 256 } }, 'slow-downstream-peer', 'per-request-cache');
+  two({ target: 'cherrypy', settings: { thread_pool: 4, ...bq }, load: closed(8), mix: mixOf('/upstream?port={peer}', 3, '/leak/memory?kb=512', 1), peer_ms: 500, params: { pool: 4, peer_ms: 500, clients: 8, kb_per_request: 512 } }, 'slow-downstream-peer', 'per-request-cache');
+  two({ target: 'cherrypy', settings: { thread_pool: 8, ...bq }, load: closed(16), mix: mixOf('/work?cpu_ms=20', 3, '/leak/memory?kb=256', 1), params: { pool: 8, cpu_ms: 20, clients: 16, kb_per_request: 256 } }, 'cpu-bound-under-gil', 'per-request-cache');
+  two({ target: 'bundled', settings: { thread_pool: 32, ...bq }, load: closed(12), mix: mixOf('/work?io_ms=300', 3, '/leak/fd', 1), params: { pool: 32, handler_ms: 300, clients: 12, fd_share: 0.25 } }, 'blocking-io-in-handlers', 'fd-leak');
   return c;
+}
+
+/** The file a case's entries are stored in: its label's, or two-faults.json. */
+export function corpusFile(k: Pick<CorpusCase, 'label' | 'second_label'>): string {
+  return k.second_label ? 'two-faults' : k.label;
 }
 
 /** Keeps what the diagnosis reads; drops texts and per-thread detail that only make the fixture big. */
@@ -201,11 +233,13 @@ export function compactFindings(f: Findings): Findings {
 }
 
 /**
- * The utilisation the case measured (mean busy workers over the pool), beside the one it was
- * designed for: on a shared machine a run designed at 0.5 can measure 0.9.
+ * The load the case measured over its pool (mean busy workers, plus the requests that waited for
+ * one, over the pool size), beside the one it was designed for: on a shared machine a run designed
+ * at 0.5 can measure 0.9, or queue requests behind a pool that other work starved of CPU. A
+ * standing queue (its median above zero) is load beyond the pool's capacity, so it counts.
  */
 export function measuredUtilisation(f: Findings): number | undefined {
-  if (f.saturation && f.saturation.samples > 0) return f.saturation.busy_mean / f.saturation.workers;
+  if (f.saturation && f.saturation.samples > 0) return (f.saturation.busy_mean + f.saturation.queue_p50) / f.saturation.workers;
   const w = f.worker_threads;
   if (w && w.total > 0) return (w.total - w.idle) / w.total;
   const pool = f.settings?.thread_pool;
@@ -234,6 +268,11 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
     }, k.id);
     let inspection: Promise<Findings | undefined> | undefined;
     let target: { pid: number; url: string } | undefined;
+    // How much of the machine other processes held while the case ran (the machine is shared):
+    // stored beside the parameters, so a reader can tell a fault's figures from a busy neighbour's.
+    const machineBefore = readMachineCpu();
+    const cpdiagBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     const { record } = await executeRun({
       scenario,
       // The record is handed over once the target is up: its pid and URL.
@@ -252,9 +291,16 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
       },
     });
     const runFindings = findingsFromRun(record);
-    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, source: 'run', target: k.target, params: withUtilisation(k.params, runFindings), findings: compactFindings(runFindings) }];
+    const machineAfter = readMachineCpu();
+    const cpdiagUsed = process.cpuUsage(cpdiagBefore);
+    const split = machineBefore && machineAfter ? splitMachineCpu(machineBefore, machineAfter, {
+      targetCores: (runFindings.cpu_percent_mean ?? 0) / 100, cpdiagCpuS: (cpdiagUsed.user + cpdiagUsed.system) / 1e6, wallS: (performance.now() - wallBefore) / 1000,
+    }) : undefined;
+    const params = split ? { ...k.params, machine_other_share: Number(split.other_share.toFixed(2)) } : k.params;
+    const second = k.second_label ? { second_label: k.second_label } : {};
+    const out: CorpusEntry[] = [{ id: `${k.id}/run`, label: k.run_label ?? k.label, ...second, source: 'run', target: k.target, params: withUtilisation(params, runFindings), findings: compactFindings(runFindings) }];
     const inspected = await inspection;
-    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, source: 'inspect', target: k.target, params: withUtilisation(k.params, inspected), findings: compactFindings(inspected) });
+    if (inspected) out.push({ id: `${k.id}/inspect`, label: k.label, ...second, source: 'inspect', target: k.target, params: withUtilisation(params, inspected), findings: compactFindings(inspected) });
     return out;
   } finally {
     idle?.close();
@@ -272,9 +318,14 @@ async function main(): Promise<void> {
   const unknown = args.filter((a, i) => a.startsWith('-') && !known.has(a) && !known.has(args[i - 1] ?? ''));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')} (see --help)`);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'test/fixtures/diagnosis-corpus');
+  // A new generation goes to a directory of its own (docs/diagnosis.md, Calibration): name it.
+  if (!args.includes('--out')) {
+    process.stderr.write('--out DIR is required: a generation of its own, e.g. test/fixtures/diagnosis-corpus/g4 (or --only LABEL --out an existing one)\n');
+    process.exit(2);
+  }
+  const outDir = args[args.indexOf('--out') + 1];
   mkdirSync(outDir, { recursive: true });
-  const cases = corpusCases().filter((k) => !only || k.label === only || k.id === only);
+  const cases = corpusCases().filter((k) => !only || corpusFile(k) === only || k.id === only);
   const started = Date.now();
   const byLabel = new Map<string, CorpusEntry[]>();
   for (const k of cases) {
@@ -286,9 +337,9 @@ async function main(): Promise<void> {
       process.stderr.write(`${k.id}: failed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
     process.stderr.write(`${k.id}: ${entries.map((e) => e.source).join('+') || 'nothing'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    const list = byLabel.get(k.label) ?? [];
+    const list = byLabel.get(corpusFile(k)) ?? [];
     list.push(...entries);
-    byLabel.set(k.label, list);
+    byLabel.set(corpusFile(k), list);
   }
   for (const [label, entries] of byLabel) {
     const file = join(outDir, `${label}.json`);

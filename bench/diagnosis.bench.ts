@@ -1,5 +1,5 @@
 // `npm run bench:diagnosis [-- --write]`: the diagnosis judged on the labelled corpus
-// (test/fixtures/diagnosis-corpus; regenerate with `node dist/bench/diagnosis-corpus.js`). Prints
+// (test/fixtures/diagnosis-corpus, in generations g1, g2, ...; a new one with `node dist/bench/diagnosis-corpus.js --out test/fixtures/diagnosis-corpus/gN`). Prints
 // top-1 accuracy per injected cause (run and inspect), the healthy false-cause rate, and the
 // reliability table (calibrated confidence → observed precision on the held-back third). With
 // --write, refits the calibration on the fit part and writes src/diagnose/calibration-table.ts.
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { evaluate, fitOnCorpus, HEALTHY_MAX_UTILISATION, loadCorpus, type Tally } from './diagnosis-evaluation.js';
 import { formatPercent } from '../src/format.js';
+import { SECOND_CAUSE_MIN_CONFIDENCE } from '../src/diagnose/diagnose.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS = join(ROOT, 'test/fixtures/diagnosis-corpus');
@@ -38,11 +39,13 @@ function main(): void {
     console.log(`wrote ${points.first.length} + ${points.other.length} calibration points to src/diagnose/calibration-table.ts (rebuild to use them)`);
   }
   const ev = evaluate(entries, points);
-  const meta = existsSync(join(CORPUS, 'meta.json')) ? JSON.parse(readFileSync(join(CORPUS, 'meta.json'), 'utf8')) as { cases: number; seconds: number } : undefined;
-  // The cases are counted from the entries (an entry's id is CASE/run or CASE/inspect): labels rerun
-  // or added with --only since the last full generation (meta.json) count too.
-  const cases = new Set(entries.map((e) => e.id.split('/')[0])).size;
-  console.log(`corpus: ${entries.length} entries from ${cases} cases${meta ? ` (the last full generation: ${meta.cases} cases in ${meta.seconds} s)` : ''}; ${ev.entries} in scope, calibration fitted on ${ev.fitEntries}, checked on ${ev.heldBackEntries} held back`);
+  const generations = [...new Set(entries.map((e) => e.generation ?? '.'))];
+  const metas = generations.map((g) => {
+    const file = join(CORPUS, g, 'meta.json');
+    const m = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { cases: number; seconds: number; load_average_1min?: [number, number] } : undefined;
+    return `${g}: ${entries.filter((e) => (e.generation ?? '.') === g).length} entries${m ? ` from ${m.cases} cases in ${m.seconds} s${m.load_average_1min ? ` (load average ${m.load_average_1min[0]}-${m.load_average_1min[1]})` : ''}` : ''}`;
+  });
+  console.log(`corpus: ${entries.length} entries in ${generations.length} generation${generations.length === 1 ? '' : 's'} (${metas.join('; ')}); ${ev.entries} in scope, calibration fitted on ${ev.fitEntries}, checked on ${ev.heldBackEntries} held back`);
   if (ev.outOfScope.length > 0) {
     console.log(`left out: ${ev.outOfScope.length} healthy cases the shared machine pushed past utilisation ${HEALTHY_MAX_UTILISATION} (${ev.outOfScope.map((o) => `${o.id} ${o.utilisation}`).join(', ')})`);
   }
@@ -50,7 +53,7 @@ function main(): void {
   console.log('| injected cause | run top-1 | inspect top-1 |');
   console.log('|---|---|---|');
   for (const [label, t] of Object.entries(ev.perLabel).sort()) console.log(`| ${label} | ${pct(t.run)} | ${pct(t.inspect)} |`);
-  console.log(`| **all** | ${pct(ev.bySource.run)} | ${pct(ev.bySource.inspect)} |`);
+  console.log(`| **all single-fault cases** | ${pct(ev.bySource.run)} | ${pct(ev.bySource.inspect)} |`);
   console.log('');
   console.log(`healthy services naming no cause: ${pct(ev.healthy)} (false-cause rate ${ev.healthy.n ? formatPercent(1 - ev.healthy.right / ev.healthy.n) : '–'})`);
   console.log('');
@@ -58,6 +61,21 @@ function main(): void {
   console.log('|---|---|---|');
   for (const b of ev.reliability) console.log(`| ${b.from.toFixed(2)}–${Math.min(1, b.to).toFixed(2)} | ${b.n} | ${b.n ? formatPercent(b.right / b.n) : '–'} |`);
   console.log(`| "high" | ${ev.high.n} | ${ev.high.n ? formatPercent(ev.high.right / ev.high.n) : '–'} |`);
+  if (ev.inspectUnobserved.length > 0) {
+    console.log('');
+    console.log(`causes with no inspect entry (an inspection cannot observe them), listed as insufficient in: ${ev.inspectUnobserved.map((u) => `${u.id} ${u.insufficient}/${u.of}`).join(', ')}; reported by an inspection without their required evidence: ${ev.inspectGuessed.length}`);
+  }
+  if (ev.twoFaults.n > 0) {
+    const t = ev.twoFaults;
+    console.log('');
+    console.log(`two-fault cases: ${t.n}; one of the two named first in ${t.firstRight}, both named as causes in ${t.bothNamed}, the other listed as also seen in ${t.otherAlsoSeen}`);
+    const top = Math.max(0, ...points.other.map(([, p]) => p));
+    console.log(`the fitted map for causes ranked below the first tops at ${top} (a second cause is named from ${SECOND_CAUSE_MIN_CONFIDENCE})`);
+    const a = ev.alsoSeenSingle;
+    console.log(`causes named below the first (all entries): ${pct(ev.secondLeads)} an injected fault; single-fault entries listing another fault's evidence as also seen: ${a.entries} of ${a.of} (${a.facts} facts)`);
+    console.log('the other fault in the raw ranking (rank, raw score):');
+    for (const o of t.otherRawRank) console.log(`  ${o.id}: ${o.rank === 0 ? 'not ranked' : `rank ${o.rank}, ${o.score}`}`);
+  }
   if (ev.misses.length > 0) {
     console.log('');
     console.log('misses:');

@@ -38,7 +38,16 @@ export interface DriftOptions {
   confidence?: number;
   /** Override of the absolute materiality threshold, in the metric's unit. */
   materialGrowth?: number;
+  /**
+   * A hard limit the metric cannot pass (the process's descriptor limit for fds). Growth that
+   * reached it stopped because it could go no further: its flat end is the leak's end state (the
+   * EMFILE failures), not a one-off step, so the persistence check does not apply there.
+   */
+  ceiling?: number;
 }
+
+/** The last quarter's level at or above this share of the ceiling counts as having reached it. */
+const CEILING_REACHED_SHARE = 0.98;
 
 const MIB = 1024 * 1024;
 
@@ -151,7 +160,8 @@ function formatAmount(metric: DriftMetric, v: number): string {
  * at least the material threshold, (3) the observed rise between the medians of the first and
  * last quarters of the window to be material too — this rejects a sawtooth (GC cycles) whose
  * pairwise slopes lean positive although its level does not move — and (4) persistence: the later
- * half still rising (rejects a one-off step early on, such as a cache warm-up).
+ * half still rising (rejects a one-off step early on, such as a cache warm-up) — unless the level
+ * reached opts.ceiling, the limit it cannot pass.
  */
 export function estimateDrift(metric: DriftMetric, timesS: readonly number[], values: readonly number[], opts: DriftOptions = {}): DriftEstimate {
   if (timesS.length !== values.length) {
@@ -211,6 +221,12 @@ export function estimateDrift(metric: DriftMetric, timesS: readonly number[], va
   }
   const half = Math.floor(samples.length / 2);
   const later = theilSen(ts.slice(half), vs.slice(half), confidence);
+  const lastLevel = median(vs.slice(-quarter));
+  if (opts.ceiling !== undefined && opts.ceiling > 0 && lastLevel >= CEILING_REACHED_SHARE * opts.ceiling) {
+    estimate.drifting = true;
+    estimate.reason = `grew ${formatAmount(metric, observedRise)} until it reached its limit of ${formatAmount(metric, opts.ceiling)}, where it can grow no further`;
+    return estimate;
+  }
   if (!(later.slope >= PERSISTENCE_FRACTION * sen.slope)) {
     estimate.reason = `growth did not persist: the later half rises at ${formatAmount(metric, later.slope)}/s against ${formatAmount(metric, sen.slope)}/s overall (a one-off step, e.g. warm-up)`;
     return estimate;

@@ -699,6 +699,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     rules_out: [
       { detector: 'proxy-backend-refused', status: 'issue', weight: 0.5, why: 'refused connects: the backend was gone, and the proxy made its own 502/503' },
       { detector: 'proxy-upstream-timeouts', status: 'issue', weight: 0.3, why: 'upstream timeouts: the proxy gave up on a slow backend (504)' },
+      { detector: 'fd-limit-near', status: 'issue', weight: 0.6, why: 'the process is at its descriptor limit: the 500s are "Too many open files" failures, the symptom of a leak, not a bug of the handlers' },
     ],
     would_show: "500s counted by the backend itself (its stats, its error log's tracebacks) and relayed by the proxy (nginx's access log with $upstream_status 500 and an $upstream_header_time; Apache's access log %>s 500 with no proxy error in its error log).",
     fix: {

@@ -42,6 +42,15 @@ export const MEDIUM_CONFIDENCE = 0.5;
  * were right too rarely to show (and healthy services would otherwise name a cause).
  */
 export const MIN_REPORTED_CONFIDENCE = 0.2;
+/**
+ * A cause ranked below the first is named only from this calibrated confidence: "high". Naming a
+ * second fault is a claim of its own, and the corpus's map for causes ranked below the first
+ * (fitted on two-fault cases and single-fault alternatives) reaches 0.85 at most, in one block
+ * resting on a single two-fault case measured in three generations, none of it held back: not
+ * enough to name one. The evidence of lower-ranked causes that the first does not weigh is listed
+ * instead (Diagnosis.also_seen). docs/diagnosis.md, Calibration, has the figures.
+ */
+export const SECOND_CAUSE_MIN_CONFIDENCE = HIGH_CONFIDENCE;
 /** A required detector's strength from which it carries its cause fully (below, in proportion). */
 export const REQUIRED_FULL = 0.5;
 
@@ -87,11 +96,17 @@ export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseO
   // calibrated: the first cause by the first-cause map, the others by theirs (a cause ranked below
   // another is right less often at the same score).
   scored.sort((a, b) => b.score - a.score || (a.cause.id < b.cause.id ? -1 : a.cause.id > b.cause.id ? 1 : 0));
+  const alsoSeen: NonNullable<Diagnosis['also_seen']> = [];
   scored.forEach(({ cause, score }, rank) => {
     let confidence = opts.calibration === 'raw' ? score : calibrateScore(score, rank === 0 ? 'first' : 'other', opts.calibration);
     // The cap holds for the calibrated figure too: a cause cpdiag did not observe stays below "medium".
     if (cause.cap && byId.get(cause.cap.unless)?.status !== 'issue') confidence = Math.min(confidence, cause.cap.max);
-    if (confidence < (opts.minReported ?? MIN_REPORTED_CONFIDENCE)) return;
+    const second = rank > 0 && opts.calibration !== 'raw';
+    if (confidence < Math.max(opts.minReported ?? MIN_REPORTED_CONFIDENCE, second ? SECOND_CAUSE_MIN_CONFIDENCE : 0)) {
+      const first = causes[0] && CAUSES.find((x) => x.id === causes[0].id);
+      if (first && rank > 0) noteAlsoSeen(alsoSeen, cause, first, byId);
+      return;
+    }
     causes.push({
       id: cause.id,
       symptom: SYMPTOMS[cause.symptoms[0]],
@@ -112,8 +127,29 @@ export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseO
     causes,
     insufficient: detectors.filter((d) => d.status === 'insufficient').map((d) => ({ detector: d.detector, missing: d.missing ?? [] })),
     detectors,
+    ...(alsoSeen.length > 0 ? { also_seen: alsoSeen } : {}),
     insufficient_causes: insufficientCauses,
   };
+}
+
+/**
+ * Another fault's evidence rather than another reading of the first cause's: when every required
+ * detector of `cause` fired in full (strength REQUIRED_FULL or more) and `first` weighs none of them
+ * (for or against), each is listed once, with every cause it could point to.
+ */
+function noteAlsoSeen(list: NonNullable<Diagnosis['also_seen']>, cause: CauseDefinition, first: CauseDefinition, byId: Map<string, DetectorResult>): void {
+  const weighed = new Set([...first.supports, ...first.rules_out].map((x) => x.detector));
+  const required = cause.supports.filter((x) => x.required && x.status === 'issue').map((x) => byId.get(x.detector));
+  const independent = (d: DetectorResult | undefined): d is DetectorResult => !!d && d.status === 'issue' && d.strength >= REQUIRED_FULL && !weighed.has(d.detector);
+  if (required.length === 0 || !required.every(independent)) return;
+  for (const d of required as DetectorResult[]) {
+    const seen = list.find((x) => x.detector === d.detector);
+    if (seen) {
+      if (!seen.could_be.includes(cause.id)) seen.could_be.push(cause.id);
+    } else {
+      list.push({ detector: d.detector, evidence: d.evidence, could_be: [cause.id] });
+    }
+  }
 }
 
 type Verdict = { kind: 'scored'; score: number } | { kind: 'insufficient'; missing: string[] } | { kind: 'dropped' };

@@ -26,6 +26,15 @@ export interface Diagnosis {
   /** Detectors that could not answer, and what they lacked. */
   insufficient: { detector: string; missing: string[] }[];
   detectors: DetectorResult[];
+  /**
+   * Another fault's evidence, measured beside the cause named first and not named as a cause: a
+   * cause ranked below the first is named only at a calibrated confidence of
+   * SECOND_CAUSE_MIN_CONFIDENCE ("high") or more, which the labelled corpus (two-fault cases
+   * included) has not shown (docs/diagnosis.md, Calibration). Listed per detector: one whose answer some
+   * lower-ranked cause requires, that fired in full and that the first cause does not weigh — with
+   * the causes it could point to, highest raw score first. A fact, not a diagnosis.
+   */
+  also_seen?: { detector: string; evidence: Evidence[]; could_be: string[] }[];
   /** Causes that could be neither shown nor ruled out: every detector they hinge on lacked data. */
   insufficient_causes?: { id: string; symptom: string; title: string; missing: string[]; would_show: string }[];
 }

@@ -50,6 +50,13 @@ export interface Findings {
   saturation?: SaturationSummary;
   drift?: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
   fds?: { count: number; limit: number; close_wait: number };
+  /**
+   * Requests waiting for the server's threads (inspect), per sample: connections in its listening
+   * sockets' accept queues plus accepted connections whose request bytes sit unread in the kernel's
+   * receive queue — the mean, the most and the samples. The queue in front of the threads, seen
+   * from /proc without the server's stats.
+   */
+  requests_waiting?: { mean: number; max: number; samples: number };
   /** Threads by what they are doing (inspect), e.g. { 'blocked:recvfrom': 12, 'futex': 2 }. */
   threads_by_activity?: Record<string, number>;
   worker_threads?: {
@@ -58,6 +65,11 @@ export interface Findings {
     all_busy_share?: number;
     busy_mean?: number;
     samples?: number;
+    /**
+     * Mean workers running or queued on a lock per sample (worker-census.ts meanComputing). Absent
+     * in findings stored before it was measured.
+     */
+    computing_mean?: number;
   };
   /** Sweep: the value it recommends, so that a fix names that value and never contradicts it. */
   recommended?: { setting: string; value: number };

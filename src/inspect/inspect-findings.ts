@@ -8,7 +8,7 @@ import type { RunEvent } from '../events.js';
 import type { InspectSample } from './inspect-sample.js';
 import type { InspectReport } from './inspect-report.js';
 import type { ProxyInFront } from './proxy-in-front.js';
-import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
+import { censusFromServerStates, meanComputing, summarizeOnClients } from '../probe/worker-census.js';
 import { median } from '../analysis/percentiles.js';
 
 export function buildInspectFindings(report: InspectReport, samples: InspectSample[], proxy?: ProxyInFront): Findings {
@@ -24,6 +24,13 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
     ),
     drift: report.drift,
   };
+  // Requests waiting for a thread on the server's own ports (summed over its listeners).
+  const waiting = report.listen.filter((l) => l.waiting_mean !== undefined);
+  if (waiting.length > 0) {
+    f.requests_waiting = {
+      mean: waiting.reduce((a, l) => a + l.waiting_mean!, 0), max: waiting.reduce((a, l) => a + l.waiting_max!, 0), samples: report.window.samples,
+    };
+  }
   if (report.fds.count !== null) f.fds = { count: report.fds.count, limit: report.fds.limit ?? 0, close_wait: report.sockets.close_wait };
   if (report.memory.cpu_percent !== null) f.cpu_percent_mean = report.memory.cpu_percent;
   if (report.memory.ctx_voluntary_per_s !== null) f.ctx_voluntary_per_s = report.memory.ctx_voluntary_per_s;
@@ -33,13 +40,14 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
     f.worker_threads = {
       total: w.total, blocked_io: w.blocked_io, waiting_lock: w.waiting_lock, running: w.running, idle: w.idle,
       all_busy_share: w.all_busy_share, busy_mean: w.busy_mean, samples: report.window.samples,
+      ...(w.computing_mean !== undefined ? { computing_mean: w.computing_mean } : {}),
     };
     // The server's own per-worker states (the bundled server's stats) say what /proc cannot: its
     // GIL waits and its emulated I/O both look like private timed waits there.
     const states = samples.map((s) => s.server?.worker_states).filter((x): x is Record<string, number> => !!x).map(censusFromServerStates);
     if (states.length > 0) {
       const med = (k: 'idle' | 'blocked_io' | 'waiting_lock' | 'running') => Math.round(median(states.map((c) => c[k])));
-      Object.assign(f.worker_threads, { idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running') });
+      Object.assign(f.worker_threads, { idle: med('idle'), blocked_io: med('blocked_io'), waiting_lock: med('waiting_lock'), running: med('running'), ...meanComputing(states) });
     }
     // Workers held by their clients: the server's own `reading` state where it reports one (its
     // workers wait for a request in a private futex, invisible to /proc), else /proc's count.
@@ -79,12 +87,14 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
   }
   if (proxy?.error_log) {
     const log = proxy.error_log;
+    // nginx's proxy_read_timeout and Apache's Timeout both default to 60 s when the config is silent.
     f.proxy = {
-      kind: 'nginx', read_timeout_s: proxy.read_timeout_s ?? 60, keepalive: proxy.keepalive ?? false,
+      kind: proxy.name === 'nginx' ? 'nginx' : 'apache', read_timeout_s: proxy.read_timeout_s ?? 60, keepalive: proxy.keepalive ?? false,
       upstream_timeouts: log.upstream_timeouts, premature_closes: log.premature_closes, upstream_resets: log.upstream_resets,
-      // What nginx answered for those: a 504 per timeout, a 502 per close, reset or refusal.
+      // What the proxy answered for those: a 504 per timeout, a 502 per close, reset or refusal.
       status_502: log.premature_closes + log.upstream_resets + log.upstream_refused, status_504: log.upstream_timeouts,
     };
+    if (log.upstream_refused > 0) f.proxy.connection_refused = log.upstream_refused;
   }
   if (report.window.exited) {
     const ev: RunEvent = { t_s: report.window.exited_at_s ?? report.window.duration_s, kind: 'target_exited', message: 'the process exited during the inspection' };

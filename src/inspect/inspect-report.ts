@@ -19,7 +19,7 @@ import { activityKey, groupActivities, summarizeActivities, type ActivityKind } 
 import {
   countWorkerStates, recognizeWorkers, sharedFutexAddrs, workerState, type WorkerCounts, type WorkerMethod, type WorkerState,
 } from '../probe/worker-threads.js';
-import { countClientReads, summarizeOnClients, topBlockedPeer } from '../probe/worker-census.js';
+import { countClientReads, meanComputing, summarizeOnClients, topBlockedPeer } from '../probe/worker-census.js';
 import { roundTo } from '../numbers.js';
 import { formatSeconds } from '../format.js';
 
@@ -75,6 +75,8 @@ export interface InspectReport {
       /** Share of samples in which every worker was blocked (in I/O or on a lock). */
       all_blocked_share: number;
       busy_mean: number;
+      /** Mean workers running or queued on a lock (worker-census.ts meanComputing). Absent in older documents. */
+      computing_mean?: number;
       /** Threads that look like idle workers but are beyond the pool: leaked, not counted above. */
       leaked: number;
       /** The remote peer most workers were blocked on over the window (median count), if any. */
@@ -109,6 +111,13 @@ export interface InspectReport {
     accept_queue_max: number;
     /** From `ss -ltn` Send-Q; null when unknown (no ss). */
     backlog: number | null;
+    /**
+     * Requests waiting for the server's threads, per sample: connections in the accept queue plus
+     * accepted connections whose request bytes no thread has read yet; the mean and the most over
+     * the window. Absent in documents written before it was measured.
+     */
+    waiting_mean?: number;
+    waiting_max?: number;
   }[];
   memory: {
     rss_bytes: number;
@@ -172,7 +181,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
 
   // Workers, recognised over the whole window; the server's own pool size (its stats) trims
   // look-alikes started later (leaked threads parked like idle workers).
-  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity, startTicks: t.startTicks })));
+  const perSample = samples.map((s) => s.threads.map((t) => ({ tid: t.tid, name: t.name, activity: t.activity, startTicks: t.startTicks, runNs: t.runNs })));
   const reportedPool = [...samples].reverse().find((s) => s.server)?.server?.threads;
   const recognition = recognizeWorkers(perSample, ctx.pid, { poolSize: reportedPool });
   let workers: InspectReport['threads']['workers'] = null;
@@ -198,6 +207,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
       all_busy_share: valid.length ? roundTo(valid.filter((x) => x.idle === 0).length / valid.length, 3) : 0,
       all_blocked_share: valid.length ? roundTo(valid.filter((x) => x.blocked_io + x.waiting_lock === x.total).length / valid.length, 3) : 0,
       busy_mean: valid.length ? roundTo(valid.reduce((a, x) => a + x.total - x.idle, 0) / valid.length, 2) : 0,
+      ...meanComputing(valid),
       leaked: recognition.leaked.size,
       blocked_on_peer: medianPeer(peers),
       ...(onClients ? { on_clients: { mean: onClients.mean, max: onClients.max } } : {}),
@@ -231,13 +241,21 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
 
   const lp = last.process;
   const fp = first.process;
-  const listen = lp.sockets.listen.map((l) => ({
-    local: l.local,
-    port: l.port,
-    accept_queue: l.acceptQueue,
-    accept_queue_max: Math.max(...samples.map((s) => s.process.sockets.listen.find((x) => x.inode === l.inode)?.acceptQueue ?? 0)),
-    backlog: findBacklog(ctx.backlogs, l.local),
-  }));
+  const listen = lp.sockets.listen.map((l) => {
+    const waiting = samples.map((s) => {
+      const at = s.process.sockets.listen.find((x) => x.inode === l.inode);
+      return at ? at.acceptQueue + at.unreadConnections : 0;
+    });
+    return {
+      local: l.local,
+      port: l.port,
+      accept_queue: l.acceptQueue,
+      accept_queue_max: Math.max(...samples.map((s) => s.process.sockets.listen.find((x) => x.inode === l.inode)?.acceptQueue ?? 0)),
+      backlog: findBacklog(ctx.backlogs, l.local),
+      waiting_mean: roundTo(waiting.reduce((a, b) => a + b, 0) / waiting.length, 2),
+      waiting_max: Math.max(...waiting),
+    };
+  });
 
   const server = buildServerSummary(samples, ctx.statsUrl);
   const times = samples.map((s) => s.t_s);
@@ -246,7 +264,7 @@ export function buildInspectReport(c: Collection, ctx: ReportContext): InspectRe
   const opts = requests ? { requests } : {};
   const drift: InspectReport['drift'] = {};
   drift.rss_bytes = estimateDrift('rss_bytes', times, samples.map((s) => s.process.status.vmRssBytes), opts);
-  if (lp.fdsReadable) drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds), opts);
+  if (lp.fdsReadable) drift.fds = estimateDrift('fds', times, samples.map((s) => s.process.fds), lp.fdLimit ? { ...opts, ceiling: lp.fdLimit } : opts);
   drift.threads = estimateDrift('threads', times, samples.map((s) => s.threads.length), opts);
 
   const cpuTicksDelta = lp.stat.utimeTicks + lp.stat.stimeTicks - (fp.stat.utimeTicks + fp.stat.stimeTicks);

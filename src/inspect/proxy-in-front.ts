@@ -3,7 +3,8 @@
 // proxies to that port. Then the server's inbound CLOSE_WAIT sockets are the proxy's: it closed
 // connections whose requests were still queued here (a timeout), which is queueing, not a socket
 // leak. When its configuration names a readable error log, the log's upstream errors are counted
-// (what the proxy saw). Reads /proc and the proxy's files; never signals anything.
+// (what the proxy saw): nginx's from its configuration, Apache's from its ErrorLog (the master's
+// -f/-d flags and environment resolve it). Reads /proc and the proxy's files; never signals anything.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseProcStat } from '../probe/parse-stat.js';
@@ -13,6 +14,8 @@ import type { TcpRow } from '../probe/parse-net-tcp.js';
 import type { ProcReader } from '../probe/proc-reader.js';
 import { parseNginxConfFacts, type NginxConfFacts } from '../proxy/nginx-conf-facts.js';
 import { parseNginxErrorLog, type NginxErrorLogSummary } from '../proxy/parse-nginx-error-log.js';
+import { parseApacheErrorLog } from '../proxy/parse-apache-logs.js';
+import { apacheLogTimeMs, parseApacheConfFacts } from '../proxy/apache-conf-facts.js';
 
 const PROXY_NAMES = /^(nginx|apache2|httpd)$/;
 /** Read at most the last 1 MiB of an error log: enough for the recent window, bounded for a huge log. */
@@ -33,7 +36,10 @@ export interface ProxyInFront {
   read_timeout_s?: number;
   keepalive?: boolean;
   error_log_path?: string;
-  /** The error log's upstream errors of the last ERROR_LOG_RECENT_S seconds. */
+  /**
+   * The error log's upstream errors of the last ERROR_LOG_RECENT_S seconds (Apache's in the same
+   * terms: backend timeouts, resets, refused connects; it has no "premature close" line).
+   */
   error_log?: Omit<NginxErrorLogSummary, 'lines'> & { last_lines: string[] };
   /** Why the error log could not be read, when it could not. */
   error_log_unreadable?: string;
@@ -54,9 +60,9 @@ export function nginxLogTimeMs(line: string): number | undefined {
 }
 
 /** Only the lines of the last ERROR_LOG_RECENT_S before `nowMs` (lines without a time stamp are kept). */
-export function recentLogText(text: string, nowMs: number): string {
+export function recentLogText(text: string, nowMs: number, timeOf: (line: string) => number | undefined = nginxLogTimeMs): string {
   return text.split('\n').filter((l) => {
-    const t = nginxLogTimeMs(l);
+    const t = timeOf(l);
     return t === undefined || t >= nowMs - ERROR_LOG_RECENT_S * 1000;
   }).join('\n');
 }
@@ -144,8 +150,59 @@ export function findProxyInFront(reader: ProcReader, targetPid: number, target: 
         out.error_log_unreadable = e instanceof Error ? e.message : String(e);
       }
     }
+  } else if (found.name !== 'nginx') {
+    const conf = readApacheConf(reader, found.pid);
+    if (conf?.error_log) {
+      out.config_path = conf.path;
+      out.error_log_path = conf.error_log;
+      try {
+        const log = parseApacheErrorLog(recentLogText(readTail(conf.error_log, ERROR_LOG_TAIL_BYTES), nowMs, apacheLogTimeMs));
+        out.error_log = {
+          upstream_timeouts: log.backend_timeouts, premature_closes: 0, upstream_resets: log.backend_resets, upstream_refused: log.connection_refused,
+          // Apache's 'every worker busy' in the field that carries nginx's: the proxy's own limit, reached.
+          worker_connections_exhausted: log.max_workers_reached,
+          last_lines: log.lines.slice(-5),
+        };
+      } catch (e) {
+        out.error_log_unreadable = e instanceof Error ? e.message : String(e);
+      }
+    }
   }
   return out;
+}
+
+/**
+ * Apache's configuration, from its master's command line (-f FILE, -d SERVERROOT; Debian's default
+ * /etc/apache2/apache2.conf) and environment (${APACHE_LOG_DIR} and the like).
+ */
+function readApacheConf(reader: ProcReader, pid: number): { path: string; error_log?: string } | undefined {
+  let master = pid;
+  try {
+    const ppid = parseProcStat(reader.stat(pid)).ppid;
+    if (PROXY_NAMES.test(parseProcStat(reader.stat(ppid)).comm)) master = ppid;
+  } catch {
+    // the parent is gone or unreadable: read this process's own command line
+  }
+  let words: string[];
+  try {
+    words = reader.cmdline(master);
+  } catch {
+    return undefined;
+  }
+  const at = (flag: string) => {
+    const i = words.indexOf(flag);
+    return i >= 0 ? words[i + 1] : undefined;
+  };
+  const root = at('-d');
+  let path = at('-f') ?? 'apache2.conf';
+  if (!isAbsolute(path)) path = join(root ?? '/etc/apache2', path);
+  const env = Object.fromEntries((reader.tryRead(master, 'environ').text ?? '').split('\0').filter((x) => x.includes('='))
+    .map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)]));
+  try {
+    return { path, ...parseApacheConfFacts(readFileSync(path, 'utf8'), env, root) };
+  } catch {
+    return undefined;
+  }
 }
 
 function isLoopback(address: string): boolean {

@@ -14,6 +14,12 @@ export interface InspectedThread {
   cpuTicks: number;
   /** Clock ticks since boot when the thread started. */
   startTicks: number;
+  /**
+   * Nanoseconds the thread has run on a CPU since it started (/proc/PID/task/TID/schedstat, first
+   * field): exact where CPU ticks are 10 ms coarse, so a worker that served one short request in a
+   * window shows it. Undefined where the kernel has no schedstat.
+   */
+  runNs?: number;
   activity: ThreadActivity;
 }
 
@@ -81,12 +87,14 @@ export function readThreads(reader: ProcReader, pid: number, ctx: FdContext, com
     }
     if (syscall === undefined) wchan = reader.tryRead(pid, 'task', tid, 'wchan').text?.trim();
     threadsByState[stat.state] = (threadsByState[stat.state] ?? 0) + 1;
+    const runNs = Number(reader.tryRead(pid, 'task', tid, 'schedstat').text?.split(' ')[0]);
     threads.push({
       tid,
       name,
       state: stat.state,
       cpuTicks: stat.utimeTicks + stat.stimeTicks,
       startTicks: stat.starttimeTicks,
+      ...(Number.isFinite(runNs) ? { runNs } : {}),
       activity: classifyThread({ tid, name, state: stat.state, cpuTicks: 0, syscall, wchan }, withPoll),
     });
   }

@@ -9,6 +9,12 @@ export interface ListenSocket {
   inode: number;
   /** Connections completed by the kernel but not yet accepted (rx_queue of the LISTEN row). */
   acceptQueue: number;
+  /**
+   * Connections accepted on this port whose request bytes wait unread in the kernel's receive
+   * queue (rx_queue of ESTABLISHED rows): requests that arrived and that no thread has read yet —
+   * the queue in front of the server's threads, which /proc shows without the server's stats.
+   */
+  unreadConnections: number;
 }
 
 export interface OwnedSockets {
@@ -31,7 +37,12 @@ export function matchOwnedSockets(rows: TcpRow[], socketInodes: Set<number>): Ow
   for (const r of owned) {
     byInode.set(r.inode, r);
     byState[r.state] = (byState[r.state] ?? 0) + 1;
-    if (r.state === 'LISTEN') listen.push({ local: formatEndpoint(r.local), port: r.local.port, inode: r.inode, acceptQueue: r.rxQueue });
+    if (r.state === 'LISTEN') listen.push({ local: formatEndpoint(r.local), port: r.local.port, inode: r.inode, acceptQueue: r.rxQueue, unreadConnections: 0 });
+  }
+  for (const r of owned) {
+    if (r.state !== 'ESTABLISHED' || r.rxQueue === 0) continue;
+    const l = listen.find((x) => x.port === r.local.port);
+    if (l) l.unreadConnections++;
   }
   return { rows: owned, byInode, byState, listen };
 }

@@ -3,7 +3,7 @@
 // most of the blocked ones wait on. Workers are recognised as inspect recognises them
 // (worker-threads.ts) and the set accumulates over the samples, as a pool is seen idle in one
 // sample and busy in the next.
-import type { WorkerCensusSample } from './probe-sample.js';
+import type { WorkerCensusSample, WorkerCounts } from './probe-sample.js';
 import { median } from '../analysis/percentiles.js';
 import { roundTo } from '../numbers.js';
 import { countWorkerStates, findEventLoopThreads, recognizeWorkers, splitLeaked, type ClassifiedThread } from './worker-threads.js';
@@ -50,11 +50,14 @@ export class WorkerCensus {
   private named = false;
   /** Threads ever seen in an event loop (the acceptor): never workers, even when they queue for the GIL with them. */
   private readonly loops = new Set<number>();
+  /** The first sample's threads: who was there, and how long each had run (splitLeaked's "served since"). */
+  private first: ClassifiedThread[] | undefined;
 
   constructor(private readonly pid: number) {}
 
   /** Takes one sample's threads in; returns the workers' states in it (undefined while no pool is recognised). */
   observe(threads: ClassifiedThread[]): WorkerCensusSample | undefined {
+    this.first ??= threads;
     for (const tid of findEventLoopThreads([threads])) this.loops.add(tid);
     const byTid = new Map(threads.map((t) => [t.tid, t]));
     const r = recognizeWorkers([threads.filter((t) => !this.loops.has(t.tid))], this.pid);
@@ -64,7 +67,7 @@ export class WorkerCensus {
     // The pool among everything recognised so far: the largest start burst (no server size here).
     // Named workers are the pool by name (their threads may start one by one).
     const all = new Set(this.recognised.keys());
-    const pool = this.named ? all : splitLeaked(all, [[...this.recognised.values()]], undefined, new Set()).tids;
+    const pool = this.named ? all : splitLeaked(all, [this.first, [...this.recognised.values()]], undefined, new Set()).tids;
     this.workers.clear();
     for (const tid of pool) this.workers.add(tid);
     if (this.workers.size === 0) return undefined;
@@ -94,6 +97,17 @@ export function censusFromServerStates(states: Record<string, number>): WorkerCe
     total, idle: n('idle'), blocked_io: n('io') + n('reading') + n('writing'), waiting_lock: n('gil_wait'), running: n('cpu'),
     other: n('starting'), on_client: n('reading'),
   };
+}
+
+/**
+ * How many workers computed over a window: the mean number running or queued on a lock (the GIL
+ * in CPython) per sample. A mean, not a median: a GIL-bound CherryPy starves its acceptor, so its
+ * workers are idle in most samples (the medians say "all idle") while the few busy ones compute.
+ */
+export function meanComputing(census: readonly WorkerCounts[]): { computing_mean: number } | undefined {
+  const counted = census.filter((c) => c.total > 0);
+  if (counted.length === 0) return undefined;
+  return { computing_mean: roundTo(counted.reduce((a, c) => a + c.running + c.waiting_lock, 0) / counted.length, 3) };
 }
 
 /** Workers held by their clients over a window: the mean and the most, the pool, where the count came from. */

@@ -31,6 +31,8 @@ export interface ClassifiedThread {
   activity: ThreadActivity;
   /** When the thread started (clock ticks since boot, /proc/PID/task/TID/stat field 22), when known. */
   startTicks?: number;
+  /** Nanoseconds it has run on a CPU (schedstat), when known. */
+  runNs?: number;
 }
 
 /** Threads waiting in these are event loops (an acceptor, a selector), never pool workers. */
@@ -40,6 +42,12 @@ const EVENT_LOOP_CALLS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', '
  * apart, tens of ms on a loaded machine); a gap longer than this (250 ms) ends the burst.
  */
 export const POOL_BURST_GAP_TICKS = 25;
+/**
+ * Threads that start within this of each other (20 ms) were started by one loop. After the last
+ * worker seen serving in the window, the pool continues only this tightly: a thread leaked per
+ * request starts when a request comes, further apart unless the leak runs at 50 a second or more.
+ */
+export const POOL_TIGHT_GAP_TICKS = 2;
 
 function largestGroup<K>(items: ClassifiedThread[], key: (t: ClassifiedThread) => K | undefined): ClassifiedThread[] {
   const groups = new Map<K, ClassifiedThread[]>();
@@ -134,9 +142,36 @@ export function splitLeaked(candidates: Set<number>, samples: ClassifiedThread[]
     else bursts.push([tid]);
   }
   let pool = bursts.find((b) => b.length >= MIN_POOL_THREADS) ?? bursts[0];
+  // A worker that ran during the window served requests; a leaked thread, parked for good, never
+  // runs again. So the pool reaches at least to the last-started thread that ran (present from the
+  // window's first sample: a thread born in the window ran at its birth) and, after it, only as
+  // far as threads started in the same tight loop. Leaked threads started every few tens of ms
+  // chain into a burst of POOL_BURST_GAP_TICKS; this stops them.
+  const served = ranInWindow(candidates, samples);
+  if (served.size > 0) {
+    const lastServing = Math.max(...[...served].map((tid) => start.get(tid)!));
+    const kept: number[] = [];
+    for (const tid of order) {
+      const s = start.get(tid)!;
+      if (s <= lastServing || (kept.length > 0 && s - start.get(kept[kept.length - 1])! <= POOL_TIGHT_GAP_TICKS)) kept.push(tid);
+      else break;
+    }
+    if (kept.length >= MIN_POOL_THREADS) pool = kept;
+  }
   if (poolSize !== undefined && Number.isInteger(poolSize) && poolSize > 0 && pool.length > poolSize) pool = pool.slice(0, poolSize);
   const kept = new Set(pool);
   return { tids: kept, leaked: new Set(order.filter((tid) => !kept.has(tid) && parked.has(tid))) };
+}
+
+/** Candidates seen in the window's first sample whose CPU run time grew by its last sample. */
+function ranInWindow(candidates: Set<number>, samples: ClassifiedThread[][]): Set<number> {
+  const out = new Set<number>();
+  if (samples.length < 2) return out;
+  const first = new Map(samples[0].filter((t) => t.runNs !== undefined).map((t) => [t.tid, t.runNs!]));
+  const last = new Map<number, number>();
+  for (const s of samples) for (const t of s) if (t.runNs !== undefined) last.set(t.tid, t.runNs);
+  for (const tid of candidates) if (first.has(tid) && last.get(tid)! > first.get(tid)!) out.add(tid);
+  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The diagnosis as Markdown, for summary.md and CI comments.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
+import { ALSO_SEEN_HEADING, alsoSeenText } from './diagnosis-text.js';
 
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];
@@ -21,6 +22,11 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
       if (c.source) out.push('', `_Source: ${c.source}_`);
       out.push('');
     });
+  }
+  if (d.also_seen?.length) {
+    out.push(ALSO_SEEN_HEADING, '');
+    for (const a of d.also_seen) out.push(`- ${alsoSeenText(a)}`);
+    out.push('');
   }
   const undecided = d.insufficient_causes ?? [];
   if (undecided.length > 0) {

@@ -28,6 +28,16 @@ export function topCauseLines(d: Diagnosis | null | undefined, c: ChalkInstance,
   ];
 }
 
+/**
+ * The heading and the line for Diagnosis.also_seen, shared by every view: another fault's
+ * evidence, said as a measured fact, never as a ranked cause.
+ */
+export const ALSO_SEEN_HEADING = 'Also measured, not named as a cause (another fault\'s evidence: a second cause is named only at high confidence, which the labelled corpus has not shown):';
+
+export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): string {
+  return `${a.evidence.map((e) => e.text).join('; ')} (${a.detector}; could be ${a.could_be.join(', ')})`;
+}
+
 export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextView = DEFAULT_VIEW): string {
   const w = view.width;
   const lines: string[] = [c.bold('Diagnosis')];
@@ -50,6 +60,10 @@ export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextVi
     for (const l of snippet) lines.push(truncateText(`          ${c.dim(l)}`, w));
     if (cut) lines.push(...wrapText(c.dim(`(cut to fit: \`cpdiag causes ${cause.id}\` prints the snippet whole)`), w, '          '));
   });
+  if (d.also_seen?.length) {
+    lines.push('', ...wrapText(c.dim(ALSO_SEEN_HEADING), w, '  '));
+    for (const a of d.also_seen) lines.push(...wrapText(alsoSeenText(a), w, `     ${c.yellow('•')} `));
+  }
   const undecided = d.insufficient_causes ?? [];
   if (undecided.length > 0) {
     const listed = view.width < 80 ? MAX_INSUFFICIENT_NARROW : MAX_INSUFFICIENT_LISTED;

@@ -8,7 +8,7 @@ import type { Findings } from '../diagnose/findings.js';
 import type { RequestSpec } from '../load/load-plan.js';
 import type { ProbeSample, WorkerCensusSample } from '../probe/probe-sample.js';
 import { median } from '../analysis/percentiles.js';
-import { censusFromServerStates, summarizeOnClients } from '../probe/worker-census.js';
+import { censusFromServerStates, meanComputing, summarizeOnClients } from '../probe/worker-census.js';
 import type { RunRecord } from './run-record.js';
 import { processTreeFindings } from './process-tree-findings.js';
 import { connectionsPerRequest } from './connections-per-request.js';
@@ -178,6 +178,7 @@ function workerStates(probes: ProbeSample[]): {
     all_busy_share: census.filter((c) => c.idle === 0).length / census.length,
     busy_mean: census.reduce((a, c) => a + c.total - c.idle, 0) / census.length,
     samples: census.length,
+    ...meanComputing(census),
   };
   const byPeer = new Map<string, number>();
   for (const c of census) if (c.peer) byPeer.set(c.peer, (byPeer.get(c.peer) ?? 0) + 1);
@@ -230,8 +231,10 @@ function driftFromProbes(probes: ProbeSample[], requests: number | undefined): P
     ['fds', (p) => p.fds],
     ['threads', (p) => p.threads],
   ];
+  // The descriptor limit is where an fd leak ends: growth that stopped there is still the leak.
+  const fdLimit = probes[probes.length - 1].fd_limit;
   for (const [metric, pick] of metrics) {
-    out[metric] = estimateDrift(metric, times, probes.map(pick), { requests });
+    out[metric] = estimateDrift(metric, times, probes.map(pick), { requests, ...(metric === 'fds' && fdLimit > 0 ? { ceiling: fdLimit } : {}) });
   }
   return out;
 }

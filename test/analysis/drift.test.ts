@@ -110,3 +110,17 @@ test('too few samples and bad input', () => {
   assert.throws(() => estimateDrift('fds', [0, 1], [1]), RangeError);
   assert.deepEqual(JSON.parse(JSON.stringify(estimateDrift('fds', times(10), times(10)))).metric, 'fds');
 });
+
+test('an fd leak that ran into the descriptor limit is still a leak; the same plateau below any limit is a one-off step', () => {
+  // 13 samples over 3 s: +6,000 fds/s until the limit of 20,000, then flat (EMFILE: nothing more opens).
+  const t = Array.from({ length: 13 }, (_, i) => i * 0.25);
+  const v = t.map((s) => Math.min(20_000, 2_000 + 6_000 * s * 1.6));
+  const capped = estimateDrift('fds', t, v, { ceiling: 20_000 });
+  assert.equal(capped.drifting, true, capped.reason);
+  assert.match(capped.reason ?? '', /until it reached its limit of 20,000 descriptors/);
+  const noLimit = estimateDrift('fds', t, v);
+  assert.equal(noLimit.drifting, false, noLimit.reason);
+  assert.match(noLimit.reason ?? '', /did not persist/);
+  // A limit far above the plateau changes nothing.
+  assert.equal(estimateDrift('fds', t, v, { ceiling: 1_048_576 }).drifting, false);
+});

@@ -253,3 +253,25 @@ test('proxy-concurrency-limit: none when the backend\'s pool is the smaller limi
   delete noLimit.proxy!.concurrency_limit;
   assert.equal(detect(noLimit).status, 'insufficient');
 });
+
+test('gil-bound (inspect): idle-looking workers that compute while requests wait unread — the lock is the ceiling; without the queue, or with workers in I/O, it is not', () => {
+  const gil = DETECTORS.find((d) => d.id === 'gil-bound')!.detect;
+  // cpu-bound-under-gil-5/inspect, as measured on a busy machine: CherryPy's acceptor starves under
+  // the GIL, so the median sample shows all 8 workers idle; the few busy ones compute.
+  const f: Findings = {
+    source: 'inspect', duration_s: 2, cores: 2, cpu_percent_mean: 55,
+    worker_threads: { total: 8, idle: 8, blocked_io: 0, waiting_lock: 0, running: 0, all_busy_share: 0.06, busy_mean: 1.6, computing_mean: 1.55, samples: 17 },
+    requests_waiting: { mean: 8, max: 11, samples: 17 },
+  };
+  const queued = gil(f);
+  assert.equal(queued.status, 'issue');
+  assert.ok(queued.strength >= 0.5, JSON.stringify(queued));
+  assert.ok(queued.evidence.some((e) => e.signal === 'lock_queue'), JSON.stringify(queued.evidence));
+  // The same workers with nothing waiting: no ceiling reached.
+  f.requests_waiting = { mean: 0, max: 1, samples: 17 };
+  assert.ok(gil(f).strength < 0.1, JSON.stringify(gil(f)));
+  // Requests waiting while the busy workers wait on I/O: not made of CPU (the pool, not the GIL).
+  f.requests_waiting = { mean: 8, max: 11, samples: 17 };
+  f.worker_threads = { ...f.worker_threads!, blocked_io: 8, idle: 0, busy_mean: 8, computing_mean: 0.1 };
+  assert.equal(gil(f).strength, 0);
+});

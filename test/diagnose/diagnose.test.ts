@@ -214,3 +214,23 @@ test('clients beyond the proxy\'s MaxRequestWorkers, the backend idle → proxy-
   assert.ok(!ids.includes('pool-too-small'), ids.join(', '));
   assert.match(d.causes[0].fix, /MaxRequestWorkers\s+25\s+# was 4/);
 });
+
+test('two faults (a full pool that also leaks fds): one cause named; the leak\'s evidence listed as also seen, alternatives of the same facts not', () => {
+  const f = poolTooSmallFindings();
+  f.drift = { ...f.drift, fds: risingDrift('fds', 40) };
+  const d = diagnose(f);
+  assert.deepEqual(ranked(d), ['pool-too-small'], JSON.stringify(d.causes.map((c) => [c.id, c.confidence])));
+  // The raw formula does rank the leak second: below "medium" it is not named, its evidence is shown.
+  assert.equal(ranked(diagnose(f, { calibration: 'raw' }))[1], 'fd-leak');
+  const also = d.also_seen ?? [];
+  assert.deepEqual(also.map((a) => a.detector), ['fd-drift']);
+  assert.deepEqual(also[0].could_be, ['fd-leak']);
+  assert.match(also[0].evidence[0].text, /open fds grew/);
+  // A single fault whose alternatives read the same facts (RSS growth): nothing listed.
+  const g = healthyFindings();
+  g.drift = { ...g.drift, rss_bytes: risingDrift('rss_bytes', 200_000) };
+  delete g.mean_response_bytes;
+  const single = diagnose(g);
+  assert.equal(ranked(single)[0], 'per-request-cache');
+  assert.equal(single.also_seen, undefined);
+});

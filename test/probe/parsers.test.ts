@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { isKernelThread, parseProcStat } from '../../src/probe/parse-stat.js';
 import { parseProcStatus } from '../../src/probe/parse-status.js';
 import { parseMaxOpenFiles } from '../../src/probe/parse-limits.js';
-import { decodeEndpoint, formatEndpoint, parseNetTcp } from '../../src/probe/parse-net-tcp.js';
+import { decodeEndpoint, formatEndpoint, parseNetTcp, type TcpRow } from '../../src/probe/parse-net-tcp.js';
+import { matchOwnedSockets } from '../../src/probe/tcp-sockets.js';
 import { classifyFdLink } from '../../src/probe/parse-fd-link.js';
 import { parseSyscall } from '../../src/probe/parse-syscall.js';
 import { syscallName } from '../../src/probe/syscall-names.js';
@@ -109,4 +110,20 @@ test('syscall: blocked, running, and x86-64 names', () => {
   for (const [nr, name] of names) assert.equal(syscallName(nr, 'x64'), name);
   assert.equal(syscallName(9999, 'x64'), 'syscall_9999');
   assert.equal(syscallName(98, 'arm64'), 'futex');
+});
+
+test('owned sockets: connections accepted on a listening port with bytes unread are requests waiting for a thread', () => {
+  const ep = (port: number) => ({ address: '127.0.0.1', port });
+  const row = (state: TcpRow['state'], local: number, remote: number, rxQueue: number, inode: number): TcpRow => ({ local: ep(local), remote: ep(remote), state, txQueue: 0, rxQueue, inode });
+  const rows = [
+    row('LISTEN', 8080, 0, 0, 1),
+    row('ESTABLISHED', 8080, 50001, 54, 2), // a request arrived, nobody read it
+    row('ESTABLISHED', 8080, 50002, 0, 3), // read (a worker has it) or idle keep-alive
+    row('ESTABLISHED', 8080, 50003, 120, 4),
+    row('ESTABLISHED', 40000, 5432, 300, 5), // the server's own outbound connection: not a request
+    row('CLOSE_WAIT', 8080, 50004, 1, 6),
+  ];
+  const owned = matchOwnedSockets(rows, new Set([1, 2, 3, 4, 5, 6]));
+  assert.equal(owned.listen.length, 1);
+  assert.equal(owned.listen[0].unreadConnections, 2);
 });

@@ -169,3 +169,23 @@ test('workers held by clients are counted, and are never a blocked-on peer', () 
   assert.equal(countClientReads(threads, workers), 3);
   assert.equal(topBlockedPeer(threads, workers), undefined, 'three workers reading one client address are not blocked on a peer');
 });
+
+test('workers: threads leaked every few tens of ms right after the pool started are leaked, not workers: they never run again', () => {
+  // pool-too-small.and.thread-leak-1: a pool of 4 started in one loop, then a thread leaked about
+  // every 50 ms (5 ticks) from the first requests on — close enough to chain into the pool's burst.
+  const pc = '0x7f69a1890f16';
+  const parked = (tid: number, startTicks: number, runNs: number): ClassifiedThread => ({ ...classified(tid, sc(202, `0x7f${tid}0ba0`, '0x0', pc)), startTicks, runNs });
+  const leakedStarts = [105, 109, 113, 118, 124, 129];
+  const window = (served: number) => [
+    { ...classified(10, sc(230, '0x1', '0x0', '0x7f69a18da545')), startTicks: 90, runNs: 1e6 },
+    { ...classified(11, sc(232, '0x4')), startTicks: 100, runNs: 1e6 },
+    // The workers served requests between the samples (their run time grew); the leaked threads did not.
+    ...[0, 1, 2, 3].map((i) => parked(12 + i, 101 + (i > 1 ? 1 : 0), 5e6 + served * 1e6)),
+    ...leakedStarts.map((s, i) => parked(20 + i, s, 2e5)),
+  ];
+  const r = recognizeWorkers([window(0), window(3)], 10);
+  assert.deepEqual([...r.tids].sort((a, b) => a - b), [12, 13, 14, 15]);
+  assert.equal(r.leaked.size, leakedStarts.length);
+  // A pool that served nothing in the window: the burst rule alone (the leaks chain into it).
+  assert.equal(recognizeWorkers([window(0), window(0)], 10).tids.size, 4 + leakedStarts.length);
+});

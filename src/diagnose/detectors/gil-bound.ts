@@ -66,14 +66,20 @@ export const detect: Detector = (f) => {
     // What the threads are doing outranks the inference from CPU times.
     // Of the workers that are busy, how many compute or queue for the lock rather than wait on I/O
     // (cheroot's acceptor starves under the GIL, so workers may sit idle while the pool is the ceiling).
-    const busyWorkers = Math.max(1, w.total - w.idle);
-    const busy = Math.min(1, (w.running + w.waiting_lock) / busyWorkers);
-    ev.push(evidence('workers_computing_share', busy, 'share', `of ${w.total - w.idle} busy workers (of ${w.total}), ${w.running} running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
+    // Means over the window where they were measured: the medians of a pool whose acceptor starves
+    // under the GIL say "all idle" while the few busy workers compute.
+    const means = w.computing_mean !== undefined && w.busy_mean !== undefined && w.busy_mean > 0;
+    const computingWorkers = means ? w.computing_mean! : w.running + w.waiting_lock;
+    const busyWorkers = means ? w.busy_mean! : Math.max(1, w.total - w.idle);
+    const busy = Math.min(1, computingWorkers / busyWorkers);
+    ev.push(means
+      ? evidence('workers_computing_share', busy, 'share', `of ${formatNumber(w.busy_mean!)} busy workers on average (of ${w.total}), ${formatNumber(w.computing_mean!)} running or waiting on a lock (the GIL when the process computes)`)
+      : evidence('workers_computing_share', busy, 'share', `of ${w.total - w.idle} busy workers (of ${w.total}), ${w.running} running and ${w.waiting_lock} waiting on a lock (the GIL when the process computes); ${w.blocked_io} in I/O`));
     computing = ramp(busy, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO);
     // Workers computing or queued on one lock while the process computes: the lock is the ceiling
     // even when a shared machine gives the process only half a core. CPython's workers waiting for
     // the GIL show as running as often as on a lock (woken to take it, they wait for a CPU).
-    core = Math.max(core, ramp((w.running + w.waiting_lock) / w.total, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO) * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
+    core = Math.max(core, ramp(computingWorkers / w.total, COMPUTING_WORKERS_FROM, COMPUTING_WORKERS_TO) * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
   }
 
   // Did the load reach the ceiling?
@@ -87,6 +93,19 @@ export const detect: Detector = (f) => {
   // core the lock is at its ceiling, whatever the pool figures show (cheroot's acceptor starves
   // under the GIL and leaves workers idle). A run's latency says whether requests waited.
   if (!f.latency_ms) loaded = Math.max(loaded, ramp(cpu, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT));
+  // An inspection also sees the queue in front of the lock: requests waiting on the server's
+  // connections (its acceptor starves under the GIL) and workers queued behind the one holding it. The lock's utilisation follows from that queue as for one server (M/M/1:
+  // Lq = ρ² / (1 − ρ)); a CPU figure cut short by a shared machine does not hide it.
+  if (!f.latency_ms && (f.requests_waiting || w?.computing_mean !== undefined)) {
+    const queued = (f.requests_waiting?.mean ?? 0) + Math.max(0, (w?.computing_mean ?? 0) - 1);
+    const rho = utilisationFromQueue(queued);
+    ev.push(evidence('lock_queue', queued, 'requests', `${formatNumber(queued)} waiting on average (${formatNumber(f.requests_waiting?.mean ?? 0)} requests waiting for a thread on the server's connections, the rest workers queued on the lock): the lock ${formatPercent(rho)} busy as one server`));
+    const atCeiling = ramp(100 * rho, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT);
+    loaded = Math.max(loaded, atCeiling);
+    // A queue on the lock while its holder computes makes the lock the ceiling, as workers queued
+    // on it do above, even when a shared machine gives the process less than a core.
+    core = Math.max(core, atCeiling * ramp(cpu, LOCK_HOLDER_FROM_PERCENT, LOCK_HOLDER_TO_PERCENT));
+  }
 
   // A pool sweep: flat confirms, growth refutes.
   const p = f.pool_scaling;
@@ -112,3 +131,9 @@ export const detect: Detector = (f) => {
   if (flat !== undefined) strength = Math.min(1, strength + FLAT_SWEEP_BONUS * flat * core * computing) * (REFUTED_SHARE + (1 - REFUTED_SHARE) * flat);
   return graded(id, strength, ev);
 };
+
+/** The utilisation of one server whose queue (those waiting, not served) averages `queued` (M/M/1). */
+export function utilisationFromQueue(queued: number): number {
+  if (!(queued > 0)) return 0;
+  return (Math.sqrt(queued * queued + 4 * queued) - queued) / 2;
+}
