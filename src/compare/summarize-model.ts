@@ -9,7 +9,7 @@ import type { SweepLevel, SweepStep } from '../sweep/sweep-document.js';
 import { rampPoint } from '../sweep/summarize-step.js';
 import type { CompareModel, ModelSummary, PastCapacityBehaviour } from './compare-document.js';
 import { processTreeFindings } from '../run/process-tree-findings.js';
-import { loadSkew } from '../run/summarize-balancer.js';
+import { storedLoadSkew } from '../run/summarize-balancer.js';
 
 /** Throughput past capacity under 80% of the capacity is a collapse, not a queue (a queue holds the rate). */
 export const COLLAPSE_SHARE = 0.8;
@@ -135,7 +135,7 @@ export function summarizeModelStep(step: SweepStep, model: CompareModel, workloa
     processes_max: maxOf(step.probes, (p) => p.processes),
     processes_created_per_s_max: maxOf(step.probes, (p) => p.processes_created_per_s),
     cpu_ms_per_request: cpuMs,
-    ...(model.model === 'process-pool' || model.balancer ? { process_skew: loadSkew(processTreeFindings(step.probes).requests_per_process) ?? null } : {}),
+    ...(model.model === 'process-pool' || model.balancer ? { process_skew: storedLoadSkew(processTreeFindings(step.probes).requests_per_process) ?? null } : {}),
     ...(model.balancer ? { balancer_cpu_ms_per_request: cap?.balancer_cpu_ms_per_request ?? null } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import type { RunEvent } from '../events.js';
 import type { SeriesWindow } from '../load/load-result.js';
 import { roundTo } from '../numbers.js';
+import { loadSkew } from '../analysis/load-skew.js';
 import type { BalancerAnswer, BalancerInfo } from '../target/target-info.js';
 
 export interface BalancerMeasurements {
@@ -30,11 +31,10 @@ export function balancerCpuMsPerRequest(cpuS: number, wallS: number, throughputR
   return roundTo(((cpuS / wallS) * 1000) / throughputRps, 4);
 }
 
-/** The busiest count over the mean; undefined without counts. */
-export function loadSkew(counts: readonly number[] | undefined): number | undefined {
-  if (!counts || counts.length === 0) return undefined;
-  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-  return mean > 0 ? roundTo(Math.max(...counts) / mean, 3) : undefined;
+/** The spread as stored: analysis/load-skew.ts's rule, rounded. */
+export function storedLoadSkew(counts: readonly number[] | undefined): number | undefined {
+  const skew = loadSkew(counts);
+  return skew === undefined ? undefined : roundTo(skew, 3);
 }
 
 /** From the window where the first backend died to the end: the errors, and whether they stopped. */
@@ -53,7 +53,7 @@ export function summarizeBalancer(m: BalancerMeasurements): BalancerInfo {
   const info: BalancerInfo = { kind: m.kind, backends: m.backends };
   if (m.requestsPerBackend && m.requestsPerBackend.length === m.backends.length) {
     info.requests_per_backend = m.requestsPerBackend;
-    const skew = loadSkew(m.requestsPerBackend);
+    const skew = storedLoadSkew(m.requestsPerBackend);
     if (skew !== undefined) info.skew = skew;
   }
   if (m.cpuS !== undefined) {

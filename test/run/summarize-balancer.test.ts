@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerAfterExit, balancerCpuMsPerRequest, loadSkew, summarizeBalancer } from '../../src/run/summarize-balancer.js';
+import { answerAfterExit, balancerCpuMsPerRequest, storedLoadSkew, summarizeBalancer } from '../../src/run/summarize-balancer.js';
 import { mergeServerStats } from '../../src/probe/server-stats.js';
 import type { SeriesWindow } from '../../src/load/load-result.js';
 
@@ -9,10 +9,10 @@ function w(t: number, requests: number, errors: Record<string, number> = {}): Se
 }
 
 test('the spread: the busiest process over the mean', () => {
-  assert.equal(loadSkew([100, 100, 100]), 1);
-  assert.equal(loadSkew([160, 40]), 1.6);
-  assert.equal(loadSkew([0, 0]), undefined);
-  assert.equal(loadSkew(undefined), undefined);
+  assert.equal(storedLoadSkew([100, 100, 100]), 1);
+  assert.equal(storedLoadSkew([160, 40]), 1.6);
+  assert.equal(storedLoadSkew([0, 0]), undefined);
+  assert.equal(storedLoadSkew(undefined), undefined);
 });
 
 test("the balancer's CPU per request: its CPU rate over the throughput", () => {

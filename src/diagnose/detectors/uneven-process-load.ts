@@ -5,6 +5,7 @@
 import type { Detector } from '../detector-result.js';
 import { evidence, graded, insufficient } from '../detector-result.js';
 import { ramp } from '../strength.js';
+import { loadSkew } from '../../analysis/load-skew.js';
 import { formatCount, formatNumber } from '../../format.js';
 
 export const id = 'uneven-process-load';
@@ -21,7 +22,7 @@ export const detect: Detector = (f) => {
   const total = counts.reduce((a, b) => a + b, 0);
   const mean = total / counts.length;
   if (mean < MIN_REQUESTS_PER_PROCESS) return insufficient(id, [`at least ${MIN_REQUESTS_PER_PROCESS} requests per process (there were ${formatNumber(mean)})`]);
-  const skew = Math.max(...counts) / mean;
+  const skew = loadSkew(counts)!;
   const ev = [evidence('process_load_skew', skew, 'ratio', `requests per process ${counts.map(formatCount).join(' / ')}: the busiest served ${formatNumber(skew)}× the mean`)];
   return graded(id, ramp(skew, SKEW_FROM, SKEW_TO), ev);
 };
