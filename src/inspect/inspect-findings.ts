@@ -2,6 +2,7 @@
 // facts a run gives wherever /proc (and the server's stats, when given) can show them — drift of
 // RSS, fds and threads over the window, the workers' states and the peer they wait on, threads
 // beyond the pool, and CLOSE_WAIT sockets a proxy in front abandoned.
+import { serverCounterGrowth } from '../probe/server-counter-growth.js';
 import { summarizeSaturation } from '../analysis/saturation.js';
 import type { Findings } from '../diagnose/findings.js';
 import type { RunEvent } from '../events.js';
@@ -76,11 +77,11 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
       // Little's law at the server, as for a run: busy workers = throughput × service time.
       if (f.throughput_rps > 0 && f.saturation.samples > 0) f.service_time_ms = (f.saturation.busy_mean / f.throughput_rps) * 1000;
     }
-    const bad = samples.filter((s) => s.server?.bad_request_400 !== undefined);
-    if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - bad[0].server!.bad_request_400!);
+    const bad = serverCounterGrowth(samples, 'bad_request_400', { countsFromZero: false });
+    if (bad !== undefined) f.bad_request_count = bad;
     // The 5xx the server itself answered in the window (its application failing), as a run counts them.
-    const failed = samples.filter((s) => s.server?.server_errors_5xx !== undefined);
-    if (failed.length > 0) f.server_5xx_count = Math.max(0, failed[failed.length - 1].server!.server_errors_5xx! - failed[0].server!.server_errors_5xx!);
+    const failed = serverCounterGrowth(samples, 'server_errors_5xx', { countsFromZero: false });
+    if (failed !== undefined) f.server_5xx_count = failed;
   }
   if (proxy && f.fds && f.fds.close_wait > 0 && proxy.close_wait_from_proxy > 0) {
     f.close_wait_proxy = { count: proxy.close_wait_from_proxy, proxy: proxy.label };

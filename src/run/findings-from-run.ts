@@ -12,6 +12,7 @@ import { censusFromServerStates, meanComputing, summarizeOnClients } from '../pr
 import type { RunRecord } from './run-record.js';
 import { processTreeFindings } from './process-tree-findings.js';
 import { connectionsPerRequest } from './connections-per-request.js';
+import { serverCounterGrowth } from '../probe/server-counter-growth.js';
 import { applicationServerErrors } from '../proxy/status-origin.js';
 
 export function findingsFromRun(run: RunRecord): Findings {
@@ -66,13 +67,13 @@ export function findingsFromRun(run: RunRecord): Findings {
     }
     // The server's own count of malformed requests (400 before the application). The client's
     // 400s are not it: the application answers 400 to bad parameters too.
-    const bad = withStats.filter((p) => p.server!.bad_request_400 !== undefined);
-    if (bad.length > 0) f.bad_request_count = Math.max(0, bad[bad.length - 1].server!.bad_request_400! - (bad.length > 1 ? bad[0].server!.bad_request_400! : 0));
+    const bad = serverCounterGrowth(withStats, 'bad_request_400', { countsFromZero: true });
+    if (bad !== undefined) f.bad_request_count = bad;
     // The server's own count of the 5xx it answered (its application failing), over the measurement.
-    const failed = withStats.filter((p) => p.server!.server_errors_5xx !== undefined);
+    const failed = serverCounterGrowth(withStats, 'server_errors_5xx', { countsFromZero: true });
     const perRequest = connectionsPerRequest(withStats);
     if (perRequest !== undefined) f.connections_per_request = perRequest;
-    if (failed.length > 0) f.server_5xx_count = Math.max(0, failed[failed.length - 1].server!.server_errors_5xx! - (failed.length > 1 ? failed[0].server!.server_errors_5xx! : 0));
+    if (failed !== undefined) f.server_5xx_count = failed;
   }
   // No pool statistics (a plain CherryPy app): with more requests in the server (Little) than
   // workers, the pool is busy throughout, so each worker completes throughput / pool requests a
