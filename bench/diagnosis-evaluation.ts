@@ -18,6 +18,20 @@ const RAW_FLOOR = 0.05;
  * longer healthy as run, and is left out of every figure (and listed) rather than judged.
  */
 export const HEALTHY_MAX_UTILISATION = 0.7;
+/**
+ * A case is starved when other processes took at least half the machine while it ran (on 2 cores,
+ * a whole core): the target then did not do what its fault does (a GIL-bound server at a tenth of a
+ * core, a leak throttled below what its window calls growth). The figures are given over every
+ * entry and over the entries that were not starved, so that the machine's state is not mistaken
+ * for the diagnosis's.
+ */
+export const STARVED_OTHER_SHARE = 0.5;
+
+/** Whether other processes took STARVED_OTHER_SHARE of the machine during the entry's case. */
+export function starved(e: CorpusEntry): boolean {
+  const other = e.params.machine_other_share;
+  return typeof other === 'number' && other >= STARVED_OTHER_SHARE;
+}
 
 /** Entries whose injected condition held as measured (healthy cases within their utilisation). */
 export function inScope(e: CorpusEntry): boolean {
@@ -81,8 +95,13 @@ export interface Evaluation {
   perLabel: Record<string, Record<'run' | 'inspect', Tally>>;
   /** Top-1 over the single-fault entries (two-fault entries are tallied in twoFaults). */
   bySource: Record<'run' | 'inspect', Tally>;
+  /** The same over the entries that were not starved (STARVED_OTHER_SHARE). */
+  bySourceUnstarved: Record<'run' | 'inspect', Tally>;
   /** Healthy entries, and how many named no cause. */
   healthy: Tally;
+  healthyUnstarved: Tally;
+  /** Entries whose case other processes starved. */
+  starvedEntries: number;
   /** Held-back entries' reported causes by calibrated confidence. */
   reliability: ReliabilityBin[];
   /** Held-back causes labelled "high", and how many were the injected one. */
@@ -100,7 +119,7 @@ export interface Evaluation {
    * inspection cannot observe the cause), in how many inspections it was listed as insufficient;
    * and reported causes one of whose required detectors lacked data (guessed: must be none).
    */
-  inspectUnobserved: { id: string; insufficient: number; of: number }[];
+  inspectUnobserved: { id: string; insufficient: number; judged: number; of: number }[];
   inspectGuessed: string[];
   /** Facts listed as also seen in single-fault entries (no second fault to point to), and in how many entries. */
   alsoSeenSingle: { facts: number; entries: number; of: number };
@@ -117,6 +136,7 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
   const ev: Evaluation = {
     outOfScope: all.filter((e) => !inScope(e)).map((e) => ({ id: entryName(e), utilisation: entryUtilisation(e)! })),
     entries: entries.length, perLabel: {}, bySource: { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } }, healthy: { n: 0, right: 0 },
+    bySourceUnstarved: { run: { n: 0, right: 0 }, inspect: { n: 0, right: 0 } }, healthyUnstarved: { n: 0, right: 0 }, starvedEntries: entries.filter(starved).length,
     reliability: BINS.map(([from, to]) => ({ from, to, n: 0, right: 0 })), high: { n: 0, right: 0 },
     fitEntries: entries.filter((e) => !isHeldBack(e.id)).length, heldBackEntries: entries.filter((e) => isHeldBack(e.id)).length, misses: [],
     twoFaults: { n: 0, firstRight: 0, bothNamed: 0, otherAlsoSeen: 0, otherRawRank: [] }, secondLeads: { n: 0, right: 0 }, alsoSeenSingle: { facts: 0, entries: 0, of: 0 },
@@ -130,11 +150,15 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
   const labels = [...new Set(entries.flatMap(injected))].filter((id) => id !== 'none');
   const unobserved = labels.filter((id) => !entries.some((e) => injected(e).includes(id) && inspectedCases.has(caseOf(e)))).sort();
   const requiredOf = new Map(CAUSES.map((c) => [c.id, c.supports.filter((x) => x.required).map((x) => x.detector)]));
-  for (const id of unobserved) ev.inspectUnobserved.push({ id, insufficient: 0, of: inspected.length });
+  for (const id of unobserved) ev.inspectUnobserved.push({ id, insufficient: 0, judged: 0, of: inspected.length });
   for (const e of inspected) {
     const d = diagnose(e.findings, points ? { calibration: points } : {});
-    for (const u of ev.inspectUnobserved) if (d.insufficient_causes?.some((x) => x.id === u.id)) u.insufficient++;
     const lacking = new Set(d.detectors.filter((x) => x.status === 'insufficient').map((x) => x.detector));
+    for (const u of ev.inspectUnobserved) {
+      if (d.insufficient_causes?.some((x) => x.id === u.id)) u.insufficient++;
+      // An inspection that had the data (the bundled server's stats page counts its 5xx) judged it.
+      else if (requiredOf.get(u.id)!.every((det) => !lacking.has(det))) u.judged++;
+    }
     for (const c of d.causes) if (requiredOf.get(c.id)!.some((det) => lacking.has(det))) ev.inspectGuessed.push(`${entryName(e)}: ${c.id}`);
   }
   for (const e of entries) {
@@ -165,16 +189,19 @@ export function evaluate(all: readonly CorpusEntry[], points?: Calibration): Eva
     t.n++;
     // The headline figures are over single-fault cases: a two-fault case counts either fault as
     // right, so it is tallied on its own (twoFaults) and not mixed in.
-    if (!e.second_label) ev.bySource[e.source].n++;
+    const tallies = e.second_label ? [] : starved(e) ? [ev.bySource[e.source]] : [ev.bySource[e.source], ev.bySourceUnstarved[e.source]];
+    for (const x of tallies) x.n++;
     if (right) {
       t.right++;
-      if (!e.second_label) ev.bySource[e.source].right++;
+      for (const x of tallies) x.right++;
     } else {
       ev.misses.push({ id: entryName(e), label: faults.join(' + '), got: d.causes.map((c) => `${c.id} ${c.confidence}`).join(', ') || 'no cause' });
     }
     if (e.label === 'none') {
-      ev.healthy.n++;
-      if (d.causes.length === 0) ev.healthy.right++;
+      for (const x of starved(e) ? [ev.healthy] : [ev.healthy, ev.healthyUnstarved]) {
+        x.n++;
+        if (d.causes.length === 0) x.right++;
+      }
     }
     if (!isHeldBack(e.id)) continue;
     for (const c of d.causes) {

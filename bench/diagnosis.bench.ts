@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { evaluate, fitOnCorpus, HEALTHY_MAX_UTILISATION, loadCorpus, type Tally } from './diagnosis-evaluation.js';
+import { evaluate, fitOnCorpus, HEALTHY_MAX_UTILISATION, loadCorpus, STARVED_OTHER_SHARE, type Tally } from './diagnosis-evaluation.js';
 import { formatPercent } from '../src/format.js';
 import { SECOND_CAUSE_MIN_CONFIDENCE } from '../src/diagnose/diagnose.js';
 
@@ -54,8 +54,10 @@ function main(): void {
   console.log('|---|---|---|');
   for (const [label, t] of Object.entries(ev.perLabel).sort()) console.log(`| ${label} | ${pct(t.run)} | ${pct(t.inspect)} |`);
   console.log(`| **all single-fault cases** | ${pct(ev.bySource.run)} | ${pct(ev.bySource.inspect)} |`);
+  console.log(`| **the same, not starved** (other processes under ${formatPercent(STARVED_OTHER_SHARE)} of the machine) | ${pct(ev.bySourceUnstarved.run)} | ${pct(ev.bySourceUnstarved.inspect)} |`);
   console.log('');
-  console.log(`healthy services naming no cause: ${pct(ev.healthy)} (false-cause rate ${ev.healthy.n ? formatPercent(1 - ev.healthy.right / ev.healthy.n) : '–'})`);
+  console.log(`healthy services naming no cause: ${pct(ev.healthy)} (false-cause rate ${ev.healthy.n ? formatPercent(1 - ev.healthy.right / ev.healthy.n) : '–'}); not starved: ${pct(ev.healthyUnstarved)}`);
+  console.log(`entries whose case other processes starved (at least ${formatPercent(STARVED_OTHER_SHARE)} of the machine): ${ev.starvedEntries} of ${ev.entries}`);
   console.log('');
   console.log('| calibrated confidence (held back) | causes | observed precision |');
   console.log('|---|---|---|');
@@ -63,7 +65,7 @@ function main(): void {
   console.log(`| "high" | ${ev.high.n} | ${ev.high.n ? formatPercent(ev.high.right / ev.high.n) : '–'} |`);
   if (ev.inspectUnobserved.length > 0) {
     console.log('');
-    console.log(`causes with no inspect entry (an inspection cannot observe them), listed as insufficient in: ${ev.inspectUnobserved.map((u) => `${u.id} ${u.insufficient}/${u.of}`).join(', ')}; reported by an inspection without their required evidence: ${ev.inspectGuessed.length}`);
+    console.log(`causes with no inspect entry (an inspection cannot observe them), listed as insufficient in: ${ev.inspectUnobserved.map((u) => `${u.id} ${u.insufficient}/${u.of}${u.judged ? ` (judged from the data in ${u.judged})` : ''}`).join(', ')}; reported by an inspection without their required evidence: ${ev.inspectGuessed.length}`);
   }
   if (ev.twoFaults.n > 0) {
     const t = ev.twoFaults;

@@ -16,25 +16,29 @@ const misses = () => ev.misses.map((m) => `${m.id} (${m.label}): ${m.got}`).join
 
 test('the corpus covers every injected cause, healthy services, runs and inspections', () => {
   assert.ok(entries.length >= 300, `${entries.length} entries`);
-  assert.equal(new Set(entries.map((e) => e.generation)).size, 3, 'three generations');
+  assert.equal(new Set(entries.map((e) => e.generation)).size, 4, 'four generations');
   assert.ok(ev.bySource.inspect.n >= 15, `${ev.bySource.inspect.n} inspections`);
   assert.ok(ev.healthy.n >= 10, `${ev.healthy.n} healthy entries`);
   assert.ok(Object.keys(ev.perLabel).length >= 12, Object.keys(ev.perLabel).join(', '));
 });
 
-// Issue 12's target is 95% for both, and 95% of healthy services naming no cause. The corpus holds
-// three generations of the same cases, generated on the shared 2-core machine at load averages
-// from 2 to 15 (docs/diagnosis.md, Calibration): run 201/215 (93.5%), inspect 99/110 (90%),
-// healthy 63/67 (94%). The misses are where other work starved the target (a GIL-bound CherryPy at
-// a third of a core, leaks throttled below what a 2 s window calls material). The floors are what
-// holds, so that a regression fails; the targets are not met on this machine.
-const TOP1_FLOOR = { run: 0.93, inspect: 0.9 } as const;
+// Issue 12's targets: 95% top-1 for run and for inspect, and 95% of healthy services naming no
+// cause. The corpus holds four generations of the same cases: three generated while other work
+// loaded the shared 2-core machine (load averages 2–15), one on the quiet machine (g4). Over every
+// entry the figures are run 298/308 (96.8%), inspect 136/147 (92.5%), healthy 86/91 (94.5%); every
+// miss but one is in a case where other processes held at least half the machine (a whole core)
+// and the target did not do what its fault does (a GIL-bound CherryPy at a tenth of a core). Over
+// the entries that were not starved: run 155/155, inspect 70/71, healthy 32/32 (docs/diagnosis.md).
+// The floors are what holds, so that a regression fails.
+const TOP1_FLOOR = { run: 0.95, inspect: 0.92 } as const;
 const HEALTHY_FLOOR = 0.94;
+/** Not starved (bench/diagnosis-evaluation.ts, STARVED_OTHER_SHARE): the targets themselves. */
+const UNSTARVED_FLOOR = 0.95;
 /** Two-fault cases: one of the two named first, and the other's evidence listed as also seen. */
 const TWO_FAULT_FIRST_FLOOR = 0.95;
 const TWO_FAULT_ALSO_SEEN_FLOOR = 0.5;
 
-test('top-1 accuracy over single-fault cases: ≥ 93% for run, ≥ 90% for inspect (target 95%)', () => {
+test('top-1 accuracy over every single-fault case: ≥ 95% for run, ≥ 92% for inspect', () => {
   for (const source of ['run', 'inspect'] as const) {
     const t = ev.bySource[source];
     assert.ok(t.right / t.n >= TOP1_FLOOR[source], `${source}: ${t.right}/${t.n}\n${misses()}`);
@@ -43,6 +47,16 @@ test('top-1 accuracy over single-fault cases: ≥ 93% for run, ≥ 90% for inspe
 
 test('healthy services (utilisation ≤ 0.7) name no cause in ≥ 94% (target 95%)', () => {
   assert.ok(ev.healthy.right / ev.healthy.n >= HEALTHY_FLOOR, `${ev.healthy.right}/${ev.healthy.n}\n${misses()}`);
+});
+
+test('where other processes did not starve the case: top-1 ≥ 95% for run and inspect, healthy services name no cause in ≥ 95%', () => {
+  for (const source of ['run', 'inspect'] as const) {
+    const t = ev.bySourceUnstarved[source];
+    assert.ok(t.n >= 30, `${source}: only ${t.n} entries not starved`);
+    assert.ok(t.right / t.n >= UNSTARVED_FLOOR, `${source}: ${t.right}/${t.n}\n${misses()}`);
+  }
+  assert.ok(ev.healthyUnstarved.n >= 20, `only ${ev.healthyUnstarved.n} healthy entries not starved`);
+  assert.ok(ev.healthyUnstarved.right / ev.healthyUnstarved.n >= UNSTARVED_FLOOR, `${ev.healthyUnstarved.right}/${ev.healthyUnstarved.n}\n${misses()}`);
 });
 
 test('the stored calibration is the one fitted on the corpus (regenerate: npm run bench:diagnosis -- --write)', () => {
@@ -58,7 +72,9 @@ test('"high" means at least 90% precision on the held-back third', () => {
 test('causes an inspection cannot observe (bodies over the limit, slow clients cut off, a listen backlog overflowing) are listed as insufficient in every inspection, and none is ever reported without its required evidence', () => {
   const ids = ev.inspectUnobserved.map((u) => u.id);
   for (const id of ['body-too-large', 'socket-timeout-too-low', 'listen-backlog-too-small']) assert.ok(ids.includes(id), ids.join(', '));
-  for (const u of ev.inspectUnobserved) assert.equal(u.insufficient, u.of, `${u.id}: insufficient in ${u.insufficient} of ${u.of} inspections`);
+  // Listed as insufficient, or judged where the inspection had the data (a stats page's 5xx count).
+  for (const u of ev.inspectUnobserved) assert.equal(u.insufficient + u.judged, u.of, `${u.id}: insufficient in ${u.insufficient} and judged in ${u.judged} of ${u.of} inspections`);
+  for (const id of ['body-too-large', 'socket-timeout-too-low', 'listen-backlog-too-small']) assert.equal(ev.inspectUnobserved.find((u) => u.id === id)!.judged, 0, id);
   assert.deepEqual(ev.inspectGuessed, []);
 });
 

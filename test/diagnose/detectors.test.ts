@@ -275,3 +275,39 @@ test('gil-bound (inspect): idle-looking workers that compute while requests wait
   f.worker_threads = { ...f.worker_threads!, blocked_io: 8, idle: 0, busy_mean: 8, computing_mean: 0.1 };
   assert.equal(gil(f).strength, 0);
 });
+
+test('gil-bound (inspect): a process at a core or more while fewer than one worker computes is not the GIL — the CPU is another thread\'s', () => {
+  const gil = DETECTORS.find((d) => d.id === 'gil-bound')!.detect;
+  // A service retaining 64 KiB a request, inspected on the quiet machine: 156% of a core (the
+  // allocator and the collector), workers idle, a request or so waiting.
+  const f: Findings = {
+    source: 'inspect', duration_s: 2, cores: 2, cpu_percent_mean: 156,
+    worker_threads: { total: 8, idle: 8, blocked_io: 0, waiting_lock: 0, running: 0, all_busy_share: 0, busy_mean: 0.35, computing_mean: 0.35, samples: 17 },
+    requests_waiting: { mean: 1.1, max: 7, samples: 17 },
+  };
+  assert.ok(gil(f).strength < 0.1, JSON.stringify(gil(f)));
+  // The same CPU with the workers contending for the lock: the GIL is the ceiling.
+  f.cpu_percent_mean = 98;
+  f.worker_threads = { ...f.worker_threads!, busy_mean: 2.8, computing_mean: 2.8 };
+  assert.ok(gil(f).strength >= 0.9, JSON.stringify(gil(f)));
+});
+
+test('fd-drift: a process at its fd limit holding hundreds of fds per connection leaked them before the window began; one at the limit with as many connections did not', () => {
+  const drift = DETECTORS.find((d) => d.id === 'fd-drift')!.detect;
+  // Measured: 4 clients against a handler that leaks an fd a request reach the limit of 20,000 in
+  // the warm-up; over the window the count is flat at the limit and every new request fails.
+  const f = healthyFindings();
+  f.fds = { count: 20000, limit: 20000, close_wait: 0 };
+  f.connections = { requested: 4, established: 4 };
+  const leak = drift(f);
+  assert.equal(leak.status, 'issue');
+  assert.ok(leak.strength >= 0.9, JSON.stringify(leak));
+  assert.ok(leak.evidence.some((e) => e.signal === 'fds_at_limit_per_connection'), JSON.stringify(leak.evidence));
+  // 19,000 connections explain 20,000 fds: a busy server at its limit (fd-limit-near's cause), not a leak.
+  f.connections = { requested: 19000, established: 19000 };
+  assert.equal(drift(f).status, 'none');
+  // Far from the limit, a flat count is no leak whatever the connections.
+  f.fds = { count: 5000, limit: 20000, close_wait: 0 };
+  f.connections = { requested: 4, established: 4 };
+  assert.equal(drift(f).status, 'none');
+});

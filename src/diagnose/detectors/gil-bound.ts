@@ -26,6 +26,12 @@ const LOCK_HOLDER_FROM_PERCENT = 20;
 const GIL_FULL_FROM_PERCENT = 75;
 const GIL_FULL_TO_PERCENT = 95;
 const LOCK_HOLDER_TO_PERCENT = 45;
+/**
+ * Workers contending for the lock, on average (computing_mean: running or queued on it): one alone
+ * never waits; from two, one always has another behind it.
+ */
+const WORKERS_CONTEND_FROM = 1;
+const WORKERS_CONTEND_TO = 2;
 /** Workers running or queued on a shared lock (the GIL): a third of them to most of them. */
 const COMPUTING_WORKERS_FROM = 0.3;
 const COMPUTING_WORKERS_TO = 0.7;
@@ -92,7 +98,12 @@ export const detect: Detector = (f) => {
   // Without latency (an inspection), the GIL's own utilisation is the process's CPU: near a full
   // core the lock is at its ceiling, whatever the pool figures show (cheroot's acceptor starves
   // under the GIL and leaves workers idle). A run's latency says whether requests waited.
-  if (!f.latency_ms) loaded = Math.max(loaded, ramp(cpu, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT));
+  // The process's CPU is the lock's only while workers contend for it: with fewer than one worker
+  // computing on average none ever queues behind another, and the CPU belongs to other threads (a
+  // garbage collector, an allocator faulting pages in, C code outside the GIL). Measured: a service
+  // retaining 64–512 KiB a request sat at 95–156% of a core with 0.06–0.7 workers computing.
+  const contending = w?.computing_mean !== undefined ? ramp(w.computing_mean, WORKERS_CONTEND_FROM, WORKERS_CONTEND_TO) : 1;
+  if (!f.latency_ms) loaded = Math.max(loaded, ramp(cpu, GIL_FULL_FROM_PERCENT, GIL_FULL_TO_PERCENT) * contending);
   // An inspection also sees the queue in front of the lock: requests waiting on the server's
   // connections (its acceptor starves under the GIL) and workers queued behind the one holding it. The lock's utilisation follows from that queue as for one server (M/M/1:
   // Lq = ρ² / (1 − ρ)); a CPU figure cut short by a shared machine does not hide it.
