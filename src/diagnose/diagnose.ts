@@ -23,6 +23,7 @@
 import type { DetectorResult, Evidence } from './detector-result.js';
 import { DIAGNOSIS_SCHEMA, type Diagnosis, type RankedCause } from './diagnosis.js';
 import type { Findings } from './findings.js';
+import { machineCaveats } from './machine-caveat.js';
 import { CAUSES, SYMPTOMS, formatFix, type CauseDefinition, type CauseSignal } from './causes.js';
 import { DETECTORS } from './detector-registry.js';
 import { fillFix } from './fill-fix.js';
@@ -120,6 +121,7 @@ export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseO
     });
   });
   insufficientCauses.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const caveats = opts.findings ? machineCaveats(opts.findings) : [];
 
   return {
     schema: DIAGNOSIS_SCHEMA,
@@ -127,6 +129,7 @@ export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseO
     insufficient: detectors.filter((d) => d.status === 'insufficient').map((d) => ({ detector: d.detector, missing: d.missing ?? [] })),
     detectors,
     ...(alsoSeen.length > 0 ? { also_seen: alsoSeen } : {}),
+    ...(caveats.length > 0 ? { caveats } : {}),
     insufficient_causes: insufficientCauses,
   };
 }

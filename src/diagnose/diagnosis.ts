@@ -35,6 +35,11 @@ export interface Diagnosis {
    * the causes it could point to, highest raw score first. A fact, not a diagnosis.
    */
   also_seen?: { detector: string; evidence: Evidence[]; could_be: string[] }[];
+  /**
+   * What limits the measurement itself rather than the server (e.g. other processes held the
+   * machine's CPU): said beside the causes, never ranked among them (diagnose/machine-caveat.ts).
+   */
+  caveats?: { signal: string; text: string }[];
   /** Causes that could be neither shown nor ruled out: every detector they hinge on lacked data. */
   insufficient_causes?: { id: string; symptom: string; title: string; missing: string[]; would_show: string }[];
 }

@@ -6,6 +6,7 @@ import type { SaturationSummary } from '../analysis/saturation.js';
 import type { ServerSettings } from '../config/settings.js';
 import type { RunEvent } from '../events.js';
 import type { ErrorKind } from '../load/error-kind.js';
+import type { MachineCpuSplit } from '../probe/machine-cpu.js';
 import type { ErrorCounts, LatencySummaryMs } from '../load/load-result.js';
 
 /**
@@ -40,6 +41,11 @@ export interface Findings {
   /** Request mix facts that detectors use (e.g. body sizes against the limit). */
   max_request_body_bytes?: number;
   mean_response_bytes?: number;
+  /**
+   * The machine's CPU over the measurement, split into the target, cpdiag and everything else: a
+   * target that shared a busy machine may not have shown its fault (diagnose/machine-caveat.ts).
+   */
+  machine_cpu?: MachineCpuSplit;
   /** Process */
   cpu_percent_mean?: number;
   cores?: number;

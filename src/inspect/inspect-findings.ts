@@ -34,6 +34,7 @@ export function buildInspectFindings(report: InspectReport, samples: InspectSamp
   }
   if (report.fds.count !== null) f.fds = { count: report.fds.count, limit: report.fds.limit ?? 0, close_wait: report.sockets.close_wait };
   if (report.memory.cpu_percent !== null) f.cpu_percent_mean = report.memory.cpu_percent;
+  if (report.machine_cpu) f.machine_cpu = report.machine_cpu;
   if (report.memory.ctx_voluntary_per_s !== null) f.ctx_voluntary_per_s = report.memory.ctx_voluntary_per_s;
   if (report.memory.ctx_involuntary_per_s !== null) f.ctx_involuntary_per_s = report.memory.ctx_involuntary_per_s;
   const w = report.threads.workers;

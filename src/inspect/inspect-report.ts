@@ -2,6 +2,7 @@
 // pure function that builds it from the collected samples. Field names are snake_case because
 // scripts read them; the documented ones (process, threads.{total,by_activity},
 // fds.{count,limit,by_type}, sockets.by_state, listen[], memory, drift, diagnosis) keep their meaning.
+import type { MachineCpuSplit } from '../probe/machine-cpu.js';
 import type { ChildProcessInfo } from './process-children.js';
 import { estimateDrift } from '../analysis/drift.js';
 import { CLOCK_TICKS_PER_S } from '../probe/parse-stat.js';
@@ -128,6 +129,12 @@ export interface InspectReport {
     ctx_involuntary_per_s: number | null;
   };
   drift: Partial<Record<DriftEstimate['metric'], DriftEstimate>>;
+  /**
+   * The machine's CPU over the window, split into the inspected process, cpdiag and everything
+   * else (probe/machine-cpu.ts): whether the process had the CPU it needed. Absent where /proc/stat
+   * could not be read, and in documents written before it was measured.
+   */
+  machine_cpu?: MachineCpuSplit;
   server: {
     url: string;
     samples: number;

@@ -1,6 +1,7 @@
 // inspect, end to end: check the pid, sample it over the window, build the report, the findings
 // and the diagnosis. Reads /proc (and runs `ss -ltnH` for the backlog) — never signals, attaches
 // to or writes anything of the target.
+import { openMachineCpuWindow } from '../probe/machine-cpu-window.js';
 import { readChildren, readChildTicks } from './process-children.js';
 import { captureEnvironment } from '../environment.js';
 import { ProcReader } from '../probe/proc-reader.js';
@@ -72,6 +73,8 @@ async function inspectWith(reader: ProcReader, o: InspectOptions): Promise<Inspe
   // handles the samples rely on.
   const childReader = new ProcReader(reader.root);
   const childTicks = readChildTicks(childReader, o.pid);
+  // Whose CPU was it over the window: a process that waited for a CPU may not show its fault.
+  const machine = openMachineCpuWindow(reader.root);
   const collection = await collectSamples({
     reader, pid: o.pid, intervalMs, durationS, statsUrl: o.statsUrl, signal: o.signal, onSample: o.onSample,
   });
@@ -82,6 +85,8 @@ async function inspectWith(reader: ProcReader, o: InspectOptions): Promise<Inspe
     pid: o.pid, cmdline, uptimeS, startedAt, environment: captureEnvironment(), cpdiagVersion: CPDIAG_VERSION, intervalMs,
     backlogs, statsUrl: o.statsUrl,
   });
+  const machineCpu = machine.close((report.memory.cpu_percent ?? NaN) / 100);
+  if (machineCpu) report.machine_cpu = machineCpu;
   const children = readChildren(childReader, o.pid, childTicks);
   childReader.close();
   if (children.length > 0) report.children = children;

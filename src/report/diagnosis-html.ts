@@ -2,7 +2,7 @@
 // evidence for and against and the first line of its fix.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
-import { ALSO_SEEN_HEADING, alsoSeenText } from './diagnosis-text.js';
+import { ALSO_SEEN_HEADING, CAVEAT_HEADING, alsoSeenText } from './diagnosis-text.js';
 import { escapeHtml as esc, listHtml } from './html-page.js';
 
 export function renderDiagnosisHtml(d: Diagnosis | null | undefined, heading = 'Probable causes'): string {
@@ -15,10 +15,11 @@ export function renderDiagnosisHtml(d: Diagnosis | null | undefined, heading = '
       ...c.against.map((e) => `✘ ${e.text}`),
     ])}<p class="fix">Fix: ${esc(c.fix.split('\n')[0])}</p></li>`)
     .join('');
+  const caveats = (d.caveats ?? []).map((k) => `<p class="warn"><b>${esc(CAVEAT_HEADING)}</b> ${esc(k.text)}</p>`).join('');
   const also = d.also_seen?.length ? `<p class="dim">${esc(ALSO_SEEN_HEADING)}</p>${listHtml(d.also_seen.map(alsoSeenText))}` : '';
   const undecided = d.insufficient_causes ?? [];
   const insufficient = undecided.length
     ? `<p class="dim">Insufficient data to judge ${undecided.length} other cause${undecided.length === 1 ? '' : 's'}: ${esc(undecided.map((u) => u.id).join(', '))}.</p>`
     : '';
-  return `<section><h2>${esc(heading)}</h2>${d.causes.length ? `<ol>${causes}</ol>` : `<p>${esc(none)}</p>`}${also}${insufficient}</section>`;
+  return `<section><h2>${esc(heading)}</h2>${caveats}${d.causes.length ? `<ol>${causes}</ol>` : `<p>${esc(none)}</p>`}${also}${insufficient}</section>`;
 }

@@ -1,10 +1,11 @@
 // The diagnosis as Markdown, for summary.md and CI comments.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
-import { ALSO_SEEN_HEADING, alsoSeenText } from './diagnosis-text.js';
+import { ALSO_SEEN_HEADING, CAVEAT_HEADING, alsoSeenText } from './diagnosis-text.js';
 
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];
+  for (const k of d.caveats ?? []) out.push(`> **${CAVEAT_HEADING}** ${k.text}`, '');
   if (d.causes.length === 0) {
     const measured = d.detectors.some((r) => r.status !== 'insufficient');
     out.push(measured

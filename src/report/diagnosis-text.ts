@@ -34,6 +34,9 @@ export function topCauseLines(d: Diagnosis | null | undefined, c: ChalkInstance,
  */
 export const ALSO_SEEN_HEADING = 'Also measured, not named as a cause (another fault\'s evidence: a second cause is named only at high confidence, which the labelled corpus has not shown):';
 
+/** The heading of Diagnosis.caveats, shared by every view: what limits the measurement, not the server. */
+export const CAVEAT_HEADING = 'Caveat on this measurement:';
+
 export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): string {
   return `${a.evidence.map((e) => e.text).join('; ')} (${a.detector}; could be ${a.could_be.join(', ')})`;
 }
@@ -41,6 +44,7 @@ export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): st
 export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextView = DEFAULT_VIEW): string {
   const w = view.width;
   const lines: string[] = [c.bold('Diagnosis')];
+  for (const k of d.caveats ?? []) lines.push(...wrapText(`${c.yellow(CAVEAT_HEADING)} ${k.text}`, w, '  ', '  '));
   if (d.causes.length === 0) {
     const measured = d.detectors.some((r) => r.status !== 'insufficient');
     lines.push(...wrapText(measured

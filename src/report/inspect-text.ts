@@ -8,7 +8,7 @@ import type { ServerStatsSample } from '../probe/probe-sample.js';
 import type { InspectSample } from '../inspect/inspect-sample.js';
 import type { InspectReport } from '../inspect/inspect-report.js';
 import { formatBytes, formatConfidence, formatNumber, formatPercent, formatRate, formatSeconds } from '../format.js';
-import { ALSO_SEEN_HEADING, alsoSeenText, topCauseLines } from './diagnosis-text.js';
+import { ALSO_SEEN_HEADING, CAVEAT_HEADING, alsoSeenText, topCauseLines } from './diagnosis-text.js';
 import { DEFAULT_VIEW, displayWidth, truncateText, wrapText, type TextView } from './text-layout.js';
 
 function driftText(d: DriftEstimate | undefined, c: ChalkInstance): string {
@@ -102,6 +102,7 @@ export function renderInspect(r: InspectReport, c: ChalkInstance, view: TextView
         for (const l of snippet) L.push(`          ${l}`);
       });
     }
+    for (const k of r.diagnosis.caveats ?? []) L.push(...wrapText(`${c.yellow(CAVEAT_HEADING)} ${k.text}`, cols));
     if (r.diagnosis.also_seen?.length) {
       L.push(...wrapText(c.dim(ALSO_SEEN_HEADING), cols));
       for (const a of r.diagnosis.also_seen) L.push(...wrapText(alsoSeenText(a), cols, '  • ', '    '));

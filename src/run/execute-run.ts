@@ -16,6 +16,7 @@ import { findingsFromRun } from './findings-from-run.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SeriesWindow } from '../load/load-result.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
+import { meanCores, openMachineCpuWindow } from '../probe/machine-cpu-window.js';
 import { RUN_SCHEMA, type RunRecord } from './run-record.js';
 import type { TargetInfo } from '../target/target-info.js';
 import { hasStatsPage } from '../target/target.js';
@@ -179,6 +180,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     const kill = scenario.faults?.find((f) => f.kill_target);
     // Behind a balancer: its own CPU over the phase (its cost per response).
     const balancerCpuBefore = target.balancer?.cpuSeconds();
+    // Whose CPU was it: a fault shows as it would in production only when the target had its CPU.
+    const machine = openMachineCpuWindow();
     const phaseStartMs = performance.now();
     const phase = await measurePhase(target, plan, {
       probeIntervalMs: scenario.probes.interval_ms,
@@ -198,6 +201,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
         opts.onSample?.(s);
       },
     });
+    const machineCpu = machine.close(meanCores(phase.probes));
+    if (machineCpu) record.machine_cpu = machineCpu;
     if (proxy) {
       const log = await proxy.readErrorLog();
       const access = await proxy.readAccessLog();

@@ -27,6 +27,7 @@ export function findingsFromRun(run: RunRecord): Findings {
     f.errors = summary.errors;
   }
   if (run.environment?.cores) f.cores = run.environment.cores;
+  if (run.machine_cpu) f.machine_cpu = run.machine_cpu;
 
   // Only samples taken while load was recorded (warm-up has t_s < 0): the means are of the load.
   const probes = measuredProbes(run.probes ?? []);

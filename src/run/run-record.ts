@@ -10,6 +10,7 @@ import type { Environment } from '../environment.js';
 import type { RunEvent } from '../events.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { ErrorCounts, LatencySummaryMs, LoadResult, OverloadAccounting, SeriesWindow } from '../load/load-result.js';
+import type { MachineCpuSplit } from '../probe/machine-cpu.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { TargetInfo } from '../target/target-info.js';
 
@@ -61,6 +62,11 @@ export interface RunRecord {
   connections?: LoadResult['connections'];
   /** The kernel's listen-queue overflows and drops during the measured phase (namespace-wide). */
   listen_overflows?: { overflows: number; drops: number };
+  /**
+   * The machine's CPU over the measured phase (warm-up included), split into the target, cpdiag
+   * and everything else: whether the target had the machine to itself (probe/machine-cpu.ts).
+   */
+  machine_cpu?: MachineCpuSplit;
   diagnosis?: Diagnosis;
   slo?: Slo;
   /** --compare-direct: what the proxy costs, from alternating direct and proxied rounds before the run. */

@@ -9,12 +9,7 @@ import { formatPercent } from '../format.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
 import { rampPoint } from './summarize-step.js';
 
-/**
- * The machine's CPU counts as used up at 85% of all its CPUs busy over a level: averaged over a
- * second of bursty load, that leaves the run queue rarely empty, so the target waits for a CPU
- * (measured here: with other processes taking 25–60% of the machine, plateau levels read 77–95%).
- */
-export const MACHINE_CPU_SATURATED_SHARE = 0.85;
+import { MACHINE_CPU_SATURATED_SHARE } from '../analysis/machine-contention.js';
 /** Other processes "took" the CPU when they used at least this share of the machine at the boundary; below it the load generator is the competitor. */
 export const OTHER_PROCESSES_MATERIAL_SHARE = 0.1;
 

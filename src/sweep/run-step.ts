@@ -15,7 +15,7 @@ import type { LoadPlan } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
 import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, REPEAT_DESCENT_FACTOR, REPEAT_FRACTIONS, type LadderPoint } from './plan-ladder.js';
-import { readMachineCpu, splitMachineCpu } from '../probe/machine-cpu.js';
+import { meanCores, openMachineCpuWindow } from '../probe/machine-cpu-window.js';
 import { rampPoint, summarizeStep, EMPTY_LATENCY } from './summarize-step.js';
 import { summarizeLevel } from './summarize-level.js';
 import type { SweepSpec } from './sweep-spec.js';
@@ -103,9 +103,8 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
       const tStart = elapsedS() - readyS + plan.warmup_s;
       // The whole machine's CPU over the level (warm-up included), beside the target's own: whose
       // CPU a plateau ran out of (machine-limit.ts).
-      const machineBefore = readMachineCpu();
+      const machine = openMachineCpuWindow();
       const balancerBefore = target!.balancer?.cpuSeconds();
-      const selfBefore = process.cpuUsage();
       const wallBefore = performance.now();
       const phase = await measurePhase(target!, plan, {
         probeIntervalMs: spec.probeIntervalMs,
@@ -113,19 +112,14 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
         stats: spec.scenario.probes.stats && hasStatsPage(target!),
         signal: ctx.signal,
       });
-      const machineAfter = readMachineCpu();
-      const self = process.cpuUsage(selfBefore);
+      const machineCpu = machine.close(meanCores(phase.probes));
       const wallS = (performance.now() - wallBefore) / 1000;
       const balancerCpuS = balancerBefore !== undefined ? target!.balancer!.cpuSeconds() - balancerBefore : undefined;
       for (const p of phase.probes) probes.push({ ...p, t_s: roundTo(p.t_s + tStart) });
       const level = summarizeLevel(phase.load, phase.probes, workers, tStart);
       const balancerMs = balancerCpuS !== undefined ? balancerCpuMsPerRequest(balancerCpuS, wallS, level.throughput_rps) : undefined;
       if (balancerMs !== undefined) level.balancer_cpu_ms_per_request = balancerMs;
-      if (machineBefore && machineAfter && phase.probes.length > 0) {
-        const targetCores = phase.probes.reduce((a, p) => a + p.cpu_percent, 0) / phase.probes.length / 100;
-        const split = splitMachineCpu(machineBefore, machineAfter, { targetCores, cpdiagCpuS: (self.user + self.system) / 1e6, wallS });
-        if (split) level.machine_cpu = { cpus: split.cpus, busy_share: roundTo(split.busy_share), target_share: roundTo(split.target_share), cpdiag_share: roundTo(split.cpdiag_share), other_share: roundTo(split.other_share) };
-      }
+      if (machineCpu) level.machine_cpu = machineCpu;
       const events = phase.events.map((e) => ({ ...e, t_s: roundTo(e.t_s + tStart) }));
       return { level, died: phase.targetDied, events };
     };
