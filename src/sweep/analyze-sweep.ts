@@ -108,14 +108,15 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     }
     // Open above when the machine was the limit: the answer is a lower bound ("16 or more"), and
     // where the roofline placed it is said with it.
-    const knee_n = plateauStart !== null ? knee?.fitted_n : undefined;
-    const because = limit && knee_n ? `the plateau starts at N ≈ ${formatNumber(knee_n)} on this machine (roofline knee), where ${limit.text}` : limit?.text;
+    // (machineLimitedLowerEnd places it only from a roofline fit, so fitted_n is set.)
+    const kneeN = plateauStart !== null ? knee?.fitted_n ?? null : null;
+    const because = limit && kneeN !== null ? `the plateau starts at N ≈ ${formatNumber(kneeN)} on this machine (roofline knee), where ${limit.text}` : limit?.text;
     const text = describeRange(pool, { openAboveBecause: because });
     recommendation.range = { low: pool.range.low, high: limit ? null : pool.range.high, text: text ?? '' };
     if (pool.best) recommendation.best = { value: pool.best.value, gain: roundTo(pool.best.gain), margin: pool.best.margin === null ? null : roundTo(pool.best.margin) };
     if (pool.comparison) {
-      recommendation.test = plateauStart !== null
-        ? `this machine's CPU was the limit on the plateau, so the range starts at the roofline knee (the smallest measured value at or past 95% of N ≈ ${formatNumber(knee_n ?? NaN)}), not at the smallest value within noise of the best${withinNoise.value !== pool.value ? ` (${withinNoise.value})` : ''}: there the runs scatter with what other processes leave the target, a contention the comparison would read as noise. The comparison: ${pool.comparison.test}`
+      recommendation.test = kneeN !== null
+        ? `this machine's CPU was the limit on the plateau, so the range starts at the roofline knee (the smallest measured value at or past 95% of N ≈ ${formatNumber(kneeN)}), not at the smallest value within noise of the best${withinNoise.value !== pool.value ? ` (${withinNoise.value})` : ''}: there the runs scatter with what other processes leave the target, a contention the comparison would read as noise. The comparison: ${pool.comparison.test}`
         : pool.comparison.test;
       recommendation.candidates = pool.comparison.values.map((c) => ({ value: c.value, runs_rps: c.capacities_rps.map((x) => roundTo(x)), capacity_rps: roundTo(c.capacity_rps), within_noise: c.within_noise }));
     }
