@@ -81,6 +81,14 @@ export interface CauseDefinition {
    * detector `unless` answered issue: a shared symptom alone (RSS growth) must not make it likely.
    */
   cap?: { unless: string; max: number };
+  /**
+   * The server setting whose size is this cause's remedy (its fix raises or lowers it). A sweep of
+   * that setting measured the remedy directly — capacity at each size — so in such a sweep the
+   * cause is not named beside the recommendation (a "raise the pool" next to "thread_pool = 8" is
+   * a contradiction, whatever the snippet says): it is listed as answered by the recommendation
+   * (diagnose.ts, Diagnosis.answered_by_sweep).
+   */
+  remedy_setting?: 'thread_pool' | 'processes';
   fix: CauseFix;
   source: string;
 }
@@ -113,6 +121,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'workers-blocked-on-peer', status: 'issue', weight: 0.4, why: 'the workers wait on one downstream peer: more of them only queue there' },
     ],
     would_show: 'nginx 502/504 counts together with the server\'s busy/queue statistics (server.statistics or cpdiag probes).',
+    remedy_setting: 'thread_pool',
     fix: {
       summary: 'Widen the pool to cover the offered load (Little: workers ≥ rate × service time, with headroom), bound the queue so overload is refused fast, and find the size with `cpdiag sweep thread_pool`.',
       cherrypy: "cherrypy.config.update({\n    'server.thread_pool': {{thread_pool}},  # {{thread_pool_why}}\n    'server.socket_queue_size': 100,\n    'server.accepted_queue_size': 64,  # refuse with 503 rather than queue without bound\n})",
@@ -309,6 +318,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'proxy-gateway-errors', status: 'issue', weight: 0.3, why: 'the proxy in front answered 502/504: the full pool shows at the proxy, which pool-exhausted names' },
     ],
     would_show: 'busy/queue statistics with every worker busy and a queue, CPU below saturation, capacity growing with the pool in a sweep.',
+    remedy_setting: 'thread_pool',
     fix: {
       summary: 'Raise server.thread_pool to cover peak rate × p95 service time with headroom (start at cores × 2–4 for I/O-bound handlers) and confirm the knee with `cpdiag sweep thread_pool`.',
       cherrypy: "cherrypy.config.update({\n    'server.thread_pool': {{thread_pool}},  # {{thread_pool_why}}\n    'server.socket_queue_size': 100,\n})",
@@ -329,6 +339,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     ],
     rules_out: [],
     would_show: 'a pool-size sweep with context switches per request (cpdiag sweep thread_pool).',
+    remedy_setting: 'thread_pool',
     fix: {
       summary: 'Shrink server.thread_pool to the knee found by `cpdiag sweep thread_pool` (the USL peak N*), and move CPU-heavy work off the request threads.',
       cherrypy: "cherrypy.config.update({'server.thread_pool': {{thread_pool}}})   # {{thread_pool_why}}",
@@ -816,6 +827,7 @@ export const CAUSES: readonly CauseDefinition[] = [
       { detector: 'io-bound-handlers', status: 'issue', weight: 0.3, why: 'handlers mostly wait: threads overlap waits as well as processes do, with less memory' },
     ],
     would_show: 'capacity at 2 processes near twice that at 1 on 2 cores (`cpdiag sweep processes`, `cpdiag compare models --workloads cpu`), flat across thread pool sizes.',
+    remedy_setting: 'processes',
     fix: {
       summary: 'Run one server process per core ({{processes}} here, {{processes_why}}), each with a small thread pool: a process pool forked after binding one socket, or processes on their own ports behind a balancer. More threads in one process cannot use a second core.',
       cherrypy: "# {{processes}} processes, each with a small pool (gunicorn: -w {{processes}} --threads {{thread_pool}})\ncherrypy.config.update({'server.thread_pool': {{thread_pool}}})",
@@ -837,6 +849,7 @@ export const CAUSES: readonly CauseDefinition[] = [
     ],
     rules_out: [],
     would_show: 'capacity flat from the cores upward in `cpdiag sweep processes`; PSS growing with every process.',
+    remedy_setting: 'processes',
     fix: {
       summary: 'Run at most one process per core ({{processes}} here, {{processes_why}}) for CPU-bound handlers, and confirm with `cpdiag sweep processes`, which shows where more processes stop helping.',
       cherrypy: "# {{processes}} processes (the cores), each with thread_pool {{thread_pool}}\ncherrypy.config.update({'server.thread_pool': {{thread_pool}}})",

@@ -29,6 +29,7 @@ import { DETECTORS } from './detector-registry.js';
 import { fillFix } from './fill-fix.js';
 import { clamp01 } from './detector-result.js';
 import { roundTo } from '../numbers.js';
+import { formatRate } from '../format.js';
 import { calibrateScore, type Calibration } from './calibration.js';
 
 /**
@@ -85,9 +86,18 @@ export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseO
   const insufficientCauses: NonNullable<Diagnosis['insufficient_causes']> = [];
 
   const scored: { cause: CauseDefinition; score: number }[] = [];
+  const answered: NonNullable<Diagnosis['answered_by_sweep']> = [];
+  const swept = opts.findings?.source === 'sweep' ? opts.findings.recommended : undefined;
   for (const cause of CAUSES) {
     const verdict = judgeCause(cause, byId);
-    if (verdict.kind === 'scored') scored.push({ cause, score: verdict.score });
+    // A cause whose remedy is the setting this sweep measured is answered by its recommendation:
+    // judged as a first cause would be, listed apart, and out of the ranking of the others.
+    if (verdict.kind === 'scored' && swept && cause.remedy_setting === swept.setting) {
+      const confidence = opts.calibration === 'raw' ? verdict.score : calibrateScore(verdict.score, 'first', opts.calibration);
+      if (confidence >= (opts.minReported ?? MIN_REPORTED_CONFIDENCE)) {
+        answered.push({ id: cause.id, title: cause.title, confidence, confidence_label: labelConfidence(confidence), evidence: matchedEvidence(cause.supports, byId), answer: sweepAnswer(swept, opts.findings!) });
+      }
+    } else if (verdict.kind === 'scored') scored.push({ cause, score: verdict.score });
     else if (verdict.kind === 'insufficient') {
       insufficientCauses.push({ id: cause.id, symptom: SYMPTOMS[cause.symptoms[0]], title: cause.title, missing: verdict.missing, would_show: cause.would_show });
     }
@@ -130,8 +140,15 @@ export function diagnoseFromResults(detectors: DetectorResult[], opts: DiagnoseO
     detectors,
     ...(alsoSeen.length > 0 ? { also_seen: alsoSeen } : {}),
     ...(caveats.length > 0 ? { caveats } : {}),
+    ...(answered.length > 0 ? { answered_by_sweep: answered } : {}),
     insufficient_causes: insufficientCauses,
   };
+}
+
+/** What the sweep says to a cause whose remedy is the swept setting: its recommendation, and where the evidence was read. */
+function sweepAnswer(rec: NonNullable<Findings['recommended']>, f: Findings): string {
+  const at = f.throughput_rps !== undefined ? ` (at ${formatRate(f.throughput_rps)} requests/s, its operating point)` : '';
+  return `server.${rec.setting} = ${rec.value} is this sweep's recommendation: the sweep measured capacity at each ${rec.setting} this fix would change, so the recommendation is the answer; the evidence was read at ${rec.value}${at}`;
 }
 
 /**

@@ -20,6 +20,16 @@ export interface RankedCause {
   source?: string;
 }
 
+export interface AnsweredCause {
+  id: string;
+  title: string;
+  confidence: number;
+  confidence_label: RankedCause['confidence_label'];
+  evidence: Evidence[];
+  /** "server.thread_pool = 8 is this sweep's recommendation: …" */
+  answer: string;
+}
+
 export interface Diagnosis {
   schema: typeof DIAGNOSIS_SCHEMA;
   causes: RankedCause[];
@@ -40,6 +50,13 @@ export interface Diagnosis {
    * machine's CPU): said beside the causes, never ranked among them (diagnose/machine-caveat.ts).
    */
   caveats?: { signal: string; text: string }[];
+  /**
+   * In a sweep: causes whose remedy is the swept setting (causes.ts, remedy_setting) that the
+   * evidence at the recommended value would have named. The sweep measured that remedy at every
+   * size, so its recommendation is the answer, not a fix to apply on top of it; the evidence is
+   * kept (it describes the recommended value's operating point) and ranks no other cause.
+   */
+  answered_by_sweep?: AnsweredCause[];
   /** Causes that could be neither shown nor ruled out: every detector they hinge on lacked data. */
   insufficient_causes?: { id: string; symptom: string; title: string; missing: string[]; would_show: string }[];
 }

@@ -1,14 +1,16 @@
 // The diagnosis as Markdown, for summary.md and CI comments.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
-import { ALSO_SEEN_HEADING, CAVEAT_HEADING, alsoSeenText } from './diagnosis-text.js';
+import { ALSO_SEEN_HEADING, ANSWERED_HEADING, CAVEAT_HEADING, NO_CAUSE_BEYOND_ANSWERED, alsoSeenText, answeredText } from './diagnosis-text.js';
 
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];
   for (const k of d.caveats ?? []) out.push(`> **${CAVEAT_HEADING}** ${k.text}`, '');
   if (d.causes.length === 0) {
     const measured = d.detectors.some((r) => r.status !== 'insufficient');
-    out.push(measured
+    out.push(d.answered_by_sweep?.length
+      ? NO_CAUSE_BEYOND_ANSWERED
+      : measured
       ? 'No probable cause found: every signal cpdiag could measure is within its normal range.'
       : 'Nothing to judge: every detector lacked data.', '');
   } else {
@@ -23,6 +25,11 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
       if (c.source) out.push('', `_Source: ${c.source}_`);
       out.push('');
     });
+  }
+  if (d.answered_by_sweep?.length) {
+    out.push(ANSWERED_HEADING, '');
+    for (const a of d.answered_by_sweep) out.push(`- ${answeredText(a)}`);
+    out.push('');
   }
   if (d.also_seen?.length) {
     out.push(ALSO_SEEN_HEADING, '');

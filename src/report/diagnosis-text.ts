@@ -17,7 +17,10 @@ export function topCauseLines(d: Diagnosis | null | undefined, c: ChalkInstance,
   const top = d.causes[0];
   if (!top) {
     const measured = d.detectors.some((r) => r.status !== 'insufficient');
-    const text = measured ? `${c.green('no probable cause found')} among the signals cpdiag measured` : c.yellow('nothing to judge: every detector lacked data');
+    const answered = d.answered_by_sweep?.map((a) => a.id) ?? [];
+    const text = answered.length > 0
+      ? `${c.green('no probable cause found')} beyond ${answered.join(', ')}, which this sweep's recommendation answers`
+      : measured ? `${c.green('no probable cause found')} among the signals cpdiag measured` : c.yellow('nothing to judge: every detector lacked data');
     return wrapText(text, width, `${indent}${c.dim('diagnosis:')} `);
   }
   const label = top.confidence_label === 'high' ? c.red : top.confidence_label === 'medium' ? c.yellow : c.dim;
@@ -41,13 +44,28 @@ export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): st
   return `${a.evidence.map((e) => e.text).join('; ')} (${a.detector}; could be ${a.could_be.join(', ')})`;
 }
 
+/**
+ * The heading and the line for Diagnosis.answered_by_sweep, shared by every view: a cause whose fix
+ * is the swept setting, shown with the sweep's answer instead of as a cause beside it.
+ */
+/** With no cause named but one answered by the sweep: the evidence did point somewhere, and the sweep answered it. */
+export const NO_CAUSE_BEYOND_ANSWERED = 'No other probable cause found: what the evidence points to is answered by this sweep (below).';
+
+export const ANSWERED_HEADING = 'Answered by this sweep (the fix would change the setting it measured):';
+
+export function answeredText(a: NonNullable<Diagnosis['answered_by_sweep']>[number]): string {
+  return `${a.title} [${a.id}, ${a.confidence_label} ${formatConfidence(a.confidence)} from ${a.evidence.map((e) => e.text).join('; ')}] — ${a.answer}`;
+}
+
 export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextView = DEFAULT_VIEW): string {
   const w = view.width;
   const lines: string[] = [c.bold('Diagnosis')];
   for (const k of d.caveats ?? []) lines.push(...wrapText(`${c.yellow(CAVEAT_HEADING)} ${k.text}`, w, '  ', '  '));
   if (d.causes.length === 0) {
     const measured = d.detectors.some((r) => r.status !== 'insufficient');
-    lines.push(...wrapText(measured
+    lines.push(...wrapText(d.answered_by_sweep?.length
+      ? c.green(NO_CAUSE_BEYOND_ANSWERED)
+      : measured
       ? `${c.green('No probable cause found:')} every signal cpdiag could measure is within its normal range.`
       : `${c.yellow('Nothing to judge:')} every detector lacked data (see below for what was missing).`, w, '  '));
   }
@@ -64,6 +82,10 @@ export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextVi
     for (const l of snippet) lines.push(truncateText(`          ${c.dim(l)}`, w));
     if (cut) lines.push(...wrapText(c.dim(`(cut to fit: \`cpdiag causes ${cause.id}\` prints the snippet whole)`), w, '          '));
   });
+  if (d.answered_by_sweep?.length) {
+    lines.push('', ...wrapText(c.dim(ANSWERED_HEADING), w, '  '));
+    for (const a of d.answered_by_sweep) lines.push(...wrapText(answeredText(a), w, `     ${c.green('✓')} `));
+  }
   if (d.also_seen?.length) {
     lines.push('', ...wrapText(c.dim(ALSO_SEEN_HEADING), w, '  '));
     for (const a of d.also_seen) lines.push(...wrapText(alsoSeenText(a), w, `     ${c.yellow('•')} `));

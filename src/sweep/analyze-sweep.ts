@@ -8,7 +8,7 @@ import { mulberry32 } from '../random.js';
 import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
 import { describeRange, recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
-import { findMachineLimit } from './machine-limit.js';
+import { findMachineLimit, machineLimitedLowerEnd } from './machine-limit.js';
 import { fitRoofline } from './roofline-fit.js';
 import { stepServiceLatency, theoryNumbers, theorySentence } from './theory-check.js';
 import { roundTo } from '../numbers.js';
@@ -86,28 +86,38 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     usl = { ...fit, peak: findUslPeak(points, fit, { rng: mulberry32(USL_PEAK_SEED), seed: USL_PEAK_SEED }) };
     if (!fit.ok) cannot.push(`the shape of the scaling curve: the data do not support a USL fit (${fit.reason ?? 'no reason given'})`);
   }
-  const pool = recommendPool(
-    groups.map((g) => ({ value: g.step.value, capacity_rps: g.step.capacity_rps, runs_rps: g.runs, p99_ms: g.step.latency_ms.p99, ctx_per_request: g.step.ctx_per_request })),
-    { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool },
-  );
+  const views = groups.map((g) => ({ value: g.step.value, capacity_rps: g.step.capacity_rps, runs_rps: g.runs, p99_ms: g.step.latency_ms.p99, ctx_per_request: g.step.ctx_per_request }));
+  const poolOpts = { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool };
+  const withinNoise = recommendPool(views, poolOpts);
+  // The plateau: the value within noise of the best and every value above it (where capacity no
+  // longer grows enough to matter). Did the machine run out of CPU there? Then where the plateau
+  // starts is the roofline knee's to say, not the comparison's (machine-limit.ts, machineLimitedLowerEnd).
+  const limit = withinNoise.value !== null && withinNoise.range && !withinNoise.still_growing
+    ? findMachineLimit(ok, values.filter((v) => v >= withinNoise.range!.low), { p99Ms: opts.sloP99Ms, maxErrorRate: opts.maxErrorRate })
+    : null;
+  const plateauStart = limit && withinNoise.comparison ? machineLimitedLowerEnd(knee) : null;
+  const pool = plateauStart !== null && plateauStart !== withinNoise.value ? recommendPool(views, { ...poolOpts, lowerEnd: plateauStart }) : withinNoise;
   if (pool.still_growing) cannot.push(`whether capacity keeps growing beyond ${values[values.length - 1]}: it was still growing there`);
   const recommendation: SweepRecommendation = { setting: opts.setting, value: pool.value, reason: pool.reason, cannot_tell: cannot };
   const resources = resourceScaling(sorted);
 
   if (pool.value !== null && pool.range) {
-    // The plateau: the recommended value and every value above it (where capacity no longer grows
-    // enough to matter). Did the machine run out of CPU there?
-    const plateau = values.filter((v) => v >= pool.range!.low);
-    const limit = pool.still_growing ? null : findMachineLimit(ok, plateau, { p99Ms: opts.sloP99Ms, maxErrorRate: opts.maxErrorRate });
     if (limit) {
       recommendation.machine_limit = { busy_share: roundTo(limit.busy_share), target_share: roundTo(limit.target_share), cpdiag_share: roundTo(limit.cpdiag_share), other_share: roundTo(limit.other_share), text: limit.text };
       cannot.push(`where the knee is on a machine of the target's own: ${limit.text}`);
     }
-    const text = describeRange(pool, { openAboveBecause: limit?.text });
+    // Open above when the machine was the limit: the answer is a lower bound ("16 or more"), and
+    // where the roofline placed it is said with it.
+    // (machineLimitedLowerEnd places it only from a roofline fit, so fitted_n is set.)
+    const kneeN = plateauStart !== null ? knee?.fitted_n ?? null : null;
+    const because = limit && kneeN !== null ? `the plateau starts at N ≈ ${formatNumber(kneeN)} on this machine (roofline knee), where ${limit.text}` : limit?.text;
+    const text = describeRange(pool, { openAboveBecause: because });
     recommendation.range = { low: pool.range.low, high: limit ? null : pool.range.high, text: text ?? '' };
     if (pool.best) recommendation.best = { value: pool.best.value, gain: roundTo(pool.best.gain), margin: pool.best.margin === null ? null : roundTo(pool.best.margin) };
     if (pool.comparison) {
-      recommendation.test = pool.comparison.test;
+      recommendation.test = kneeN !== null
+        ? `this machine's CPU was the limit on the plateau, so the range starts at the roofline knee (the smallest measured value at or past 95% of N ≈ ${formatNumber(kneeN)}), not at the smallest value within noise of the best${withinNoise.value !== pool.value ? ` (${withinNoise.value})` : ''}: there the runs scatter with what other processes leave the target, a contention the comparison would read as noise. The comparison: ${pool.comparison.test}`
+        : pool.comparison.test;
       recommendation.candidates = pool.comparison.values.map((c) => ({ value: c.value, runs_rps: c.capacities_rps.map((x) => roundTo(x)), capacity_rps: roundTo(c.capacity_rps), within_noise: c.within_noise }));
     }
     const cost = isPool ? costOfGoingUp(pool.value, pool.range.high ?? values[values.length - 1], resources) : undefined;

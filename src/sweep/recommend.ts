@@ -61,7 +61,17 @@ export interface PoolRecommendation {
 
 export function recommendPool(
   views: readonly StepView[],
-  opts: { setting: string; sloP99Ms: number; stillGrowing: boolean; isPool: boolean },
+  opts: {
+    setting: string;
+    sloP99Ms: number;
+    stillGrowing: boolean;
+    isPool: boolean;
+    /**
+     * A measured value placed by another rule to recommend instead of the smallest within noise of
+     * the best: where a machine-limited plateau starts (machine-limit.ts, machineLimitedLowerEnd).
+     */
+    lowerEnd?: number;
+  },
 ): PoolRecommendation {
   const key = `server.${opts.setting}`;
   const ok = views.filter((v) => v.capacity_rps !== null && v.capacity_rps > 0).sort((a, b) => a.value - b.value);
@@ -106,9 +116,11 @@ export function recommendPool(
     };
   }
 
-  // The smallest value whose capacity is within noise of the best (analysis/capacity-comparison.ts).
+  // The smallest value whose capacity is within noise of the best (analysis/capacity-comparison.ts),
+  // unless the caller placed the lower end by another rule.
   const comparison = compareCapacities(ok.map((v) => ({ value: v.value, capacities_rps: v.runs_rps ?? [v.capacity_rps!] })))!;
-  const recValue = comparison.values.find((c) => c.within_noise)!.value;
+  const placed = opts.lowerEnd !== undefined && ok.some((v) => v.value === opts.lowerEnd) ? opts.lowerEnd : undefined;
+  const recValue = placed ?? comparison.values.find((c) => c.within_noise)!.value;
   const rec = ok.find((v) => v.value === recValue)!;
   const bestCompared = comparison.values.find((c) => c.value === comparison.best)!;
   const recCompared = comparison.values.find((c) => c.value === recValue)!;
@@ -116,7 +128,7 @@ export function recommendPool(
   const gainToBest = bestCompared.capacity_rps / recCompared.capacity_rps - 1;
   const margin = recCompared.margin;
   const extras = {
-    range: { low: rec.value, high: Math.max(highest.value, comparison.best) },
+    range: { low: rec.value, high: Math.max(highest.value, comparison.best, rec.value) },
     best: { value: comparison.best, gain: gainToBest, margin },
     comparison,
   };

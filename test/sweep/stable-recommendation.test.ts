@@ -8,16 +8,12 @@ import { analyzeSweep, type AnalyzeOptions } from '../../src/sweep/analyze-sweep
 import { repeatCandidates } from '../../src/sweep/execute-sweep.js';
 import { findMachineLimit } from '../../src/sweep/machine-limit.js';
 import type { SweepStep } from '../../src/sweep/sweep-document.js';
-import { syntheticStep } from './synthetic-doc.js';
+import { syntheticStep, stepWith, withMachine } from './synthetic-doc.js';
 import { rampPoint } from '../../src/sweep/summarize-step.js';
 import { isWithinSlo } from '../../src/analysis/ramp-rules.js';
 
 const OPTS: AnalyzeOptions = { setting: 'thread_pool', sloP99Ms: 250, maxErrorRate: 0.01, mixPaths: ['GET /work?io_ms=20&cpu_ms=1'], levelS: 1, plannedValues: [1, 2, 4, 8, 16, 32, 64] };
 
-/** A synthetic step whose capacity is `capacity` (its ladder from the pool model around it). */
-function stepWith(value: number, capacity: number, origin: SweepStep['origin'] = 'plan'): SweepStep {
-  return { ...syntheticStep(value, { serviceMs: 21, limitRps: capacity / 0.95 }), capacity_rps: capacity, origin };
-}
 
 test('USL data (λ 50, σ 0.05, κ 0.002): the recommendation is 16 or 24, not 8, and the report says why', () => {
   const truth = { lambda: 50, sigma: 0.05, kappa: 0.002 };
@@ -81,10 +77,6 @@ test('a sweep interrupted after one step recommends nothing and says what is mis
   assert.equal(analyzeSweep([stepWith(4, 180), stepWith(8, 360), stepWith(16, 700)], OPTS).recommendation.value, 16);
 });
 
-/** The machine's CPU on every level of a step (the boundary level is the first that missed the SLO). */
-function withMachine(step: SweepStep, busy: number, other: number): SweepStep {
-  return { ...step, levels: step.levels.map((l) => ({ ...l, machine_cpu: { cpus: 2, busy_share: busy, target_share: Math.min(0.5, busy - other), cpdiag_share: Math.max(0, busy - other - 0.5), other_share: other } })) };
-}
 
 test('when the plateau coincides with the machine\'s CPU running out, the range is open above and says whose CPU it was', () => {
   // Capacity stops at 570 from pool 12 on; at the boundary the machine was 97% busy, 45% of it other processes.
@@ -94,7 +86,8 @@ test('when the plateau coincides with the machine\'s CPU running out, the range 
   const r = a.recommendation;
   assert.equal(r.value, 12);
   assert.equal(r.range!.high, null);
-  assert.equal(r.range!.text, "12 or more: this machine's CPU was the limit, 45% of it taken by other processes; re-run on a quiet machine to place the knee");
+  // A lower bound, placed where the roofline's line meets the machine's plateau (570 / 45.25 ≈ 12.6).
+  assert.equal(r.range!.text, "12 or more: the plateau starts at N ≈ 12.6 on this machine (roofline knee), where this machine's CPU was the limit, 45% of it taken by other processes; re-run on a quiet machine to place the knee");
   assert.equal(r.machine_limit?.other_share, 0.45);
   assert.ok(r.cannot_tell.some((x) => /where the knee is on a machine of the target's own/.test(x)));
   // The same capacities on a machine with CPU to spare: a closed range, no machine limit.

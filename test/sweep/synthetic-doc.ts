@@ -73,6 +73,16 @@ export function syntheticStep(value: number, opts: { serviceMs: number; limitRps
   };
 }
 
+/** A synthetic step whose capacity is `capacity` (its ladder from the pool model around it). */
+export function stepWith(value: number, capacity: number, origin: SweepStep['origin'] = 'plan'): SweepStep {
+  return { ...syntheticStep(value, { serviceMs: 21, limitRps: capacity / 0.95 }), capacity_rps: capacity, origin };
+}
+
+/** The machine's CPU on every level of a step (the boundary level is the first that missed the SLO). */
+export function withMachine(step: SweepStep, busy: number, other: number): SweepStep {
+  return { ...step, levels: step.levels.map((l) => ({ ...l, machine_cpu: { cpus: 2, busy_share: busy, target_share: Math.min(0.5, busy - other), cpdiag_share: Math.max(0, busy - other - 0.5), other_share: other } })) };
+}
+
 export function syntheticSweep(values: number[], opts: { serviceMs: number; limitRps: number }): SweepDocument {
   const steps = values.map((v) => syntheticStep(v, opts));
   const analysis = analyzeSweep(steps, { setting: 'thread_pool', sloP99Ms: 250, maxErrorRate: 0.01, mixPaths: ['GET /work?io_ms=20&cpu_ms=1'], levelS: 1 });
