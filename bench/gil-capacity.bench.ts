@@ -7,8 +7,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { startBundledServer } from '../src/target/kinds/bundled.js';
 import { runLoad } from '../src/load/run-load.js';
-import { readProcessGroupCpuSeconds } from '../src/probe/process-group-cpu.js';
-import { readMachineCpu, splitMachineCpu } from '../src/probe/machine-cpu.js';
+import { measureCpuSplitDuring } from '../src/probe/cpu-split-during.js';
 import type { ServerSettings } from '../src/config/settings.js';
 
 const PATH = process.env.BENCH_PATH ?? '/work?cpu_ms=5';
@@ -21,17 +20,7 @@ async function measure(label: string, settings: Partial<ServerSettings>) {
   try {
     const plan = { mode: 'closed' as const, url: server.url, connections: CONNECTIONS, mix: [{ method: 'GET', path: PATH }], timeout_ms: 10_000, window_ms: 1000, seed: 1 };
     await runLoad({ ...plan, duration_s: 1, warmup_s: 0 });
-    const cpu0 = readProcessGroupCpuSeconds(server.pid);
-    const self0 = process.cpuUsage();
-    const machine0 = readMachineCpu();
-    const t0 = performance.now();
-    const r = await runLoad({ ...plan, duration_s: DURATION_S, warmup_s: 0 });
-    const wallS = (performance.now() - t0) / 1000;
-    const serverCores = (readProcessGroupCpuSeconds(server.pid) - cpu0) / wallS;
-    const self = process.cpuUsage(self0);
-    const generatorCores = (self.user + self.system) / 1e6 / wallS;
-    const machine1 = readMachineCpu();
-    const split = machine0 && machine1 ? splitMachineCpu(machine0, machine1, { targetCores: serverCores, cpdiagCpuS: generatorCores * wallS, wallS }) : undefined;
+    const { result: r, targetCores: serverCores, cpdiagCores: generatorCores, split } = await measureCpuSplitDuring(server.pid, () => runLoad({ ...plan, duration_s: DURATION_S, warmup_s: 0 }));
     const perRequest = (cores: number) => (cores * 1000) / r.throughput_rps;
     console.log(`${label.padEnd(18)} ${f(r.throughput_rps, 1).padStart(6)} req/s   server ${f(serverCores)} cores (${f(perRequest(serverCores))} ms/req)   load generator ${f(generatorCores)} cores (${f(perRequest(generatorCores))} ms/req)` +
       (split ? `   machine busy ${f(split.busy_share * 100, 0)}%: server ${f(split.target_share * 100, 0)}%, cpdiag ${f(split.cpdiag_share * 100, 0)}%, others ${f(split.other_share * 100, 0)}%` : ''));

@@ -3,6 +3,10 @@
 // and ThreadingMixIn, a thread pool — cheroot when installed — and a pre-fork on one socket), at the
 // same workloads and ladder: both tables, then per workload whether they pick the same best model
 // and how many pairs of models they order differently (target: the same best, within one swap).
+// The Python side's stats page (/_cpdiag/stats, counted in memory shared across its forks) gives its
+// process pool's and balanced rows' spread, as the bundled server's does. Both sides listen with
+// the same backlog (server.socket_queue_size, CherryPy's 5): with app.py's own 128 the Python side
+// never dropped a SYN at 16 and 64 connections where the bundled server did (a 1 s retransmit each).
 // BENCH_WORKLOADS (io,cpu,mix), BENCH_LEVELS (1,4,16,64), BENCH_LEVEL_S (1) override.
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +37,7 @@ async function compare(label: string, target?: Record<string, unknown>) {
 
 const started = loadavg()[0];
 const bundled = await compare('bundled');
-const real = await compare('python', { kind: 'command', command: `/usr/bin/python3 ${APP} --model {model} --processes {processes} --threads {thread_pool} --port {port}`, ready_path: '/' });
+const real = await compare('python', { kind: 'command', command: `/usr/bin/python3 ${APP} --model {model} --processes {processes} --threads {thread_pool} --listen {socket_queue_size} --port {port}`, ready_path: '/', stats_url: '/_cpdiag/stats' });
 console.log(`# Deployment models: the bundled server against real Python servers (${availableParallelism()} cores, load average ${formatNumber(started)} at the start, ${formatNumber(loadavg()[0])} at the end)\n`);
 console.log('## bundled server\n');
 console.log(renderCompareText(bundled, chalk, { width }));

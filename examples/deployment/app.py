@@ -13,10 +13,15 @@ Python servers, as a `cpdiag compare models --cmd` target:
                       all accept on it, each with a thread pool of --threads
 
 GET /work?io_ms=20&cpu_ms=5 waits io_ms (as a handler waits on a database) then computes cpu_ms of
-this thread's CPU time under the GIL; the response names its process in X-Cpdiag-Pid. Only the
-standard library is needed (cheroot is used when present).
+this thread's CPU time under the GIL; the response names its process in X-Cpdiag-Pid.
+GET /_cpdiag/stats answers the bundled server's stats shape (threads busy, requests completed and,
+in a process pool, each process's own count: how evenly the shared socket spread the load), from
+counters every process keeps in memory shared across the fork. Only the standard library is needed
+(cheroot is used when present).
 """
 import argparse
+import json
+import multiprocessing
 import os
 import signal
 import socket
@@ -28,10 +33,71 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 MODELS = ("single", "fork-per-request", "thread-per-request", "thread-pool", "process-pool")
+STATS_PATH = "/_cpdiag/stats"
+
+
+class Counters:
+    """Per serving process: its pid, requests completed and threads busy, in one array shared
+    across fork (so a pre-fork's processes, or a forking server's children, count where the stats
+    page of any of them can read). One lock for all: a counter update is a few instructions, and a
+    lock shared across processes is the standard library's (multiprocessing.Lock, a semaphore)."""
+
+    FIELDS = 3  # pid, completed, busy
+
+    def __init__(self, slots, threads_per_slot):
+        self.values = multiprocessing.RawArray("q", slots * self.FIELDS)
+        self.lock = multiprocessing.Lock()
+        self.slots = slots
+        self.threads_per_slot = threads_per_slot  # None: a thread or a process per request
+        self.slot = 0
+        self.master = os.getpid()
+        self.values[0] = self.master
+
+    def take_slot(self, i):
+        """In a pool process after the fork: count in slot i from now on."""
+        self.slot = i
+        self.values[i * self.FIELDS] = os.getpid()
+
+    def add(self, completed, busy):
+        base = self.slot * self.FIELDS
+        with self.lock:
+            self.values[base + 1] += completed
+            self.values[base + 2] += busy
+
+    def document(self):
+        with self.lock:
+            rows = [tuple(self.values[i * self.FIELDS:(i + 1) * self.FIELDS]) for i in range(self.slots)]
+        busy = sum(r[2] for r in rows)
+        total = busy if self.threads_per_slot is None else self.threads_per_slot * self.slots
+        doc = {
+            "pid": os.getpid(),
+            "master_pid": self.master,
+            "threads": {"total": total, "busy": busy, "idle": total - busy},
+            "requests": {"completed": sum(r[1] for r in rows)},
+        }
+        if self.slots > 1:
+            doc["processes"] = [{"pid": r[0], "requests_completed": r[1], "threads_busy": r[2]} for r in rows]
+        return doc
+
+
+counters = None  # set in main(), before any fork
 
 
 def app(environ, start_response):
     path = environ.get("PATH_INFO", "/")
+    if path == STATS_PATH:
+        # Read, not counted: as the bundled server's stats page, it is not a request of the load.
+        body = json.dumps(counters.document()).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+    counters.add(0, 1)
+    try:
+        return work(environ, start_response, path)
+    finally:
+        counters.add(1, -1)
+
+
+def work(environ, start_response, path):
     if path == "/work":
         q = parse_qs(environ.get("QUERY_STRING", ""))
         io_ms = float(q.get("io_ms", ["0"])[0])
@@ -129,12 +195,17 @@ def serve_thread_pool(host, port, threads, listen, sock=None):
 def serve_process_pool(host, port, processes, threads, listen):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # What cheroot's own bind does (prepare_socket, nodelay=True), skipped when it is handed this
+    # socket: without it every accepted connection (which inherits it) waits out Nagle's algorithm
+    # against the client's delayed ACK, about 40 ms on a response written in two sends.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(listen)
     children = []
-    for _ in range(processes):
+    for i in range(processes):
         pid = os.fork()
         if pid == 0:
+            counters.take_slot(i)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
                 serve_thread_pool(host, port, threads, listen, sock)
@@ -175,6 +246,9 @@ def main():
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--listen", type=int, default=128, help="listen backlog (socketserver's default is 5)")
     a = p.parse_args()
+    global counters
+    pooled = {"single": 1, "thread-pool": a.threads, "process-pool": a.threads}
+    counters = Counters(a.processes if a.model == "process-pool" else 1, pooled.get(a.model))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if a.model == "single":
         make_wsgi_server(WSGIServer, a.host, a.port, a.listen).serve_forever()

@@ -9,6 +9,7 @@ import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { startTarget } from '../../src/target/start-target.js';
 import { resolveSettings, SERVER_MODELS } from '../../src/config/settings.js';
 import { compareRankings } from '../../src/compare/rank-agreement.js';
+import { fetchServerStats } from '../../src/probe/server-stats.js';
 import type { ModelSummary } from '../../src/compare/compare-document.js';
 
 const APP = fileURLToPath(new URL('../../../examples/deployment/app.py', import.meta.url));
@@ -28,7 +29,7 @@ test('ranking agreement: the same best, and the pairs ordered the other way', ()
   assert.equal(io.pairs, 6);
 });
 
-test('examples/deployment/app.py: every model serves as a --cmd target; the pre-fork answers from two processes', async (t) => {
+test('examples/deployment/app.py: every model serves as a --cmd target and counts its requests on /_cpdiag/stats; the pre-fork answers from two processes', async (t) => {
   if (!existsSync(PYTHON)) {
     console.log(`# skipped: ${PYTHON} is not installed`);
     return t.skip(`${PYTHON} is not installed`);
@@ -39,6 +40,9 @@ test('examples/deployment/app.py: every model serves as a --cmd target; the pre-
     const running = await startTarget(target, resolveSettings({ model, processes: 2, thread_pool: 4 }));
     try {
       const pids = new Set<string>();
+      let sent = 0;
+      // Read before: the readiness checks on / were requests too.
+      const before = await fetchServerStats(`${running.url}/_cpdiag/stats`);
       // Fresh connections (HTTP/1.0 servers close them anyway), several at once so the pre-fork's processes share them.
       for (let round = 0; round < 4 && (model !== 'process-pool' || pids.size < 2); round++) {
         const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`${running.url}/work?io_ms=20`, { headers: { connection: 'close' } })));
@@ -46,7 +50,18 @@ test('examples/deployment/app.py: every model serves as a --cmd target; the pre-
           assert.equal(r.status, 200, model);
           pids.add(r.headers.get('x-cpdiag-pid') ?? '');
           await r.arrayBuffer();
+          sent++;
         }
+      }
+      // Its stats page, read as the probes read the bundled server's: every request counted once,
+      // and in the pre-fork each process's own count (the spread the shared socket gave).
+      const stats = await fetchServerStats(`${running.url}/_cpdiag/stats`);
+      assert.equal(stats!.requests! - before!.requests!, sent, `${model}: requests counted on /_cpdiag/stats`);
+      if (model === 'process-pool') {
+        const counts = stats!.requests_by_process!.map((n, i) => n - before!.requests_by_process![i]);
+        assert.equal(counts.length, 2, 'one count per process');
+        assert.equal(counts.reduce((a, b) => a + b, 0), sent);
+        assert.ok(counts.every((n) => n > 0), `counts ${counts.join(', ')}`);
       }
       if (model === 'process-pool') assert.ok(pids.size >= 2, `the pre-fork answered from ${[...pids].join(', ')}`);
       if (model === 'fork-per-request') assert.ok(!pids.has(String(running.pid)), 'a child, not the master, served');

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { startBundledServer } from '../../src/target/kinds/bundled.js';
 import { runLoad } from '../../src/load/run-load.js';
+import { measureCpuSplitDuring } from '../../src/probe/cpu-split-during.js';
 import type { ServerSettings } from '../../src/config/settings.js';
 
 function get(url: string): Promise<{ status: number; pid: number; body: string; doneAt: number }> {
@@ -61,23 +62,55 @@ async function withServer<T>(settings: Partial<ServerSettings>, fn: (url: string
 }
 
 /**
- * Capacity ratios need the cores: on a machine already busier than its cores (shared CI, other
- * engineers' benches) both sides get a random share of the CPU and the ratio means nothing.
+ * Capacity ratios need the cores: where other processes take part of the machine (shared CI, other
+ * engineers' benches) each side gets a random share of the CPU and the ratio measures them. So the
+ * machine's CPU is split over each measurement itself (probe/cpu-split-during.ts: the server's
+ * process group, this process — the load generator —, everything else) and the ratio is asserted
+ * only when everything else stayed under this share of the machine. Why 5%: on the quiet machine
+ * the CPU-bound ratio measured 1.83–1.95 against the 1.7 asserted, and CPU others take comes
+ * straight off the process pool's two cores (others at a share s leave it 1 − s of them:
+ * 1.86 × 0.92 ≈ 1.7 at 8%), while the rest of a quiet machine (the kernel, the test runner) read
+ * 0–3% over a measurement; 5% keeps the assertion clear of both (docs/server.md "The capacity proofs"). (Not the load average: a 1-minute mean trails, and the
+ * previous test's own servers raise it.)
  */
-function busyMachine(): string | undefined {
-  // Not yet proven on a quiet machine (measured 1.18–1.66 at load 9–20; and even on idle cores the
-  // bound at cpu_ms=5 is about 1.70×, the server's own CPU per request being paid on the same cores:
-  // docs/server.md "The GIL capacity proof: what limits it", npm run bench:gil-capacity); until then
-  // they run when asked, like a bench.
-  if (process.env.CPDIAG_MODEL_CAPACITY_TESTS !== '1') return 'the deployment-model capacity proofs run only with CPDIAG_MODEL_CAPACITY_TESTS=1 until they are measured on a quiet machine';
-  const load = loadavg()[0];
-  const cores = availableParallelism();
-  return load > cores ? `the machine is busy (load average ${load.toFixed(1)} on ${cores} cores): capacity ratios would measure the other load` : undefined;
+const OTHERS_MATERIAL_SHARE = 0.05;
+const WARMUP_S = 1;
+const MEASURE_S = 3;
+
+interface Capacity {
+  rps: number;
+  /** Other processes' share of the machine over the measurement; undefined where it cannot be read. */
+  others?: number;
+  rssKb: number;
 }
 
-async function capacityRps(url: string, path: string, connections: number): Promise<number> {
-  const result = await runLoad({ mode: 'closed', url, connections, duration_s: 3, warmup_s: 1, mix: [{ method: 'GET', path }], timeout_ms: 10_000, window_ms: 1000, seed: 1 });
-  return result.throughput_rps;
+function treeRssKb(pid: number): number {
+  const rss = (p: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
+  return rss(pid) + childrenOf(pid).reduce((s, c) => s + rss(c), 0);
+}
+
+async function capacity(settings: Partial<ServerSettings>, path: string): Promise<Capacity> {
+  return withServer(settings, async (url, pid) => {
+    const plan = { mode: 'closed' as const, url, connections: 16, mix: [{ method: 'GET', path }], timeout_ms: 10_000, window_ms: 1000, seed: 1 };
+    // One run, warm-up included: a second run would open its 16 connections at once against the
+    // listen backlog of 5 (CherryPy's default), and a dropped SYN waits 1 s to be sent again — a
+    // stall in the measured window (thread pool of 16 at io_ms=20: p99.9 1040 ms, 600 req/s instead of 760).
+    // The machine's split then covers the warm-up too: contention there matters as much.
+    const m = await measureCpuSplitDuring(pid, () => runLoad({ ...plan, duration_s: MEASURE_S, warmup_s: WARMUP_S }));
+    return { rps: m.result.throughput_rps, ...(m.split ? { others: m.split.other_share } : {}), rssKb: treeRssKb(pid) };
+  });
+}
+
+const pct = (share: number | undefined) => (share === undefined ? '?' : `${(share * 100).toFixed(0)}%`);
+
+/** Why a ratio of these two measurements would not be the models' (undefined: it would be). */
+function notTheModels(...sides: Capacity[]): string | undefined {
+  if (availableParallelism() < 2) return `a process pool of 2 needs 2 cores; this machine has ${availableParallelism()}`;
+  if (sides.some((c) => c.others === undefined)) return "the machine's CPU split cannot be read here (no /proc/stat): other processes' share is unknown";
+  const worst = Math.max(...sides.map((c) => c.others!));
+  return worst > OTHERS_MATERIAL_SHARE
+    ? `other processes took ${sides.map((c) => pct(c.others)).join(' and ')} of the machine during the two measurements (over ${pct(OTHERS_MATERIAL_SHARE)}): the ratio would measure them`
+    : undefined;
 }
 
 test('single: a second request waits for the first to finish', async () => {
@@ -146,35 +179,31 @@ test('process-pool: N processes share one listening socket and all serve', async
 });
 
 test('CPU-bound under the GIL: a process pool of 2 gives >= 1.7x a thread pool of 16', async (t) => {
-  const busy = busyMachine();
-  if (busy) {
-    console.log(`# skipped: ${busy}`);
-    return t.skip(busy);
-  }
   const path = '/work?cpu_ms=5';
-  const threads = await withServer({ model: 'thread-pool', thread_pool: 16 }, (url) => capacityRps(url, path, 16));
-  const processes = await withServer({ model: 'process-pool', processes: 2, thread_pool: 8 }, (url) => capacityRps(url, path, 16));
-  const ratio = processes / threads;
-  console.log(`# cpu_ms=5: thread pool 16 ${threads.toFixed(1)} rps, process pool 2x8 ${processes.toFixed(1)} rps, ratio ${ratio.toFixed(2)}`);
-  assert.ok(ratio >= 1.7, `ratio ${ratio.toFixed(2)} (thread pool ${threads.toFixed(1)} rps, process pool ${processes.toFixed(1)} rps)`);
+  const threads = await capacity({ model: 'thread-pool', thread_pool: 16 }, path);
+  const processes = await capacity({ model: 'process-pool', processes: 2, thread_pool: 8 }, path);
+  const ratio = processes.rps / threads.rps;
+  console.log(`# cpu_ms=5: thread pool 16 ${threads.rps.toFixed(1)} rps (others ${pct(threads.others)}), process pool 2x8 ${processes.rps.toFixed(1)} rps (others ${pct(processes.others)}), ratio ${ratio.toFixed(2)}`);
+  const why = notTheModels(threads, processes);
+  if (why) {
+    console.log(`# skipped: ${why}`);
+    return t.skip(why);
+  }
+  assert.ok(ratio >= 1.7, `ratio ${ratio.toFixed(2)} (thread pool ${threads.rps.toFixed(1)} rps, process pool ${processes.rps.toFixed(1)} rps)`);
 });
 
-function treeRssKb(pid: number): number {
-  const rss = (p: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
-  return rss(pid) + childrenOf(pid).reduce((s, c) => s + rss(c), 0);
-}
-
 test('I/O-bound: a thread pool of 16 is within 10% of 2 processes x 8 threads, at a fraction of the RSS', async (t) => {
-  const busy = busyMachine();
-  if (busy) {
-    console.log(`# skipped: ${busy}`);
-    return t.skip(busy);
-  }
   const path = '/work?io_ms=20';
-  const [threads, threadsRss] = await withServer({ model: 'thread-pool', thread_pool: 16 }, async (url, pid) => [await capacityRps(url, path, 16), treeRssKb(pid)]);
-  const [processes, processesRss] = await withServer({ model: 'process-pool', processes: 2, thread_pool: 8 }, async (url, pid) => [await capacityRps(url, path, 16), treeRssKb(pid)]);
-  const ratio = threads / processes;
-  console.log(`# io_ms=20: thread pool 16 ${threads.toFixed(1)} rps ${threadsRss} kB, process pool 2x8 ${processes.toFixed(1)} rps ${processesRss} kB; throughput ratio ${ratio.toFixed(2)}, RSS ratio ${(threadsRss / processesRss).toFixed(2)}`);
-  assert.ok(ratio >= 0.9, `thread pool ${threads.toFixed(1)} rps vs process pool ${processes.toFixed(1)} rps`);
-  assert.ok(threadsRss < processesRss, `RSS ${threadsRss} kB (threads) vs ${processesRss} kB (processes, master included)`);
+  const threads = await capacity({ model: 'thread-pool', thread_pool: 16 }, path);
+  const processes = await capacity({ model: 'process-pool', processes: 2, thread_pool: 8 }, path);
+  const ratio = threads.rps / processes.rps;
+  console.log(`# io_ms=20: thread pool 16 ${threads.rps.toFixed(1)} rps ${threads.rssKb} kB (others ${pct(threads.others)}), process pool 2x8 ${processes.rps.toFixed(1)} rps ${processes.rssKb} kB (others ${pct(processes.others)}); throughput ratio ${ratio.toFixed(2)}, RSS ratio ${(threads.rssKb / processes.rssKb).toFixed(2)}`);
+  // Memory does not depend on who else runs: asserted whatever the machine's load.
+  assert.ok(threads.rssKb < processes.rssKb, `RSS ${threads.rssKb} kB (threads) vs ${processes.rssKb} kB (processes, master included)`);
+  const why = notTheModels(threads, processes);
+  if (why) {
+    console.log(`# skipped: ${why}`);
+    return t.skip(why);
+  }
+  assert.ok(ratio >= 0.9, `thread pool ${threads.rps.toFixed(1)} rps vs process pool ${processes.rps.toFixed(1)} rps`);
 });
