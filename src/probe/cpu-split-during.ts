@@ -1,9 +1,10 @@
-// Whose CPU was it while one piece of work ran? The machine's split (machine-cpu.ts) around a
+// Whose CPU was it while one piece of work ran? The machine's split (machine-cpu-window.ts) around a
 // stretch of work against a target started in its own process group: the target's CPU is its whole
 // group's (every process of a pool, every forked child still alive at the end), cpdiag's is this
 // process's (the load generator), the rest is other processes. A capacity measured while others
 // took a material share of the machine measures them too; the caller decides what is material.
-import { readMachineCpu, splitMachineCpu, type MachineCpuSplit } from './machine-cpu.js';
+import type { MachineCpuSplit } from './machine-cpu.js';
+import { openMachineCpuWindow } from './machine-cpu-window.js';
 import { readProcessGroupCpuSeconds } from './process-group-cpu.js';
 
 export interface CpuSplitDuring<T> {
@@ -20,14 +21,13 @@ export interface CpuSplitDuring<T> {
 export async function measureCpuSplitDuring<T>(targetPgid: number, work: () => Promise<T>): Promise<CpuSplitDuring<T>> {
   const target0 = readProcessGroupCpuSeconds(targetPgid);
   const self0 = process.cpuUsage();
-  const machine0 = readMachineCpu();
+  const machine = openMachineCpuWindow();
   const t0 = performance.now();
   const result = await work();
   const wallS = (performance.now() - t0) / 1000;
-  const machine1 = readMachineCpu();
-  const self = process.cpuUsage(self0);
   const targetCores = wallS > 0 ? (readProcessGroupCpuSeconds(targetPgid) - target0) / wallS : 0;
-  const cpdiagCpuS = (self.user + self.system) / 1e6;
-  const split = machine0 && machine1 ? splitMachineCpu(machine0, machine1, { targetCores, cpdiagCpuS, wallS }) : undefined;
-  return { result, wallS, targetCores, cpdiagCores: wallS > 0 ? cpdiagCpuS / wallS : 0, ...(split ? { split } : {}) };
+  const split = machine.close(targetCores);
+  const self = process.cpuUsage(self0);
+  const cpdiagCores = wallS > 0 ? (self.user + self.system) / 1e6 / wallS : 0;
+  return { result, wallS, targetCores, cpdiagCores, ...(split ? { split } : {}) };
 }
