@@ -2,6 +2,7 @@
 // the steps' headline numbers, so that the wording is unit-tested.
 import { compareCapacities, type CapacityComparison } from '../analysis/capacity-comparison.js';
 import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
+import { median } from '../analysis/percentiles.js';
 import { scalingEfficiency } from '../diagnose/scaling-efficiency.js';
 import { formatNumber, formatPercent, formatPercentChange } from '../format.js';
 
@@ -19,7 +20,12 @@ export const NEAR_BEST_SHARE = 1 - NEAR_BEST_TOLERANCE;
  * curve that grows 8× and then saturates "flat".)
  */
 export const FLAT_MAX_GAIN = 1.5;
-/** Within a flat curve, values within 15% of the best count as equal (1-s levels on a shared machine vary that much). */
+/**
+ * Within a flat curve, values within 15% of its level count as equal (1-s levels on a shared
+ * machine vary that much). The level is the median of the values' capacities, not the best: the
+ * best of several draws of the same ceiling is the luckiest one, and measured against it one
+ * unlucky small pool (a 0.6 s level 16% low) would send the recommendation to the largest pool.
+ */
 export const FLAT_NEAR_BEST_SHARE = 0.85;
 export const FLAT_MIN_RANGE = 4;
 /**
@@ -88,7 +94,8 @@ export function recommendPool(
 
   if (flat) {
     // On a flat curve the differences are noise, so "as good as the best" is looser.
-    const near = ok.filter((v) => v.capacity_rps! >= FLAT_NEAR_BEST_SHARE * best);
+    const level = median(caps);
+    const near = ok.filter((v) => v.capacity_rps! >= FLAT_NEAR_BEST_SHARE * level);
     const rec = near.find((v) => v.value >= MIN_RECOMMENDED_POOL) ?? near[0];
     const lo = Math.min(...caps);
     const floorNote = rec.value >= MIN_RECOMMENDED_POOL && near[0].value < MIN_RECOMMENDED_POOL ? ` (not ${near[0].value}, so that one slow request cannot block every other)` : '';

@@ -32,6 +32,18 @@ test('CPU-bound: flat capacity says more threads do not help and recommends a sm
   assert.match(r.reason, /not 1, so that one slow request cannot block every other/);
 });
 
+test('CPU-bound and flat: one unlucky small pool does not send the recommendation to the largest — the flat level is the median, not the luckiest value', () => {
+  // What sweep-live's CPU-bound test once met: pools 1, 4 and 16 are three draws of one GIL
+  // ceiling over 0.6 s levels, and against the luckiest of them pool 4 fell outside 15%.
+  const views = [{ value: 1, capacity_rps: 188, p99_ms: 30 }, { value: 4, capacity_rps: 158, p99_ms: 30 }, { value: 16, capacity_rps: 185, p99_ms: 30 }, { value: 64, capacity_rps: 182, p99_ms: 30 }];
+  const r = recommendPool(views, opts);
+  assert.equal(r.flat, true);
+  assert.equal(r.value, 4);
+  // A pool that really serves less (a third under the level) is still not "as good".
+  const low = recommendPool([{ value: 1, capacity_rps: 188, p99_ms: 30 }, { value: 4, capacity_rps: 125, p99_ms: 30 }, { value: 16, capacity_rps: 185, p99_ms: 30 }, { value: 64, capacity_rps: 182, p99_ms: 30 }], opts);
+  assert.equal(low.value, 16);
+});
+
 test('still growing at the largest value, and nothing within the SLO', () => {
   const growing = recommendPool([{ value: 1, capacity_rps: 40, p99_ms: 30 }, { value: 2, capacity_rps: 80, p99_ms: 30 }, { value: 4, capacity_rps: 160, p99_ms: 30 }], { ...opts, stillGrowing: true });
   assert.equal(growing.value, 4);
