@@ -48,8 +48,9 @@ export const MIN_REPORTED_CONFIDENCE = 0.2;
  * A cause ranked below the first is named only from this calibrated confidence: "high". Naming a
  * second fault is a claim of its own, and the corpus's map for causes ranked below the first
  * (fitted on two-fault cases and single-fault alternatives) stays below "high" (0.89 at most over
- * four generations): not enough to name one. The evidence of lower-ranked causes that the first does not weigh is listed
- * instead (Diagnosis.also_seen). docs/diagnosis.md, Calibration, has the figures.
+ * four generations): not enough to name one. The evidence of lower-ranked causes that the first
+ * does not weigh is listed instead (Diagnosis.also_seen). docs/diagnosis.md, Calibration, has the
+ * figures.
  */
 export const SECOND_CAUSE_MIN_CONFIDENCE = HIGH_CONFIDENCE;
 /** A required detector's strength from which it carries its cause fully (below, in proportion). */
