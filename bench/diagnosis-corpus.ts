@@ -280,8 +280,6 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
     }, k.id);
     let inspection: Promise<Findings | undefined> | undefined;
     let target: { pid: number; url: string } | undefined;
-    // How much of the machine other processes held while the case ran (the machine is shared):
-    // stored beside the parameters, so a reader can tell a fault's figures from a busy neighbour's.
     const { record } = await executeRun({
       scenario,
       // The record is handed over once the target is up: its pid and URL.
@@ -300,7 +298,8 @@ export async function runCase(k: CorpusCase): Promise<CorpusEntry[]> {
       },
     });
     const runFindings = findingsFromRun(record);
-    // Whose CPU it was over the run's phase (execute-run measures it): starved cases are told apart.
+    // How much of the machine other processes held while the case ran (execute-run measures the
+    // split over its phase): stored beside the parameters, so starved cases are told apart.
     const split = runFindings.machine_cpu;
     const params = split ? { ...k.params, machine_other_share: Number(split.other_share.toFixed(2)) } : k.params;
     const second = k.second_label ? { second_label: k.second_label } : {};

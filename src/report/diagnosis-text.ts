@@ -44,13 +44,13 @@ export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): st
   return `${a.evidence.map((e) => e.text).join('; ')} (${a.detector}; could be ${a.could_be.join(', ')})`;
 }
 
+/** With no cause named but one answered by the sweep: the evidence did point somewhere, and the sweep answered it. */
+export const NO_CAUSE_BEYOND_ANSWERED = 'No other probable cause found: what the evidence points to is answered by this sweep (below).';
+
 /**
  * The heading and the line for Diagnosis.answered_by_sweep, shared by every view: a cause whose fix
  * is the swept setting, shown with the sweep's answer instead of as a cause beside it.
  */
-/** With no cause named but one answered by the sweep: the evidence did point somewhere, and the sweep answered it. */
-export const NO_CAUSE_BEYOND_ANSWERED = 'No other probable cause found: what the evidence points to is answered by this sweep (below).';
-
 export const ANSWERED_HEADING = 'Answered by this sweep (the fix would change the setting it measured):';
 
 export function answeredText(a: NonNullable<Diagnosis['answered_by_sweep']>[number]): string {
