@@ -8,6 +8,7 @@ import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { EngineContext, EngineOutcome } from './engine-context.js';
 import { MAX_REQUESTS_PER_PHASE } from './engine-context.js';
 import { classifyError } from './error-kind.js';
+import { Socket } from 'node:net';
 import { createRandom, createWeightedPicker } from './prng.js';
 
 /** Key under which a connection's request context remembers which mix entry is in flight. */
@@ -72,8 +73,17 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
   // its pending queue, which shifts every later latency on that connection by one request.
   // Wrapping _connect lets us count the loss ('closed' when the server hung up mid-request)
   // and drop the stale entry.
+  let clientsSetUp = 0;
   const setupClient = (c: unknown): void => {
     const client = c as AutocannonClientInternals;
+    // With plan.connect_spacing_ms, connections open that far apart (load-plan.ts,
+    // LADDER_CONNECT_SPACING_MS, says why). autocannon connects in its constructor, right after
+    // this: the first client does; each later one gets an unconnected socket to stand in for its
+    // connection (what autocannon's destroy reaches for, should the phase stop first) until its turn.
+    const delayMs = clientsSetUp++ * (plan.connect_spacing_ms ?? 0);
+    let firstCall = delayMs > 0;
+    /** Its turn has not come yet (a reconnect after a timeout supersedes the turn). */
+    let waitingTurn = false;
     // autocannon's validation refuses timeouts under 1 s, but the client reads this field when
     // it arms its per-request timer (right after setupClient), so sub-second timeouts work.
     client.timeout = plan.timeout_ms;
@@ -102,6 +112,19 @@ export function runClosedLoop(ctx: EngineContext): Promise<EngineOutcome> {
     });
     const originalConnect = client._connect;
     client._connect = function wrappedConnect(this: AutocannonClientInternals) {
+      if (firstCall) {
+        firstCall = false;
+        waitingTurn = true;
+        const self = this;
+        self.conn = new Socket() as unknown as AutocannonClientInternals['conn'];
+        setTimeout(() => {
+          if (!waitingTurn) return;
+          waitingTurn = false;
+          if (!self.destroyed && !stopped) originalConnect.call(self);
+        }, delayMs);
+        return;
+      }
+      waitingTurn = false;
       if (this.pipelinedRequests.size() > 0) {
         const at = now();
         if (!errored && !serverSaidClose && !stopped && inRecording(at)) {

@@ -40,6 +40,7 @@ export function validateLoadPlan(plan: LoadPlan): URL {
   }
   requirePositive('duration_s', plan.duration_s);
   requirePositive('warmup_s', plan.warmup_s, true);
+  if (plan.connect_spacing_ms !== undefined) requirePositive('connect_spacing_ms', plan.connect_spacing_ms, true);
   if (plan.duration_s + plan.warmup_s > MAX_DURATION_S) {
     throw new CpdiagError(`load plan: duration_s + warmup_s must be at most ${MAX_DURATION_S} s`, EXIT.USAGE);
   }

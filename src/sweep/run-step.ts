@@ -11,7 +11,7 @@ import { startTarget } from '../target/start-target.js';
 import { fetchServerStats } from '../probe/server-stats.js';
 import { hasStatsPage, type RunningTarget } from '../target/target.js';
 import type { RunEvent } from '../events.js';
-import type { LoadPlan } from '../load/load-plan.js';
+import { connectRampS, LADDER_CONNECT_SPACING_MS, type LoadPlan } from '../load/load-plan.js';
 import type { ProbeSample } from '../probe/probe-sample.js';
 import type { SweepLevel, SweepStep } from './sweep-document.js';
 import { closedLadder, INFORMED_FIRST_FRACTION, nextLevelRps, predictCapacity, REPEAT_DESCENT_FACTOR, REPEAT_FRACTIONS, type LadderPoint } from './plan-ladder.js';
@@ -127,14 +127,16 @@ export async function runSweepStep(ctx: StepContext): Promise<SweepStep> {
     const levelPlan = (load: { rate?: number; connections?: number }, first: boolean): LoadPlan => {
       const base = planFromScenario({ ...spec.scenario, load: { ...spec.scenario.load, mode: load.rate !== undefined ? 'open' : 'closed', rate_rps: load.rate ?? 1, connections: load.connections } }, target!.url);
       const perRequestS = load.rate !== undefined ? MIN_REQUESTS_PER_LEVEL / load.rate : 0;
+      const mode = load.rate !== undefined ? 'open' : 'closed';
+      const spaced = { mode, connections: load.connections, connect_spacing_ms: LADDER_CONNECT_SPACING_MS } as const;
       return {
         ...base,
-        mode: load.rate !== undefined ? 'open' : 'closed',
+        ...spaced,
         rate_rps: load.rate,
-        connections: load.connections,
         // Stretched (up to MAX_LEVEL_S) when the rate is too low for MIN_REQUESTS_PER_LEVEL; never cut below what was asked.
         duration_s: Math.max(spec.ramp.levelS, Math.min(MAX_LEVEL_S, perRequestS)),
-        warmup_s: first ? spec.ramp.firstWarmupS : spec.ramp.warmupS,
+        // The level's warm-up starts once its connections are all open.
+        warmup_s: (first ? spec.ramp.firstWarmupS : spec.ramp.warmupS) + connectRampS(spaced),
         timeout_ms: Math.max(LEVEL_TIMEOUT_FLOOR_MS, 4 * spec.sloP99Ms),
         window_ms: Math.max(100, Math.min(base.window_ms, 500)),
       };
