@@ -2,13 +2,13 @@
 // evidence for and against and the first line of its fix.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
-import { ALSO_SEEN_HEADING, ANSWERED_HEADING, CAVEAT_HEADING, NO_CAUSE_BEYOND_ANSWERED, alsoSeenText, answeredText } from './diagnosis-text.js';
+import { ALSO_SEEN_HEADING, ANSWERED_HEADING, CAVEAT_HEADING, alsoSeenText, answeredText, noCauseVerdict } from './diagnosis-text.js';
 import { escapeHtml as esc, listHtml } from './html-page.js';
 
 export function renderDiagnosisHtml(d: Diagnosis | null | undefined, heading = 'Probable causes'): string {
   if (!d) return '';
-  const measured = d.detectors.some((r) => r.status !== 'insufficient');
-  const none = d.answered_by_sweep?.length ? NO_CAUSE_BEYOND_ANSWERED : measured ? 'No probable cause found: every signal cpdiag could measure is within its normal range.' : 'Nothing to judge: every detector lacked data.';
+  const verdict = noCauseVerdict(d);
+  const none = `${verdict.lead}${verdict.rest}`;
   const causes = d.causes
     .map((c) => `<li><b>${esc(c.title)}</b> <span class="dim">(${esc(c.confidence_label)} ${formatConfidence(c.confidence)}, ${esc(c.id)})</span>${listHtml([
       ...c.evidence.map((e) => `✔ ${e.text}`),

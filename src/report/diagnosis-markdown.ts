@@ -1,18 +1,14 @@
 // The diagnosis as Markdown, for summary.md and CI comments.
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { formatConfidence } from '../format.js';
-import { ALSO_SEEN_HEADING, ANSWERED_HEADING, CAVEAT_HEADING, NO_CAUSE_BEYOND_ANSWERED, alsoSeenText, answeredText } from './diagnosis-text.js';
+import { ALSO_SEEN_HEADING, ANSWERED_HEADING, CAVEAT_HEADING, alsoSeenText, answeredText, noCauseVerdict } from './diagnosis-text.js';
 
 export function renderDiagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [];
   for (const k of d.caveats ?? []) out.push(`> **${CAVEAT_HEADING}** ${k.text}`, '');
   if (d.causes.length === 0) {
-    const measured = d.detectors.some((r) => r.status !== 'insufficient');
-    out.push(d.answered_by_sweep?.length
-      ? NO_CAUSE_BEYOND_ANSWERED
-      : measured
-      ? 'No probable cause found: every signal cpdiag could measure is within its normal range.'
-      : 'Nothing to judge: every detector lacked data.', '');
+    const v = noCauseVerdict(d);
+    out.push(`${v.lead}${v.rest}`, '');
   } else {
     out.push('| # | cause | confidence | symptom |', '| --- | --- | --- | --- |');
     d.causes.forEach((c, i) => out.push(`| ${i + 1} | ${escapeCell(c.title)} (\`${c.id}\`) | ${c.confidence_label} (${formatConfidence(c.confidence)}) | ${escapeCell(c.symptom)} |`));

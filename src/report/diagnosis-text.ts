@@ -48,6 +48,17 @@ export function alsoSeenText(a: NonNullable<Diagnosis['also_seen']>[number]): st
 export const NO_CAUSE_BEYOND_ANSWERED = 'No other probable cause found: what the evidence points to is answered by this sweep (below).';
 
 /**
+ * What a diagnosis with no cause says, in every view: the sweep answered what the evidence pointed
+ * to; every signal measured was normal; or nothing could be judged. `lead` is the part a view may
+ * colour, `rest` follows it.
+ */
+export function noCauseVerdict(d: Diagnosis): { kind: 'answered' | 'normal' | 'nothing'; lead: string; rest: string } {
+  if (d.answered_by_sweep?.length) return { kind: 'answered', lead: NO_CAUSE_BEYOND_ANSWERED, rest: '' };
+  if (d.detectors.some((r) => r.status !== 'insufficient')) return { kind: 'normal', lead: 'No probable cause found:', rest: ' every signal cpdiag could measure is within its normal range.' };
+  return { kind: 'nothing', lead: 'Nothing to judge:', rest: ' every detector lacked data.' };
+}
+
+/**
  * The heading and the line for Diagnosis.answered_by_sweep, shared by every view: a cause whose fix
  * is the swept setting, shown with the sweep's answer instead of as a cause beside it.
  */
@@ -62,12 +73,9 @@ export function renderDiagnosisText(d: Diagnosis, c: ChalkInstance, view: TextVi
   const lines: string[] = [c.bold('Diagnosis')];
   for (const k of d.caveats ?? []) lines.push(...wrapText(`${c.yellow(CAVEAT_HEADING)} ${k.text}`, w, '  ', '  '));
   if (d.causes.length === 0) {
-    const measured = d.detectors.some((r) => r.status !== 'insufficient');
-    lines.push(...wrapText(d.answered_by_sweep?.length
-      ? c.green(NO_CAUSE_BEYOND_ANSWERED)
-      : measured
-      ? `${c.green('No probable cause found:')} every signal cpdiag could measure is within its normal range.`
-      : `${c.yellow('Nothing to judge:')} every detector lacked data (see below for what was missing).`, w, '  '));
+    const v = noCauseVerdict(d);
+    const colour = v.kind === 'nothing' ? c.yellow : c.green;
+    lines.push(...wrapText(`${colour(v.lead)}${v.kind === 'nothing' ? ' every detector lacked data (see below for what was missing).' : v.rest}`, w, '  '));
   }
   d.causes.forEach((cause, i) => {
     const label = cause.confidence_label === 'high' ? c.red : cause.confidence_label === 'medium' ? c.yellow : c.dim;
