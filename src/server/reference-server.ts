@@ -11,6 +11,8 @@ import { parseWorkScale } from './work-scale.js';
 import { ServerCounters, buildStatsDocument, type ServerStatsDocument } from './server-stats.js';
 import { WorkerPool, type JobCallbacks, type RequestPool, type Slot } from './worker-pool.js';
 import { ThreadPerRequestPool } from './thread-per-request-pool.js';
+import { NativeThreadPerRequestPool } from './native-thread-pool.js';
+import { fallbackNotice, loadNativeAddon } from './native-addon.js';
 import { GIL, SLOTF } from './shared-layout.js';
 import { classifyClientError, rawSimpleResponse } from './client-errors.js';
 import { checkRequestHead, type Refusal } from './request-checks.js';
@@ -813,6 +815,7 @@ class Acceptor implements ReferenceServer {
       gilSwitches: Atomics.load(this.pool.gilWords, GIL.SWITCHES),
       cpuConcurrencyMax: Atomics.load(this.pool.gilWords, GIL.CPU_ACTIVE_MAX),
       workScale: this.workScale,
+      ...(this.settings.model === 'thread-per-request' ? { native: this.pool.native === true } : {}),
     });
   }
 
@@ -874,7 +877,12 @@ class Acceptor implements ReferenceServer {
  * connection (thread-per-request).
  */
 function createPool(settings: ServerSettings, log: (line: string) => void): RequestPool {
-  if (settings.model === 'thread-per-request') return new ThreadPerRequestPool(settings.gil, log);
+  if (settings.model === 'thread-per-request') {
+    const native = loadNativeAddon();
+    if (native.addon) return new NativeThreadPerRequestPool(native.addon, settings.gil, log);
+    log(fallbackNotice('thread-per-request', 'a Node worker thread (a V8 isolate)', native.reason));
+    return new ThreadPerRequestPool(settings.gil, log);
+  }
   return new WorkerPool(settings.model === 'single' ? 1 : settings.thread_pool, settings.gil, log);
 }
 
