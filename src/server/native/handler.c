@@ -43,11 +43,14 @@ static void set_state(atomic_int *state, int value) {
 
 double handler_burn_cpu(double ms, int use_gil, atomic_int *state) {
   if (ms <= 0) return 0;
+  /* A server thread (state given) counts itself among the threads burning CPU, GIL or not:
+   * stats' max_concurrent_cpu (1 under the GIL). A fork child is a process of its own. */
+  int counted = state != NULL;
   if (use_gil) {
     set_state(state, STATE_GIL_WAIT);
     gil_acquire();
-    gil_count_burner(1);
   }
+  if (counted) gil_count_burner(1);
   set_state(state, STATE_CPU);
   double start = clock_ms(CLOCK_THREAD_CPUTIME_ID);
   double slice = clock_ms(CLOCK_MONOTONIC);
@@ -59,19 +62,17 @@ double handler_burn_cpu(double ms, int use_gil, atomic_int *state) {
     if (use_gil && clock_ms(CLOCK_MONOTONIC) - slice >= GIL_SWITCH_INTERVAL_MS) {
       if (gil_waiters() > 0) {
         /* A wait for the GIL costs (almost) no CPU time: the thread's clock stands still. */
-        gil_count_burner(-1);
+        if (counted) gil_count_burner(-1);
         set_state(state, STATE_GIL_WAIT);
         gil_yield_if_contended();
         set_state(state, STATE_CPU);
-        gil_count_burner(1);
+        if (counted) gil_count_burner(1);
       }
       slice = clock_ms(CLOCK_MONOTONIC);
     }
   }
   sink = x;
-  if (use_gil) {
-    gil_count_burner(-1);
-    gil_release();
-  }
+  if (counted) gil_count_burner(-1);
+  if (use_gil) gil_release();
   return used;
 }
