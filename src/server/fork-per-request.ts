@@ -98,6 +98,8 @@ function nativeServer(addon: NativeAddon, children: Children, workScale: number,
   };
   const http = createHttpServer({ noDelay: true }, (req: IncomingMessage) => {
     const socket = req.socket;
+    // A request pipelined behind the first: the child serves one request and closes, as the fallback's.
+    if (socket.destroyed) return;
     const fd = (socket as Socket & { _handle?: { fd?: number } })._handle?.fd;
     const a = forkAnswer(resolveRoute(req.url ?? '/', 0, workScale), stats());
     const { bytes, pidAt } = responseBytes(a.status, a.type, a.body);

@@ -34,6 +34,10 @@ typedef struct job {
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
 static job *live;
 static napi_threadsafe_function on_done;
+/* Set (under report_mu) when Node tears the environment down: the thread-safe function is then
+ * deleted, and a thread still running (close() without a drain) must not call it. */
+static pthread_mutex_t report_mu = PTHREAD_MUTEX_INITIALIZER;
+static int env_gone;
 
 static void unlink_live(job *j) {
   pthread_mutex_lock(&live_mu);
@@ -65,7 +69,10 @@ static void *thread_main(void *arg) {
   atomic_store(&j->state, STATE_IDLE);
   unlink_live(j);
   /* The main thread frees the job once it has reported it (or at once if the env is gone). */
-  if (napi_call_threadsafe_function(on_done, j, napi_tsfn_blocking) != napi_ok) free(j);
+  pthread_mutex_lock(&report_mu);
+  int reported = !env_gone && napi_call_threadsafe_function(on_done, j, napi_tsfn_blocking) == napi_ok;
+  pthread_mutex_unlock(&report_mu);
+  if (!reported) free(j);
   return NULL;
 }
 
@@ -84,6 +91,13 @@ static void call_js(napi_env env, napi_value cb, void *context, void *data) {
   free(j);
 }
 
+static void on_env_cleanup(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&report_mu);
+  env_gone = 1;
+  pthread_mutex_unlock(&report_mu);
+}
+
 /* threadInit(onDone(id, status, cpuUsedMs, workS)): once per process. */
 static napi_value thread_init(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -97,6 +111,8 @@ static napi_value thread_init(napi_env env, napi_callback_info info) {
               "threadInit: cannot create the thread-safe function");
   /* The server's sockets keep the process alive, not this channel. */
   napi_unref_threadsafe_function(env, on_done);
+  /* Added after the thread-safe function, so it runs before that function's own cleanup (hooks run in reverse). */
+  napi_add_env_cleanup_hook(env, on_env_cleanup, NULL);
   return NULL;
 }
 
