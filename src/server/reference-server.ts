@@ -151,6 +151,12 @@ class Acceptor implements ReferenceServer {
   private readonly log: (line: string) => void;
   private readonly aggregateStats: ReferenceServerOptions['aggregateStats'];
   private fill = Buffer.alloc(64 * 1024, 'x');
+  /**
+   * thread-per-request closes each connection after its response: its thread serves one connection
+   * and ends, as socketserver.ThreadingMixIn's with an HTTP/1.0 handler (wsgiref's), so a client
+   * pays a connect per request there too.
+   */
+  private readonly closeEach: boolean;
   /** CPDIAG_WORK_SCALE: multiplies /work's io_ms and cpu_ms (gate power experiments). */
   private readonly workScale = parseWorkScale(process.env);
   private ready = false;
@@ -164,6 +170,7 @@ class Acceptor implements ReferenceServer {
     this.log = opts.log ?? (() => {});
     // socket_timeout 0 would make cheroot's sockets non-blocking; here it means "no timeout".
     this.timeoutMs = Math.round(settings.socket_timeout * 1000);
+    this.closeEach = settings.model === 'thread-per-request';
     this.aggregateStats = opts.aggregateStats;
     this.pool = createPool(settings, this.log);
     this.queue = new AcceptedQueue<ConnState>(settings.accepted_queue_size, settings.accepted_queue_timeout * 1000);
@@ -394,7 +401,7 @@ class Acceptor implements ReferenceServer {
       socket.pause();
     }
     // Connection: close, or HTTP/1.0 without keep-alive: the last request cheroot reads.
-    if (!res.shouldKeepAlive) conn.closing = true;
+    if (!res.shouldKeepAlive || this.closeEach) conn.closing = true;
     if ((disposition.kind === 'refuse' && disposition.refusal.close) || disposition.kind === 'draining') conn.closing = true;
     this.advance(conn);
   }
@@ -647,7 +654,7 @@ class Acceptor implements ReferenceServer {
       return;
     }
     if (!res.headersSent) {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', Server: SERVER_HEADER, [PID_HEADER]: process.pid, ...(this.draining ? { Connection: 'close' } : {}) });
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', Server: SERVER_HEADER, [PID_HEADER]: process.pid, ...(this.draining || this.closeEach ? { Connection: 'close' } : {}) });
     }
     ex.writePending = true;
     res.write(this.fillOf(ex.disposition.kind === 'job' ? ex.disposition.route.chunkBytes : 1), () => {
@@ -780,7 +787,7 @@ class Acceptor implements ReferenceServer {
   private answer(res: ServerResponse, status: number, type: string, body: Buffer, close = false): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, Server: SERVER_HEADER, [PID_HEADER]: process.pid };
-    if (close || this.draining) headers.Connection = 'close';
+    if (close || this.draining || this.closeEach) headers.Connection = 'close';
     res.writeHead(status, headers);
     res.end(body);
   }
