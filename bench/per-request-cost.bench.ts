@@ -5,9 +5,8 @@
 // Python servers (examples/deployment/app.py: socketserver's ThreadingMixIn and ForkingMixIn).
 // Server CPU per request is the server process's user + system time, its reaped children's
 // included (/proc/PID/stat utime, stime, cutime, cstime), over the requests served.
-// The client keeps its connection alive where the server does (the bundled thread per request)
-// and reconnects where it closes (every fork per request, Python's HTTP/1.0 servers), as the
-// load generator does. BENCH_S (3) overrides the duration.
+// Every one of these servers closes the connection after its response; the client reconnects, as
+// the load generator does. BENCH_S (3) overrides the duration.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
