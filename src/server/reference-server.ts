@@ -11,6 +11,8 @@ import { parseWorkScale } from './work-scale.js';
 import { ServerCounters, buildStatsDocument, type ServerStatsDocument } from './server-stats.js';
 import { WorkerPool, type JobCallbacks, type RequestPool, type Slot } from './worker-pool.js';
 import { ThreadPerRequestPool } from './thread-per-request-pool.js';
+import { NativeThreadPerRequestPool } from './native-thread-pool.js';
+import { fallbackNotice, loadNativeAddon } from './native-addon.js';
 import { GIL, SLOTF } from './shared-layout.js';
 import { classifyClientError, rawSimpleResponse } from './client-errors.js';
 import { checkRequestHead, type Refusal } from './request-checks.js';
@@ -149,6 +151,12 @@ class Acceptor implements ReferenceServer {
   private readonly log: (line: string) => void;
   private readonly aggregateStats: ReferenceServerOptions['aggregateStats'];
   private fill = Buffer.alloc(64 * 1024, 'x');
+  /**
+   * thread-per-request closes each connection after its response: its thread serves one connection
+   * and ends, as socketserver.ThreadingMixIn's with an HTTP/1.0 handler (wsgiref's), so a client
+   * pays a connect per request there too.
+   */
+  private readonly closeEach: boolean;
   /** CPDIAG_WORK_SCALE: multiplies /work's io_ms and cpu_ms (gate power experiments). */
   private readonly workScale = parseWorkScale(process.env);
   private ready = false;
@@ -162,6 +170,7 @@ class Acceptor implements ReferenceServer {
     this.log = opts.log ?? (() => {});
     // socket_timeout 0 would make cheroot's sockets non-blocking; here it means "no timeout".
     this.timeoutMs = Math.round(settings.socket_timeout * 1000);
+    this.closeEach = settings.model === 'thread-per-request';
     this.aggregateStats = opts.aggregateStats;
     this.pool = createPool(settings, this.log);
     this.queue = new AcceptedQueue<ConnState>(settings.accepted_queue_size, settings.accepted_queue_timeout * 1000);
@@ -392,7 +401,7 @@ class Acceptor implements ReferenceServer {
       socket.pause();
     }
     // Connection: close, or HTTP/1.0 without keep-alive: the last request cheroot reads.
-    if (!res.shouldKeepAlive) conn.closing = true;
+    if (!res.shouldKeepAlive || this.closeEach) conn.closing = true;
     if ((disposition.kind === 'refuse' && disposition.refusal.close) || disposition.kind === 'draining') conn.closing = true;
     this.advance(conn);
   }
@@ -645,7 +654,7 @@ class Acceptor implements ReferenceServer {
       return;
     }
     if (!res.headersSent) {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', Server: SERVER_HEADER, [PID_HEADER]: process.pid, ...(this.draining ? { Connection: 'close' } : {}) });
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', Server: SERVER_HEADER, [PID_HEADER]: process.pid, ...(this.draining || this.closeEach ? { Connection: 'close' } : {}) });
     }
     ex.writePending = true;
     res.write(this.fillOf(ex.disposition.kind === 'job' ? ex.disposition.route.chunkBytes : 1), () => {
@@ -778,7 +787,7 @@ class Acceptor implements ReferenceServer {
   private answer(res: ServerResponse, status: number, type: string, body: Buffer, close = false): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, Server: SERVER_HEADER, [PID_HEADER]: process.pid };
-    if (close || this.draining) headers.Connection = 'close';
+    if (close || this.draining || this.closeEach) headers.Connection = 'close';
     res.writeHead(status, headers);
     res.end(body);
   }
@@ -813,6 +822,7 @@ class Acceptor implements ReferenceServer {
       gilSwitches: Atomics.load(this.pool.gilWords, GIL.SWITCHES),
       cpuConcurrencyMax: Atomics.load(this.pool.gilWords, GIL.CPU_ACTIVE_MAX),
       workScale: this.workScale,
+      ...(this.settings.model === 'thread-per-request' ? { native: this.pool.native === true } : {}),
     });
   }
 
@@ -874,7 +884,12 @@ class Acceptor implements ReferenceServer {
  * connection (thread-per-request).
  */
 function createPool(settings: ServerSettings, log: (line: string) => void): RequestPool {
-  if (settings.model === 'thread-per-request') return new ThreadPerRequestPool(settings.gil, log);
+  if (settings.model === 'thread-per-request') {
+    const native = loadNativeAddon();
+    if (native.addon) return new NativeThreadPerRequestPool(native.addon, settings.gil, log);
+    log(fallbackNotice('thread-per-request', 'a Node worker thread (a V8 isolate)', native.reason));
+    return new ThreadPerRequestPool(settings.gil, log);
+  }
   return new WorkerPool(settings.model === 'single' ? 1 : settings.thread_pool, settings.gil, log);
 }
 

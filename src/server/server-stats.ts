@@ -52,6 +52,8 @@ export interface StatsInput {
   cpuConcurrencyMax: number;
   /** CPDIAG_WORK_SCALE in effect (1 = unchanged). */
   workScale: number;
+  /** The per-request models only: whether the native addon runs them (false: the Node fallback). */
+  native?: boolean;
 }
 
 export interface ServerStatsDocument {
@@ -61,6 +63,8 @@ export interface ServerStatsDocument {
   draining: boolean;
   /** CPDIAG_WORK_SCALE: the factor /work's io_ms and cpu_ms are multiplied by (1 = unchanged). */
   work_scale: number;
+  /** thread-per-request and fork-per-request: real pthreads / fork() (true) or the Node fallback (false). */
+  native?: boolean;
   settings: ServerSettings;
   threads: { total: number; busy: number; idle: number; by_state: Record<string, number> };
   queue: { depth: number; max: number; waiting_to_enter: number };
@@ -94,6 +98,7 @@ export function buildStatsDocument(input: StatsInput): ServerStatsDocument {
     pid: input.pid,
     draining: input.draining,
     work_scale: input.workScale,
+    ...(input.native === undefined ? {} : { native: input.native }),
     settings: input.settings,
     threads: { total, busy, idle: total - busy, by_state: byState },
     queue: { depth: input.queueDepth, max: input.queueMax, waiting_to_enter: input.waitingToEnter },

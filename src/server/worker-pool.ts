@@ -299,7 +299,10 @@ export class WorkerPool {
 /** The pool interface the acceptor uses: a fixed pool, or one thread per request. */
 export type RequestPool = Pick<WorkerPool,
   'gilWords' | 'whenReady' | 'busyCount' | 'acquire' | 'hold' | 'release' | 'run' | 'ack' | 'abandon' |
-  'finishBody' | 'snapshot' | 'result' | 'spawnLeakThread' | 'stop'>;
+  'finishBody' | 'snapshot' | 'result' | 'spawnLeakThread' | 'stop'> & {
+  /** thread-per-request: its threads are native pthreads (the addon), not Node worker threads. */
+  readonly native?: boolean;
+};
 
 /** /leak/thread: a thread that never ends, blocked forever, with a tiny heap. */
 export function spawnLeakWorker(index: number): Worker {
