@@ -184,6 +184,18 @@ def serve_thread_pool(host, port, threads, listen, sock=None):
                 self.bind_addr = sock.getsockname()
                 return sock
 
+            def prepare(self):
+                super().prepare()
+                if sock is not None:
+                    # cheroot waits up to 1 s in accept() (its listener's settimeout(1)). On a
+                    # socket shared by processes, all of them wake for each connection and the
+                    # ones that lose the race wait out that second in accept(), their selector
+                    # loop stalled — their kept-alive connections unanswered meanwhile (p99 about
+                    # 200 ms and 30 req/s at 1-4 connections, I/O-bound). Non-blocking, the loser
+                    # gets EAGAIN, which cheroot treats as "nothing to accept", and goes back to
+                    # its loop, as a pre-fork server's workers do.
+                    self.socket.settimeout(0)
+
         server = SharedSocketServer((host, port), app, numthreads=threads, request_queue_size=listen)
         print(f"thread-pool: cheroot {threads} threads, pid {os.getpid()}", file=sys.stderr, flush=True)
         server.safe_start()

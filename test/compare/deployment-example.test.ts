@@ -26,7 +26,17 @@ test('ranking agreement: the same best, and the pairs ordered the other way', ()
   assert.equal(io.same_best, false);
   assert.deepEqual(io.order_a, ['thread-pool', 'process-pool', 'single', 'fork-per-request']);
   assert.equal(io.discordant_pairs, 1);
+  assert.equal(io.strict_discordant_pairs, 1);
   assert.equal(io.pairs, 6);
+  // Within 5% is a tie: the order of 700 and 690 is the noise's.
+  const c = [summary('thread-pool', 'io', 690), summary('process-pool', 'io', 700), summary('single', 'io', 45), summary('fork-per-request', 'io', 20)];
+  const [tie] = compareRankings(a, c);
+  assert.equal(tie.same_best, true, '690 and 700 are both the best');
+  assert.equal(tie.discordant_pairs, 0);
+  assert.equal(tie.strict_discordant_pairs, 1);
+  // Only the models asked for.
+  const [two] = compareRankings(a, b, { models: ['thread-pool', 'single'] });
+  assert.deepEqual([two.pairs, two.discordant_pairs, two.order_a], [1, 0, ['thread-pool', 'single']]);
 });
 
 test('examples/deployment/app.py: every model serves as a --cmd target and counts its requests on /_cpdiag/stats; the pre-fork answers from two processes', async (t) => {
