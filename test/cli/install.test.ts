@@ -25,10 +25,12 @@ test('npm pack → npm install in a fresh application project → npx cpdiag wor
     assert.equal(pack.code, 0, pack.stderr);
     const [{ filename, files }] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     const paths = files.map((f) => f.path);
-    for (const need of ['dist/cli/main.js', 'dist/src/server/run-serve.js', 'scenarios/gate-default.yaml', 'examples/cherrypy/app.py', 'examples/gate-two-refs.sh']) {
+    // binding.gyp and the addon's C sources: the install builds the per-request models' addon.
+    for (const need of ['dist/cli/main.js', 'dist/src/server/run-serve.js', 'scenarios/gate-default.yaml', 'examples/cherrypy/app.py', 'examples/gate-two-refs.sh', 'binding.gyp', 'src/server/native/addon.c']) {
       assert.ok(paths.includes(need), `the tarball has ${need}`);
     }
-    assert.ok(!paths.some((p) => p.startsWith('dist/test/') || p.startsWith('src/')), 'no tests or TypeScript sources in the tarball');
+    assert.ok(!paths.some((p) => p.startsWith('dist/test/') || (p.startsWith('src/') && !p.startsWith('src/server/native/'))), 'no tests or TypeScript sources in the tarball');
+    assert.ok(!paths.some((p) => p.startsWith('build/')), 'no prebuilt addon: the install builds it for its machine');
 
     const app = join(dir, 'my-app');
     mkdirSync(app);
@@ -46,6 +48,7 @@ test('npm pack → npm install in a fresh application project → npx cpdiag wor
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^cpdiag run: default\n {2}[\d,.]+ req\/s, p99 /);
     assert.ok(existsSync(join(app, 'node_modules', 'cpdiag', 'scenarios', 'gate-default.yaml')));
+    assert.ok(existsSync(join(app, 'node_modules', 'cpdiag', 'build', 'Release', 'cpdiag_native.node')), 'the install built the native addon');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
