@@ -32,7 +32,7 @@ function orderOf(caps: Map<string, number>): string[] {
   return [...caps.entries()].sort((x, y) => y[1] - x[1]).map(([m]) => m);
 }
 
-/** Capacity b is at least a's within the tolerance, or the other way: no order between them. */
+/** Two capacities within NEAR_BEST_TOLERANCE of the larger: no order between them. */
 function tied(x: number, y: number): boolean {
   return Math.abs(x - y) <= NEAR_BEST_TOLERANCE * Math.max(x, y);
 }

@@ -3,12 +3,12 @@
 // autocannon's own histograms keep whole milliseconds and, with a rate set, its
 // coordinated-omission correction invents latencies below the server's minimum (docs/load.md).
 // So: no rate option, nothing that enables the correction, and its result object is ignored.
+import { Socket } from 'node:net';
 import autocannon from 'autocannon';
 import { CpdiagError, EXIT } from '../exit-codes.js';
 import type { EngineContext, EngineOutcome } from './engine-context.js';
 import { MAX_REQUESTS_PER_PHASE } from './engine-context.js';
 import { classifyError } from './error-kind.js';
-import { Socket } from 'node:net';
 import { createRandom, createWeightedPicker } from './prng.js';
 
 /** Key under which a connection's request context remembers which mix entry is in flight. */

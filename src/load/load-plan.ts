@@ -76,7 +76,7 @@ export interface LoadPlan {
  */
 export const LADDER_CONNECT_SPACING_MS = 2;
 
-/** Seconds a closed loop takes to open its connections at `spacingMs` apart. */
+/** Seconds a closed loop takes to open its connections `connect_spacing_ms` apart (0 when unspaced). */
 export function connectRampS(plan: Pick<LoadPlan, 'mode' | 'connections' | 'connect_spacing_ms'>): number {
   const n = plan.connections ?? 0;
   return plan.mode === 'closed' && n > 1 && plan.connect_spacing_ms ? ((n - 1) * plan.connect_spacing_ms) / 1000 : 0;
