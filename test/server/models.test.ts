@@ -3,32 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { request } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { startBundledServer } from '../../src/target/kinds/bundled.js';
+import { childrenOf, get, withServer } from '../helpers/model-server.js';
 import { runLoad } from '../../src/load/run-load.js';
 import { measureCpuSplitDuring } from '../../src/probe/cpu-split-during.js';
 import type { ServerSettings } from '../../src/config/settings.js';
 
-function get(url: string): Promise<{ status: number; pid: number; body: string; doneAt: number }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, pid: Number(res.headers['x-cpdiag-pid']), body, doneAt: performance.now() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 function threadsOf(pid: number): number {
   return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-}
-
-function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
 function socketInodes(pid: number): Set<string> {
@@ -50,15 +32,6 @@ function listenInode(port: number): string {
     if (f.length > 9 && f[1].endsWith(`:${hex}`) && f[3] === '0A') return f[9];
   }
   throw new Error(`no LISTEN row for port ${port}`);
-}
-
-async function withServer<T>(settings: Partial<ServerSettings>, fn: (url: string, pid: number) => Promise<T>): Promise<T> {
-  const server = await startBundledServer(settings, { readyTimeoutMs: 60_000 });
-  try {
-    return await fn(server.url, server.pid);
-  } finally {
-    await server.stop();
-  }
 }
 
 /**

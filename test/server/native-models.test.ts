@@ -8,30 +8,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { startBundledServer } from '../../src/target/kinds/bundled.js';
-import type { ServerSettings } from '../../src/config/settings.js';
+import { childrenOf, get, withServer } from '../helpers/model-server.js';
 import { loadNativeAddon } from '../../src/server/native-addon.js';
 import { measureCpuSplitDuring } from '../../src/probe/cpu-split-during.js';
 
 const ADDON = fileURLToPath(new URL('../../../build/Release/cpdiag_native.node', import.meta.url));
-
-interface Reply { status: number; pid: number; body: string; doneAt: number }
-
-function get(url: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, pid: Number(res.headers['x-cpdiag-pid']), body, doneAt: performance.now() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 interface Stats {
   native?: boolean;
@@ -45,15 +28,6 @@ async function stats(url: string): Promise<Stats> {
   return JSON.parse((await get(`${url}/_cpdiag/stats`)).body) as Stats;
 }
 
-async function withServer<T>(settings: Partial<ServerSettings>, fn: (url: string, pid: number) => Promise<T>, env?: NodeJS.ProcessEnv): Promise<T> {
-  const server = await startBundledServer(settings, { readyTimeoutMs: 60_000, env });
-  try {
-    return await fn(server.url, server.pid);
-  } finally {
-    await server.stop();
-  }
-}
-
 function threadNames(pid: number): Map<number, string> {
   const out = new Map<number, string>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -62,16 +36,6 @@ function threadNames(pid: number): Map<number, string> {
     } catch { /* ended meanwhile */ }
   }
   return out;
-}
-
-function childrenOf(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
