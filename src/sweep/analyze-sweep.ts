@@ -8,7 +8,8 @@ import { mulberry32 } from '../random.js';
 import { NEAR_BEST_TOLERANCE } from '../analysis/ramp-rules.js';
 import type { SweepDocument, SweepRecommendation, SweepStep } from './sweep-document.js';
 import { describeRange, recommendGrid, recommendPool, recommendTimeout } from './recommend.js';
-import { findMachineLimit, machineLimitedLowerEnd } from './machine-limit.js';
+import { findMachineLimit } from './machine-limit.js';
+import { plateauStart } from './plateau-start.js';
 import { fitRoofline } from './roofline-fit.js';
 import { stepServiceLatency, theoryNumbers, theorySentence } from './theory-check.js';
 import { roundTo } from '../numbers.js';
@@ -67,7 +68,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     const missing = (opts.plannedValues ?? []).filter((v) => !values.includes(v));
     const have = values.length === 0 ? 'no step finished' : `only ${values.length} value${values.length === 1 ? '' : 's'} finished (${opts.setting} = ${values.join(', ')})`;
     return {
-      knee: sweepKnee(sorted, isPool),
+      knee: sweepKnee(sorted, isPool, new Map(groups.map((g) => [g.step.value, g.runs]))),
       usl: null,
       recommendation: {
         setting: opts.setting,
@@ -78,7 +79,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
       resources: resourceScaling(sorted),
     };
   }
-  const knee = sweepKnee(sorted, isPool);
+  const knee = sweepKnee(sorted, isPool, new Map(groups.map((g) => [g.step.value, g.runs])));
   let usl: (UslFit & { peak?: UslPeak }) | null = null;
   if (isPool) {
     const points = sorted.filter((s) => (s.capacity_rps ?? 0) > 0).map((s) => ({ n: s.value, x: s.capacity_rps! }));
@@ -90,13 +91,14 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
   const poolOpts = { setting: opts.setting, sloP99Ms: opts.sloP99Ms, stillGrowing: knee?.still_growing ?? false, isPool };
   const withinNoise = recommendPool(views, poolOpts);
   // The plateau: the value within noise of the best and every value above it (where capacity no
-  // longer grows enough to matter). Did the machine run out of CPU there? Then where the plateau
-  // starts is the roofline knee's to say, not the comparison's (machine-limit.ts, machineLimitedLowerEnd).
+  // longer grows enough to matter). Did the machine run out of CPU there? Where the plateau starts
+  // is then the roofline knee's to say; otherwise the knee can only raise the comparison's answer
+  // (plateau-start.ts).
   const limit = withinNoise.value !== null && withinNoise.range && !withinNoise.still_growing
     ? findMachineLimit(ok, values.filter((v) => v >= withinNoise.range!.low), { p99Ms: opts.sloP99Ms, maxErrorRate: opts.maxErrorRate })
     : null;
-  const plateauStart = limit && withinNoise.comparison ? machineLimitedLowerEnd(knee) : null;
-  const pool = plateauStart !== null && plateauStart !== withinNoise.value ? recommendPool(views, { ...poolOpts, lowerEnd: plateauStart }) : withinNoise;
+  const start = withinNoise.comparison ? plateauStart({ knee, withinNoise: withinNoise.comparison.values.filter((c) => c.within_noise).map((c) => c.value), machineLimited: limit !== null }) : null;
+  const pool = start && start.value !== withinNoise.value ? recommendPool(views, { ...poolOpts, lowerEnd: start.value }) : withinNoise;
   if (pool.still_growing) cannot.push(`whether capacity keeps growing beyond ${values[values.length - 1]}: it was still growing there`);
   const recommendation: SweepRecommendation = { setting: opts.setting, value: pool.value, reason: pool.reason, cannot_tell: cannot };
   const resources = resourceScaling(sorted);
@@ -107,17 +109,19 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
       cannot.push(`where the knee is on a machine of the target's own: ${limit.text}`);
     }
     // Open above when the machine was the limit: the answer is a lower bound ("16 or more"), and
-    // where the roofline placed it is said with it.
-    // (machineLimitedLowerEnd places it only from a roofline fit, so fitted_n is set.)
-    const kneeN = plateauStart !== null ? knee?.fitted_n ?? null : null;
+    // where the roofline placed it is said with it. (A knee-placed start comes from a roofline fit,
+    // so fitted_n is set.)
+    const kneeN = start?.by === 'knee' ? knee?.fitted_n ?? null : null;
     const because = limit && kneeN !== null ? `the plateau starts at N ≈ ${formatNumber(kneeN)} on this machine (roofline knee), where ${limit.text}` : limit?.text;
     const text = describeRange(pool, { openAboveBecause: because });
     recommendation.range = { low: pool.range.low, high: limit ? null : pool.range.high, text: text ?? '' };
     if (pool.best) recommendation.best = { value: pool.best.value, gain: roundTo(pool.best.gain), margin: pool.best.margin === null ? null : roundTo(pool.best.margin) };
     if (pool.comparison) {
-      recommendation.test = kneeN !== null
-        ? `this machine's CPU was the limit on the plateau, so the range starts at the roofline knee (the smallest measured value at or past 95% of N ≈ ${formatNumber(kneeN)}), not at the smallest value within noise of the best${withinNoise.value !== pool.value ? ` (${withinNoise.value})` : ''}: there the runs scatter with what other processes leave the target, a contention the comparison would read as noise. The comparison: ${pool.comparison.test}`
-        : pool.comparison.test;
+      recommendation.test = kneeN === null
+        ? pool.comparison.test
+        : limit
+          ? `this machine's CPU was the limit on the plateau, so the range starts at the roofline knee (the smallest measured value at or past 95% of N ≈ ${formatNumber(kneeN)}), not at the smallest value within noise of the best${withinNoise.value !== pool.value ? ` (${withinNoise.value})` : ''}: there the runs scatter with what other processes leave the target, a contention the comparison would read as noise. The comparison: ${pool.comparison.test}`
+          : `the range starts at the roofline knee (the smallest measured value at or past 95% of N ≈ ${formatNumber(kneeN)}), not at ${withinNoise.value}, the smallest value within noise of the best: ${withinNoise.value} lies on the rising line below the plateau by the roofline, and the comparison could not tell it from the best with the few runs it had (its noise estimate has few degrees of freedom). The comparison: ${pool.comparison.test}`;
       recommendation.candidates = pool.comparison.values.map((c) => ({ value: c.value, runs_rps: c.capacities_rps.map((x) => roundTo(x)), capacity_rps: roundTo(c.capacity_rps), within_noise: c.within_noise }));
     }
     const cost = isPool ? costOfGoingUp(pool.value, pool.range.high ?? values[values.length - 1], resources) : undefined;
@@ -219,14 +223,16 @@ export const ROOFLINE_MAX_LOG_ERROR = 0.3;
  * when the roofline does not describe the data, analysis' model-free rule: the first value after
  * which capacity grows less than 5% per doubling.
  */
-export function sweepKnee(steps: readonly SweepStep[], isPool: boolean): SweepDocument['knee'] {
+export function sweepKnee(steps: readonly SweepStep[], isPool: boolean, runsByValue?: ReadonlyMap<number, readonly number[]>): SweepDocument['knee'] {
   const sorted = steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);
   if (sorted.length < 2) return null;
   const values = sorted.map((s) => s.value);
   const caps = sorted.map((s) => s.capacity_rps ?? 0);
   const detail = capacityKneeDetail(values, caps);
   const gainRule = detail.still_growing ? null : detail.value;
-  const roof = isPool ? fitRoofline(sorted.map((s) => ({ n: s.value, x: s.capacity_rps ?? 0 }))) : null;
+  // Every run at a value (repeats included) when the caller has them: roofline-fit.ts, why.
+  const runs = sorted.flatMap((s) => (runsByValue?.get(s.value)?.length ? runsByValue.get(s.value)! : [s.capacity_rps ?? 0]).map((x) => ({ n: s.value, x })));
+  const roof = isPool ? fitRoofline(runs) : null;
   if (roof && roof.log_error <= ROOFLINE_MAX_LOG_ERROR) {
     const fitted = { fitted_n: roof.knee_n === null ? null : roundTo(roof.knee_n), per_worker_rps: roundTo(roof.per_worker_rps), plateau_rps: Number.isFinite(roof.plateau_rps) ? roundTo(roof.plateau_rps) : null, gain_rule_value: gainRule };
     if (roof.knee_n === null) {

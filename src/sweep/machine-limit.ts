@@ -6,7 +6,7 @@
 // Pure: the steps' levels carry the machine's CPU split (run-step.ts, probe/machine-cpu.ts).
 import { findCapacityIndex, findFirstFailureIndex } from '../analysis/ramp-rules.js';
 import { formatPercent } from '../format.js';
-import type { SweepDocument, SweepLevel, SweepStep } from './sweep-document.js';
+import type { SweepLevel, SweepStep } from './sweep-document.js';
 import { rampPoint } from './summarize-step.js';
 
 import { MACHINE_CPU_SATURATED_SHARE } from '../analysis/machine-contention.js';
@@ -55,41 +55,4 @@ export function findMachineLimit(steps: readonly SweepStep[], plateauValues: rea
     ? `this machine's CPU was the limit, ${formatPercent(split.other_share)} of it taken by other processes; re-run on a quiet machine to place the knee`
     : `this machine's CPU was the limit (${formatPercent(split.busy_share)} busy at capacity: the target ${formatPercent(split.target_share)}, cpdiag's load generator ${formatPercent(split.cpdiag_share)}); on a machine of its own the target may serve more`;
   return { ...split, text };
-}
-
-/**
- * Where a machine-limited plateau starts: the lower end of the range — and the recommendation —
- * when findMachineLimit said the machine's CPU was the limit. It is the roofline knee (sweepKnee:
- * the smallest measured value at or past 95% of N_k = P/a, with P the median capacity of the
- * plateau's values and a the median capacity per worker below it), not the smallest value "within
- * noise of the best" (analysis/capacity-comparison.ts), because the two kinds of scatter differ there:
- *
- * - Below the knee the pool is the limit and the machine has CPU to spare: capacity ≈ a·N, and the
- *   values on that line repeat within a few percent (measured on the 2-core machine with a core
- *   spun away: 82–87 requests/s at pool 2, 479–486 at 12, over five sweeps).
- * - On the plateau the machine's CPU is the limit, and what a run gets is what the other processes
- *   left it: the runs scatter by contention (554, 570 and 710 requests/s at one pool in one sweep),
- *   and the t-test pools that scatter into one noise estimate with 2–4 degrees of freedom. A margin
- *   of t(0.95, 3) ≈ 2.4 times it takes in a value still on the line 25–30% below the plateau
- *   (pool 12 at 480 against 650–730) as "within noise of the best": where the lower end lands then
- *   follows the plateau's luckiest and unluckiest runs (12 in three sweeps of five, 16 in two).
- *
- * The knee asks the question a plateau set by the machine poses — from which pool on does the pool
- * stop being the limit? — with the two estimates each kind of scatter allows: the slope from the
- * tight line, the plateau's level as a median (one outlying run or value cannot move it; the best
- * value's mean, what the t-test compares against, is the luckiest draw of several). Simulated over
- * plateaus of 180–2,760 requests/s, knees at 6–46 workers and contention noise of 3–14% per run,
- * with and without one repeat reading 25% low, it puts the lower end on the smallest value truly
- * within 5% of the plateau in 77–97% of sweeps and on the line (15% or more below the plateau) in
- * at most 4%; the t-test fell on the line in up to 25% of sweeps, and in 34–50% with the one low
- * repeat (test/sweep/machine-limited-knee.test.ts).
- *
- * Null — the within-noise answer stands — when the roofline does not describe the steps (sweepKnee
- * fell back to the gain rule), or capacity still grows: there is no line and plateau to read a knee
- * from. On a machine-limited plateau the answer is a lower bound either way ("16 or more"): on a
- * machine of the target's own the plateau is higher and the knee further up.
- */
-export function machineLimitedLowerEnd(knee: SweepDocument['knee']): number | null {
-  if (!knee || knee.value === null || knee.still_growing || knee.fitted_n === undefined || knee.fitted_n === null) return null;
-  return knee.value;
 }

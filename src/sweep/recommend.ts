@@ -74,7 +74,7 @@ export function recommendPool(
     isPool: boolean;
     /**
      * A measured value placed by another rule to recommend instead of the smallest within noise of
-     * the best: where a machine-limited plateau starts (machine-limit.ts, machineLimitedLowerEnd).
+     * the best: where the plateau starts by the roofline knee (plateau-start.ts).
      */
     lowerEnd?: number;
   },

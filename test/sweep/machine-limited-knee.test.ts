@@ -1,4 +1,4 @@
-// Where a machine-limited plateau starts (machine-limit.ts, machineLimitedLowerEnd): the roofline
+// Where a plateau starts (plateau-start.ts): the roofline
 // knee, not the smallest value "within noise of the best". Replayed on the ten sweeps measured by
 // `npm run bench:sweep-stability` (test/fixtures/sweep-stability-quiet-machine.json, from
 // docs/sweep.md), and simulated over plateaus, slopes and contention noise the fixture does not
@@ -9,17 +9,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareCapacities } from '../../src/analysis/capacity-comparison.js';
 import { analyzeSweep, groupByValue, sweepKnee, type AnalyzeOptions } from '../../src/sweep/analyze-sweep.js';
-import { machineLimitedLowerEnd } from '../../src/sweep/machine-limit.js';
+import { rooflineKneeValue } from '../../src/sweep/plateau-start.js';
 import type { SweepStep } from '../../src/sweep/sweep-document.js';
 import { mulberry32, normalDraw, type Rng } from '../../src/random.js';
 import { disagreements, rangeAgreesWith, rangeContainsValue, type RunAnswer } from '../../bench/range-agreement.js';
 import { stepWith, withMachine } from './synthetic-doc.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/sweep-stability-quiet-machine.json', import.meta.url));
+const fixture = (name: string) => (JSON.parse(readFileSync(fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url)), 'utf8')) as { runs: MeasuredRun[] }).runs;
 const OPTS: AnalyzeOptions = { setting: 'thread_pool', sloP99Ms: 250, maxErrorRate: 0.01, mixPaths: ['GET /work?io_ms=20&cpu_ms=1'], levelS: 1, plannedValues: [2, 4, 8, 16, 32, 64] };
 
 interface MeasuredRun { run: string; machine_limited: boolean; recommended: number; capacities: Record<string, number[]> }
-const measured = (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { runs: MeasuredRun[] }).runs;
+/** The full 5 + 5 before the knee rule (every lower end from the comparison). */
+const measured = fixture('sweep-stability-quiet-machine.json');
+/** The full 5 + 5 with the knee rule for machine-limited plateaus only (quiet ones still from the comparison). */
+const measuredKneeRule = fixture('sweep-stability-knee-rule.json');
 
 /** A measured run as steps: the first run at a value planned, the rest repeats; the machine's CPU as the bench saw it (busy with 42% other, or with room). */
 function stepsOf(run: MeasuredRun): SweepStep[] {
@@ -42,7 +45,7 @@ test('the ten measured sweeps replayed: the fixture gives what that version reco
   }
   const quiet = answers.filter((x) => !x.run.machine_limited);
   const busy = answers.filter((x) => x.run.machine_limited);
-  // Quiet: not machine-limited, so nothing changes (24 in 5 of 5, closed ranges).
+  // Quiet: not machine-limited; the comparison said 24 in each and the knee agrees (closed ranges).
   assert.deepEqual(quiet.map((x) => x.value), [24, 24, 24, 24, 24]);
   assert.ok(quiet.every((x) => x.range?.high !== null));
   // Busy: the comparison said 12 in three and 16 in two; the knee says 16 in all five — 12 served
@@ -51,7 +54,7 @@ test('the ten measured sweeps replayed: the fixture gives what that version reco
   assert.deepEqual(busy.map((x) => x.value), [16, 16, 16, 16, 16], busy.map((x) => `${x.run.run}: ${x.text}`).join('\n'));
   for (const x of busy) {
     assert.equal(x.range?.high, null);
-    assert.match(x.text, /^16 or more: the plateau starts at N ≈ 1[45](\.\d+)? on this machine \(roofline knee\), where this machine's CPU was the limit, 42% of it taken by other processes/);
+    assert.match(x.text, /^16 or more: the plateau starts at N ≈ 1[456](\.\d+)? on this machine \(roofline knee\), where this machine's CPU was the limit, 42% of it taken by other processes/);
   }
   // Across both conditions: read as lower bounds, every answer agrees with every range; read
   // literally, the misses are exactly a quiet closed range (24–32, 24–64) against a busy run's 16.
@@ -60,6 +63,33 @@ test('the ten measured sweeps replayed: the fixture gives what that version reco
   const literal = disagreements(runs, rangeContainsValue);
   assert.equal(literal.length, 25, 'each of the 5 quiet ranges misses each of the 5 busy 16s');
   assert.ok(literal.every(([a, b]) => !a.busy && b.busy && b.value === 16));
+});
+
+test('the ten sweeps measured with the knee rule for machine-limited plateaus only, replayed: the quiet ones the comparison let 16 into now start at the knee too', () => {
+  const answers = measuredKneeRule.map((run) => {
+    const within = compareCapacities(Object.entries(run.capacities).map(([v, caps]) => ({ value: Number(v), capacities_rps: caps })))!;
+    const a = analyzeSweep(stepsOf(run), OPTS).recommendation;
+    return { run, within: within.values.find((c) => c.within_noise)!.value, value: a.value, range: a.range ? { low: a.range.low, high: a.range.high } : null, test: a.test ?? '' };
+  });
+  const quiet = answers.filter((x) => !x.run.machine_limited);
+  const busy = answers.filter((x) => x.run.machine_limited);
+  // Faithful: quiet runs were recommended by the comparison, busy ones by the knee (unchanged).
+  assert.deepEqual(quiet.map((x) => x.within), quiet.map((x) => x.run.recommended));
+  assert.deepEqual(quiet.map((x) => x.within), [16, 16, 24, 16, 24]);
+  assert.deepEqual(busy.map((x) => x.value), busy.map((x) => x.run.recommended));
+  // 16 served 682–706 requests/s in every quiet run, 14–17% under a plateau of 790–840: on the
+  // line, let in by one scattered plateau run. The knee (N ≈ 17–18) says 24 in all five.
+  assert.deepEqual(quiet.map((x) => x.value), [24, 24, 24, 24, 24], quiet.map((x) => x.test).join('\n'));
+  for (const x of quiet.filter((q) => q.within === 16)) {
+    assert.match(x.test, /^the range starts at the roofline knee \(the smallest measured value at or past 95% of N ≈ 1[78](\.\d+)?\), not at 16, the smallest value within noise of the best: 16 lies on the rising line/);
+    assert.equal(x.range?.low, 24);
+    assert.ok(x.range?.high !== null && x.range!.high >= 24);
+  }
+  assert.deepEqual(busy.map((x) => x.value), [16, 16, 16, 16, 16]);
+  // Bound-aware, every answer agrees with every range; literally, each quiet range misses each busy 16.
+  const runs: RunAnswer[] = answers.map((x) => ({ value: x.value, range: x.range }));
+  assert.deepEqual(disagreements(runs, rangeAgreesWith), []);
+  assert.equal(disagreements(runs, rangeContainsValue).length, 25);
 });
 
 test('range agreement: literal and bound-aware readings', () => {
@@ -117,7 +147,7 @@ function simulatedSweep(rng: Rng, t: Truth, contention: number, outlier: boolean
 /** The two rules on one sweep: the roofline knee (machine-limited) and the smallest value within noise of the best. */
 function lowerEnds(steps: SweepStep[]): { knee: number; within: number } {
   const groups = groupByValue(steps);
-  const knee = machineLimitedLowerEnd(sweepKnee(groups.map((g) => g.step), true));
+  const knee = rooflineKneeValue(sweepKnee(groups.map((g) => g.step), true, new Map(groups.map((g) => [g.step.value, g.runs]))));
   const within = compareCapacities(groups.map((g) => ({ value: g.step.value, capacities_rps: g.runs })))!.values.find((c) => c.within_noise)!.value;
   assert.ok(knee !== null, 'a roofline with a plateau always has a knee');
   return { knee, within };
@@ -169,13 +199,17 @@ test('simulated machine-limited sweeps: the knee lands on the plateau\'s start a
   console.log(rows.join('\n'));
 });
 
-test('machine-limited, wired through the analysis: recommended at the knee with the comparison\'s answer named; not machine-limited, the comparison stands', () => {
+test('wired through the analysis: machine-limited, recommended at the knee with the comparison\'s answer named; not machine-limited, the knee raises the comparison\'s answer off the line', () => {
   // Pool-bound up to 16 (45 per worker), a plateau of ~700 with contention scatter in the repeats.
   const caps: Record<number, number[]> = { 2: [90], 4: [181], 8: [362], 12: [540], 16: [700, 640], 24: [690, 720, 560], 32: [730, 600], 64: [705] };
   const steps = (busy: boolean) => Object.entries(caps).flatMap(([v, runs]) => runs.map((c, i) => withMachine(stepWith(Number(v), c, i === 0 ? 'plan' : 'repeat'), busy ? 0.96 : 0.7, busy ? 0.4 : 0.02)));
   const busy = analyzeSweep(steps(true), OPTS).recommendation;
   const quiet = analyzeSweep(steps(false), OPTS).recommendation;
-  assert.equal(quiet.value, 12, 'the comparison: 12 within noise of the best with noise this wide');
+  // The comparison alone: 12 within noise of the best with noise this wide; 12 is on the line (540
+  // against a plateau of ~700), and the knee (N ≈ 15.5) raises it to 16, a closed range.
+  assert.equal(quiet.value, 16);
+  assert.match(quiet.test!, /^the range starts at the roofline knee \(the smallest measured value at or past 95% of N ≈ 1[45](\.\d+)?\), not at 12, the smallest value within noise of the best/);
+  assert.ok(quiet.range!.high !== null && quiet.range!.low === 16);
   assert.equal(busy.value, 16);
   assert.match(busy.reason, /^server\.thread_pool = 16: capacity \d+ requests\/s/);
   assert.match(busy.range!.text, /^16 or more: the plateau starts at N ≈ 1[45](\.\d+)? on this machine \(roofline knee\), where this machine's CPU was the limit, 40% of it taken by other processes/);

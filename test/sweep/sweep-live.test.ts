@@ -15,6 +15,11 @@ function spec(flags: SweepFlags, scenario: Record<string, unknown> = {}, mixGive
   return resolveSweepSpec({ preset: 'thread-pool', scenario: parseScenario({ name: 'sweep', ...scenario }), flags: { refine: false, repeats: 0, ...flags }, mixGiven });
 }
 
+/** Each step's ladder, for a failure message: offered → completed req/s, p99 ms, errors, machine busy. */
+function ladders(steps: SweepStep[], values: number[]): string {
+  return steps.filter((s) => values.includes(s.value)).map((s) => `pool ${s.value} (${s.origin}): ${s.levels.map((l) => `${l.offered_rps ?? l.connections}→${Math.round(l.throughput_rps)} p99 ${Math.round(l.latency_ms.p99 ?? NaN)} err ${l.errors.total} busy ${l.machine_cpu?.busy_share.toFixed(2) ?? '?'}`).join(', ')}`).join('; ');
+}
+
 function capacity(steps: SweepStep[], value: number): number {
   const s = steps.find((x) => x.value === value);
   assert.ok(s && s.status === 'ok', `step ${value}: ${s?.error ?? 'missing'}`);
@@ -30,8 +35,16 @@ test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then fl
   const planned = doc.steps.filter((s) => s.origin === 'plan');
   assert.equal(planned.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
-  // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin).
-  assert.ok(caps[1] >= 1.4 * caps[0], `capacity 2→4: ${caps[0]} → ${caps[1]}`);
+  // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin). A
+  // disturbance of the shared machine lasting a few levels (seen once in CI: pool 4's levels at
+  // 140 and 120 requests/s failed at 75% utilisation) cuts one step's capacity short; the pair is
+  // then measured once more, and the retry printed, so that only a repeatable shortfall fails.
+  if (caps[1] < 1.4 * caps[0]) {
+    console.log(`# capacity 2→4: ${caps[0]} → ${caps[1]}, measuring the pair again; ${ladders(doc.steps, [2, 4])}`);
+    const again = await executeSweep({ spec: spec({ values: '2,4', levelS: 0.6, maxLevels: 5 }) });
+    const [two, four] = [2, 4].map((v) => capacity(again.doc.steps, v));
+    assert.ok(four >= 1.4 * two, `capacity 2→4 twice short: ${caps[0]} → ${caps[1]}, then ${two} → ${four}; ${ladders(again.doc.steps, [2, 4])}`);
+  }
   // The limit: the best capacity is where N/S meets the measured plateau.
   const plateau = Math.max(...caps);
   const serviceS = (doc.steps[0].service_time_ms ?? NaN) / 1000;
