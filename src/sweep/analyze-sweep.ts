@@ -126,7 +126,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     }
     const cost = isPool ? costOfGoingUp(pool.value, pool.range.high ?? values[values.length - 1], resources) : undefined;
     if (cost) recommendation.cost = cost;
-    const models = isPool && usl ? modelsNote({ usl, knee, recommended: pool.value, best: pool.best?.value, sorted }) : undefined;
+    const models = isPool && usl ? modelsNote({ usl, knee, recommended: pool.value, best: pool.best?.value, sorted, byKnee: start?.by === 'knee', machineLimited: limit !== null }) : undefined;
     if (models) recommendation.models = models;
   }
 
@@ -201,7 +201,7 @@ export const USL_GOOD_R2 = 0.95;
  * answer is the smallest measured value whose fitted capacity is within NEAR_BEST_TOLERANCE of the
  * fit's best over the measured values.
  */
-function modelsNote(input: { usl: UslFit & { peak?: UslPeak }; knee: SweepDocument['knee']; recommended: number; best?: number; sorted: readonly SweepStep[] }): string | undefined {
+function modelsNote(input: { usl: UslFit & { peak?: UslPeak }; knee: SweepDocument['knee']; recommended: number; best?: number; sorted: readonly SweepStep[]; byKnee: boolean; machineLimited: boolean }): string | undefined {
   const { usl, knee } = input;
   if (!usl.ok || !(usl.r2 >= USL_GOOD_R2) || !knee || knee.value === null || knee.still_growing) return undefined;
   const values = input.sorted.map((s) => s.value);
@@ -211,7 +211,10 @@ function modelsNote(input: { usl: UslFit & { peak?: UslPeak }; knee: SweepDocume
   if (fitAnswer === undefined || fitAnswer === knee.value) return undefined;
   const peak = usl.peak?.n_star != null ? `, ${usl.peak.text}` : '';
   const follows = input.recommended === fitAnswer ? 'agrees with the fit' : input.recommended === knee.value ? 'agrees with the knee' : 'sides with neither';
-  return `the USL fit (R² ${formatNumber(usl.r2)}) and the capacity knee disagree: the fit comes within ${formatPercent(NEAR_BEST_TOLERANCE)} of its best at ${fitAnswer}${peak}, the knee (${knee.method}) is at ${knee.value}. The recommendation, ${input.recommended}, ${follows}: it is the smallest value whose measured capacity is within noise of the best measured${input.best !== undefined ? ` (${input.best})` : ''}, and neither model overrides a measurement`;
+  const why = input.byKnee
+    ? `it is where the roofline knee puts the start of the plateau (the smallest measured value at or past the knee${input.machineLimited ? '' : ` that is also within noise of the best measured${input.best !== undefined ? ` (${input.best})` : ''}`}), and the USL fit does not override a measurement`
+    : `it is the smallest value whose measured capacity is within noise of the best measured${input.best !== undefined ? ` (${input.best})` : ''}, and neither model overrides a measurement`;
+  return `the USL fit (R² ${formatNumber(usl.r2)}) and the capacity knee disagree: the fit comes within ${formatPercent(NEAR_BEST_TOLERANCE)} of its best at ${fitAnswer}${peak}, the knee (${knee.method}) is at ${knee.value}. The recommendation, ${input.recommended}, ${follows}: ${why}`;
 }
 
 /** Above this mean log error (≈ 35% typical deviation) the roofline does not describe the steps. */
