@@ -68,7 +68,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
     const missing = (opts.plannedValues ?? []).filter((v) => !values.includes(v));
     const have = values.length === 0 ? 'no step finished' : `only ${values.length} value${values.length === 1 ? '' : 's'} finished (${opts.setting} = ${values.join(', ')})`;
     return {
-      knee: sweepKnee(sorted, isPool, new Map(groups.map((g) => [g.step.value, g.runs]))),
+      knee: sweepKnee(sorted, isPool),
       usl: null,
       recommendation: {
         setting: opts.setting,
@@ -79,7 +79,7 @@ export function analyzeSweep(steps: readonly SweepStep[], opts: AnalyzeOptions):
       resources: resourceScaling(sorted),
     };
   }
-  const knee = sweepKnee(sorted, isPool, new Map(groups.map((g) => [g.step.value, g.runs])));
+  const knee = sweepKnee(sorted, isPool);
   let usl: (UslFit & { peak?: UslPeak }) | null = null;
   if (isPool) {
     const points = sorted.filter((s) => (s.capacity_rps ?? 0) > 0).map((s) => ({ n: s.value, x: s.capacity_rps! }));
@@ -226,16 +226,14 @@ export const ROOFLINE_MAX_LOG_ERROR = 0.3;
  * when the roofline does not describe the data, analysis' model-free rule: the first value after
  * which capacity grows less than 5% per doubling.
  */
-export function sweepKnee(steps: readonly SweepStep[], isPool: boolean, runsByValue?: ReadonlyMap<number, readonly number[]>): SweepDocument['knee'] {
+export function sweepKnee(steps: readonly SweepStep[], isPool: boolean): SweepDocument['knee'] {
   const sorted = steps.filter((s) => s.status === 'ok' && s.levels.length > 0).sort((a, b) => a.value - b.value);
   if (sorted.length < 2) return null;
   const values = sorted.map((s) => s.value);
   const caps = sorted.map((s) => s.capacity_rps ?? 0);
   const detail = capacityKneeDetail(values, caps);
   const gainRule = detail.still_growing ? null : detail.value;
-  // Every run at a value (repeats included) when the caller has them: roofline-fit.ts, why.
-  const runs = sorted.flatMap((s) => (runsByValue?.get(s.value)?.length ? runsByValue.get(s.value)! : [s.capacity_rps ?? 0]).map((x) => ({ n: s.value, x })));
-  const roof = isPool ? fitRoofline(runs) : null;
+  const roof = isPool ? fitRoofline(sorted.map((s) => ({ n: s.value, x: s.capacity_rps ?? 0 }))) : null;
   if (roof && roof.log_error <= ROOFLINE_MAX_LOG_ERROR) {
     const fitted = { fitted_n: roof.knee_n === null ? null : roundTo(roof.knee_n), per_worker_rps: roundTo(roof.per_worker_rps), plateau_rps: Number.isFinite(roof.plateau_rps) ? roundTo(roof.plateau_rps) : null, gain_rule_value: gainRule };
     if (roof.knee_n === null) {

@@ -4,10 +4,6 @@
 // per segment, L1 error in log space), one outlying step on a shared machine cannot move it much,
 // where a point-by-point rule ("the first value after which capacity grows < 5%") can be fooled by
 // a single noisy step. The USL is the finer model; this one holds when the USL fit does not.
-//
-// A value measured more than once (the sweep's repeats) enters with every run, not their mean: the
-// medians then see each run, so one run read far low (a burst of other work) is outvoted by the
-// others instead of dragging its value's mean — and with it a median of means — down.
 
 export interface RooflineFit {
   /** Requests/s each worker adds in the linear part (≈ 1/S). */
@@ -16,9 +12,9 @@ export interface RooflineFit {
   plateau_rps: number;
   /** N_k = plateau / per_worker, or null when still growing. */
   knee_n: number | null;
-  /** Measured values in the linear part (the rest are on the plateau). */
+  /** Steps in the linear part (the rest are on the plateau). */
   linear_points: number;
-  /** Mean absolute log error over the runs: 0.1 ≈ 10% typical deviation. */
+  /** Mean absolute log error: 0.1 ≈ 10% typical deviation. */
   log_error: number;
   points: number;
 }
@@ -32,16 +28,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** One run at pool size n served x requests/s; several runs may share an n. */
 export function fitRoofline(input: readonly { n: number; x: number }[]): RooflineFit | null {
   const pts = input.filter((p) => p.n > 0 && p.x > 0 && Number.isFinite(p.x)).sort((a, b) => a.n - b.n);
-  const sizes = [...new Set(pts.map((p) => p.n))];
-  if (sizes.length < ROOFLINE_MIN_POINTS) return null;
+  if (pts.length < ROOFLINE_MIN_POINTS) return null;
   let best: RooflineFit | null = null;
-  // k measured values in the linear part (k ≥ 1: the slope needs one), the rest on the plateau.
-  for (let k = 1; k <= sizes.length; k++) {
-    const linear = pts.filter((p) => p.n <= sizes[k - 1]);
-    const flat = pts.filter((p) => p.n > sizes[k - 1]);
+  // k points in the linear part (k ≥ 1: the slope needs one), the rest on the plateau.
+  for (let k = 1; k <= pts.length; k++) {
+    const linear = pts.slice(0, k);
+    const flat = pts.slice(k);
     const a = median(linear.map((p) => p.x / p.n));
     const plateau = flat.length > 0 ? median(flat.map((p) => p.x)) : Infinity;
     // A plateau below the line at the last linear point is not a roofline split.
@@ -57,7 +51,7 @@ export function fitRoofline(input: readonly { n: number; x: number }[]): Rooflin
         knee_n: Number.isFinite(plateau) ? plateau / a : null,
         linear_points: k,
         log_error: err,
-        points: sizes.length,
+        points: pts.length,
       };
     }
   }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareCapacities } from '../../src/analysis/capacity-comparison.js';
 import { analyzeSweep, groupByValue, sweepKnee, type AnalyzeOptions } from '../../src/sweep/analyze-sweep.js';
-import { rooflineKneeValue } from '../../src/sweep/plateau-start.js';
+import { plateauStart, rooflineKneeValue } from '../../src/sweep/plateau-start.js';
 import type { SweepStep } from '../../src/sweep/sweep-document.js';
 import { mulberry32, normalDraw, type Rng } from '../../src/random.js';
 import { disagreements, rangeAgreesWith, rangeContainsValue, type RunAnswer } from '../../bench/range-agreement.js';
@@ -54,7 +54,7 @@ test('the ten measured sweeps replayed: the fixture gives what that version reco
   assert.deepEqual(busy.map((x) => x.value), [16, 16, 16, 16, 16], busy.map((x) => `${x.run.run}: ${x.text}`).join('\n'));
   for (const x of busy) {
     assert.equal(x.range?.high, null);
-    assert.match(x.text, /^16 or more: the plateau starts at N ≈ 1[456](\.\d+)? on this machine \(roofline knee\), where this machine's CPU was the limit, 42% of it taken by other processes/);
+    assert.match(x.text, /^16 or more: the plateau starts at N ≈ 1[45](\.\d+)? on this machine \(roofline knee\), where this machine's CPU was the limit, 42% of it taken by other processes/);
   }
   // Across both conditions: read as lower bounds, every answer agrees with every range; read
   // literally, the misses are exactly a quiet closed range (24–32, 24–64) against a busy run's 16.
@@ -78,18 +78,23 @@ test('the ten sweeps measured with the knee rule for machine-limited plateaus on
   assert.deepEqual(quiet.map((x) => x.within), [16, 16, 24, 16, 24]);
   assert.deepEqual(busy.map((x) => x.value), busy.map((x) => x.run.recommended));
   // 16 served 682–706 requests/s in every quiet run, 14–17% under a plateau of 790–840: on the
-  // line, let in by one scattered plateau run. The knee (N ≈ 17–18) says 24 in all five.
-  assert.deepEqual(quiet.map((x) => x.value), [24, 24, 24, 24, 24], quiet.map((x) => x.test).join('\n'));
-  for (const x of quiet.filter((q) => q.within === 16)) {
+  // line, let in by one scattered plateau run. The knee (N ≈ 17–18) says 24 in four of five; in
+  // quiet #4 one run of 486 among 805 at pool 64 pulls the plateau's median down to a knee of
+  // N ≈ 16.8, where 16 counts as on the plateau (16 ≥ 0.95 × 16.8), and 16 stands.
+  assert.deepEqual(quiet.map((x) => x.value), [24, 24, 24, 16, 24], quiet.map((x) => x.test).join('\n'));
+  for (const x of quiet.filter((q) => q.within === 16 && q.value === 24)) {
     assert.match(x.test, /^the range starts at the roofline knee \(the smallest measured value at or past 95% of N ≈ 1[78](\.\d+)?\), not at 16, the smallest value within noise of the best: 16 lies on the rising line/);
     assert.equal(x.range?.low, 24);
     assert.ok(x.range?.high !== null && x.range!.high >= 24);
   }
   assert.deepEqual(busy.map((x) => x.value), [16, 16, 16, 16, 16]);
-  // Bound-aware, every answer agrees with every range; literally, each quiet range misses each busy 16.
-  const runs: RunAnswer[] = answers.map((x) => ({ value: x.value, range: x.range }));
-  assert.deepEqual(disagreements(runs, rangeAgreesWith), []);
-  assert.equal(disagreements(runs, rangeContainsValue).length, 25);
+  // Bound-aware, every answer agrees with every range but quiet #4's 16–64 against the four quiet
+  // 24–64s (a closed range cannot be read as a bound); literally, the four quiet 24–64s also miss
+  // each busy 16.
+  const runs: (RunAnswer & { name: string })[] = answers.map((x) => ({ value: x.value, range: x.range, name: x.run.run }));
+  const boundAware = disagreements(runs, rangeAgreesWith);
+  assert.ok(boundAware.every(([a, b]) => a.name === 'quiet #4' || b.name === 'quiet #4'), JSON.stringify(boundAware));
+  assert.equal(disagreements(runs, rangeContainsValue).length, 4 * 5 + boundAware.length);
 });
 
 test('range agreement: literal and bound-aware readings', () => {
@@ -144,13 +149,17 @@ function simulatedSweep(rng: Rng, t: Truth, contention: number, outlier: boolean
   return runs.flatMap((r) => r.caps.map((c, i) => bareStep(r.value, c, i === 0 ? 'plan' : 'repeat')));
 }
 
-/** The two rules on one sweep: the roofline knee (machine-limited) and the smallest value within noise of the best. */
-function lowerEnds(steps: SweepStep[]): { knee: number; within: number } {
+/**
+ * The three rules on one sweep: the roofline knee (machine-limited), the smallest value within
+ * noise of the best, and the two together (not machine-limited: the knee only raises it).
+ */
+function lowerEnds(steps: SweepStep[]): { knee: number; within: number; both: number } {
   const groups = groupByValue(steps);
-  const knee = rooflineKneeValue(sweepKnee(groups.map((g) => g.step), true, new Map(groups.map((g) => [g.step.value, g.runs]))));
-  const within = compareCapacities(groups.map((g) => ({ value: g.step.value, capacities_rps: g.runs })))!.values.find((c) => c.within_noise)!.value;
+  const kneeDoc = sweepKnee(groups.map((g) => g.step), true);
+  const knee = rooflineKneeValue(kneeDoc);
+  const compared = compareCapacities(groups.map((g) => ({ value: g.step.value, capacities_rps: g.runs })))!.values.filter((c) => c.within_noise).map((c) => c.value);
   assert.ok(knee !== null, 'a roofline with a plateau always has a knee');
-  return { knee, within };
+  return { knee, within: compared[0], both: plateauStart({ knee: kneeDoc, withinNoise: compared, machineLimited: false }).value };
 }
 
 test('simulated machine-limited sweeps: the knee lands on the plateau\'s start and stays there; the comparison drifts down the line', () => {
@@ -160,25 +169,25 @@ test('simulated machine-limited sweeps: the knee lands on the plateau\'s start a
   const rows: string[] = [];
   for (const contention of [0.03, 0.06, 0.1, 0.14]) {
     for (const outlier of [false, true]) {
-      const score = { knee: { hit: 0, low: 0, stable: 0 }, within: { hit: 0, low: 0, stable: 0 } };
+      const score = { knee: { hit: 0, low: 0, stable: 0 }, within: { hit: 0, low: 0, stable: 0 }, both: { hit: 0, low: 0, stable: 0 } };
       for (let i = 0; i < TRUTHS; i++) {
         // Plateaus of 180–2,760 requests/s, 30–60 per worker, knees from 6 to 46 workers.
         const perWorker = 30 + 30 * rng();
         const t: Truth = { perWorker, plateau: perWorker * (6 + 40 * rng()) };
-        const answers = { knee: [] as number[], within: [] as number[] };
+        const answers = { knee: [] as number[], within: [] as number[], both: [] as number[] };
         for (let k = 0; k < SWEEPS; k++) {
           const steps = simulatedSweep(rng, t, contention, outlier);
           // The right answer: the smallest measured value whose true capacity is within 5% of the plateau.
           const right = [...new Set(steps.map((s) => s.value))].sort((a, b) => a - b).find((v) => trueCapacity(t, v) >= 0.95 * t.plateau)!;
           const got = lowerEnds(steps);
-          for (const rule of ['knee', 'within'] as const) {
+          for (const rule of ['knee', 'within', 'both'] as const) {
             answers[rule].push(got[rule]);
             if (got[rule] === right) score[rule].hit++;
             // On the line, 15% or more below the plateau: a pool that is still the limit.
             else if (trueCapacity(t, got[rule]) < 0.85 * t.plateau) score[rule].low++;
           }
         }
-        for (const rule of ['knee', 'within'] as const) {
+        for (const rule of ['knee', 'within', 'both'] as const) {
           const counts = new Map<number, number>();
           for (const v of answers[rule]) counts.set(v, (counts.get(v) ?? 0) + 1);
           if (Math.max(...counts.values()) >= 4) score[rule].stable++;
@@ -186,7 +195,7 @@ test('simulated machine-limited sweeps: the knee lands on the plateau\'s start a
       }
       const n = TRUTHS * SWEEPS;
       const pct = (x: number, of: number) => Math.round((100 * x) / of);
-      rows.push(`contention ${Math.round(contention * 100)}%${outlier ? ' + one repeat 25% low' : ''}: knee right ${pct(score.knee.hit, n)}%, on the line ${pct(score.knee.low, n)}%, same in 4 of 5 ${pct(score.knee.stable, TRUTHS)}% | within noise: right ${pct(score.within.hit, n)}%, on the line ${pct(score.within.low, n)}%, same in 4 of 5 ${pct(score.within.stable, TRUTHS)}%`);
+      rows.push(`contention ${Math.round(contention * 100)}%${outlier ? ' + one repeat 25% low' : ''}: knee right ${pct(score.knee.hit, n)}%, on the line ${pct(score.knee.low, n)}%, same in 4 of 5 ${pct(score.knee.stable, TRUTHS)}% | within noise: right ${pct(score.within.hit, n)}%, on the line ${pct(score.within.low, n)}%, same in 4 of 5 ${pct(score.within.stable, TRUTHS)}% | both: right ${pct(score.both.hit, n)}%, on the line ${pct(score.both.low, n)}%, same in 4 of 5 ${pct(score.both.stable, TRUTHS)}%`);
       const label = `contention ${contention}, outlier ${outlier}`;
       assert.ok(score.knee.hit >= 0.7 * n, `${label}: the knee was right in ${score.knee.hit} of ${n}`);
       assert.ok(score.knee.low <= 0.05 * n, `${label}: the knee fell on the line in ${score.knee.low} of ${n}`);
@@ -194,6 +203,10 @@ test('simulated machine-limited sweeps: the knee lands on the plateau\'s start a
       // The reason for the rule: with contention or one outlying repeat, the comparison's noise
       // estimate takes values on the line in — several times as often as the knee does.
       if (outlier || contention >= 0.1) assert.ok(score.within.low >= 2 * score.knee.low + 0.05 * n, `${label}: within noise fell on the line in ${score.within.low}, the knee in ${score.knee.low}`);
+      // Both rules together (a plateau the machine did not set): never on the line more often than
+      // the knee alone, and right at least as often as the comparison alone.
+      assert.ok(score.both.low <= score.knee.low, `${label}: both fell on the line in ${score.both.low}, the knee in ${score.knee.low}`);
+      assert.ok(score.both.hit >= score.within.hit, `${label}: both were right in ${score.both.hit}, within noise in ${score.within.hit}`);
     }
   }
   console.log(rows.join('\n'));
