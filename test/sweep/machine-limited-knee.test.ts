@@ -83,7 +83,7 @@ test('the ten sweeps measured with the knee rule for machine-limited plateaus on
   // N ≈ 16.8, where 16 counts as on the plateau (16 ≥ 0.95 × 16.8), and 16 stands.
   assert.deepEqual(quiet.map((x) => x.value), [24, 24, 24, 16, 24], quiet.map((x) => x.test).join('\n'));
   for (const x of quiet.filter((q) => q.within === 16 && q.value === 24)) {
-    assert.match(x.test, /^the range starts at the roofline knee \(the smallest measured value at or past 95% of N ≈ 1[78](\.\d+)?\), not at 16, the smallest value within noise of the best: 16 lies on the rising line/);
+    assert.match(x.test, /^the range starts at the roofline knee \(24: the smallest value within noise of the best at or past 95% of N ≈ 1[78](\.\d+)?\), not at 16, the smallest value within noise of the best: 16 lies on the rising line/);
     assert.equal(x.range?.low, 24);
     assert.ok(x.range?.high !== null && x.range!.high >= 24);
   }
@@ -221,7 +221,7 @@ test('wired through the analysis: machine-limited, recommended at the knee with 
   // The comparison alone: 12 within noise of the best with noise this wide; 12 is on the line (540
   // against a plateau of ~700), and the knee (N ≈ 15.5) raises it to 16, a closed range.
   assert.equal(quiet.value, 16);
-  assert.match(quiet.test!, /^the range starts at the roofline knee \(the smallest measured value at or past 95% of N ≈ 1[45](\.\d+)?\), not at 12, the smallest value within noise of the best/);
+  assert.match(quiet.test!, /^the range starts at the roofline knee \(16: the smallest value within noise of the best at or past 95% of N ≈ 1[45](\.\d+)?\), not at 12, the smallest value within noise of the best/);
   assert.ok(quiet.range!.high !== null && quiet.range!.low === 16);
   assert.equal(busy.value, 16);
   assert.match(busy.reason, /^server\.thread_pool = 16: capacity \d+ requests\/s/);
