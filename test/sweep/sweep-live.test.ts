@@ -36,8 +36,9 @@ test('I/O-bound (io_ms=20, cpu_ms=1, GIL on): capacity follows the pool, then fl
   assert.equal(planned.length, values.length);
   const caps = values.map((v) => capacity(doc.steps, v));
   // Linear region: doubling a small pool nearly doubles capacity (2× expected; 1.4× margin). A
-  // disturbance of the shared machine lasting a few levels (seen once in CI: pool 4's levels at
-  // 140 and 120 requests/s failed at 75% utilisation) cuts one step's capacity short; the pair is
+  // disturbance of the shared machine lasting a few levels (seen once in CI: pool 4 read 100
+  // requests/s, its level at 140 — 75% utilisation — and the bisections below it all failed) cuts
+  // one step's capacity short; the pair is
   // then measured once more, and the retry printed, so that only a repeatable shortfall fails.
   if (caps[1] < 1.4 * caps[0]) {
     console.log(`# capacity 2→4: ${caps[0]} → ${caps[1]}, measuring the pair again; ${ladders(doc.steps, [2, 4])}`);
